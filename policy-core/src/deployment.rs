@@ -1,0 +1,211 @@
+//! A rendered deployment: what `grants!` emits as a `static`, and what [`build`] returns at run
+//! time. Strings are `Cow<'static, str>` so the macro can emit borrowed literals (no JSON work at
+//! run time) while run-time builds own theirs.
+
+use crate::diagnostic::Diagnostics;
+use crate::grant::Grant;
+use crate::input::DeploymentInput;
+use crate::json::to_canonical_string;
+use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+
+type Str = Cow<'static, str>;
+
+/// The kinds of document in `render_json()`, in the order they are listed (the order they can be
+/// created in within one account).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocumentKind {
+    Role,
+    RoleTrustPolicy,
+    RoleInlinePolicy,
+    UserInlinePolicy,
+    AccessPoint,
+    AccessPointPolicy,
+    BucketPolicy,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 7] = [
+        DocumentKind::Role,
+        DocumentKind::RoleTrustPolicy,
+        DocumentKind::RoleInlinePolicy,
+        DocumentKind::UserInlinePolicy,
+        DocumentKind::AccessPoint,
+        DocumentKind::AccessPointPolicy,
+        DocumentKind::BucketPolicy,
+    ];
+
+    /// The `kind` in `render_json()`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Role => "role",
+            DocumentKind::RoleTrustPolicy => "role-trust-policy",
+            DocumentKind::RoleInlinePolicy => "role-inline-policy",
+            DocumentKind::UserInlinePolicy => "user-inline-policy",
+            DocumentKind::AccessPoint => "access-point",
+            DocumentKind::AccessPointPolicy => "access-point-policy",
+            DocumentKind::BucketPolicy => "bucket-policy",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<DocumentKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    /// In prose: "access point policy".
+    pub fn describe(self) -> &'static str {
+        match self {
+            DocumentKind::Role => "role",
+            DocumentKind::RoleTrustPolicy => "trust policy",
+            DocumentKind::RoleInlinePolicy => "role inline policy",
+            DocumentKind::UserInlinePolicy => "user inline policy",
+            DocumentKind::AccessPoint => "access point",
+            DocumentKind::AccessPointPolicy => "access point policy",
+            DocumentKind::BucketPolicy => "bucket policy",
+        }
+    }
+
+    pub fn has_policy(self) -> bool {
+        !matches!(self, DocumentKind::Role | DocumentKind::AccessPoint)
+    }
+}
+
+/// One thing the deployment puts in one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub account: Str,
+    pub kind: DocumentKind,
+    /// The ARN of the resource the document belongs to (the role, user, access point or bucket).
+    pub target: Str,
+    /// The role, access point or bucket name; the inline policy's name for inline policies.
+    pub name: Option<Str>,
+    /// The IAM policy document: canonical, minified JSON. Only the statements this deployment
+    /// owns for bucket and access point policies; others already there are kept on deploy.
+    pub policy: Option<Str>,
+    /// Access points: the bucket behind it, its owner and the access point's region.
+    pub bucket: Option<Str>,
+    pub bucket_account: Option<Str>,
+    pub region: Option<Str>,
+    /// Roles: the IAM path.
+    pub path: Option<Str>,
+    /// The grants whose statements the document holds.
+    pub grants: Cow<'static, [Str]>,
+}
+
+impl Document {
+    /// The element of `render_json()`'s array for this document.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("account".into(), json!(self.account));
+        m.insert("kind".into(), json!(self.kind.as_str()));
+        m.insert("target".into(), json!(self.target));
+        let optional = [("name", &self.name), ("bucket", &self.bucket), ("bucket_account", &self.bucket_account), ("region", &self.region), ("path", &self.path)];
+        for (key, value) in optional {
+            if let Some(v) = value {
+                m.insert(key.into(), json!(v));
+            }
+        }
+        if let Some(policy) = &self.policy {
+            m.insert("policy".into(), serde_json::from_str(policy).unwrap_or(Value::Null));
+        }
+        m.insert("grants".into(), json!(self.grants));
+        Value::Object(m)
+    }
+}
+
+/// What a grant declared, for tools that work from the declaration (deploy, verify).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantData {
+    pub name: Str,
+    pub doc: Str,
+    pub requester: Str,
+    pub assume_role: Option<Str>,
+    pub access_point: Str,
+    pub bucket: Str,
+    pub bucket_account: Str,
+    pub actions: Cow<'static, [Str]>,
+    pub prefixes: Cow<'static, [Str]>,
+    pub require_mfa: bool,
+    pub external_id: Option<Str>,
+}
+
+impl From<&Grant> for GrantData {
+    fn from(g: &Grant) -> Self {
+        let owned = |s: &str| Cow::Owned(s.to_owned());
+        GrantData {
+            name: owned(&g.name),
+            doc: owned(&g.doc),
+            requester: Cow::Owned(g.requester.arn()),
+            assume_role: g.bridge_role.as_ref().map(|r| Cow::Owned(r.arn())),
+            access_point: Cow::Owned(g.access_point.arn()),
+            bucket: owned(&g.bucket),
+            bucket_account: Cow::Owned(g.bucket_account.to_string()),
+            actions: Cow::Owned(g.actions.iter().map(|a| Cow::Owned(a.full_name())).collect()),
+            prefixes: Cow::Owned(g.prefixes.iter().map(|p| owned(p)).collect()),
+            require_mfa: g.require_mfa,
+            external_id: g.external_id.as_deref().map(owned),
+        }
+    }
+}
+
+/// Every document of one `grants!` invocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    /// The static's name; it also names what the deployment owns in AWS (statement ids, inline
+    /// policy names, role tags).
+    pub name: Str,
+    pub grants: Cow<'static, [GrantData]>,
+    pub documents: Cow<'static, [Document]>,
+    /// `render_json()`, rendered once.
+    pub json: Str,
+}
+
+impl Deployment {
+    /// What the macro emits after a compile error, so the error does not cascade into every use.
+    pub const EMPTY: Deployment =
+        Deployment { name: Cow::Borrowed(""), grants: Cow::Borrowed(&[]), documents: Cow::Borrowed(&[]), json: Cow::Borrowed("[]") };
+
+    /// Every document of the deployment as one JSON array (DESIGN.md "The grant DSL").
+    pub fn render_json(&self) -> &str {
+        &self.json
+    }
+
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    pub fn grants(&self) -> &[GrantData] {
+        &self.grants
+    }
+
+    /// The accounts the deployment writes to, sorted.
+    pub fn accounts(&self) -> Vec<&str> {
+        let mut accounts: Vec<&str> = self.documents.iter().map(|d| d.account.as_ref()).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts
+    }
+
+    /// The start of every statement id this deployment owns.
+    pub fn sid_prefix(&self) -> String {
+        crate::render::sid_prefix(&self.name)
+    }
+
+    /// The name of the inline policies this deployment owns.
+    pub fn inline_policy_name(&self) -> String {
+        crate::render::inline_policy_name(&self.name)
+    }
+}
+
+/// Validates and renders a deployment: the same function the macro runs at compile time.
+pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
+    let grants = crate::validate::validate(input)?;
+    let documents = crate::render::render(&input.name.value, &grants, input.name.loc)?;
+    let json = to_canonical_string(Value::Array(documents.iter().map(Document::to_json).collect()));
+    Ok(Deployment {
+        name: Cow::Owned(input.name.value.clone()),
+        grants: Cow::Owned(grants.iter().map(GrantData::from).collect()),
+        documents: Cow::Owned(documents),
+        json: Cow::Owned(json),
+    })
+}

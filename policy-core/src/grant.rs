@@ -1,0 +1,56 @@
+//! A checked grant: every value parsed into its type, every AWS rule applied.
+
+use crate::account::AccountId;
+use crate::arn::{AccessPointArn, Principal};
+use crate::service_reference::Action;
+
+/// A grant that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub name: String,
+    pub doc: String,
+    pub requester: Principal,
+    /// Present when the deployment creates the requester role.
+    pub requester_trust: Option<RequesterTrust>,
+    /// The role in the access point owner's account that the requester assumes; `None` for a
+    /// direct grant.
+    pub bridge_role: Option<Principal>,
+    pub access_point: AccessPointArn,
+    pub bucket: String,
+    /// The bucket owner: the access point owner unless `bucket_account` said otherwise.
+    pub bucket_account: AccountId,
+    /// Explicit, sorted, without duplicates; wildcards already expanded.
+    pub actions: Vec<&'static Action>,
+    /// Sorted; empty means the whole access point.
+    pub prefixes: Vec<String>,
+    pub require_mfa: bool,
+    pub external_id: Option<String>,
+}
+
+/// Who may assume a requester role the deployment creates.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequesterTrust {
+    /// A service principal such as `lambda.amazonaws.com`.
+    Service(String),
+    /// The role's own account (its administrators decide who assumes it).
+    Account,
+}
+
+impl Grant {
+    /// Whom the access point and bucket policies name: the bridge role, or the requester itself.
+    pub fn resource_principal(&self) -> &Principal {
+        self.bridge_role.as_ref().unwrap_or(&self.requester)
+    }
+
+    pub fn object_actions(&self) -> impl Iterator<Item = &'static Action> + '_ {
+        self.actions.iter().copied().filter(|a| a.is_access_point_object_action())
+    }
+
+    /// Bucket-level actions; `scoped` selects those that `s3:prefix` can limit (listings).
+    pub fn bucket_actions(&self, scoped: bool) -> impl Iterator<Item = &'static Action> + '_ {
+        self.actions
+            .iter()
+            .copied()
+            .filter(move |a| a.is_access_point_bucket_action() && a.supports_condition_key("s3:prefix") == scoped)
+    }
+}

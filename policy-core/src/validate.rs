@@ -1,0 +1,427 @@
+//! From [`DeploymentInput`] to checked [`Grant`]s: every rule, every diagnostic at once.
+//!
+//! Rules about one value live with its type (`arn`, `names`, `account`); this file applies them
+//! to the fields, then checks what one grant's fields say together, then what several grants say
+//! together (`check_deployment`).
+
+use crate::account::AccountId;
+use crate::arn::{AccessPointArn, Principal, PrincipalKind};
+use crate::diagnostic::{did_you_mean, Diagnostics, Loc, Problem, Spanned};
+use crate::grant::{Grant, RequesterTrust};
+use crate::input::{DeploymentInput, GrantInput, TrustInput};
+use crate::names;
+use crate::service_reference::{self, Action};
+use std::collections::{BTreeMap, HashMap};
+
+/// Checks every grant of the deployment and the rules that span grants.
+pub fn validate(input: &DeploymentInput) -> Result<Vec<Grant>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut grants = Vec::new();
+    let mut seen_names: HashMap<&str, Loc> = HashMap::new();
+    for grant in &input.grants {
+        if seen_names.insert(&grant.name.value, grant.name.loc).is_some() {
+            diags.push(
+                Problem::new(format!("duplicate grant name `{}`", grant.name.value))
+                    .help("grant names identify what the deployment owns in AWS; give each grant its own name")
+                    .at(grant.name.loc),
+            );
+        }
+        if let Some(g) = validate_grant(grant, &mut diags) {
+            grants.push((g, grant));
+        }
+    }
+    check_deployment(&grants, &mut diags);
+    if diags.is_empty() {
+        Ok(grants.into_iter().map(|(g, _)| g).collect())
+    } else {
+        Err(diags)
+    }
+}
+
+fn required<'a, T>(field: &'a Option<Spanned<T>>, name: &str, grant: &GrantInput, diags: &mut Diagnostics) -> Option<&'a Spanned<T>> {
+    if field.is_none() {
+        diags.push(
+            Problem::new(format!("grant `{}` is missing `{name}`", grant.name.value))
+                .help(format!("add `{name}: ...` to the grant"))
+                .at(grant.name.loc),
+        );
+    }
+    field.as_ref()
+}
+
+fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
+    let before = diags.0.len();
+    let requester = required(&g.requester, "requester", g, diags).and_then(|r| diags.check(r.loc, Principal::parse(&r.value)));
+    let access_point = required(&g.access_point, "access_point", g, diags)
+        .and_then(|a| diags.check(a.loc, AccessPointArn::parse(&a.value)));
+    let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| diags.check(b.loc, names::check_bucket_name(&b.value).map(|()| b.value.clone())));
+    let permissions_management = g.permissions_management.as_ref().is_some_and(|p| p.value);
+    let actions = required(&g.actions, "actions", g, diags).and_then(|a| resolve_actions(a, permissions_management, diags));
+    let prefixes = g.prefixes.as_ref().map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
+    let bridge_role = g.assume_role.as_ref().and_then(|r| {
+        let role = diags.check(r.loc, Principal::parse(&r.value))?;
+        if role.kind != PrincipalKind::Role {
+            diags.push(
+                Problem::new(format!("`assume_role` must be a role, `{}` is {}", r.value, article(role.kind_name())))
+                    .help("name the bridge role in the access point owner's account: `arn:aws:iam::<account>:role/<name>`")
+                    .at(r.loc),
+            );
+            return None;
+        }
+        Some(role)
+    });
+    let bucket_account = g.bucket_account.as_ref().and_then(|b| diags.check(b.loc, AccountId::parse(&b.value)));
+    let external_id = g.external_id.as_ref().and_then(|e| diags.check(e.loc, check_external_id(&e.value)));
+    let requester_trust = g.requester_trust.as_ref().and_then(|t| match &t.value {
+        TrustInput::Account => Some(RequesterTrust::Account),
+        TrustInput::Service(s) => diags.check(s.loc, check_service_principal(&s.value)).map(RequesterTrust::Service),
+    });
+
+    // What the fields say together.
+    if let (Some(requester), Some(ap)) = (&requester, &access_point) {
+        let requester_loc = g.requester.as_ref().map_or(Loc::UNKNOWN, |r| r.loc);
+        if requester.partition != ap.partition {
+            diags.push(
+                Problem::new(format!("mixed partitions: the requester is in `{}` but the access point in `{}`", requester.partition, ap.partition))
+                    .help("IAM does not cross partitions; requester, bridge role and access point must share one")
+                    .at(requester_loc),
+            );
+        } else if requester.account == ap.account {
+            diags.push(
+                Problem::new(format!("grant is not cross-account: requester `{requester}` is in the access point owner's account `{}`", ap.account))
+                    .help("same-account access needs only an identity policy; xacct grants are for a requester in another account")
+                    .at(requester_loc),
+            );
+        }
+        if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
+            if role.partition != ap.partition {
+                diags.push(
+                    Problem::new(format!("mixed partitions: the bridge role is in `{}` but the access point in `{}`", role.partition, ap.partition))
+                        .help("use the access point's partition in the role ARN")
+                        .at(r.loc),
+                );
+            } else if role.account != ap.account {
+                diags.push(
+                    Problem::new(format!("bridge role `{role}` is in account `{}`, not in the access point owner's account `{}`", role.account, ap.account))
+                        .help(format!("the requester assumes a role the access point owner controls: `arn:{}:iam::{}:role/<name>`", ap.partition, ap.account))
+                        .at(r.loc),
+                );
+            }
+        }
+        if let (Some(account), Some(b)) = (&bucket_account, &g.bucket_account) {
+            if *account == ap.account {
+                diags.push(
+                    Problem::new(format!("`bucket_account` `{account}` is the access point owner's account already"))
+                        .help("remove `bucket_account`; it is only for a bucket in a third account")
+                        .at(b.loc),
+                );
+            }
+        }
+    }
+    if let (Some(trust), Some(requester), Some(t)) = (&requester_trust, &requester, &g.requester_trust) {
+        if requester.kind != PrincipalKind::Role {
+            diags.push(
+                Problem::new(format!("`requester_trust` creates a role, but the requester is {}", article(requester.kind_name())))
+                    .help("remove `requester_trust`, or make the requester a role ARN")
+                    .at(t.loc),
+            );
+        } else if let Err(p) = names::check_creatable_role_path(&requester.path) {
+            diags.push(p.at(t.loc));
+        }
+        if let (RequesterTrust::Service(service), Some(mfa)) = (trust, &g.require_mfa) {
+            if mfa.value {
+                diags.push(
+                    Problem::new(format!("`require_mfa` can never be satisfied: the requester role is assumed by the service `{service}`, which signs in without MFA"))
+                        .help("remove `require_mfa`, or let people assume the requester role (`requester_trust: account`)")
+                        .at(mfa.loc),
+                );
+            }
+        }
+    }
+    if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
+        if let Err(p) = names::check_creatable_role_path(&role.path) {
+            diags.push(p.at(r.loc));
+        }
+    }
+    if let (Some(e), None) = (&g.external_id, &g.assume_role) {
+        diags.push(
+            Problem::new("`external_id` needs `assume_role`: AWS checks external ids only when a role is assumed")
+                .help("add the bridge role with `assume_role`, or remove `external_id`")
+                .at(e.loc),
+        );
+    }
+    if diags.0.len() > before {
+        return None;
+    }
+    let access_point = access_point?;
+    Some(Grant {
+        name: g.name.value.clone(),
+        doc: g.doc.clone(),
+        requester: requester?,
+        requester_trust,
+        bridge_role,
+        bucket_account: bucket_account.unwrap_or_else(|| access_point.account.clone()),
+        access_point,
+        bucket: bucket?,
+        actions: actions?,
+        prefixes: prefixes?,
+        require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
+        external_id,
+    })
+}
+
+fn article(noun: &str) -> String {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {noun}")
+    } else {
+        format!("a {noun}")
+    }
+}
+
+/// Resolves the action tokens to the service reference, expanding wildcards into the explicit
+/// actions an access point can serve.
+fn resolve_actions(list: &Spanned<Vec<Spanned<String>>>, permissions_management: bool, diags: &mut Diagnostics) -> Option<Vec<&'static Action>> {
+    if list.value.is_empty() {
+        diags.push(Problem::new("`actions` is empty: the grant would grant nothing").help("list the S3 actions to grant, e.g. `[s3:GetObject]`").at(list.loc));
+        return None;
+    }
+    let before = diags.0.len();
+    let mut chosen: BTreeMap<&'static str, &str> = BTreeMap::new();
+    for entry in &list.value {
+        let Some(resolved) = diags.check(entry.loc, resolve_action(&entry.value, permissions_management)) else { continue };
+        for action in resolved {
+            if let Some(first) = chosen.insert(action.name, &entry.value) {
+                let message = if first.eq_ignore_ascii_case(&entry.value) {
+                    format!("duplicate action `{}`", entry.value)
+                } else if entry.value.contains('*') {
+                    format!("`{}` repeats `{}`, which is listed already as `{first}`", entry.value, action.full_name())
+                } else {
+                    format!("duplicate action `{}`: `{first}` covers it already", entry.value)
+                };
+                diags.push(Problem::new(message).help("remove one of them").at(entry.loc));
+                break;
+            }
+        }
+    }
+    if diags.0.len() > before {
+        return None;
+    }
+    let s3 = service_reference::s3();
+    Some(chosen.keys().filter_map(|name| s3.action(name)).collect())
+}
+
+fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'static Action>, Problem> {
+    let list_them = "list the actions the requester needs, e.g. `[s3:GetObject, s3:ListBucket]`";
+    if text == "*" {
+        return Err(Problem::new("`*` grants every action of every AWS service").help(list_them));
+    }
+    let Some((service, name)) = text.split_once(':') else {
+        return Err(Problem::new(format!("action `{text}` has no service prefix")).help(format!("write `s3:{text}`")));
+    };
+    if !service.eq_ignore_ascii_case("s3") {
+        let known = service_reference::service(service).and_then(|s| s.action(name)).is_some();
+        let what = if known { "an action of" } else { "not an S3 action; its service is" };
+        return Err(Problem::new(format!("`{text}` is {what} `{service}`, but access points serve only S3 actions"))
+            .help("grants give S3 actions; the role assumptions they need (`sts:AssumeRole`) are generated for you"));
+    }
+    let s3 = service_reference::s3();
+    if name == "*" {
+        return Err(Problem::new(format!("`{text}` grants every S3 action, including ones that change permissions and delete data"))
+            .help(format!("{list_them}, or a narrower pattern such as `s3:Get*`")));
+    }
+    if name.contains(['*', '?']) {
+        let matching: Vec<&'static Action> = s3.actions.iter().filter(|a| glob_matches(name, a.name)).collect();
+        let expanded: Vec<&'static Action> = matching
+            .iter()
+            .copied()
+            .filter(|a| a.access_point_can_serve() && (permissions_management || !a.is_permissions_management()))
+            .collect();
+        if expanded.is_empty() {
+            let why = if matching.is_empty() { "matches no S3 action".to_owned() } else { format!("matches {} S3 actions, but none that an access point can serve", matching.len()) };
+            return Err(Problem::new(format!("`{text}` {why}")).help(list_them));
+        }
+        return Ok(expanded);
+    }
+    let Some(action) = s3.action(name) else {
+        let problem = Problem::new(format!("unknown action `{text}`"));
+        return Err(match did_you_mean(name, s3.actions.iter().map(|a| a.name)) {
+            Some(near) => problem.help(format!("did you mean `s3:{near}`?")),
+            None => problem.help("see the S3 actions in the AWS Service Authorization Reference"),
+        });
+    };
+    if !action.access_point_can_serve() {
+        return Err(Problem::new(format!("an access point cannot serve `s3:{}`", action.name)).help(
+            "access points serve object operations (`s3:GetObject`, `s3:PutObject`, ...) and bucket-level reads (`s3:ListBucket`, ...); grant bucket and account operations outside xacct",
+        ));
+    }
+    if action.is_permissions_management() && !permissions_management {
+        return Err(Problem::new(format!("`s3:{}` is a permissions-management action: it lets the requester change who has access", action.name))
+            .help("if that is intended, add `permissions_management: true` to the grant"));
+    }
+    Ok(vec![action])
+}
+
+/// IAM's action wildcards: `*` any run of characters, `?` one character, case-insensitive.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+fn check_prefixes(list: &Spanned<Vec<Spanned<String>>>, diags: &mut Diagnostics) -> Option<Vec<String>> {
+    if list.value.is_empty() {
+        diags.push(Problem::new("`prefixes` is empty: the grant would reach no object").help("remove `prefixes` to grant the whole access point, or list key prefixes such as `\"reports/\"`").at(list.loc));
+        return None;
+    }
+    let before = diags.0.len();
+    for (i, p) in list.value.iter().enumerate() {
+        if diags.check(p.loc, check_prefix(&p.value)).is_none() {
+            continue;
+        }
+        for earlier in &list.value[..i] {
+            if earlier.value == p.value {
+                diags.push(Problem::new(format!("duplicate prefix `{}`", p.value)).help("remove one of them").at(p.loc));
+            } else if p.value.starts_with(&earlier.value) || earlier.value.starts_with(&p.value) {
+                let (wide, narrow) = if p.value.len() < earlier.value.len() { (&p.value, &earlier.value) } else { (&earlier.value, &p.value) };
+                diags.push(Problem::new(format!("prefix `{narrow}` is covered by `{wide}`")).help(format!("keep only `{wide}`")).at(p.loc));
+            }
+        }
+    }
+    if diags.0.len() > before {
+        return None;
+    }
+    let mut prefixes: Vec<String> = list.value.iter().map(|p| p.value.clone()).collect();
+    prefixes.sort();
+    Some(prefixes)
+}
+
+/// A key prefix as it will appear in `.../object/<prefix>*` and in `s3:prefix` conditions.
+fn check_prefix(prefix: &str) -> Result<(), Problem> {
+    if prefix.is_empty() {
+        return Err(Problem::new("empty prefix").help("remove `prefixes` to grant the whole access point"));
+    }
+    if prefix.starts_with('/') {
+        return Err(Problem::new(format!("prefix `{prefix}` starts with `/`, but S3 keys do not")).help(format!("write `{}`", prefix.trim_start_matches('/'))));
+    }
+    if let Some(c) = prefix.chars().find(|c| *c == '*' || *c == '?') {
+        return Err(Problem::new(format!("prefix `{prefix}` contains the wildcard `{c}`"))
+            .help("a prefix already covers every key that starts with it; IAM would read `*` and `?` as wildcards"));
+    }
+    if prefix.contains("${") {
+        return Err(Problem::new(format!("prefix `{prefix}` contains `${{`, which IAM reads as a policy variable")).help("remove `${` from the prefix"));
+    }
+    if prefix.len() > 1024 {
+        return Err(Problem::new(format!("prefix is {} bytes long", prefix.len())).help("S3 keys, and so prefixes, are at most 1,024 bytes"));
+    }
+    if let Some(c) = prefix.chars().find(|c| c.is_control()) {
+        return Err(Problem::new(format!("prefix `{}` contains the control character `{}`", prefix.escape_default(), c.escape_default())).help("remove it"));
+    }
+    Ok(())
+}
+
+/// `sts:ExternalId`: 2 to 1,224 characters of `[A-Za-z0-9+=,.@:/_-]` (the `AssumeRole` API reference).
+fn check_external_id(id: &str) -> Result<String, Problem> {
+    let len = id.chars().count();
+    if !(2..=1224).contains(&len) {
+        return Err(Problem::new(format!("external id is {len} characters long")).help("AWS accepts external ids of 2 to 1,224 characters"));
+    }
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(*c))) {
+        return Err(Problem::new(format!("external id `{id}` contains `{c}`")).help("external ids use only letters, digits and `+=,.@:/_-`"));
+    }
+    Ok(id.to_owned())
+}
+
+/// A service principal: `<service>.amazonaws.com` (`.amazonaws.com.cn` in China).
+fn check_service_principal(name: &str) -> Result<String, Problem> {
+    let service = name.strip_suffix(".amazonaws.com").or_else(|| name.strip_suffix(".amazonaws.com.cn"));
+    match service {
+        Some(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') => Ok(name.to_owned()),
+        _ => Err(Problem::new(format!("`{name}` is not a service principal"))
+            .help("service principals look like `lambda.amazonaws.com` or `ecs-tasks.amazonaws.com`")),
+    }
+}
+
+/// Rules that need several grants: the same access point, bucket or role must be declared the
+/// same way everywhere it appears, since the deployment creates each of them once.
+fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
+    let loc = |i: &Option<Spanned<String>>, g: &GrantInput| i.as_ref().map_or(g.name.loc, |s| s.loc);
+    let mut access_points: HashMap<String, &Grant> = HashMap::new();
+    let mut buckets: HashMap<String, &Grant> = HashMap::new();
+    let mut created_roles: HashMap<String, (&Grant, String)> = HashMap::new();
+    let mut sids: HashMap<String, &Grant> = HashMap::new();
+    for (grant, input) in grants {
+        if let Some(other) = sids.insert(crate::render::pascal_case(&grant.name), grant) {
+            diags.push(
+                Problem::new(format!("grant names `{}` and `{}` give the same statement ids", other.name, grant.name))
+                    .help("statement ids drop underscores and case; rename one of the grants")
+                    .at(input.name.loc),
+            );
+        }
+        let ap = grant.access_point.arn();
+        if let Some(other) = access_points.insert(ap.clone(), grant) {
+            if other.bucket != grant.bucket || other.bucket_account != grant.bucket_account {
+                diags.push(
+                    Problem::new(format!(
+                        "access point `{ap}` serves bucket `{}` (account {}) in grant `{}`, but `{}` (account {}) here",
+                        other.bucket, other.bucket_account, other.name, grant.bucket, grant.bucket_account
+                    ))
+                    .help("an access point belongs to exactly one bucket; use the same bucket, or another access point")
+                    .at(loc(&input.bucket, input)),
+                );
+            }
+        }
+        let bucket = crate::arn::bucket_arn(grant.access_point.partition, &grant.bucket);
+        if let Some(other) = buckets.insert(bucket, grant) {
+            if other.bucket_account != grant.bucket_account {
+                diags.push(
+                    Problem::new(format!(
+                        "bucket `{}` belongs to account {} in grant `{}`, but to {} here",
+                        grant.bucket, other.bucket_account, other.name, grant.bucket_account
+                    ))
+                    .help("bucket names are unique in a partition; declare the same owner everywhere")
+                    .at(loc(&input.bucket_account, input)),
+                );
+            }
+        }
+        // Roles the deployment creates: bridge roles, and requester roles with a trust.
+        let mut create = |role: &Principal, trust: String, at: Loc| {
+            if let Some((other, other_trust)) = created_roles.insert(role.arn(), (grant, trust.clone())) {
+                if other_trust != trust {
+                    diags.push(
+                        Problem::new(format!("role `{role}` is created with {other_trust} in grant `{}`, but with {trust} here", other.name))
+                            .help("a role has one trust policy; declare it the same way in every grant")
+                            .at(at),
+                    );
+                }
+            }
+        };
+        if let Some(role) = &grant.bridge_role {
+            create(role, "a bridge-role trust".into(), loc(&input.assume_role, input));
+        }
+        if let Some(trust) = &grant.requester_trust {
+            let what = match trust {
+                RequesterTrust::Service(s) => format!("a trust in `{s}`"),
+                RequesterTrust::Account => "a trust in its own account".into(),
+            };
+            let at = input.requester_trust.as_ref().map_or(input.name.loc, |t| t.loc);
+            create(&grant.requester, what, at);
+        }
+    }
+}

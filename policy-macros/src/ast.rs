@@ -1,0 +1,250 @@
+//! Tokens → the input model of `policy-core`, remembering which tokens each value came from.
+//!
+//! Errors in a field's value are collected, not returned, so that one mistake does not hide the
+//! next; only a broken outer shape (`pub static NAME = { ... };`) stops the parse.
+
+use policy_core::input::{grant_field, FieldKind};
+use policy_core::{DeploymentInput, GrantInput, Loc, Spanned, TrustInput};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{braced, bracketed, Attribute, Ident, LitBool, LitStr, Token, Visibility};
+
+/// The parsed invocation.
+pub struct Input {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub deployment: DeploymentInput,
+    /// The tokens each [`Loc`] stands for, by index.
+    pub locs: Vec<TokenStream>,
+    /// Grants with an unreadable field are left out of `deployment`, so that their missing
+    /// value is not reported a second time as missing.
+    pub errors: Vec<syn::Error>,
+    /// Each grant's doc comment, for the static's rustdoc.
+    pub grant_docs: Vec<(String, String)>,
+}
+
+impl Input {
+    fn loc(&mut self, tokens: impl ToTokens) -> Loc {
+        self.locs.push(tokens.into_token_stream());
+        Loc(u32::try_from(self.locs.len() - 1).unwrap_or(u32::MAX))
+    }
+}
+
+/// The text of `///` comments: `#[doc = "..."]` attributes, joined by lines.
+pub fn doc_text(attrs: &[Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Parse for Input {
+    fn parse(stream: ParseStream) -> syn::Result<Self> {
+        let attrs = stream.call(Attribute::parse_outer)?;
+        let vis: Visibility = stream.parse()?;
+        stream.parse::<Token![static]>()?;
+        let name: Ident = stream.parse()?;
+        stream.parse::<Token![=]>()?;
+        let body;
+        braced!(body in stream);
+        if stream.peek(Token![;]) {
+            stream.parse::<Token![;]>()?;
+        }
+        if !stream.is_empty() {
+            return Err(stream.error("one `grants!` invocation declares one deployment: `pub static NAME = { grant ... };`"));
+        }
+        let mut input = Input {
+            attrs,
+            vis,
+            name: name.clone(),
+            deployment: DeploymentInput::default(),
+            locs: Vec::new(),
+            errors: Vec::new(),
+            grant_docs: Vec::new(),
+        };
+        input.deployment.name = Spanned::new(name.to_string(), input.loc(&name));
+        input.deployment.doc = doc_text(&input.attrs);
+        while !body.is_empty() {
+            let attrs = body.call(Attribute::parse_outer)?;
+            let keyword: Ident = body.parse()?;
+            if keyword != "grant" {
+                return Err(syn::Error::new(keyword.span(), format!("expected `grant`, found `{keyword}`\nhelp: each entry is `grant name {{ requester: ..., ... }}`")));
+            }
+            let grant_name: Ident = body.parse()?;
+            let fields;
+            braced!(fields in body);
+            let mut grant = GrantInput { name: Spanned::new(grant_name.to_string(), input.loc(&grant_name)), doc: doc_text(&attrs), ..GrantInput::default() };
+            input.grant_docs.push((grant.name.value.clone(), grant.doc.clone()));
+            let errors_before = input.errors.len();
+            parse_fields(&fields, &mut grant, &mut input)?;
+            if input.errors.len() == errors_before {
+                input.deployment.grants.push(grant);
+            }
+        }
+        Ok(input)
+    }
+}
+
+/// `field: value, ...` — each value is read as the tokens up to the next top-level comma, so an
+/// unreadable value costs one error and the next field is still read.
+fn parse_fields(stream: ParseStream, grant: &mut GrantInput, input: &mut Input) -> syn::Result<()> {
+    let mut seen: Vec<String> = Vec::new();
+    while !stream.is_empty() {
+        let field: Ident = stream.parse()?;
+        stream.parse::<Token![:]>()?;
+        let mut value = TokenStream::new();
+        while !stream.is_empty() && !stream.peek(Token![,]) {
+            value.extend([stream.parse::<TokenTree>()?]);
+        }
+        if !stream.is_empty() {
+            stream.parse::<Token![,]>()?;
+        }
+        let name = field.to_string();
+        if seen.contains(&name) {
+            input.errors.push(syn::Error::new(field.span(), format!("duplicate field `{name}`\nhelp: remove one of them")));
+            continue;
+        }
+        seen.push(name.clone());
+        let kind = match grant_field(&name) {
+            Ok(kind) => kind,
+            Err(problem) => {
+                input.errors.push(syn::Error::new(field.span(), message(&problem.message, problem.help.as_deref())));
+                continue;
+            }
+        };
+        if value.is_empty() {
+            input.errors.push(syn::Error::new(field.span(), format!("`{name}` has no value")));
+            continue;
+        }
+        if let Err(error) = read_value(&name, kind, value, grant, input) {
+            input.errors.push(error);
+        }
+    }
+    Ok(())
+}
+
+/// A compile error's text: the message, then the help on its own line.
+pub fn message(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(help) => format!("{message}\nhelp: {help}"),
+        None => message.to_owned(),
+    }
+}
+
+fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut GrantInput, input: &mut Input) -> syn::Result<()> {
+    match kind {
+        FieldKind::Str => {
+            let lit: LitStr = syn::parse2(value).map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes a string literal")))?;
+            let spanned = Some(Spanned::new(lit.value(), input.loc(&lit)));
+            match field {
+                "requester" => grant.requester = spanned,
+                "assume_role" => grant.assume_role = spanned,
+                "access_point" => grant.access_point = spanned,
+                "bucket" => grant.bucket = spanned,
+                "bucket_account" => grant.bucket_account = spanned,
+                _ => grant.external_id = spanned,
+            }
+        }
+        FieldKind::Bool => {
+            let lit: LitBool = syn::parse2(value).map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes `true` or `false`")))?;
+            let spanned = Some(Spanned::new(lit.value, input.loc(&lit)));
+            match field {
+                "require_mfa" => grant.require_mfa = spanned,
+                _ => grant.permissions_management = spanned,
+            }
+        }
+        FieldKind::StrList => {
+            let all = value.clone();
+            let list = Parser::parse2(
+                |s: ParseStream| {
+                    let inner;
+                    bracketed!(inner in s);
+                    Punctuated::<LitStr, Token![,]>::parse_terminated(&inner)
+                },
+                value,
+            )
+            .map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes a list of string literals: `[\"reports/\", ...]`")))?;
+            let items = list.iter().map(|lit| Spanned::new(lit.value(), input.loc(lit))).collect();
+            grant.prefixes = Some(Spanned::new(items, input.loc(all)));
+        }
+        FieldKind::Actions => {
+            let all = value.clone();
+            let items = Parser::parse2(
+                |s: ParseStream| {
+                    let inner;
+                    bracketed!(inner in s);
+                    let mut items = Vec::new();
+                    while !inner.is_empty() {
+                        let mut item = TokenStream::new();
+                        while !inner.is_empty() && !inner.peek(Token![,]) {
+                            item.extend([inner.parse::<TokenTree>()?]);
+                        }
+                        if !inner.is_empty() {
+                            inner.parse::<Token![,]>()?;
+                        }
+                        items.push(item);
+                    }
+                    Ok(items)
+                },
+                value,
+            )
+            .map_err(|e| syn::Error::new(e.span(), "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`"))?;
+            let mut actions = Vec::new();
+            for item in items {
+                actions.push(Spanned::new(action_text(&item)?, input.loc(item)));
+            }
+            grant.actions = Some(Spanned::new(actions, input.loc(all)));
+        }
+        FieldKind::Trust => {
+            let all = value.clone();
+            let trust = Parser::parse2(
+                |s: ParseStream| {
+                    let word: Ident = s.parse()?;
+                    if word == "account" && s.is_empty() {
+                        Ok(None)
+                    } else if word == "service" {
+                        let lit: LitStr = s.parse()?;
+                        Ok(Some(lit))
+                    } else {
+                        Err(syn::Error::new(word.span(), "expected `service \"<name>.amazonaws.com\"` or `account`"))
+                    }
+                },
+                value,
+            )?;
+            let trust = match trust {
+                None => TrustInput::Account,
+                Some(lit) => TrustInput::Service(Spanned::new(lit.value(), input.loc(&lit))),
+            };
+            grant.requester_trust = Some(Spanned::new(trust, input.loc(all)));
+        }
+    }
+    Ok(())
+}
+
+/// `s3:GetObject`, `s3:Get*`, `*`: the item's tokens as one string. Only identifiers, `:`, `*`
+/// and `?` make up an action.
+fn action_text(item: &TokenStream) -> syn::Result<String> {
+    let mut text = String::new();
+    for token in item.clone() {
+        match &token {
+            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
+            TokenTree::Punct(p) if matches!(p.as_char(), ':' | '*' | '?') => text.push(p.as_char()),
+            TokenTree::Literal(lit) if lit.to_string().starts_with('"') => {
+                return Err(syn::Error::new(lit.span(), "write the action as tokens, without quotes: `s3:GetObject`"));
+            }
+            other => return Err(syn::Error::new(other.span(), format!("unexpected `{other}` in an action\nhelp: actions are written `s3:GetObject`"))),
+        }
+    }
+    Ok(text)
+}

@@ -1,0 +1,120 @@
+//! The parsed invocation → a `static` with every document pre-rendered, or compile errors under
+//! the tokens that caused them.
+
+use crate::ast::{message, Input};
+use policy_core::{build, Deployment, Document, GrantData};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn expand(input: Input) -> TokenStream {
+    let Input { attrs, vis, name, deployment, locs, mut errors, grant_docs } = input;
+    let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let grant_docs = grants_section(&grant_docs);
+    let rendered = build(&deployment);
+    let value = match (&rendered, errors.is_empty()) {
+        (Ok(deployment), true) => deployment_tokens(deployment),
+        (result, _) => {
+            if let Err(diagnostics) = result {
+                for d in diagnostics.iter() {
+                    let text = message(&d.message, d.help.as_deref());
+                    let error = match locs.get(d.loc.0 as usize) {
+                        Some(tokens) => syn::Error::new_spanned(tokens, text),
+                        None => syn::Error::new(name.span(), text),
+                    };
+                    errors.push(error);
+                }
+            }
+            let compile_errors = errors.iter().map(syn::Error::to_compile_error);
+            // The static still exists, empty, so uses of it do not add errors of their own.
+            quote! { { #(#compile_errors)* ::policy_core::Deployment::EMPTY } }
+        }
+    };
+    quote! {
+        #(#docs)*
+        #grant_docs
+        #vis static #name: ::policy_core::Deployment = #value;
+    }
+}
+
+/// `# Grants` with each grant's doc comment, appended to the static's rustdoc.
+fn grants_section(grants: &[(String, String)]) -> TokenStream {
+    if grants.is_empty() {
+        return TokenStream::new();
+    }
+    let mut lines = vec![String::new(), "# Grants".to_owned(), String::new()];
+    for (name, doc) in grants {
+        let doc = if doc.is_empty() { String::new() } else { format!(": {}", doc.replace('\n', " ")) };
+        lines.push(format!("- `{name}`{doc}"));
+    }
+    quote! { #(#[doc = #lines])* }
+}
+
+fn cow(s: &str) -> TokenStream {
+    quote! { ::std::borrow::Cow::Borrowed(#s) }
+}
+
+fn option(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(s) => {
+            let s = cow(s);
+            quote! { ::core::option::Option::Some(#s) }
+        }
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+fn cows<'a>(values: impl Iterator<Item = &'a str>) -> TokenStream {
+    let values = values.map(cow);
+    quote! { ::std::borrow::Cow::Borrowed(&[#(#values),*]) }
+}
+
+fn deployment_tokens(d: &Deployment) -> TokenStream {
+    let name = cow(&d.name);
+    let json = cow(&d.json);
+    let grants = d.grants().iter().map(grant_tokens);
+    let documents = d.documents().iter().map(document_tokens);
+    quote! {
+        ::policy_core::Deployment {
+            name: #name,
+            grants: ::std::borrow::Cow::Borrowed(&[#(#grants),*]),
+            documents: ::std::borrow::Cow::Borrowed(&[#(#documents),*]),
+            json: #json,
+        }
+    }
+}
+
+fn grant_tokens(g: &GrantData) -> TokenStream {
+    let (name, doc, requester, access_point, bucket, bucket_account) =
+        (cow(&g.name), cow(&g.doc), cow(&g.requester), cow(&g.access_point), cow(&g.bucket), cow(&g.bucket_account));
+    let assume_role = option(g.assume_role.as_deref());
+    let external_id = option(g.external_id.as_deref());
+    let actions = cows(g.actions.iter().map(|a| a.as_ref()));
+    let prefixes = cows(g.prefixes.iter().map(|p| p.as_ref()));
+    let require_mfa = g.require_mfa;
+    quote! {
+        ::policy_core::GrantData {
+            name: #name, doc: #doc, requester: #requester, assume_role: #assume_role,
+            access_point: #access_point, bucket: #bucket, bucket_account: #bucket_account,
+            actions: #actions, prefixes: #prefixes, require_mfa: #require_mfa, external_id: #external_id,
+        }
+    }
+}
+
+fn document_tokens(d: &Document) -> TokenStream {
+    let (account, target) = (cow(&d.account), cow(&d.target));
+    let kind = syn::Ident::new(&format!("{:?}", d.kind), proc_macro2::Span::call_site());
+    let name = option(d.name.as_deref());
+    let policy = option(d.policy.as_deref());
+    let bucket = option(d.bucket.as_deref());
+    let bucket_account = option(d.bucket_account.as_deref());
+    let region = option(d.region.as_deref());
+    let path = option(d.path.as_deref());
+    let grants = cows(d.grants.iter().map(|g| g.as_ref()));
+    quote! {
+        ::policy_core::Document {
+            account: #account, kind: ::policy_core::DocumentKind::#kind, target: #target, name: #name,
+            policy: #policy, bucket: #bucket, bucket_account: #bucket_account, region: #region,
+            path: #path, grants: #grants,
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Deploys an xacct deployment to every account it touches.
+pub mod cli;
