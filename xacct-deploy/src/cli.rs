@@ -1,9 +1,268 @@
-//! The command line a user's own binary exposes.
+//! The command line a user's own binary exposes: `render | plan | apply | destroy | show`.
+
+use crate::apply::describe;
+use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, Plan, Session};
+use clap::{Parser, Subcommand};
 use policy_core::Deployment;
+use serde_json::{json, Value};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+#[derive(Debug, Parser)]
+#[command(about = "Deploy S3 access point cross-account grants to every account they touch")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct Connection {
+    /// How to reach an account: `ID=profile:NAME` or `ID=role:ARN` (assumed from the base
+    /// identity). Accounts not listed use the standard credential chain.
+    #[arg(long = "account", value_name = "ID=profile:NAME|ID=role:ARN")]
+    accounts: Vec<AccountSpec>,
+    /// At most this many AWS calls at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every document of the deployment as JSON; no AWS call.
+    Render,
+    /// Read every account and print what apply would change.
+    Plan {
+        #[command(flatten)]
+        connection: Connection,
+        /// Exit 0 when nothing would change, 2 when something would, 1 on error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Print the plan as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Plan the destruction instead.
+        #[arg(long)]
+        destroy: bool,
+        /// Take over existing roles this deployment did not create.
+        #[arg(long)]
+        adopt: bool,
+    },
+    /// Create and update everything the deployment declares.
+    Apply {
+        #[command(flatten)]
+        connection: Connection,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+        /// Take over existing roles this deployment did not create.
+        #[arg(long)]
+        adopt: bool,
+    },
+    /// Remove what the deployment owns, and nothing else.
+    Destroy {
+        #[command(flatten)]
+        connection: Connection,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+    },
+    /// Read back what is stored in AWS for every document.
+    Show {
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+/// Parses the process's arguments and runs the command against `deployment`.
 pub fn run(deployment: &Deployment) -> ExitCode {
-    let value: serde_json::Value = serde_json::from_str(deployment.render_json()).unwrap_or_default();
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-    ExitCode::SUCCESS
+    run_from(deployment, std::env::args_os())
+}
+
+/// [`run`] with explicit arguments (the first is the program name).
+pub fn run_from<I, T>(deployment: &Deployment, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(execute(deployment, cli.command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn connect<'d>(deployment: &'d Deployment, connection: &Connection) -> Result<Session<'d>, DeployError> {
+    let mut session = Session::connect(deployment, &connection.accounts).await?;
+    session.concurrency = connection.concurrency;
+    Ok(session)
+}
+
+async fn execute(deployment: &Deployment, command: Command) -> Result<u8, DeployError> {
+    match command {
+        Command::Render => {
+            let value: Value = serde_json::from_str(deployment.render_json()).map_err(|e| DeployError::Other(e.to_string()))?;
+            println!("{}", serde_json::to_string_pretty(&value).map_err(|e| DeployError::Other(e.to_string()))?);
+            Ok(0)
+        }
+        Command::Plan { connection, detailed_exitcode, json, destroy, adopt } => {
+            let session = connect(deployment, &connection).await?;
+            let plan = session.plan(if destroy { Mode::Destroy } else { Mode::Apply }, adopt).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&plan_json(&plan)).map_err(|e| DeployError::Other(e.to_string()))?);
+            } else {
+                print_plan(&plan);
+            }
+            Ok(if detailed_exitcode && plan.has_changes() { 2 } else { 0 })
+        }
+        Command::Apply { connection, auto_approve, adopt } => execute_plan(deployment, &connection, Mode::Apply, adopt, auto_approve).await,
+        Command::Destroy { connection, auto_approve } => execute_plan(deployment, &connection, Mode::Destroy, false, auto_approve).await,
+        Command::Show { connection } => {
+            let session = connect(deployment, &connection).await?;
+            let live = session.read_all().await?;
+            let shown: Vec<Value> = deployment.documents().iter().zip(live).map(|(doc, live)| {
+                json!({ "account": doc.account, "kind": doc.kind.as_str(), "target": doc.target, "stored": live_json(&live) })
+            }).collect();
+            println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| DeployError::Other(e.to_string()))?);
+            Ok(0)
+        }
+    }
+}
+
+async fn execute_plan(deployment: &Deployment, connection: &Connection, mode: Mode, adopt: bool, auto_approve: bool) -> Result<u8, DeployError> {
+    let session = connect(deployment, connection).await?;
+    let plan = session.plan(mode, adopt).await?;
+    print_plan(&plan);
+    if !plan.has_changes() {
+        return Ok(0);
+    }
+    if !auto_approve {
+        if !std::io::stdin().is_terminal() {
+            return Err(DeployError::NoTerminal);
+        }
+        print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if answer.trim() != "yes" {
+            println!("Cancelled; nothing was changed.");
+            return Ok(1);
+        }
+    }
+    let total = plan.changes.iter().filter(|c| c.op != Op::NoOp).count();
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar
+    });
+    let on_done = |change: &Change| match &progress {
+        Some(bar) => {
+            bar.inc(1);
+            bar.set_message(describe(change));
+        }
+        None => eprintln!("done: {}", describe(change)),
+    };
+    let result = session.apply(&plan, &on_done).await;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    result?;
+    let (reads, writes) = session.calls();
+    println!("\n{} complete: {}. ({reads} reads, {writes} writes)", if mode == Mode::Apply { "Apply" } else { "Destroy" }, plan.summary());
+    for kept in &plan.kept {
+        println!("  left in place: {kept}");
+    }
+    Ok(0)
+}
+
+fn op_name(op: Op) -> &'static str {
+    match op {
+        Op::Create => "create",
+        Op::Update => "update",
+        Op::Delete => "destroy",
+        Op::NoOp => "no-op",
+    }
+}
+
+fn print_plan(plan: &Plan) {
+    let mut account = "";
+    for change in plan.changes.iter().filter(|c| c.op != Op::NoOp) {
+        if change.doc.account != account {
+            account = &change.doc.account;
+            println!("\naccount {account}");
+        }
+        let sign = match change.op {
+            Op::Create => "+",
+            Op::Update => "~",
+            _ => "-",
+        };
+        println!("  {sign} {} {} {}", op_name(change.op), change.doc.kind.as_str(), change.doc.target);
+        let before = change.before.as_deref().unwrap_or_default();
+        let after = change.after.as_deref().unwrap_or_default();
+        let diff = similar::TextDiff::from_lines(before, after);
+        for line in diff.iter_all_changes() {
+            let mark = match line.tag() {
+                similar::ChangeTag::Delete => "-",
+                similar::ChangeTag::Insert => "+",
+                similar::ChangeTag::Equal => " ",
+            };
+            print!("      {mark} {}", line.value());
+            if line.missing_newline() {
+                println!();
+            }
+        }
+    }
+    for kept in &plan.kept {
+        println!("  left in place: {kept}");
+    }
+    let verb = if plan.mode == Mode::Destroy { "Destroy plan" } else { "Plan" };
+    println!("\n{verb}: {}.", plan.summary());
+}
+
+fn plan_json(plan: &Plan) -> Value {
+    json!({
+        "changes": plan.changes.iter().filter(|c| c.op != Op::NoOp).map(|c| json!({
+            "account": c.doc.account,
+            "kind": c.doc.kind.as_str(),
+            "target": c.doc.target,
+            "action": op_name(c.op),
+            "before": c.before.as_deref().map(parse_or_text),
+            "after": c.after.as_deref().map(parse_or_text),
+        })).collect::<Vec<_>>(),
+        "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "destroy": plan.count(Op::Delete) },
+        "left_in_place": plan.kept,
+    })
+}
+
+fn parse_or_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+fn live_json(live: &Live) -> Value {
+    match live {
+        Live::Role(Some(role)) => json!({ "path": role.path, "trust_policy": parse_or_text(&role.trust), "tags": role.tags }),
+        Live::Policy(Some(text)) => parse_or_text(text),
+        Live::AccessPoint(Some(ap)) => json!({ "bucket": ap.bucket, "bucket_account": ap.bucket_account }),
+        Live::Principal(exists) => json!({ "exists": exists }),
+        Live::Role(None) | Live::Policy(None) | Live::AccessPoint(None) => Value::Null,
+    }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The local AWS emulator (moto server, pinned) for the tests and the demo.
+#
+#   scripts/emulator.sh install   create .venv with moto and boto3 (once)
+#   scripts/emulator.sh start     start it on a free loopback port; prints the endpoint URL
+#   scripts/emulator.sh stop      stop it
+#
+# State lives in .emulator/ (pid, port, log).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=$root/.venv
+state=$root/.emulator
+MOTO_VERSION=5.2.5
+
+install() {
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import moto, boto3; assert moto.__version__ == '$MOTO_VERSION'" 2>/dev/null; then
+    return
+  fi
+  echo "installing moto[server]==$MOTO_VERSION into $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3
+}
+
+start() {
+  install
+  stop >/dev/null 2>&1 || true
+  mkdir -p "$state"
+  local port
+  port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # MOTO_ACCOUNT_ID must stay unset: it would pin every request to one account.
+  env -u MOTO_ACCOUNT_ID "$venv/bin/python" "$root/scripts/moto_server.py" 127.0.0.1 "$port" >"$state/log" 2>&1 &
+  echo $! >"$state/pid"
+  echo "$port" >"$state/port"
+  for _ in $(seq 100); do
+    if curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
+      echo "http://localhost:$port"
+      return
+    fi
+    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+      echo "the emulator exited; its log:" >&2; cat "$state/log" >&2; return 1
+    fi
+    sleep 0.2
+  done
+  echo "the emulator did not answer on port $port within 20 s; its log:" >&2
+  cat "$state/log" >&2
+  return 1
+}
+
+stop() {
+  if [ -f "$state/pid" ]; then
+    kill "$(cat "$state/pid")" 2>/dev/null || true
+    rm -f "$state/pid" "$state/port"
+  fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,40 @@
+"""moto's server with one fix the AWS SDK for Rust needs (see DESIGN.md / the emulator notes).
+
+moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
+requires `<XxxResult>`. This wraps moto's WSGI app and renames the root element of S3 Control
+responses (paths under /v20180820/); everything else passes through untouched.
+
+    python moto_server.py HOST PORT
+"""
+import re
+import sys
+
+from moto.server import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import run_simple
+
+ROOT = re.compile(rb"^(\s*(?:<\?xml[^>]*\?>\s*)?)<(\w+)Response(\s|>)(.*)</\2Response>(\s*)$", re.S)
+
+
+def s3control_fix(app):
+    def wrapped(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/v20180820/"):
+            return app(environ, start_response)
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        body = b"".join(app(environ, capture))
+        body = ROOT.sub(rb"\1<\2Result\3\4</\2Result>\5", body)
+        headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in captured["headers"]]
+        start_response(captured["status"], headers)
+        return [body]
+
+    return wrapped
+
+
+if __name__ == "__main__":
+    host, port = sys.argv[1], int(sys.argv[2])
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(host, port, s3control_fix(app), threaded=True)

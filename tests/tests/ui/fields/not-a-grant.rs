@@ -1,0 +1,7 @@
+policy_macros::grants! {
+    pub static DEPLOYMENT = {
+        permit reads {}
+    };
+}
+
+fn main() {}

@@ -1,0 +1,125 @@
+//! Carries out a plan: writes in dependency order, independent resources concurrently, each write
+//! preceded by a re-read that stops the run if the resource changed since the plan.
+
+use crate::aws::Aws;
+use crate::error::DeployError;
+use crate::plan::{read, region_of, Change, Mode, Op, Plan};
+use futures::stream::{self, StreamExt};
+use policy_core::{Deployment, DocumentKind};
+use std::time::Duration;
+
+/// The order resources are written in when applying; destroy goes backwards. A requester's own
+/// policy comes last, so it never points at a bridge role that is not ready.
+fn phase(change: &Change, deployment: &Deployment) -> u8 {
+    let is_requester = deployment.grants().iter().any(|g| g.requester == change.doc.target);
+    match change.doc.kind {
+        DocumentKind::Role => 0,
+        DocumentKind::RoleTrustPolicy => 1,
+        DocumentKind::RoleInlinePolicy if !is_requester => 2,
+        DocumentKind::AccessPoint => 3,
+        DocumentKind::AccessPointPolicy => 4,
+        DocumentKind::BucketPolicy => 5,
+        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => 6,
+    }
+}
+
+/// One line per write, for the progress display.
+pub fn describe(change: &Change) -> String {
+    let verb = match change.op {
+        Op::Create => "create",
+        Op::Update => "update",
+        Op::Delete => "destroy",
+        Op::NoOp => "keep",
+    };
+    format!("{verb} {} {} (account {})", change.doc.kind.as_str(), change.doc.target, change.doc.account)
+}
+
+/// Applies every change of the plan; `on_done` is called after each write.
+pub async fn apply(aws: &Aws, deployment: &Deployment, plan: &Plan, concurrency: usize, on_done: &(dyn Fn(&Change) + Sync)) -> Result<(), DeployError> {
+    let mut phases: Vec<u8> = (0..=6).collect();
+    if plan.mode == Mode::Destroy {
+        phases.reverse();
+    }
+    for p in phases {
+        let work: Vec<&Change> = plan.changes.iter().filter(|c| c.op != Op::NoOp && phase(c, deployment) == p).collect();
+        let results: Vec<Result<(), DeployError>> = stream::iter(work.into_iter().map(|change| async move {
+            apply_one(aws, deployment, plan, change).await?;
+            on_done(change);
+            Ok(())
+        }))
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+        // Let every write of the phase finish, then report the first failure.
+        results.into_iter().collect::<Result<Vec<()>, DeployError>>()?;
+    }
+    Ok(())
+}
+
+async fn apply_one(aws: &Aws, deployment: &Deployment, plan: &Plan, change: &Change) -> Result<(), DeployError> {
+    let doc = &change.doc;
+    // A trust policy of a role created in this run was written by CreateRole already.
+    let role_created = plan.changes.iter().any(|c| c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create);
+    if doc.kind == DocumentKind::RoleTrustPolicy && role_created {
+        return Ok(());
+    }
+    if read(aws, deployment, doc).await? != change.live {
+        return Err(DeployError::Changed { account: doc.account.to_string(), resource: format!("{} {}", doc.kind.describe(), doc.target) });
+    }
+    let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
+    let name = doc.name.as_deref().unwrap_or_default();
+    let region = region_of(doc, deployment);
+    let text = change.write.as_deref().unwrap_or_default();
+    let user = doc.kind == DocumentKind::UserInlinePolicy;
+    match (doc.kind, change.op) {
+        (DocumentKind::Role, Op::Create) => {
+            let trust = deployment
+                .documents()
+                .iter()
+                .find(|d| d.kind == DocumentKind::RoleTrustPolicy && d.target == doc.target)
+                .and_then(|d| d.policy.as_deref())
+                .unwrap_or_default();
+            aws.create_role(account, target, doc.path.as_deref().unwrap_or("/"), trust, &deployment.name).await
+        }
+        (DocumentKind::Role, Op::Update) => aws.tag_role(account, target, &deployment.name).await,
+        (DocumentKind::Role, Op::Delete) => aws.delete_role(account, target).await,
+        (DocumentKind::Role, Op::NoOp) => Ok(()),
+        (DocumentKind::RoleTrustPolicy, _) => retry_new_principal(|| aws.update_trust(account, target, text)).await,
+        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, Op::Delete) => aws.delete_inline_policy(account, user, target, name).await,
+        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, _) => aws.put_inline_policy(account, user, target, name, text).await,
+        (DocumentKind::AccessPoint, Op::Delete) => aws.delete_access_point(account, &region, name, target).await,
+        (DocumentKind::AccessPoint, _) => {
+            let bucket_account = doc.bucket_account.as_deref().unwrap_or(account);
+            aws.create_access_point(account, &region, name, target, doc.bucket.as_deref().unwrap_or_default(), bucket_account).await
+        }
+        (DocumentKind::AccessPointPolicy, Op::Delete) => aws.delete_access_point_policy(account, &region, name, target).await,
+        (DocumentKind::AccessPointPolicy, _) => retry_new_principal(|| aws.put_access_point_policy(account, &region, name, target, text)).await,
+        (DocumentKind::BucketPolicy, Op::Delete) => aws.delete_bucket_policy(account, &region, name, target).await,
+        (DocumentKind::BucketPolicy, _) => retry_new_principal(|| aws.put_bucket_policy(account, &region, name, target, text)).await,
+    }
+}
+
+/// IAM resolves principals when a policy is written, and a role created a moment ago may not be
+/// visible yet: retry "invalid principal" refusals for about a minute, then give up.
+async fn retry_new_principal<F, Fut>(mut write: F) -> Result<(), DeployError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), DeployError>>,
+{
+    let mut delay = Duration::from_millis(500);
+    for _ in 0..7 {
+        match write().await {
+            Err(DeployError::Aws { code, message, .. }) if is_new_principal(&code, &message) => {
+                tracing::info!(%code, %message, "principal not visible yet; retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
+    }
+    write().await
+}
+
+fn is_new_principal(code: &str, message: &str) -> bool {
+    matches!(code, "MalformedPolicyDocument" | "MalformedPolicy" | "InvalidPolicyDocument") && message.to_ascii_lowercase().contains("principal")
+}

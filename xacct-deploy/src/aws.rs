@@ -1,0 +1,292 @@
+//! Every AWS call the tool makes, one function per call, each counted and each failure turned
+//! into a [`DeployError`] that names the account, the resource and the operation.
+
+use crate::accounts::Account;
+use crate::error::{Context, DeployError};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The tag that marks a role as created by a deployment; its value is the deployment's name.
+pub const OWNER_TAG: &str = "xacct:deployment";
+
+/// A role as IAM has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveRole {
+    pub path: String,
+    /// URL-decoded.
+    pub trust: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An access point as S3 Control has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveAccessPoint {
+    pub bucket: String,
+    pub bucket_account: Option<String>,
+}
+
+/// Counts of calls, for reports and for tests that a no-op apply writes nothing.
+#[derive(Debug, Default)]
+pub struct Calls {
+    pub reads: AtomicUsize,
+    pub writes: AtomicUsize,
+}
+
+pub struct Aws {
+    pub accounts: BTreeMap<String, Account>,
+    pub calls: Calls,
+    /// Test hook: fail the write after this many writes, to leave a half-applied deployment.
+    pub fail_after_writes: Option<usize>,
+}
+
+impl std::fmt::Debug for Aws {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aws").field("accounts", &self.accounts.keys()).finish()
+    }
+}
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// The last segment of a role or user ARN.
+pub fn iam_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
+    error.code().is_some_and(|c| codes.contains(&c))
+}
+
+impl Aws {
+    fn account(&self, id: &str) -> Result<&Account, DeployError> {
+        self.accounts.get(id).ok_or_else(|| DeployError::Other(format!("no credentials loaded for account {id}")))
+    }
+
+    fn read(&self) {
+        self.calls.reads.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn write(&self, context: &Context) -> Result<(), DeployError> {
+        let done = self.calls.writes.fetch_add(1, Ordering::SeqCst);
+        if self.fail_after_writes.is_some_and(|limit| done >= limit) {
+            return Err(DeployError::Aws { context: context.clone(), code: "InjectedFailure".into(), message: "failure injected by the test hook".into() });
+        }
+        Ok(())
+    }
+
+    fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
+        Context { account: account.to_owned(), resource: resource.to_owned(), operation }
+    }
+
+    pub async fn get_role(&self, account: &str, arn: &str) -> Result<Option<LiveRole>, DeployError> {
+        self.read();
+        let iam = self.account(account)?.iam();
+        let name = iam_name(arn);
+        let role = match iam.get_role().role_name(name).send().await {
+            Ok(out) => out.role,
+            Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
+            Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+        };
+        let Some(role) = role else { return Ok(None) };
+        self.read();
+        let tags = iam
+            .list_role_tags()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRoleTags"), &e))?
+            .tags
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect();
+        Ok(Some(LiveRole { path: role.path, trust: role.assume_role_policy_document.as_deref().map(decode).unwrap_or_default(), tags }))
+    }
+
+    pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
+        self.read();
+        match self.account(account)?.iam().get_user().user_name(iam_name(arn)).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
+            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUser"), &e)),
+        }
+    }
+
+    /// The names of the role's inline policies and attached managed policies.
+    pub async fn role_policies(&self, account: &str, arn: &str) -> Result<Vec<String>, DeployError> {
+        self.read();
+        let iam = self.account(account)?.iam();
+        let inline = iam.list_role_policies().role_name(iam_name(arn)).send().await.map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
+        self.read();
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name(iam_name(arn))
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e))?;
+        let mut names = inline.policy_names;
+        names.extend(attached.attached_policies.unwrap_or_default().into_iter().filter_map(|p| p.policy_arn));
+        Ok(names)
+    }
+
+    pub async fn get_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str) -> Result<Option<String>, DeployError> {
+        self.read();
+        let iam = self.account(account)?.iam();
+        if user {
+            match iam.get_user_policy().user_name(iam_name(arn)).policy_name(name).send().await {
+                Ok(out) => Ok(Some(decode(&out.policy_document))),
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
+                Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUserPolicy"), &e)),
+            }
+        } else {
+            match iam.get_role_policy().role_name(iam_name(arn)).policy_name(name).send().await {
+                Ok(out) => Ok(Some(decode(&out.policy_document))),
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
+                Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRolePolicy"), &e)),
+            }
+        }
+    }
+
+    pub async fn get_access_point(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<Option<LiveAccessPoint>, DeployError> {
+        self.read();
+        match self.account(account)?.s3control(region).get_access_point().account_id(account).name(name).send().await {
+            Ok(out) => Ok(Some(LiveAccessPoint { bucket: out.bucket.unwrap_or_default(), bucket_account: out.bucket_account_id })),
+            Err(e) if is_code(&e, &["NoSuchAccessPoint"]) => Ok(None),
+            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetAccessPoint"), &e)),
+        }
+    }
+
+    pub async fn get_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<Option<String>, DeployError> {
+        self.read();
+        match self.account(account)?.s3control(region).get_access_point_policy().account_id(account).name(name).send().await {
+            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            Err(e) if is_code(&e, &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"]) => Ok(None),
+            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetAccessPointPolicy"), &e)),
+        }
+    }
+
+    /// `Err` with code `NoSuchBucket` when the bucket does not exist.
+    pub async fn get_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str) -> Result<Option<String>, DeployError> {
+        self.read();
+        match self.account(account)?.s3(region).get_bucket_policy().bucket(bucket).expected_bucket_owner(account).send().await {
+            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            Err(e) if is_code(&e, &["NoSuchBucketPolicy"]) => Ok(None),
+            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetBucketPolicy"), &e)),
+        }
+    }
+
+    pub async fn create_role(&self, account: &str, arn: &str, path: &str, trust: &str, deployment: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:CreateRole");
+        self.write(&ctx)?;
+        let tag = aws_sdk_iam::types::Tag::builder().key(OWNER_TAG).value(deployment).build().map_err(|e| DeployError::Other(e.to_string()))?;
+        self.account(account)?
+            .iam()
+            .create_role()
+            .role_name(iam_name(arn))
+            .path(path)
+            .assume_role_policy_document(trust)
+            .description(format!("Created by xacct deployment {deployment}"))
+            .tags(tag)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn tag_role(&self, account: &str, arn: &str, deployment: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:TagRole");
+        self.write(&ctx)?;
+        let tag = aws_sdk_iam::types::Tag::builder().key(OWNER_TAG).value(deployment).build().map_err(|e| DeployError::Other(e.to_string()))?;
+        self.account(account)?.iam().tag_role().role_name(iam_name(arn)).tags(tag).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn update_trust(&self, account: &str, arn: &str, trust: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
+        self.write(&ctx)?;
+        self.account(account)?.iam().update_assume_role_policy().role_name(iam_name(arn)).policy_document(trust).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:DeleteRole");
+        self.write(&ctx)?;
+        self.account(account)?.iam().delete_role().role_name(iam_name(arn)).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn put_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str, policy: &str) -> Result<(), DeployError> {
+        let iam = self.account(account)?.iam();
+        if user {
+            let ctx = Self::ctx(account, arn, "iam:PutUserPolicy");
+            self.write(&ctx)?;
+            iam.put_user_policy().user_name(iam_name(arn)).policy_name(name).policy_document(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        } else {
+            let ctx = Self::ctx(account, arn, "iam:PutRolePolicy");
+            self.write(&ctx)?;
+            iam.put_role_policy().role_name(iam_name(arn)).policy_name(name).policy_document(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn delete_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str) -> Result<(), DeployError> {
+        let iam = self.account(account)?.iam();
+        if user {
+            let ctx = Self::ctx(account, arn, "iam:DeleteUserPolicy");
+            self.write(&ctx)?;
+            iam.delete_user_policy().user_name(iam_name(arn)).policy_name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        } else {
+            let ctx = Self::ctx(account, arn, "iam:DeleteRolePolicy");
+            self.write(&ctx)?;
+            iam.delete_role_policy().role_name(iam_name(arn)).policy_name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn create_access_point(&self, account: &str, region: &str, name: &str, arn: &str, bucket: &str, bucket_account: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
+        self.write(&ctx)?;
+        let mut request = self.account(account)?.s3control(region).create_access_point().account_id(account).name(name).bucket(bucket);
+        if bucket_account != account {
+            request = request.bucket_account_id(bucket_account);
+        }
+        request.send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn delete_access_point(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
+        self.write(&ctx)?;
+        self.account(account)?.s3control(region).delete_access_point().account_id(account).name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn put_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str, policy: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
+        self.write(&ctx)?;
+        self.account(account)?.s3control(region).put_access_point_policy().account_id(account).name(name).policy(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn delete_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
+        self.write(&ctx)?;
+        self.account(account)?.s3control(region).delete_access_point_policy().account_id(account).name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn put_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str, policy: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:PutBucketPolicy");
+        self.write(&ctx)?;
+        self.account(account)?.s3(region).put_bucket_policy().bucket(bucket).expected_bucket_owner(account).policy(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn delete_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
+        self.write(&ctx)?;
+        self.account(account)?.s3(region).delete_bucket_policy().bucket(bucket).expected_bucket_owner(account).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+}
