@@ -1,0 +1,86 @@
+"""An independent AWS client (boto3) for the deploy tests: seeds what a deployment expects to
+exist, changes things out of band, and reads back what was stored.
+
+    python aws_fixture.py ENDPOINT COMMAND JSON
+"""
+import json
+import socket
+import sys
+import urllib.parse
+
+import boto3
+from botocore.config import Config
+
+# botocore's S3 Control endpoint rules put the account id in front of the host
+# (`222222222222.localhost`). Names under `.localhost` are loopback (RFC 6761), which this machine's
+# resolver does not know: teach it, for this process only.
+_getaddrinfo = socket.getaddrinfo
+socket.getaddrinfo = lambda host, *a, **k: _getaddrinfo("127.0.0.1" if str(host).endswith(".localhost") else host, *a, **k)
+
+endpoint, command, arg = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+
+
+def session(account):
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/xacct-deployer", RoleSessionName="fixture")["Credentials"]
+    return boto3.session.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                                 aws_session_token=c["SessionToken"], region_name="us-east-1")
+
+
+def client(account, service, region="us-east-1"):
+    # S3 Control puts the account id in front of the host, which a local endpoint cannot resolve.
+    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"})
+    return session(account).client(service, endpoint_url=endpoint, region_name=region, config=config)
+
+
+def name(arn):
+    return arn.rsplit("/", 1)[-1]
+
+
+out = None
+if command == "seed":
+    # {"buckets": [[account, bucket]], "roles": [[account, arn]], "users": [[account, arn]], "bucket_policies": [[account, bucket, policy]]}
+    for account, bucket in arg.get("buckets", []):
+        client(account, "s3").create_bucket(Bucket=bucket)
+    for account, arn in arg.get("roles", []):
+        path = "/" + arn.split(":role/", 1)[1].rsplit("/", 1)[0] + "/" if arn.split(":role/", 1)[1].count("/") else "/"
+        client(account, "iam").create_role(RoleName=name(arn), Path=path, AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')
+    for account, arn in arg.get("users", []):
+        path = "/" + arn.split(":user/", 1)[1].rsplit("/", 1)[0] + "/" if arn.split(":user/", 1)[1].count("/") else "/"
+        client(account, "iam").create_user(UserName=name(arn), Path=path)
+    for account, bucket, policy in arg.get("bucket_policies", []):
+        client(account, "s3").put_bucket_policy(Bucket=bucket, Policy=policy)
+elif command == "read":
+    # documents as in render_json → what is stored for each, or null
+    out = []
+    for d in arg:
+        acct, kind, target = d["account"], d["kind"], d["target"]
+        stored = None
+        try:
+            if kind == "role":
+                stored = client(acct, "iam").get_role(RoleName=name(target))["Role"]["RoleName"]
+            elif kind == "role-trust-policy":
+                doc = client(acct, "iam").get_role(RoleName=name(target))["Role"]["AssumeRolePolicyDocument"]
+                stored = doc if isinstance(doc, dict) else json.loads(urllib.parse.unquote(doc))
+            elif kind == "role-inline-policy":
+                doc = client(acct, "iam").get_role_policy(RoleName=name(target), PolicyName=d["name"])["PolicyDocument"]
+                stored = doc if isinstance(doc, dict) else json.loads(urllib.parse.unquote(doc))
+            elif kind == "user-inline-policy":
+                doc = client(acct, "iam").get_user_policy(UserName=name(target), PolicyName=d["name"])["PolicyDocument"]
+                stored = doc if isinstance(doc, dict) else json.loads(urllib.parse.unquote(doc))
+            elif kind == "access-point":
+                stored = client(acct, "s3control").get_access_point(AccountId=acct, Name=d["name"])["Bucket"]
+            elif kind == "access-point-policy":
+                stored = json.loads(client(acct, "s3control").get_access_point_policy(AccountId=acct, Name=d["name"])["Policy"])
+            elif kind == "bucket-policy":
+                stored = json.loads(client(acct, "s3").get_bucket_policy(Bucket=d["name"])["Policy"])
+        except Exception as e:  # a missing resource reads as null
+            if not any(code in str(e) for code in ("NoSuch", "404", "NotFound")):
+                raise
+        out.append(stored)
+elif command == "count-roles":
+    out = len(client(arg["account"], "iam").list_roles()["Roles"])
+elif command == "count-access-points":
+    out = len(client(arg["account"], "s3control").list_access_points(AccountId=arg["account"]).get("AccessPointList", []))
+print(json.dumps(out))

@@ -1,0 +1,229 @@
+//! End-to-end: the examples deployed into the local AWS emulator through the real AWS SDK, and
+//! read back with an independent client (boto3). Run by `scripts/test.sh`, which starts the
+//! emulator and sets `XACCT_TEST_ENDPOINT` and `XACCT_TEST_PYTHON`; without them these tests fail.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use policy_core::{Deployment, DocumentKind};
+use serde_json::{json, Value};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+use xacct_deploy::{AccountSpec, DeployError, Mode, Op, Session};
+
+/// The emulator is one shared state: the tests take turns and reset it.
+static EMULATOR: Mutex<()> = Mutex::new(());
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests with `scripts/test.sh`, which starts the local AWS emulator"))
+}
+
+/// Takes the emulator, resets it and points the SDK at it with one base identity.
+fn emulator() -> MutexGuard<'static, ()> {
+    let guard = EMULATOR.lock().unwrap_or_else(|e| e.into_inner());
+    let endpoint = env("XACCT_TEST_ENDPOINT");
+    std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    std::env::set_var("AWS_REGION", "us-east-1");
+    std::env::remove_var("AWS_PROFILE");
+    let status = Command::new("curl").args(["-sf", "-o", "/dev/null", "-X", "POST", &format!("{endpoint}/moto-api/reset")]).status().expect("curl");
+    assert!(status.success(), "cannot reset the emulator at {endpoint}");
+    guard
+}
+
+fn fixture(command: &str, arg: &Value) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
+    let out = Command::new(env("XACCT_TEST_PYTHON")).args([script, &env("XACCT_TEST_ENDPOINT"), command, &arg.to_string()]).output().expect("python");
+    assert!(out.status.success(), "aws_fixture.py {command} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("fixture output is JSON")
+}
+
+/// Every account of the deployment, reached by assuming a role in it.
+fn specs(deployment: &Deployment) -> Vec<AccountSpec> {
+    deployment.accounts().iter().map(|a| format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer").parse().unwrap()).collect()
+}
+
+/// What a deployment expects to exist already: its buckets and the requesters it does not create.
+fn seed(deployment: &Deployment) {
+    let docs = deployment.documents();
+    let created: Vec<&str> = docs.iter().filter(|d| d.kind == DocumentKind::Role).map(|d| d.target.as_ref()).collect();
+    let buckets: Vec<Value> = docs.iter().filter(|d| d.kind == DocumentKind::BucketPolicy).map(|d| json!([d.account, d.name])).collect();
+    let principals = |kind| docs.iter().filter(|d| d.kind == kind && !created.contains(&d.target.as_ref())).map(|d| json!([d.account, d.target])).collect::<Vec<_>>();
+    fixture("seed", &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy) }));
+}
+
+fn read_back(deployment: &Deployment) -> Vec<Value> {
+    let docs: Value = serde_json::from_str(deployment.render_json()).unwrap();
+    fixture("read", &docs).as_array().cloned().unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+async fn apply(deployment: &Deployment, mode: Mode) -> (usize, usize) {
+    let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+    let plan = session.plan(mode, false).await.unwrap();
+    session.apply(&plan, &|_| {}).await.unwrap();
+    session.calls()
+}
+
+async fn has_changes(deployment: &Deployment, mode: Mode) -> bool {
+    let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+    session.plan(mode, false).await.unwrap().has_changes()
+}
+
+/// What boto3 reads back equals `render`: whole documents the tool owns, and for bucket and
+/// access point policies the statements it owns.
+fn assert_stored_equals_render(deployment: &Deployment) {
+    let stored = read_back(deployment);
+    for (doc, stored) in deployment.documents().iter().zip(stored) {
+        match doc.kind {
+            DocumentKind::Role => assert_eq!(stored, json!(doc.name), "{}", doc.target),
+            DocumentKind::AccessPoint => assert_eq!(stored, json!(doc.bucket), "{}", doc.target),
+            _ => {
+                let stored = xacct_deploy::plan::normalize(&stored);
+                let declared = xacct_deploy::plan::normalize(&serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap());
+                assert_eq!(stored, declared, "{} {}", doc.kind.as_str(), doc.target);
+            }
+        }
+    }
+}
+
+#[test]
+fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(async {
+        let (_, writes) = apply(deployment, Mode::Apply).await;
+        assert_eq!(writes, 6, "role (with its trust), two inline policies, access point, its policy, bucket policy");
+        assert_stored_equals_render(deployment);
+        assert!(!has_changes(deployment, Mode::Apply).await, "plan after apply shows no change");
+        let (reads, writes) = apply(deployment, Mode::Apply).await;
+        assert_eq!(writes, 0, "a second apply makes no write call");
+        println!("shared-data no-op apply: {reads} reads, {writes} writes");
+    });
+}
+
+#[test]
+fn every_example_applies_and_destroys_cleanly() {
+    let _emulator = emulator();
+    let examples: [&Deployment; 6] = [
+        &shared_data::SHARING,
+        &data_lake::DATA_LAKE,
+        &lambda_requester::INVOICES,
+        &multi_access_point::REPORTING,
+        &direct_grant::PARTNER_UPLOADS,
+        &cross_account_access_point::ARCHIVE,
+    ];
+    for deployment in examples {
+        seed(deployment);
+        runtime().block_on(async {
+            apply(deployment, Mode::Apply).await;
+            assert_stored_equals_render(deployment);
+            assert!(!has_changes(deployment, Mode::Apply).await, "{}: converged", deployment.name);
+            apply(deployment, Mode::Destroy).await;
+            assert!(!has_changes(deployment, Mode::Destroy).await, "{}: nothing left to destroy", deployment.name);
+        });
+        let left: Vec<Value> = read_back(deployment).into_iter().filter(|v| !v.is_null()).collect();
+        assert!(left.is_empty(), "{}: destroy left {left:?}", deployment.name);
+    }
+}
+
+#[test]
+fn drift_shows_in_plan_and_apply_repairs_it() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let widened = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Xacct7SharingAnalyticsReadsCustomersDelegateObjects", "Effect": "Allow",
+        "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "arn:aws:s3:::marketing-customer-data/*"}]});
+    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", widened.to_string()]] }));
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let drifted: Vec<_> = plan.changes.iter().filter(|c| c.op != Op::NoOp).map(|c| (c.doc.kind, c.op)).collect();
+        assert_eq!(drifted, vec![(DocumentKind::BucketPolicy, Op::Update)]);
+        session.apply(&plan, &|_| {}).await.unwrap();
+        assert!(!has_changes(deployment, Mode::Apply).await);
+    });
+    assert_stored_equals_render(deployment);
+}
+
+#[test]
+fn foreign_bucket_policy_statements_survive_apply_and_destroy() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let foreign = json!({"Version": "2012-10-17", "Statement": [{"Sid": "BackupReads", "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::marketing-customer-data", "arn:aws:s3:::marketing-customer-data/*"]}]});
+    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", foreign.to_string()]] }));
+    let bucket_policy = || {
+        let docs = json!([{"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::marketing-customer-data", "name": "marketing-customer-data"}]);
+        fixture("read", &docs)[0].clone()
+    };
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let applied = bucket_policy();
+    let statements = applied["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 3, "the foreign statement and the two delegations: {applied}");
+    assert!(statements.contains(&foreign["Statement"][0]), "foreign statement kept as it was: {applied}");
+    runtime().block_on(apply(deployment, Mode::Destroy));
+    assert_eq!(bucket_policy(), foreign, "destroy leaves exactly the foreign statement");
+}
+
+#[test]
+fn wrong_account_credentials_stop_before_anything_is_written() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    // Account 111111111111 falls back to the base identity, which the emulator puts in 123456789012.
+    let only_b: Vec<AccountSpec> = vec!["222222222222=role:arn:aws:iam::222222222222:role/xacct-deployer".parse().unwrap()];
+    let error = runtime().block_on(Session::connect(deployment, &only_b)).err().expect("wrong account is refused");
+    assert!(matches!(&error, DeployError::WrongAccount { expected, actual, .. } if expected == "111111111111" && actual == "123456789012"), "{error}");
+    assert!(error.to_string().contains("nothing was written"), "{error}");
+    assert_eq!(fixture("count-roles", &json!({"account": "222222222222"})), json!(0));
+    assert_eq!(fixture("count-access-points", &json!({"account": "222222222222"})), json!(0));
+    assert!(read_back(deployment).iter().all(Value::is_null));
+}
+
+#[test]
+fn an_interrupted_apply_converges_on_rerun() {
+    let _emulator = emulator();
+    let deployment = &data_lake::DATA_LAKE;
+    seed(deployment);
+    runtime().block_on(async {
+        let mut session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        session.fail_after_writes(5);
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let error = session.apply(&plan, &|_| {}).await.err().expect("the injected failure stops the apply");
+        assert_eq!(error.code(), Some("InjectedFailure"));
+        assert!(has_changes(deployment, Mode::Apply).await, "half applied");
+        apply(deployment, Mode::Apply).await;
+        assert!(!has_changes(deployment, Mode::Apply).await);
+    });
+    assert_stored_equals_render(deployment);
+    assert_eq!(fixture("count-roles", &json!({"account": "222222222222"})), json!(3), "one bridge role per grant, none twice");
+    assert_eq!(fixture("count-access-points", &json!({"account": "222222222222"})), json!(3));
+}
+
+#[test]
+fn cli_plan_exit_codes() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let mut args: Vec<String> = vec!["shared-data".into(), "plan".into(), "--detailed-exitcode".into()];
+    for a in deployment.accounts() {
+        args.extend(["--account".into(), format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")]);
+    }
+    // `run_from` starts its own runtime: call it from a plain thread.
+    let run = |args: Vec<String>| std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args)).join().unwrap();
+    assert_eq!(run(args.clone()), std::process::ExitCode::from(2), "changes pending");
+    let mut apply_args = args.clone();
+    apply_args[1] = "apply".into();
+    apply_args[2] = "--auto-approve".into();
+    assert_eq!(run(apply_args), std::process::ExitCode::SUCCESS);
+    assert_eq!(run(args.clone()), std::process::ExitCode::SUCCESS, "no changes");
+    assert_eq!(run(vec!["shared-data".into(), "plan".into(), "--account".into(), "12=role:x".into()]), std::process::ExitCode::from(1));
+}
