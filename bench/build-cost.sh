@@ -14,11 +14,11 @@ mkdir -p "$work"
 export CARGO_TARGET_DIR=$work/target
 
 python3 "$root/bench/gen_grants.py" checked "$work/checked" "$root"
-(cd "$work/checked" && cargo build -q --release)
-"$CARGO_TARGET_DIR/release/bench-checked" > "$work/documents.json"
+(cd "$work/checked" && cargo build -q)
+"$CARGO_TARGET_DIR/debug/bench-checked" > "$work/documents.json"
 python3 "$root/bench/gen_grants.py" handwritten "$work/handwritten" "$root" "$work/documents.json"
-(cd "$work/handwritten" && cargo build -q --release)
-"$CARGO_TARGET_DIR/release/bench-handwritten" > "$work/handwritten.json"
+(cd "$work/handwritten" && cargo build -q)
+"$CARGO_TARGET_DIR/debug/bench-handwritten" > "$work/handwritten.json"
 python3 - "$work/documents.json" "$work/handwritten.json" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
@@ -30,7 +30,7 @@ time_build() { # crate dir → seconds for rebuilding just that crate
   touch "$1/src/main.rs"
   local start end
   start=$(date +%s.%N)
-  (cd "$1" && cargo build -q --release)
+  (cd "$1" && cargo build -q)
   end=$(date +%s.%N)
   python3 -c "print(round($end - $start, 3))"
 }
@@ -41,7 +41,7 @@ for _ in $(seq "$rounds"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mc=$(median "${checked[@]}"); mh=$(median "${hand[@]}")
-echo "200 grants, release build of the crate alone, median of $rounds:"
+echo "200 grants, dev build of the crate alone, median of $rounds:"
 echo "  grants! (checked)        ${mc}s   [${checked[*]}]"
 echo "  json! by hand (unchecked) ${mh}s   [${hand[*]}]"
 echo "  ratio checked/handwritten: $(python3 -c "print(round($mc / $mh, 3))")"

@@ -28,6 +28,9 @@ if kind == "checked":
     src = "policy_macros::grants! {\n    pub static BENCH = {\n" + "".join(grants) + "    };\n}\n\nfn main() {\n    println!(\"{}\", BENCH.render_json());\n}\n"
 else:
     docs = json.load(open(sys.argv[4]))
-    items = ",\n".join(f"        serde_json::json!({json.dumps(d, indent=None)})" for d in docs)
-    src = f"fn main() {{\n    let documents = vec![\n{items}\n    ];\n    println!(\"{{}}\", serde_json::Value::Array(documents));\n}}\n"
+    # One function per document, as a person would write them (one giant `vec![json!(...)]`
+    # exhausts rustc's memory).
+    fns = "".join(f"fn document_{i}() -> serde_json::Value {{\n    serde_json::json!({json.dumps(d, indent=None)})\n}}\n\n" for i, d in enumerate(docs))
+    calls = ", ".join(f"document_{i}()" for i in range(len(docs)))
+    src = f"{fns}fn main() {{\n    let documents = vec![{calls}];\n    println!(\"{{}}\", serde_json::Value::Array(documents));\n}}\n"
 open(os.path.join(out, "src", "main.rs"), "w").write(src)
