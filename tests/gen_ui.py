@@ -113,3 +113,7 @@ many = [grant(name=f"reader_{i:03}", requester=A(f"arn:aws:iam::111111111111:rol
 write("limits/trust-policy-too-large", *many)
 big = [grant(name=f"team_{i:03}", requester=A(f"arn:aws:iam::{100000000000 + i}:role/reader"), assume_role=A(f"arn:aws:iam::222222222222:role/reader-{i:03}"), prefixes='["' + '", "'.join(f"team-{i:03}/dataset-{j:02}/" for j in range(8)) + '"]') for i in range(40)]
 write("limits/access-point-policy-too-large", *big)
+role = [grant(name=f"share_{i:03}", access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:03}"), bucket=A(f"shared-bucket-{i:03}"), prefixes='["' + '", "'.join(f"dataset-{j:02}/partition/" for j in range(16)) + '"]') for i in range(8)]
+write("limits/role-inline-policies-too-large", *role)
+user = [grant(name=f"upload_{i:02}", requester=A("arn:aws:iam::111111111111:user/uploader"), assume_role=None, access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/intake-{i:02}"), bucket=A(f"intake-bucket-{i:02}"), actions="[s3:PutObject]") for i in range(14)]
+write("limits/user-inline-policies-too-large", *user)

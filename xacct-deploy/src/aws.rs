@@ -65,11 +65,13 @@ impl Aws {
     }
 
     fn read(&self) {
-        self.calls.reads.fetch_add(1, Ordering::SeqCst);
+        let n = self.calls.reads.fetch_add(1, Ordering::SeqCst);
+        tracing::trace!(read = n + 1, "AWS read");
     }
 
     fn write(&self, context: &Context) -> Result<(), DeployError> {
         let done = self.calls.writes.fetch_add(1, Ordering::SeqCst);
+        tracing::info!(account = %context.account, resource = %context.resource, operation = context.operation, "AWS write");
         if self.fail_after_writes.is_some_and(|limit| done >= limit) {
             return Err(DeployError::Aws { context: context.clone(), code: "InjectedFailure".into(), message: "failure injected by the test hook".into() });
         }
