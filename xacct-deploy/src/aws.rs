@@ -106,6 +106,15 @@ impl Aws {
         Ok(Some(LiveRole { path: role.path, trust: role.assume_role_policy_document.as_deref().map(decode).unwrap_or_default(), tags }))
     }
 
+    pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
+        self.read();
+        match self.account(account)?.iam().get_role().role_name(iam_name(arn)).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
+            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+        }
+    }
+
     pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
         self.read();
         match self.account(account)?.iam().get_user().user_name(iam_name(arn)).send().await {

@@ -164,7 +164,16 @@ pub async fn read(aws: &Aws, deployment: &Deployment, doc: &Document) -> Result<
 /// Reads every document concurrently (at most `concurrency` calls at once) and plans.
 pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, concurrency: usize) -> Result<Plan, DeployError> {
     let docs = deployment.documents();
-    let live: Vec<Live> = stream::iter(docs.iter().map(|doc| read(aws, deployment, doc))).buffered(concurrency.max(1)).try_collect().await?;
+    // A trust policy comes with its role's read: one GetRole serves both documents.
+    let reads = docs.iter().filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
+    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, deployment, doc))).buffered(concurrency.max(1)).try_collect().await?;
+    let live: Vec<Live> = docs
+        .iter()
+        .map(|doc| {
+            let source = if doc.kind == DocumentKind::RoleTrustPolicy { DocumentKind::Role } else { doc.kind };
+            reads.clone().zip(&read_live).find(|(d, _)| d.kind == source && d.target == doc.target).map_or(Live::Role(None), |(_, l)| l.clone())
+        })
+        .collect();
     // Requesters the deployment does not create must exist: IAM refuses a trust or resource policy
     // naming a principal that does not.
     let created: Vec<&str> = docs.iter().filter(|d| d.kind == DocumentKind::Role).map(|d| d.target.as_ref()).collect();
@@ -179,7 +188,7 @@ pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, c
         if is_user(doc) {
             aws.user_exists(&doc.account, &doc.target).await
         } else {
-            aws.get_role(&doc.account, &doc.target).await.map(|r| r.is_some())
+            aws.role_exists(&doc.account, &doc.target).await
         }
     }))
     .buffered(concurrency.max(1))
