@@ -227,3 +227,39 @@ fn cli_plan_exit_codes() {
     assert_eq!(run(args.clone()), std::process::ExitCode::SUCCESS, "no changes");
     assert_eq!(run(vec!["shared-data".into(), "plan".into(), "--account".into(), "12=role:x".into()]), std::process::ExitCode::from(1));
 }
+
+#[test]
+fn a_resource_changed_after_the_plan_stops_the_apply() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let someone_else = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Audit", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "s3:GetBucketPolicy", "Resource": "arn:aws:s3:::marketing-customer-data"}]});
+        fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", someone_else.to_string()]] }));
+        let error = session.apply(&plan, &|_| {}).await.err().expect("the bucket policy changed after the plan");
+        assert!(matches!(&error, DeployError::Changed { resource, .. } if resource.contains("bucket policy")), "{error}");
+        // A fresh plan keeps the newcomer's statement and converges.
+        apply(deployment, Mode::Apply).await;
+        assert!(!has_changes(deployment, Mode::Apply).await);
+    });
+}
+
+#[test]
+fn an_existing_role_is_adopted_only_when_asked() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    fixture("seed", &json!({ "roles": [["222222222222", "arn:aws:iam::222222222222:role/analytics-reader"]] }));
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let error = session.plan(Mode::Apply, false).await.err().expect("a role the deployment did not create");
+        assert!(error.to_string().contains("pass --adopt"), "{error}");
+        let plan = session.plan(Mode::Apply, true).await.unwrap();
+        session.apply(&plan, &|_| {}).await.unwrap();
+        assert!(!has_changes(deployment, Mode::Apply).await, "adopted: tagged, trust and policies written");
+    });
+    assert_stored_equals_render(deployment);
+}
