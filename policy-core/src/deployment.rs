@@ -201,6 +201,11 @@ impl Deployment {
 pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
     let grants = crate::validate::validate(input)?;
     let documents = crate::render::render(&input.name.value, &grants, input.name.loc)?;
+    // Least privilege, proven: the documents must allow exactly what the grants declare.
+    if let Err(failures) = crate::eval::prove::prove(&documents, &grants) {
+        let loc = |i: usize| input.grants.get(i).map_or(input.name.loc, |g| g.name.loc);
+        return Err(Diagnostics(failures.into_iter().map(|(i, p)| p.at(loc(i))).collect()));
+    }
     let json = to_canonical_string(Value::Array(documents.iter().map(Document::to_json).collect()));
     Ok(Deployment {
         name: Cow::Owned(input.name.value.clone()),

@@ -28,6 +28,7 @@ pub mod account;
 pub mod arn;
 pub mod deployment;
 pub mod diagnostic;
+pub mod eval;
 pub mod grant;
 pub mod input;
 pub mod json;

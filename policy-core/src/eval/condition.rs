@@ -1,0 +1,216 @@
+//! Condition operators, wildcard matching and policy variables, as the IAM user guide describes
+//! them ("IAM JSON policy elements: Condition operators", "Policy variables").
+
+use super::policy::{Condition, SetQualifier};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// Context keys of a request: each key has one or more values. Keys match case-insensitively.
+pub type Context = BTreeMap<String, Vec<String>>;
+
+const OPERATORS: &[&str] = &[
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
+    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+];
+
+pub fn is_known(operator: &str) -> bool {
+    OPERATORS.contains(&operator)
+}
+
+/// `*` any run of characters, `?` exactly one.
+pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_owned() };
+    let (p, t): (Vec<char>, Vec<char>) = (fold(pattern).chars().collect(), fold(text).chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// ARN matching: part by part, so a `*` never reaches across a `:` into the next part.
+pub fn arn_like(pattern: &str, arn: &str) -> bool {
+    let (p, a): (Vec<&str>, Vec<&str>) = (pattern.splitn(6, ':').collect(), arn.splitn(6, ':').collect());
+    if p.len() == 1 && p[0] == "*" {
+        return true;
+    }
+    p.len() == 6 && a.len() == 6 && p.iter().zip(&a).all(|(p, a)| wildcard(p, a, false))
+}
+
+/// Replaces `${key}` with the context's value and `${*}`, `${?}`, `${$}` with the literal
+/// character. A variable whose key is absent makes the element match nothing (`None`), unless it
+/// has a default: `${key, 'default'}`.
+pub fn substitute(text: &str, context: &Context) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Some(out);
+        };
+        let inner = after[..end].trim();
+        let (key, default) = match inner.split_once(',') {
+            Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\'').to_owned())),
+            None => (inner, None),
+        };
+        match key {
+            "*" | "?" | "$" => out.push_str(key),
+            _ => out.push_str(&lookup(context, key).and_then(|v| v.first().cloned()).or(default)?),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
+    context.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+}
+
+/// Seconds since the epoch of an ISO 8601 date (`2026-01-01`, `2026-01-01T12:00:00Z`) or of an
+/// epoch number.
+fn date(text: &str) -> Option<i64> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n);
+    }
+    let (day, time) = text.split_once('T').unwrap_or((text, "00:00:00Z"));
+    let mut d = day.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, dd) = (d.next()??, d.next()??, d.next()??);
+    let time = time.trim_end_matches('Z');
+    let time = time.split(['+', '.']).next().unwrap_or(time);
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi, s) = (t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0));
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+fn in_cidr(ip: &str, cidr: &str) -> bool {
+    let (net, bits) = cidr.split_once('/').unwrap_or((cidr, ""));
+    let (Ok(ip), Ok(net)) = (ip.parse::<IpAddr>(), net.parse::<IpAddr>()) else { return false };
+    let to_bits = |a: IpAddr| -> (u128, u32) {
+        match a {
+            IpAddr::V4(v) => (u128::from(u32::from(v)) << 96, 32),
+            IpAddr::V6(v) => (u128::from(v), 128),
+        }
+    };
+    let ((ip, ip_len), (net, net_len)) = (to_bits(ip), to_bits(net));
+    if ip_len != net_len {
+        return false;
+    }
+    // Both kinds sit in the top bits of the u128, so the prefix counts from the top either way.
+    let prefix: u32 = bits.parse::<u32>().unwrap_or(net_len).min(net_len);
+    let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix.min(128)) };
+    ip & mask == net & mask
+}
+
+/// Whether one context value matches one policy value under `operator` (its positive form).
+fn matches_one(operator: &str, context: &str, policy: &str) -> bool {
+    let num = |a: &str| a.parse::<f64>().ok();
+    let cmp = |f: fn(std::cmp::Ordering) -> bool, a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(f),
+        _ => false,
+    };
+    let dates = |f: fn(std::cmp::Ordering) -> bool| match (date(context), date(policy)) {
+        (Some(a), Some(b)) => f(a.cmp(&b)),
+        _ => false,
+    };
+    use std::cmp::Ordering::*;
+    match operator {
+        "StringEquals" | "StringNotEquals" | "BinaryEquals" => context == policy,
+        // ArnEquals and ArnLike are the same test: each of the six ARN parts matched on its own.
+        "ArnEquals" | "ArnNotEquals" | "ArnLike" | "ArnNotLike" => arn_like(policy, context),
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => context.to_lowercase() == policy.to_lowercase(),
+        "StringLike" | "StringNotLike" => wildcard(policy, context, false),
+        "NumericEquals" | "NumericNotEquals" => cmp(|o| o == Equal, num(context), num(policy)),
+        "NumericLessThan" => cmp(|o| o == Less, num(context), num(policy)),
+        "NumericLessThanEquals" => cmp(|o| o != Greater, num(context), num(policy)),
+        "NumericGreaterThan" => cmp(|o| o == Greater, num(context), num(policy)),
+        "NumericGreaterThanEquals" => cmp(|o| o != Less, num(context), num(policy)),
+        "DateEquals" | "DateNotEquals" => dates(|o| o == Equal),
+        "DateLessThan" => dates(|o| o == Less),
+        "DateLessThanEquals" => dates(|o| o != Greater),
+        "DateGreaterThan" => dates(|o| o == Greater),
+        "DateGreaterThanEquals" => dates(|o| o != Less),
+        "Bool" => context.eq_ignore_ascii_case(policy),
+        "IpAddress" | "NotIpAddress" => in_cidr(context, policy),
+        _ => false,
+    }
+}
+
+fn negated(operator: &str) -> bool {
+    matches!(operator, "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike" | "NumericNotEquals" | "DateNotEquals" | "NotIpAddress" | "ArnNotEquals" | "ArnNotLike")
+}
+
+/// Whether a condition holds for the request's context.
+pub fn holds(condition: &Condition, context: &Context) -> bool {
+    let present = lookup(context, &condition.key).filter(|v| !v.is_empty());
+    if condition.operator == "Null" {
+        let wants_absent = condition.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
+        return wants_absent == present.is_none();
+    }
+    let Some(values) = present else {
+        // A missing key: `...IfExists` and negated operators hold, `ForAllValues` holds vacuously.
+        return condition.if_exists || condition.qualifier == SetQualifier::ForAllValues || (negated(&condition.operator) && condition.qualifier == SetQualifier::Single);
+    };
+    let policy_values: Vec<String> = condition.values.iter().filter_map(|v| substitute(v, context)).collect();
+    let any_match = |c: &String| policy_values.iter().any(|p| matches_one(&condition.operator, c, p));
+    let positive = match condition.qualifier {
+        SetQualifier::ForAllValues => values.iter().all(any_match),
+        SetQualifier::ForAnyValue | SetQualifier::Single => values.iter().any(any_match),
+    };
+    // Negated operators: "no value matches" (for ForAllValues: every value matches none).
+    if negated(&condition.operator) {
+        match condition.qualifier {
+            SetQualifier::ForAllValues => values.iter().all(|c| !any_match(c)),
+            SetQualifier::ForAnyValue => values.iter().any(|c| !any_match(c)),
+            SetQualifier::Single => !positive,
+        }
+    } else {
+        positive
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_networks() {
+        assert_eq!(date("1970-01-02T00:00:00Z"), Some(86_400));
+        assert_eq!(date("2026-01-01"), date("2026-01-01T00:00:00Z"));
+        assert!(in_cidr("203.0.113.7", "203.0.113.0/24"));
+        assert!(!in_cidr("203.0.114.7", "203.0.113.0/24"));
+        assert!(in_cidr("2001:db8::1", "2001:db8::/32"));
+    }
+
+    #[test]
+    fn variables() {
+        let ctx: Context = [("aws:username".to_owned(), vec!["ana".to_owned()])].into();
+        assert_eq!(substitute("home/${aws:username}/*", &ctx).as_deref(), Some("home/ana/*"));
+        assert_eq!(substitute("a${*}b", &ctx).as_deref(), Some("a*b"));
+        assert_eq!(substitute("${aws:userid}", &ctx), None);
+        assert_eq!(substitute("${aws:userid, 'none'}", &ctx).as_deref(), Some("none"));
+    }
+}

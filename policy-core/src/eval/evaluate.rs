@@ -1,0 +1,286 @@
+//! AWS's policy evaluation logic for the documents of a deployment: explicit deny first, then the
+//! identity and resource policies each request needs — both for a principal from another account,
+//! the access point policy *and* the bucket policy for a request through an access point, the
+//! identity policy *and* the trust policy to assume a role. Every decision carries its reasons.
+
+use super::condition::{arn_like, holds, substitute, wildcard, Context};
+use super::policy::{Effect, Policy, PrincipalEntry, Statement};
+use crate::deployment::{Document, DocumentKind};
+use crate::diagnostic::Problem;
+use std::fmt;
+
+/// One request: who, what, on which resource, with which context keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// A role, user, account root or role-session ARN, or a service principal.
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub context: Context,
+}
+
+/// A policy document the evaluator knows, with what it is attached to.
+#[derive(Clone, Debug)]
+pub struct PolicyDoc {
+    pub kind: DocumentKind,
+    pub account: String,
+    pub target: String,
+    pub policy: Policy,
+}
+
+/// An access point and the bucket behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessPointInfo {
+    pub arn: String,
+    pub account: String,
+    pub bucket: String,
+    pub bucket_account: String,
+}
+
+/// Every document the evaluation may consult.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    pub docs: Vec<PolicyDoc>,
+    pub access_points: Vec<AccessPointInfo>,
+}
+
+/// A statement that decided, or a rule that did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub effect: Effect,
+    /// "access point policy of arn:..." or the rule applied.
+    pub document: String,
+    pub sid: Option<String>,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let effect = if self.effect == Effect::Allow { "allowed by" } else { "denied by" };
+        match &self.sid {
+            Some(sid) => write!(f, "{effect} statement `{sid}` of the {}", self.document),
+            None => write!(f, "{effect} {}", self.document),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reasons: Vec<Reason>,
+}
+
+impl PolicySet {
+    /// The documents of a deployment (rendered, or read back from AWS).
+    pub fn from_documents(docs: &[Document]) -> Result<PolicySet, Problem> {
+        let mut set = PolicySet::default();
+        for d in docs {
+            if d.kind == DocumentKind::AccessPoint {
+                set.access_points.push(AccessPointInfo {
+                    arn: d.target.to_string(),
+                    account: d.account.to_string(),
+                    bucket: d.bucket.as_deref().unwrap_or_default().to_owned(),
+                    bucket_account: d.bucket_account.as_deref().unwrap_or(&d.account).to_owned(),
+                });
+            }
+            if let Some(text) = &d.policy {
+                let policy = Policy::parse(text).map_err(|p| Problem::new(format!("{} of {}: {}", d.kind.describe(), d.target, p.message)))?;
+                set.docs.push(PolicyDoc { kind: d.kind, account: d.account.to_string(), target: d.target.to_string(), policy });
+            }
+        }
+        Ok(set)
+    }
+
+    fn docs(&self, kind: DocumentKind, target: &str) -> impl Iterator<Item = &PolicyDoc> {
+        let target = target.to_owned();
+        self.docs.iter().filter(move |d| d.kind == kind && d.target == target)
+    }
+
+    /// The identity policies of a principal (a role session uses its role's).
+    fn identity(&self, principal: &str) -> Vec<&PolicyDoc> {
+        let id = Identity::of(principal);
+        self.docs
+            .iter()
+            .filter(|d| matches!(d.kind, DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy))
+            .filter(|d| d.target == principal || (id.role_name.is_some() && Identity::of(&d.target).role_name == id.role_name && Identity::of(&d.target).account == id.account))
+            .collect()
+    }
+}
+
+/// What the evaluator needs to know about a principal ARN.
+#[derive(Debug, PartialEq, Eq)]
+struct Identity {
+    account: Option<String>,
+    /// For roles and their sessions.
+    role_name: Option<String>,
+}
+
+impl Identity {
+    fn of(principal: &str) -> Identity {
+        let parts: Vec<&str> = principal.splitn(6, ':').collect();
+        if parts.len() != 6 || parts[0] != "arn" {
+            return Identity { account: None, role_name: None };
+        }
+        let resource = parts[5];
+        let role_name = if let Some(r) = resource.strip_prefix("role/") {
+            r.rsplit('/').next().map(str::to_owned)
+        } else {
+            resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next()).map(str::to_owned)
+        };
+        Identity { account: Some(parts[4].to_owned()).filter(|a| !a.is_empty()), role_name }
+    }
+}
+
+fn principal_matches(entry: &PrincipalEntry, principal: &str) -> bool {
+    let who = Identity::of(principal);
+    match entry {
+        PrincipalEntry::Anyone => true,
+        PrincipalEntry::Service(s) | PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => s == principal,
+        PrincipalEntry::Aws(id) if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) => who.account.as_deref() == Some(id),
+        PrincipalEntry::Aws(id) if id.ends_with(":root") => who.account.is_some() && Identity::of(id).account == who.account,
+        PrincipalEntry::Aws(id) => {
+            let named = Identity::of(id);
+            id == principal || (id.contains(":role/") && named.role_name.is_some() && named.role_name == who.role_name && named.account == who.account && principal.contains(":assumed-role/"))
+        }
+    }
+}
+
+/// Whether a statement applies to the request; `resource_policy` says whether `Principal` is
+/// checked (resource and trust policies) or absent (identity policies).
+fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
+    if resource_policy {
+        let Some(entries) = &s.principal else { return false };
+        if entries.iter().any(|e| principal_matches(e, &request.principal)) == s.not_principal {
+            return false;
+        }
+    }
+    if s.actions.iter().any(|a| wildcard(a, &request.action, true)) == s.not_action {
+        return false;
+    }
+    if let Some(resources) = &s.resources {
+        let hit = resources.iter().any(|r| substitute(r, &request.context).is_some_and(|r| r == "*" || arn_like(&r, &request.resource) || wildcard(&r, &request.resource, false)));
+        if hit == s.not_resource {
+            return false;
+        }
+    }
+    s.conditions.iter().all(|c| holds(c, &request.context))
+}
+
+/// The statements of one document that apply: (allows, denies).
+fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reason>, Vec<Reason>) {
+    let document = format!("{} of {}", doc.kind.describe(), doc.target);
+    let (mut allow, mut deny) = (Vec::new(), Vec::new());
+    for s in doc.policy.statements.iter().filter(|s| applies(s, request, resource_policy)) {
+        let reason = Reason { effect: s.effect, document: document.clone(), sid: s.sid.clone() };
+        if s.effect == Effect::Allow { allow.push(reason) } else { deny.push(reason) }
+    }
+    (allow, deny)
+}
+
+fn with_principal_keys(request: &Request) -> Request {
+    let mut r = request.clone();
+    let who = Identity::of(&request.principal);
+    if let Some(account) = who.account {
+        r.context.entry("aws:PrincipalAccount".into()).or_insert_with(|| vec![account]);
+    }
+    r.context.entry("aws:PrincipalArn".into()).or_insert_with(|| vec![request.principal.clone()]);
+    r
+}
+
+/// Collects allows and denies of several layers, then applies the rules.
+struct Tally {
+    reasons: Vec<Reason>,
+    denied: bool,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Tally { reasons: Vec::new(), denied: false }
+    }
+
+    fn add(&mut self, (allow, deny): (Vec<Reason>, Vec<Reason>)) -> bool {
+        self.denied |= !deny.is_empty();
+        let allowed = !allow.is_empty();
+        self.reasons.extend(deny);
+        self.reasons.extend(allow);
+        allowed
+    }
+
+    fn layer(&mut self, docs: &[&PolicyDoc], request: &Request, resource_policy: bool) -> bool {
+        let mut allowed = false;
+        for d in docs {
+            allowed |= self.add(scan(d, request, resource_policy));
+        }
+        allowed
+    }
+
+    fn decide(mut self, allowed: bool, missing: &str) -> Decision {
+        if self.denied {
+            return Decision { allowed: false, reasons: self.reasons.into_iter().filter(|r| r.effect == Effect::Deny).collect() };
+        }
+        if !allowed {
+            self.reasons.push(Reason { effect: Effect::Deny, document: missing.to_owned(), sid: None });
+        }
+        Decision { allowed, reasons: self.reasons }
+    }
+}
+
+/// Evaluates one request against the set, as AWS would.
+pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
+    let request = with_principal_keys(request);
+    let who = Identity::of(&request.principal);
+    let identity = set.identity(&request.principal);
+    let mut tally = Tally::new();
+
+    // Assuming a role: the trust policy must allow; from another account the caller's identity
+    // policy must allow as well.
+    if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        let trust: Vec<&PolicyDoc> = set.docs(DocumentKind::RoleTrustPolicy, &request.resource).collect();
+        let role_account = Identity::of(&request.resource).account;
+        let trusted = tally.layer(&trust, &request, true);
+        let by_identity = tally.layer(&identity, &request, false);
+        let same_account = role_account.is_some() && role_account == who.account;
+        let allowed = trusted && (by_identity || same_account);
+        let missing = if !trusted { format!("default: the trust policy of {} does not allow this principal", request.resource) } else { "default: no identity policy allows sts:AssumeRole on this role".to_owned() };
+        return tally.decide(allowed, &missing);
+    }
+
+    // Through an access point: identity policies see the access point ARN, the access point policy
+    // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
+    if let Some(ap) = set.access_points.iter().find(|ap| request.resource == ap.arn || request.resource.starts_with(&format!("{}/object/", ap.arn))) {
+        let by_identity = tally.layer(&identity, &request, false);
+        let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
+        let by_ap = tally.layer(&ap_docs, &request, true);
+        let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
+        let bucket_resource = match request.resource.strip_prefix(&format!("{}/object/", ap.arn)) {
+            Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
+            None => format!("arn:{partition}:s3:::{}", ap.bucket),
+        };
+        let mut bucket_request = request.clone();
+        bucket_request.resource = bucket_resource.clone();
+        bucket_request.context.insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
+        bucket_request.context.insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
+        let bucket_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, &format!("arn:{partition}:s3:::{}", ap.bucket)).collect();
+        let by_bucket = tally.layer(&bucket_docs, &bucket_request, true);
+        let caller = who.account.as_deref();
+        let ap_ok = by_ap || (caller == Some(ap.account.as_str()) && by_identity);
+        let bucket_ok = by_bucket || (caller == Some(ap.bucket_account.as_str()) && tally.layer(&identity, &bucket_request, false));
+        let identity_ok = by_identity || caller == Some(ap.account.as_str());
+        let missing = if !identity_ok {
+            "default: no identity policy of the caller allows it (needed from another account)".to_owned()
+        } else if !ap_ok {
+            format!("default: the access point policy of {} does not allow it", ap.arn)
+        } else {
+            format!("default: the bucket policy of {} does not delegate it to the access point", ap.bucket)
+        };
+        return tally.decide(identity_ok && ap_ok && bucket_ok, &missing);
+    }
+
+    // Anything else: a resource policy when the set has one for the resource, identity otherwise.
+    let by_identity = tally.layer(&identity, &request, false);
+    let resource_docs: Vec<&PolicyDoc> = set.docs.iter().filter(|d| matches!(d.kind, DocumentKind::BucketPolicy) && (request.resource == d.target || request.resource.starts_with(&format!("{}/", d.target)))).collect();
+    let owner = resource_docs.first().map(|d| d.account.clone());
+    let by_resource = tally.layer(&resource_docs, &request, true);
+    let same_account = owner.is_none() || owner == who.account;
+    let allowed = if same_account { by_identity || by_resource } else { by_identity && by_resource };
+    tally.decide(allowed, "default: nothing allows it (implicit deny)")
+}

@@ -1,0 +1,166 @@
+//! The least-privilege proof run at compile time: for every grant, the generated documents are
+//! evaluated over a finite space of requests — every S3 action of the service reference, resources
+//! inside and outside each declared prefix and access point, the declared principal and others
+//! (same account, the requester's account, the requester skipping its bridge role), with and
+//! without MFA and external id — and each decision must be what the grants declare.
+
+use super::condition::Context;
+use super::evaluate::{evaluate, Decision, PolicySet, Request};
+use crate::deployment::Document;
+use crate::diagnostic::Problem;
+use crate::grant::Grant;
+use crate::service_reference;
+
+/// Outside every prefix a grant can declare: prefixes never start with `/`... but keys can.
+const OUTSIDE: &str = "/xacct-proof-outside/";
+
+fn ctx(pairs: &[(&str, &str)]) -> Context {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()])).collect()
+}
+
+fn mfa_of(context: &Context) -> bool {
+    super::condition::lookup(context, "aws:MultiFactorAuthPresent").is_some_and(|v| v.iter().any(|x| x == "true"))
+}
+
+/// Whether a request on the access point is inside what grant `g` declares.
+fn in_scope(g: &Grant, action: &service_reference::Action, resource: &str, context: &Context) -> bool {
+    let ap = g.access_point.arn();
+    let inside = |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()));
+    if let Some(key) = resource.strip_prefix(&format!("{ap}/object/")) {
+        return action.is_access_point_object_action() && inside(key);
+    }
+    if resource != ap || !action.is_access_point_bucket_action() {
+        return false;
+    }
+    if !action.supports_condition_key("s3:prefix") || g.prefixes.is_empty() {
+        return true;
+    }
+    super::condition::lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
+}
+
+/// What the grants declare for an S3 request through an access point.
+fn declared(grants: &[Grant], principal: &str, action: &str, resource: &str, context: &Context) -> bool {
+    grants.iter().any(|g| {
+        g.resource_principal().arn() == principal
+            && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
+            && g.actions.iter().any(|a| a.full_name().eq_ignore_ascii_case(action) && in_scope(g, a, resource, context))
+    })
+}
+
+/// What the grants declare for assuming a bridge role.
+fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Context) -> bool {
+    grants.iter().any(|g| {
+        g.requester.arn() == principal
+            && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
+            && (!g.require_mfa || mfa_of(context))
+            && g.external_id.as_ref().is_none_or(|id| super::condition::lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id)))
+    })
+}
+
+fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expected: bool) -> Problem {
+    let context = if request.context.is_empty() { String::new() } else { format!(" with {:?}", request.context) };
+    let why = decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    let message = if expected {
+        format!("proof failed for grant `{}`: `{}` is denied `{}` on `{}`{context}, which the grant declares", grant.name, request.principal, request.action, request.resource)
+    } else {
+        format!("proof failed for grant `{}`: `{}` is allowed `{}` on `{}`{context}, which no grant declares", grant.name, request.principal, request.action, request.resource)
+    };
+    Problem::new(message).help(format!("{why}; this is a bug in xacct's document generation, please report it"))
+}
+
+/// The number of requests evaluated, or the first counterexample of each failing grant.
+pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usize, Problem)>> {
+    let set = PolicySet::from_documents(documents).map_err(|p| vec![(0, p)])?;
+    let s3 = service_reference::s3();
+    let mut failures = Vec::new();
+    let mut evaluated = 0usize;
+    for (index, g) in grants.iter().enumerate() {
+        let mut check = |request: Request, expected: bool| -> bool {
+            evaluated += 1;
+            let decision = evaluate(&set, &request);
+            if decision.allowed != expected {
+                failures.push((index, counterexample(g, &request, &decision, expected)));
+                return false;
+            }
+            true
+        };
+        let ap = g.access_point.arn();
+        let partition = g.access_point.partition;
+        let prefixes: Vec<&str> = if g.prefixes.is_empty() { vec![""] } else { g.prefixes.iter().map(String::as_str).collect() };
+        let mut keys: Vec<String> = prefixes.iter().map(|p| format!("{p}xacct-proof-key")).collect();
+        keys.push(format!("{OUTSIDE}key"));
+        let mut listings: Vec<Context> = vec![Context::new()];
+        listings.extend(prefixes.iter().map(|p| ctx(&[("s3:prefix", p)])));
+        listings.push(ctx(&[("s3:prefix", OUTSIDE)]));
+        let mfa_variants: Vec<Context> = if g.require_mfa && g.bridge_role.is_none() {
+            vec![ctx(&[("aws:MultiFactorAuthPresent", "true")]), ctx(&[("aws:MultiFactorAuthPresent", "false")])]
+        } else {
+            vec![Context::new()]
+        };
+        let principal = g.resource_principal().arn();
+        let other_ap = format!("arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other", g.access_point.region, g.access_point.account);
+
+        // The declared principal: every S3 action, inside and outside the grant.
+        'actions: for action in s3.actions {
+            let name = action.full_name();
+            for mfa in &mfa_variants {
+                let mut requests: Vec<(String, Context)> = keys.iter().map(|k| (format!("{ap}/object/{k}"), mfa.clone())).collect();
+                for listing in &listings {
+                    let mut c = listing.clone();
+                    c.extend(mfa.clone());
+                    requests.push((ap.clone(), c));
+                }
+                requests.push((format!("{other_ap}/object/xacct-proof-key"), mfa.clone()));
+                for (resource, context) in requests {
+                    let expected = declared(grants, &principal, &name, &resource, &context);
+                    if !check(Request { principal: principal.clone(), action: name.clone(), resource, context }, expected) {
+                        break 'actions;
+                    }
+                }
+            }
+        }
+
+        // Other principals, on what the grant declares.
+        let mut others = vec![
+            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.access_point.account),
+            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.requester.account),
+        ];
+        if g.bridge_role.is_some() {
+            others.push(g.requester.arn());
+        }
+        'others: for other in &others {
+            for action in &g.actions {
+                let resource = if action.is_access_point_object_action() { format!("{ap}/object/{}", keys[0]) } else { ap.clone() };
+                let context = if g.prefixes.is_empty() { ctx(&[("aws:MultiFactorAuthPresent", "true")]) } else { ctx(&[("s3:prefix", prefixes[0]), ("aws:MultiFactorAuthPresent", "true")]) };
+                let expected = declared(grants, other, &action.full_name(), &resource, &context);
+                if !check(Request { principal: other.clone(), action: action.full_name(), resource, context }, expected) {
+                    break 'others;
+                }
+            }
+        }
+
+        // Assuming the bridge role: with and without MFA and external id, and by others.
+        if let Some(role) = &g.bridge_role {
+            let role = role.arn();
+            let mut contexts = Vec::new();
+            for mfa in ["true", "false"] {
+                contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa)]));
+                if let Some(id) = &g.external_id {
+                    contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa), ("sts:ExternalId", id)]));
+                    contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa), ("sts:ExternalId", "xacct-proof-wrong-id")]));
+                }
+            }
+            let mut callers = vec![g.requester.arn()];
+            callers.extend(others.iter().take(2).cloned());
+            'assume: for caller in &callers {
+                for context in &contexts {
+                    let expected = declared_assume(grants, caller, &role, context);
+                    if !check(Request { principal: caller.clone(), action: "sts:AssumeRole".into(), resource: role.clone(), context: context.clone() }, expected) {
+                        break 'assume;
+                    }
+                }
+            }
+        }
+    }
+    if failures.is_empty() { Ok(evaluated) } else { Err(failures) }
+}
