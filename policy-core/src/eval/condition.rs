@@ -21,6 +21,9 @@ pub fn is_known(operator: &str) -> bool {
 
 /// `*` any run of characters, `?` exactly one.
 pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return if ignore_case { pattern.eq_ignore_ascii_case(text) } else { pattern == text };
+    }
     let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_owned() };
     let (p, t): (Vec<char>, Vec<char>) = (fold(pattern).chars().collect(), fold(text).chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
@@ -56,6 +59,9 @@ pub fn arn_like(pattern: &str, arn: &str) -> bool {
 /// character. A variable whose key is absent makes the element match nothing (`None`), unless it
 /// has a default: `${key, 'default'}`.
 pub fn substitute(text: &str, context: &Context) -> Option<String> {
+    if !text.contains("${") {
+        return Some(text.to_owned());
+    }
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {

@@ -7,6 +7,7 @@ use super::condition::{arn_like, holds, substitute, wildcard, Context};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::Problem;
+use std::collections::HashMap;
 use std::fmt;
 
 /// One request: who, what, on which resource, with which context keys.
@@ -42,6 +43,10 @@ pub struct AccessPointInfo {
 pub struct PolicySet {
     pub docs: Vec<PolicyDoc>,
     pub access_points: Vec<AccessPointInfo>,
+    /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
+    /// evaluates hundreds of thousands of requests against sets of a thousand documents.
+    by_target: HashMap<(DocumentKind, String), Vec<usize>>,
+    by_identity: HashMap<(String, String), Vec<usize>>,
 }
 
 /// A statement that decided, or a rule that did.
@@ -84,62 +89,81 @@ impl PolicySet {
             }
             if let Some(text) = &d.policy {
                 let policy = Policy::parse(text).map_err(|p| Problem::new(format!("{} of {}: {}", d.kind.describe(), d.target, p.message)))?;
-                set.docs.push(PolicyDoc { kind: d.kind, account: d.account.to_string(), target: d.target.to_string(), policy });
+                set.push(PolicyDoc { kind: d.kind, account: d.account.to_string(), target: d.target.to_string(), policy });
             }
         }
         Ok(set)
     }
 
+    /// Adds a document to the set.
+    pub fn push(&mut self, doc: PolicyDoc) {
+        let index = self.docs.len();
+        self.by_target.entry((doc.kind, doc.target.clone())).or_default().push(index);
+        if matches!(doc.kind, DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy) {
+            let id = Identity::of(&doc.target);
+            let name = doc.target.rsplit('/').next().unwrap_or_default().to_owned();
+            self.by_identity.entry((id.account.unwrap_or_default().to_owned(), name)).or_default().push(index);
+        }
+        self.docs.push(doc);
+    }
+
     fn docs(&self, kind: DocumentKind, target: &str) -> impl Iterator<Item = &PolicyDoc> {
-        let target = target.to_owned();
-        self.docs.iter().filter(move |d| d.kind == kind && d.target == target)
+        self.by_target.get(&(kind, target.to_owned())).into_iter().flatten().map(|i| &self.docs[*i])
     }
 
     /// The identity policies of a principal (a role session uses its role's).
     fn identity(&self, principal: &str) -> Vec<&PolicyDoc> {
         let id = Identity::of(principal);
-        self.docs
-            .iter()
-            .filter(|d| matches!(d.kind, DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy))
-            .filter(|d| d.target == principal || (id.role_name.is_some() && Identity::of(&d.target).role_name == id.role_name && Identity::of(&d.target).account == id.account))
+        let name = id.role_name.unwrap_or_else(|| principal.rsplit('/').next().unwrap_or_default());
+        self.by_identity
+            .get(&(id.account.unwrap_or_default().to_owned(), name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|i| &self.docs[*i])
+            .filter(|d| d.target == principal || (id.role_name.is_some() && d.target.contains(":role/")))
             .collect()
     }
 }
 
-/// What the evaluator needs to know about a principal ARN.
+/// What the evaluator needs to know about a principal ARN (borrowed: this runs per statement).
 #[derive(Debug, PartialEq, Eq)]
-struct Identity {
-    account: Option<String>,
+struct Identity<'a> {
+    account: Option<&'a str>,
     /// For roles and their sessions.
-    role_name: Option<String>,
+    role_name: Option<&'a str>,
+    session: bool,
 }
 
-impl Identity {
-    fn of(principal: &str) -> Identity {
-        let parts: Vec<&str> = principal.splitn(6, ':').collect();
-        if parts.len() != 6 || parts[0] != "arn" {
-            return Identity { account: None, role_name: None };
-        }
-        let resource = parts[5];
-        let role_name = if let Some(r) = resource.strip_prefix("role/") {
-            r.rsplit('/').next().map(str::to_owned)
-        } else {
-            resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next()).map(str::to_owned)
+impl<'a> Identity<'a> {
+    fn of(principal: &'a str) -> Identity<'a> {
+        let mut parts = principal.splitn(6, ':');
+        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Identity { account: None, role_name: None, session: false };
         };
-        Identity { account: Some(parts[4].to_owned()).filter(|a| !a.is_empty()), role_name }
+        let (role_name, session) = if let Some(r) = resource.strip_prefix("role/") {
+            (r.rsplit('/').next(), false)
+        } else if let Some(r) = resource.strip_prefix("assumed-role/") {
+            (r.split('/').next(), true)
+        } else {
+            (None, false)
+        };
+        Identity { account: Some(account).filter(|a| !a.is_empty()), role_name, session }
     }
 }
 
-fn principal_matches(entry: &PrincipalEntry, principal: &str) -> bool {
-    let who = Identity::of(principal);
+fn principal_matches(entry: &PrincipalEntry, principal: &str, who: &Identity) -> bool {
     match entry {
         PrincipalEntry::Anyone => true,
         PrincipalEntry::Service(s) | PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => s == principal,
-        PrincipalEntry::Aws(id) if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) => who.account.as_deref() == Some(id),
+        PrincipalEntry::Aws(id) if id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit()) => who.account == Some(id.as_str()),
         PrincipalEntry::Aws(id) if id.ends_with(":root") => who.account.is_some() && Identity::of(id).account == who.account,
         PrincipalEntry::Aws(id) => {
+            if id == principal {
+                return true;
+            }
+            // A role's sessions act as the role.
             let named = Identity::of(id);
-            id == principal || (id.contains(":role/") && named.role_name.is_some() && named.role_name == who.role_name && named.account == who.account && principal.contains(":assumed-role/"))
+            who.session && id.contains(":role/") && named.role_name.is_some() && named.role_name == who.role_name && named.account == who.account
         }
     }
 }
@@ -149,7 +173,8 @@ fn principal_matches(entry: &PrincipalEntry, principal: &str) -> bool {
 fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
     if resource_policy {
         let Some(entries) = &s.principal else { return false };
-        if entries.iter().any(|e| principal_matches(e, &request.principal)) == s.not_principal {
+        let who = Identity::of(&request.principal);
+        if entries.iter().any(|e| principal_matches(e, &request.principal, &who)) == s.not_principal {
             return false;
         }
     }
@@ -167,10 +192,9 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
 
 /// The statements of one document that apply: (allows, denies).
 fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reason>, Vec<Reason>) {
-    let document = format!("{} of {}", doc.kind.describe(), doc.target);
     let (mut allow, mut deny) = (Vec::new(), Vec::new());
     for s in doc.policy.statements.iter().filter(|s| applies(s, request, resource_policy)) {
-        let reason = Reason { effect: s.effect, document: document.clone(), sid: s.sid.clone() };
+        let reason = Reason { effect: s.effect, document: format!("{} of {}", doc.kind.describe(), doc.target), sid: s.sid.clone() };
         if s.effect == Effect::Allow { allow.push(reason) } else { deny.push(reason) }
     }
     (allow, deny)
@@ -180,7 +204,7 @@ fn with_principal_keys(request: &Request) -> Request {
     let mut r = request.clone();
     let who = Identity::of(&request.principal);
     if let Some(account) = who.account {
-        r.context.entry("aws:PrincipalAccount".into()).or_insert_with(|| vec![account]);
+        r.context.entry("aws:PrincipalAccount".into()).or_insert_with(|| vec![account.to_owned()]);
     }
     r.context.entry("aws:PrincipalArn".into()).or_insert_with(|| vec![request.principal.clone()]);
     r
@@ -246,7 +270,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
 
     // Through an access point: identity policies see the access point ARN, the access point policy
     // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
-    if let Some(ap) = set.access_points.iter().find(|ap| request.resource == ap.arn || request.resource.starts_with(&format!("{}/object/", ap.arn))) {
+    let access_point = request.resource.split("/object/").next().unwrap_or_default();
+    if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
         let by_identity = tally.layer(&identity, &request, false);
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
         let by_ap = tally.layer(&ap_docs, &request, true);
@@ -261,7 +286,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         bucket_request.context.insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
         let bucket_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, &format!("arn:{partition}:s3:::{}", ap.bucket)).collect();
         let by_bucket = tally.layer(&bucket_docs, &bucket_request, true);
-        let caller = who.account.as_deref();
+        let caller = who.account;
         let ap_ok = by_ap || (caller == Some(ap.account.as_str()) && by_identity);
         let bucket_ok = by_bucket || (caller == Some(ap.bucket_account.as_str()) && tally.layer(&identity, &bucket_request, false));
         let identity_ok = by_identity || caller == Some(ap.account.as_str());
@@ -277,10 +302,11 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
 
     // Anything else: a resource policy when the set has one for the resource, identity otherwise.
     let by_identity = tally.layer(&identity, &request, false);
-    let resource_docs: Vec<&PolicyDoc> = set.docs.iter().filter(|d| matches!(d.kind, DocumentKind::BucketPolicy) && (request.resource == d.target || request.resource.starts_with(&format!("{}/", d.target)))).collect();
+    let bucket = request.resource.split('/').next().unwrap_or_default();
+    let resource_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, bucket).collect();
     let owner = resource_docs.first().map(|d| d.account.clone());
     let by_resource = tally.layer(&resource_docs, &request, true);
-    let same_account = owner.is_none() || owner == who.account;
+    let same_account = owner.is_none() || owner.as_deref() == who.account;
     let allowed = if same_account { by_identity || by_resource } else { by_identity && by_resource };
     tally.decide(allowed, "default: nothing allows it (implicit deny)")
 }

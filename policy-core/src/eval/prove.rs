@@ -23,8 +23,7 @@ fn mfa_of(context: &Context) -> bool {
 }
 
 /// Whether a request on the access point is inside what grant `g` declares.
-fn in_scope(g: &Grant, action: &service_reference::Action, resource: &str, context: &Context) -> bool {
-    let ap = g.access_point.arn();
+fn in_scope(g: &Grant, ap: &str, action: &service_reference::Action, resource: &str, context: &Context) -> bool {
     let inside = |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()));
     if let Some(key) = resource.strip_prefix(&format!("{ap}/object/")) {
         return action.is_access_point_object_action() && inside(key);
@@ -38,12 +37,14 @@ fn in_scope(g: &Grant, action: &service_reference::Action, resource: &str, conte
     super::condition::lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
 }
 
-/// What the grants declare for an S3 request through an access point.
-fn declared(grants: &[Grant], principal: &str, action: &str, resource: &str, context: &Context) -> bool {
-    grants.iter().any(|g| {
-        g.resource_principal().arn() == principal
-            && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
-            && g.actions.iter().any(|a| a.full_name().eq_ignore_ascii_case(action) && in_scope(g, a, resource, context))
+/// What the grants of `principal` (the grants whose resource principal it is) declare for an S3
+/// request through an access point.
+fn declared(grants_of_principal: &[(Grant, String)], action: &str, resource: &str, context: &Context) -> bool {
+    let name = action.strip_prefix("s3:").unwrap_or(action);
+    grants_of_principal.iter().any(|(g, ap)| {
+        (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
+            && resource.starts_with(ap.as_str())
+            && g.actions.iter().any(|a| a.name.eq_ignore_ascii_case(name) && in_scope(g, ap, a, resource, context))
     })
 }
 
@@ -72,6 +73,28 @@ fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expecte
 pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usize, Problem)>> {
     let set = PolicySet::from_documents(documents).map_err(|p| vec![(0, p)])?;
     let s3 = service_reference::s3();
+    // Only the grants of a principal can declare its access.
+    let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> = std::collections::HashMap::new();
+    for g in grants {
+        by_principal.entry(g.resource_principal().arn()).or_default().push((g.clone(), g.access_point.arn()));
+        if g.bridge_role.is_some() {
+            by_principal.entry(g.requester.arn()).or_default();
+        }
+    }
+    let of = |p: &str| by_principal.get(p).map(Vec::as_slice).unwrap_or_default();
+    // An action no Allow statement of the set can match (by `Action`, or any `NotAction`) is
+    // denied for every request: proven once here instead of request by request.
+    let allow_patterns: std::collections::BTreeSet<&str> =
+        set.docs.iter().flat_map(|d| &d.policy.statements).filter(|st| st.effect == super::policy::Effect::Allow).flat_map(|st| st.actions.iter().map(String::as_str)).collect();
+    let any_not_action = set.docs.iter().flat_map(|d| &d.policy.statements).any(|st| st.not_action);
+    let may_be_allowed: Vec<bool> = s3
+        .actions
+        .iter()
+        .map(|a| {
+            let name = a.full_name();
+            any_not_action || allow_patterns.iter().any(|p| super::condition::wildcard(p, &name, true))
+        })
+        .collect();
     let mut failures = Vec::new();
     let mut evaluated = 0usize;
     for (index, g) in grants.iter().enumerate() {
@@ -101,8 +124,12 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
         let other_ap = format!("arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other", g.access_point.region, g.access_point.account);
 
         // The declared principal: every S3 action, inside and outside the grant.
-        'actions: for action in s3.actions {
+        'actions: for (action, may_be_allowed) in s3.actions.iter().zip(&may_be_allowed) {
             let name = action.full_name();
+            let grants_of = of(&principal);
+            if !may_be_allowed && !grants_of.iter().any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action))) {
+                continue;
+            }
             for mfa in &mfa_variants {
                 let mut requests: Vec<(String, Context)> = keys.iter().map(|k| (format!("{ap}/object/{k}"), mfa.clone())).collect();
                 for listing in &listings {
@@ -112,7 +139,7 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
                 }
                 requests.push((format!("{other_ap}/object/xacct-proof-key"), mfa.clone()));
                 for (resource, context) in requests {
-                    let expected = declared(grants, &principal, &name, &resource, &context);
+                    let expected = declared(grants_of, &name, &resource, &context);
                     if !check(Request { principal: principal.clone(), action: name.clone(), resource, context }, expected) {
                         break 'actions;
                     }
@@ -132,7 +159,7 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
             for action in &g.actions {
                 let resource = if action.is_access_point_object_action() { format!("{ap}/object/{}", keys[0]) } else { ap.clone() };
                 let context = if g.prefixes.is_empty() { ctx(&[("aws:MultiFactorAuthPresent", "true")]) } else { ctx(&[("s3:prefix", prefixes[0]), ("aws:MultiFactorAuthPresent", "true")]) };
-                let expected = declared(grants, other, &action.full_name(), &resource, &context);
+                let expected = declared(of(other), &action.full_name(), &resource, &context);
                 if !check(Request { principal: other.clone(), action: action.full_name(), resource, context }, expected) {
                     break 'others;
                 }
