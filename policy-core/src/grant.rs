@@ -2,7 +2,8 @@
 
 use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal};
-use crate::service_reference::Action;
+use crate::diagnostic::Problem;
+use crate::service_reference::{self, Action};
 
 /// A grant that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,5 +53,31 @@ impl Grant {
             .iter()
             .copied()
             .filter(move |a| a.is_access_point_bucket_action() && a.supports_condition_key("s3:prefix") == scoped)
+    }
+}
+
+impl Grant {
+    /// A grant back from the data a deployment carries (for checks at run time, such as verify).
+    /// The requester's trust is not part of that data; it plays no part in those checks.
+    pub fn from_data(data: &crate::deployment::GrantData) -> Result<Grant, Problem> {
+        let s3 = service_reference::s3();
+        Ok(Grant {
+            name: data.name.to_string(),
+            doc: data.doc.to_string(),
+            requester: Principal::parse(&data.requester)?,
+            requester_trust: None,
+            bridge_role: data.assume_role.as_deref().map(Principal::parse).transpose()?,
+            access_point: AccessPointArn::parse(&data.access_point)?,
+            bucket: data.bucket.to_string(),
+            bucket_account: AccountId::parse(&data.bucket_account)?,
+            actions: data
+                .actions
+                .iter()
+                .map(|a| s3.action(a.trim_start_matches("s3:")).ok_or_else(|| Problem::new(format!("unknown action `{a}`"))))
+                .collect::<Result<_, _>>()?,
+            prefixes: data.prefixes.iter().map(|p| p.to_string()).collect(),
+            require_mfa: data.require_mfa,
+            external_id: data.external_id.as_deref().map(str::to_owned),
+        })
     }
 }

@@ -66,6 +66,32 @@ enum Command {
         #[arg(long)]
         auto_approve: bool,
     },
+    /// Evaluate one request against the rendered documents, following the requester through its
+    /// bridge role, and print the decision with its reasons. No AWS call.
+    Explain {
+        /// Who asks: a role, user or account-root ARN.
+        #[arg(long)]
+        principal: String,
+        /// The action, e.g. `s3:GetObject`.
+        #[arg(long)]
+        action: String,
+        /// The resource ARN, e.g. `arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/a.csv`.
+        #[arg(long)]
+        resource: String,
+        /// A context key of the request, e.g. `aws:MultiFactorAuthPresent=true`, `sts:ExternalId=...`,
+        /// `s3:prefix=customers/`. Repeat for more keys or values.
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print `{"decision": "allow" | "deny", ...}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the live documents from every account and check that the effective access is exactly
+    /// what the grants declare. Exit 0 when it is, 2 when it differs, 1 on error.
+    Verify {
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Read back what is stored in AWS for every document.
     Show {
         #[command(flatten)]
@@ -136,6 +162,20 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
         }
         Command::Apply { connection, auto_approve, adopt } => execute_plan(deployment, &connection, Mode::Apply, adopt, auto_approve).await,
         Command::Destroy { connection, auto_approve } => execute_plan(deployment, &connection, Mode::Destroy, false, auto_approve).await,
+        Command::Explain { principal, action, resource, context, json } => explain(deployment, &principal, &action, &resource, &context, json),
+        Command::Verify { connection } => {
+            let session = connect(deployment, &connection).await?;
+            let differences = session.verify().await?;
+            if differences.is_empty() {
+                println!("Verified: the live documents allow exactly what the {} grants declare.", deployment.grants().len());
+                return Ok(0);
+            }
+            for d in &differences {
+                println!("- {d}");
+            }
+            println!("\nVerify: {} grant(s) differ from the declaration.", differences.len());
+            Ok(2)
+        }
         Command::Show { connection } => {
             let session = connect(deployment, &connection).await?;
             let live = session.read_all().await?;
@@ -265,4 +305,33 @@ fn live_json(live: &Live) -> Value {
         Live::Principal(exists) => json!({ "exists": exists }),
         Live::Role(None) | Live::Policy(None) | Live::AccessPoint(None) => Value::Null,
     }
+}
+
+fn explain(deployment: &Deployment, principal: &str, action: &str, resource: &str, context: &[String], as_json: bool) -> Result<u8, DeployError> {
+    let mut ctx = policy_core::eval::Context::new();
+    for pair in context {
+        let (key, value) = pair.split_once('=').ok_or_else(|| DeployError::Other(format!("`--context {pair}` is not KEY=VALUE\n  help: e.g. `--context aws:MultiFactorAuthPresent=true`")))?;
+        ctx.entry(key.to_owned()).or_default().push(value.to_owned());
+    }
+    let set = policy_core::eval::PolicySet::from_documents(deployment.documents()).map_err(|p| DeployError::Other(p.to_string()))?;
+    let explanation = policy_core::eval::explain(&set, deployment.grants(), principal, action, resource, &ctx);
+    let word = |allowed: bool| if allowed { "allow" } else { "deny" };
+    if as_json {
+        let steps: Vec<Value> = explanation
+            .steps
+            .iter()
+            .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>() }))
+            .collect();
+        let out = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| DeployError::Other(e.to_string()))?);
+    } else {
+        for (i, step) in explanation.steps.iter().enumerate() {
+            println!("{}. {}: {}", i + 1, step.title, word(step.decision.allowed).to_uppercase());
+            for reason in &step.decision.reasons {
+                println!("     {reason}");
+            }
+        }
+        println!("\nDecision: {}", word(explanation.allowed).to_uppercase());
+    }
+    Ok(0)
 }

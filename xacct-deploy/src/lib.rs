@@ -58,6 +58,37 @@ impl<'d> Session<'d> {
         Ok(out)
     }
 
+    /// Reads the live documents of every account and checks the access they give against the
+    /// declaration with the same proof `grants!` runs at compile time. Returns one line per grant
+    /// whose live access differs, with a counterexample.
+    pub async fn verify(&self) -> Result<Vec<String>, DeployError> {
+        let live = self.read_all().await?;
+        let mut documents = Vec::new();
+        for (doc, live) in self.deployment.documents().iter().zip(live) {
+            let mut doc = doc.clone();
+            match live {
+                Live::Policy(text) => doc.policy = text.map(Into::into),
+                Live::Role(role) if doc.kind == policy_core::DocumentKind::RoleTrustPolicy => doc.policy = role.map(|r| r.trust.into()),
+                Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
+                _ => {}
+            }
+            documents.push(doc);
+        }
+        let set = policy_core::eval::PolicySet::from_documents(&documents).map_err(|p| DeployError::Other(p.to_string()))?;
+        let grants = self
+            .deployment
+            .grants()
+            .iter()
+            .map(policy_core::Grant::from_data)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|p| DeployError::Other(p.to_string()))?;
+        let blame = "a statement this deployment does not own, or a change made outside xacct";
+        Ok(match policy_core::eval::prove::prove_set(&set, &grants, blame) {
+            Ok(_) => Vec::new(),
+            Err(failures) => failures.into_iter().map(|(_, p)| p.to_string()).collect(),
+        })
+    }
+
     /// Calls made so far: (reads, writes), identity checks not counted.
     pub fn calls(&self) -> (usize, usize) {
         (self.aws.calls.reads.load(Ordering::SeqCst), self.aws.calls.writes.load(Ordering::SeqCst))

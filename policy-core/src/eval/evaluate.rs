@@ -229,6 +229,21 @@ impl Tally {
         allowed
     }
 
+    /// The caller's identity layer. A principal from another account whose identity policies are
+    /// not in the set may be allowed anything by its own account: assume the worst.
+    fn identity(&mut self, docs: &[&PolicyDoc], request: &Request, resource_account: Option<&str>) -> bool {
+        let who = Identity::of(&request.principal);
+        if docs.is_empty() && who.account.is_some() && who.account != resource_account {
+            self.reasons.push(Reason {
+                effect: Effect::Allow,
+                document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal),
+                sid: None,
+            });
+            return true;
+        }
+        self.layer(docs, request, false)
+    }
+
     fn layer(&mut self, docs: &[&PolicyDoc], request: &Request, resource_policy: bool) -> bool {
         let mut allowed = false;
         for d in docs {
@@ -261,7 +276,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let trust: Vec<&PolicyDoc> = set.docs(DocumentKind::RoleTrustPolicy, &request.resource).collect();
         let role_account = Identity::of(&request.resource).account;
         let trusted = tally.layer(&trust, &request, true);
-        let by_identity = tally.layer(&identity, &request, false);
+        let by_identity = tally.identity(&identity, &request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
         let allowed = trusted && (by_identity || same_account);
         let missing = if !trusted { format!("default: the trust policy of {} does not allow this principal", request.resource) } else { "default: no identity policy allows sts:AssumeRole on this role".to_owned() };
@@ -272,7 +287,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
     let access_point = request.resource.split("/object/").next().unwrap_or_default();
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
-        let by_identity = tally.layer(&identity, &request, false);
+        let by_identity = tally.identity(&identity, &request, Some(&ap.account));
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
         let by_ap = tally.layer(&ap_docs, &request, true);
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
@@ -301,10 +316,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     }
 
     // Anything else: a resource policy when the set has one for the resource, identity otherwise.
-    let by_identity = tally.layer(&identity, &request, false);
     let bucket = request.resource.split('/').next().unwrap_or_default();
     let resource_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, bucket).collect();
     let owner = resource_docs.first().map(|d| d.account.clone());
+    let by_identity = tally.identity(&identity, &request, owner.as_deref());
     let by_resource = tally.layer(&resource_docs, &request, true);
     let same_account = owner.is_none() || owner.as_deref() == who.account;
     let allowed = if same_account { by_identity || by_resource } else { by_identity && by_resource };

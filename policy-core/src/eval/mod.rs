@@ -3,9 +3,11 @@
 
 pub mod condition;
 pub mod evaluate;
+pub mod explain;
 pub mod policy;
 pub mod prove;
 
 pub use condition::Context;
+pub use explain::{explain, Explanation, Step};
 pub use evaluate::{evaluate, Decision, PolicySet, Reason, Request};
 pub use policy::{Effect, Policy, Statement};

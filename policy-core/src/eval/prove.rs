@@ -12,6 +12,9 @@ use crate::grant::Grant;
 use crate::service_reference;
 
 /// Outside every prefix a grant can declare: prefixes never start with `/`... but keys can.
+/// An account no grant names, standing for everyone else.
+const STRANGER: &str = "999999999999";
+
 const OUTSIDE: &str = "/xacct-proof-outside/";
 
 fn ctx(pairs: &[(&str, &str)]) -> Context {
@@ -58,7 +61,7 @@ fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Cont
     })
 }
 
-fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expected: bool) -> Problem {
+fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expected: bool, blame: &str) -> Problem {
     let context = if request.context.is_empty() { String::new() } else { format!(" with {:?}", request.context) };
     let why = decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     let message = if expected {
@@ -66,12 +69,19 @@ fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expecte
     } else {
         format!("proof failed for grant `{}`: `{}` is allowed `{}` on `{}`{context}, which no grant declares", grant.name, request.principal, request.action, request.resource)
     };
-    Problem::new(message).help(format!("{why}; this is a bug in xacct's document generation, please report it"))
+    Problem::new(message).help(format!("{why}; {blame}"))
 }
 
 /// The number of requests evaluated, or the first counterexample of each failing grant.
 pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usize, Problem)>> {
     let set = PolicySet::from_documents(documents).map_err(|p| vec![(0, p)])?;
+    prove_set(&set, grants, "this is a bug in xacct's document generation; please report it")
+}
+
+/// [`prove`] over any set of documents, such as those read back from AWS; `blame` says, in each
+/// counterexample, where the difference must come from.
+pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize, Vec<(usize, Problem)>> {
+    let set = set.clone();
     let s3 = service_reference::s3();
     // Only the grants of a principal can declare its access.
     let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> = std::collections::HashMap::new();
@@ -102,7 +112,7 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
             evaluated += 1;
             let decision = evaluate(&set, &request);
             if decision.allowed != expected {
-                failures.push((index, counterexample(g, &request, &decision, expected)));
+                failures.push((index, counterexample(g, &request, &decision, expected, blame)));
                 return false;
             }
             true
@@ -149,13 +159,23 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
 
         // Other principals, on what the grant declares.
         let mut others = vec![
-            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.access_point.account),
             format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.requester.account),
+            format!("arn:{partition}:iam::{STRANGER}:role/xacct-proof-stranger"),
+            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.access_point.account),
         ];
         if g.bridge_role.is_some() {
             others.push(g.requester.arn());
         }
         'others: for other in &others {
+            // A stranger also tries the bucket directly, around the access point.
+            if other.contains(STRANGER) {
+                let bucket = crate::arn::bucket_arn(partition, &g.bucket);
+                for (action, resource) in [("s3:GetObject", format!("{bucket}/{}", keys[0])), ("s3:ListBucket", bucket.clone()), ("s3:PutObject", format!("{bucket}/{}", keys[0]))] {
+                    if !check(Request { principal: other.clone(), action: action.into(), resource, context: Context::new() }, false) {
+                        break 'others;
+                    }
+                }
+            }
             for action in &g.actions {
                 let resource = if action.is_access_point_object_action() { format!("{ap}/object/{}", keys[0]) } else { ap.clone() };
                 let context = if g.prefixes.is_empty() { ctx(&[("aws:MultiFactorAuthPresent", "true")]) } else { ctx(&[("s3:prefix", prefixes[0]), ("aws:MultiFactorAuthPresent", "true")]) };
@@ -178,7 +198,7 @@ pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usi
                 }
             }
             let mut callers = vec![g.requester.arn()];
-            callers.extend(others.iter().take(2).cloned());
+            callers.extend(others.iter().cloned());
             'assume: for caller in &callers {
                 for context in &contexts {
                     let expected = declared_assume(grants, caller, &role, context);
