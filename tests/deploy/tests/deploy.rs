@@ -263,3 +263,54 @@ fn an_existing_role_is_adopted_only_when_asked() {
     });
     assert_stored_equals_render(deployment);
 }
+
+#[test]
+fn verify_reports_a_foreign_statement_that_widens_access() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(async {
+        apply(deployment, Mode::Apply).await;
+        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        assert_eq!(session.verify().await.unwrap(), Vec::<String>::new(), "freshly applied: live access is the declaration");
+    });
+    // Someone adds a statement of their own that opens the bucket to everybody.
+    let docs = json!([{"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::marketing-customer-data", "name": "marketing-customer-data"}]);
+    let mut policy = fixture("read", &docs)[0].clone();
+    policy["Statement"].as_array_mut().unwrap().push(json!({"Sid": "Oops", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::marketing-customer-data/*"}));
+    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", policy.to_string()]] }));
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let differences = session.verify().await.unwrap();
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        assert!(differences[0].contains("is allowed `s3:GetObject`") && differences[0].contains("statement `Oops`"), "{}", differences[0]);
+        // Plan leaves the foreign statement alone: verify is what sees it.
+        assert!(!has_changes(deployment, Mode::Apply).await);
+    });
+    let mut args = vec!["shared-data".to_owned(), "verify".to_owned()];
+    for a in deployment.accounts() {
+        args.extend(["--account".into(), format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")]);
+    }
+    let code = std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args)).join().unwrap();
+    assert_eq!(code, std::process::ExitCode::from(2), "verify exits non-zero when live access differs");
+}
+
+#[test]
+fn explain_follows_the_requester_through_the_bridge_role() {
+    use policy_core::eval::{explain, Context, PolicySet};
+    let deployment = &shared_data::SHARING;
+    let set = PolicySet::from_documents(deployment.documents()).unwrap();
+    let object = "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/2026.csv";
+    let etl = "arn:aws:iam::111111111111:role/analytics-etl";
+    let with_id: Context = [("sts:ExternalId".to_owned(), vec!["analytics-2026".to_owned()])].into();
+    let allowed = explain(&set, deployment.grants(), etl, "s3:GetObject", object, &with_id);
+    assert!(allowed.allowed);
+    assert_eq!(allowed.steps.len(), 2);
+    assert!(allowed.steps[1].decision.reasons.iter().any(|r| r.to_string().contains("bucket policy")));
+    let no_id = explain(&set, deployment.grants(), etl, "s3:GetObject", object, &Context::new());
+    assert!(!no_id.allowed && no_id.steps.len() == 1, "without the external id the bridge role cannot be assumed");
+    let outside = explain(&set, deployment.grants(), etl, "s3:GetObject", "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/orders/1.csv", &with_id);
+    assert!(!outside.allowed);
+    let put = explain(&set, deployment.grants(), etl, "s3:PutObject", object, &with_id);
+    assert!(!put.allowed, "only declared actions");
+}
