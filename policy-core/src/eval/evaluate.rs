@@ -47,6 +47,10 @@ pub struct PolicySet {
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
     by_target: HashMap<(DocumentKind, String), Vec<usize>>,
     by_identity: HashMap<(String, String), Vec<usize>>,
+    /// When set, a principal from another account whose identity policies are not in the set is
+    /// assumed to be allowed anything by its own account (the proof's worst case). Off, such a
+    /// principal has no identity policy at all.
+    pub assume_unknown_identities_allow: bool,
 }
 
 /// A statement that decided, or a rule that did.
@@ -231,9 +235,9 @@ impl Tally {
 
     /// The caller's identity layer. A principal from another account whose identity policies are
     /// not in the set may be allowed anything by its own account: assume the worst.
-    fn identity(&mut self, docs: &[&PolicyDoc], request: &Request, resource_account: Option<&str>) -> bool {
+    fn identity(&mut self, set: &PolicySet, docs: &[&PolicyDoc], request: &Request, resource_account: Option<&str>) -> bool {
         let who = Identity::of(&request.principal);
-        if docs.is_empty() && who.account.is_some() && who.account != resource_account {
+        if set.assume_unknown_identities_allow && docs.is_empty() && who.account.is_some() && who.account != resource_account {
             self.reasons.push(Reason {
                 effect: Effect::Allow,
                 document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal),
@@ -276,9 +280,11 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let trust: Vec<&PolicyDoc> = set.docs(DocumentKind::RoleTrustPolicy, &request.resource).collect();
         let role_account = Identity::of(&request.resource).account;
         let trusted = tally.layer(&trust, &request, true);
-        let by_identity = tally.identity(&identity, &request, role_account);
+        let by_identity = tally.identity(set, &identity, &request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
-        let allowed = trusted && (by_identity || same_account);
+        // A service principal has no identity policies: the trust policy alone decides.
+        let service = who.account.is_none() && !request.principal.starts_with("arn:");
+        let allowed = trusted && (by_identity || same_account || service);
         let missing = if !trusted { format!("default: the trust policy of {} does not allow this principal", request.resource) } else { "default: no identity policy allows sts:AssumeRole on this role".to_owned() };
         return tally.decide(allowed, &missing);
     }
@@ -287,7 +293,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
     let access_point = request.resource.split("/object/").next().unwrap_or_default();
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
-        let by_identity = tally.identity(&identity, &request, Some(&ap.account));
+        let by_identity = tally.identity(set, &identity, &request, Some(&ap.account));
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
         let by_ap = tally.layer(&ap_docs, &request, true);
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
@@ -319,7 +325,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let bucket = request.resource.split('/').next().unwrap_or_default();
     let resource_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, bucket).collect();
     let owner = resource_docs.first().map(|d| d.account.clone());
-    let by_identity = tally.identity(&identity, &request, owner.as_deref());
+    let by_identity = tally.identity(set, &identity, &request, owner.as_deref());
     let by_resource = tally.layer(&resource_docs, &request, true);
     let same_account = owner.is_none() || owner.as_deref() == who.account;
     let allowed = if same_account { by_identity || by_resource } else { by_identity && by_resource };
