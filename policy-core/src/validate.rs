@@ -230,7 +230,7 @@ fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'stat
             .help(format!("{list_them}, or a narrower pattern such as `s3:Get*`")));
     }
     if name.contains(['*', '?']) {
-        let matching: Vec<&'static Action> = s3.actions.iter().filter(|a| glob_matches(name, a.name)).collect();
+        let matching: Vec<&'static Action> = s3.actions.iter().filter(|a| crate::eval::condition::wildcard(name, a.name, true)).collect();
         let expanded: Vec<&'static Action> = matching
             .iter()
             .copied()
@@ -259,30 +259,6 @@ fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'stat
             .help("if that is intended, add `permissions_management: true` to the grant"));
     }
     Ok(vec![action])
-}
-
-/// IAM's action wildcards: `*` any run of characters, `?` one character, case-insensitive.
-pub fn glob_matches(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 fn check_prefixes(list: &Spanned<Vec<Spanned<String>>>, diags: &mut Diagnostics) -> Option<Vec<String>> {
