@@ -302,7 +302,6 @@ fn live_json(live: &Live) -> Value {
         Live::Role(Some(role)) => json!({ "path": role.path, "trust_policy": parse_or_text(&role.trust), "tags": role.tags }),
         Live::Policy(Some(text)) => parse_or_text(text),
         Live::AccessPoint(Some(ap)) => json!({ "bucket": ap.bucket, "bucket_account": ap.bucket_account }),
-        Live::Principal(exists) => json!({ "exists": exists }),
         Live::Role(None) | Live::Policy(None) | Live::AccessPoint(None) => Value::Null,
     }
 }

@@ -33,8 +33,6 @@ pub enum Live {
     /// Inline, access point and bucket policies (decoded text).
     Policy(Option<String>),
     AccessPoint(Option<LiveAccessPoint>),
-    /// A requester the deployment does not create: does it exist?
-    Principal(bool),
 }
 
 #[derive(Clone, Debug)]
@@ -366,11 +364,9 @@ async fn settle_destroy(aws: &Aws, deployment: &Deployment, changes: &mut [Chang
                     kept.push(format!("role {} in account {}: it has policies this deployment did not write ({})", change.doc.target, change.doc.account, others.join(", ")));
                 }
             }
-            DocumentKind::AccessPoint if change.op == Op::Delete => {
-                if policy_left.iter().any(|(t, left)| *t == change.doc.target && *left) {
-                    change.op = Op::NoOp;
-                    kept.push(format!("access point {} in account {}: its policy has statements this deployment does not own", change.doc.target, change.doc.account));
-                }
+            DocumentKind::AccessPoint if change.op == Op::Delete && policy_left.iter().any(|(t, left)| *t == change.doc.target && *left) => {
+                change.op = Op::NoOp;
+                kept.push(format!("access point {} in account {}: its policy has statements this deployment does not own", change.doc.target, change.doc.account));
             }
             _ => {}
         }
