@@ -342,7 +342,26 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
     let mut buckets: HashMap<String, &Grant> = HashMap::new();
     let mut created_roles: HashMap<String, (&Grant, String)> = HashMap::new();
     let mut sids: HashMap<String, &Grant> = HashMap::new();
+    // IAM role and user names are unique case-insensitively: `Reader` and `reader` are one role.
+    let mut iam_names: HashMap<(String, String), String> = HashMap::new();
     for (grant, input) in grants {
+        let named = [(Some(&grant.requester), &input.requester), (grant.bridge_role.as_ref(), &input.assume_role)];
+        for (principal, field) in named {
+            let Some(p) = principal.filter(|p| p.kind != PrincipalKind::Root) else { continue };
+            let key = (p.account.to_string(), format!("{}/{}", p.kind_name(), p.name.to_lowercase()));
+            let arn = p.arn();
+            match iam_names.get(&key) {
+                None => {
+                    iam_names.insert(key, arn);
+                }
+                Some(other) if *other != arn => diags.push(
+                    Problem::new(format!("`{arn}` and `{other}` name the same IAM {}: names are unique in an account regardless of case and path", p.kind_name()))
+                        .help(format!("write it the same way everywhere: `{other}`"))
+                        .at(loc(field, input)),
+                ),
+                Some(_) => {}
+            }
+        }
         if let Some(other) = sids.insert(crate::render::pascal_case(&grant.name), grant) {
             diags.push(
                 Problem::new(format!("grant names `{}` and `{}` give the same statement ids", other.name, grant.name))
