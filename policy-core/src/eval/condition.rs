@@ -2,6 +2,7 @@
 //! them ("IAM JSON policy elements: Condition operators", "Policy variables").
 
 use super::policy::{Condition, SetQualifier};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -48,19 +49,25 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
 
 /// ARN matching: part by part, so a `*` never reaches across a `:` into the next part.
 pub fn arn_like(pattern: &str, arn: &str) -> bool {
-    let (p, a): (Vec<&str>, Vec<&str>) = (pattern.splitn(6, ':').collect(), arn.splitn(6, ':').collect());
-    if p.len() == 1 && p[0] == "*" {
+    if pattern == "*" {
         return true;
     }
-    p.len() == 6 && a.len() == 6 && p.iter().zip(&a).all(|(p, a)| wildcard(p, a, false))
+    let (mut p, mut a) = (pattern.splitn(6, ':'), arn.splitn(6, ':'));
+    for _ in 0..6 {
+        match (p.next(), a.next()) {
+            (Some(p), Some(a)) if wildcard(p, a, false) => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Replaces `${key}` with the context's value and `${*}`, `${?}`, `${$}` with the literal
 /// character. A variable whose key is absent makes the element match nothing (`None`), unless it
 /// has a default: `${key, 'default'}`.
-pub fn substitute(text: &str, context: &Context) -> Option<String> {
+pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> {
     if !text.contains("${") {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let mut out = String::new();
     let mut rest = text;
@@ -69,7 +76,7 @@ pub fn substitute(text: &str, context: &Context) -> Option<String> {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
             out.push_str(&rest[start..]);
-            return Some(out);
+            return Some(Cow::Owned(out));
         };
         let inner = after[..end].trim();
         let (key, default) = match inner.split_once(',') {
@@ -83,7 +90,7 @@ pub fn substitute(text: &str, context: &Context) -> Option<String> {
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
@@ -180,7 +187,7 @@ pub fn holds(condition: &Condition, context: &Context) -> bool {
         // A missing key: `...IfExists` and negated operators hold, `ForAllValues` holds vacuously.
         return condition.if_exists || condition.qualifier == SetQualifier::ForAllValues || (negated(&condition.operator) && condition.qualifier == SetQualifier::Single);
     };
-    let policy_values: Vec<String> = condition.values.iter().filter_map(|v| substitute(v, context)).collect();
+    let policy_values: Vec<Cow<str>> = condition.values.iter().filter_map(|v| substitute(v, context)).collect();
     let any_match = |c: &String| policy_values.iter().any(|p| matches_one(&condition.operator, c, p));
     let positive = match condition.qualifier {
         SetQualifier::ForAllValues => values.iter().all(any_match),

@@ -186,7 +186,7 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
         return false;
     }
     if let Some(resources) = &s.resources {
-        let hit = resources.iter().any(|r| substitute(r, &request.context).is_some_and(|r| r == "*" || arn_like(&r, &request.resource) || wildcard(&r, &request.resource, false)));
+        let hit = resources.iter().any(|r| substitute(r, &request.context).is_some_and(|r| arn_like(&r, &request.resource)));
         if hit == s.not_resource {
             return false;
         }
