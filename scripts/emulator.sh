@@ -32,7 +32,7 @@ start() {
   echo $! >"$state/pid"
   echo "$port" >"$state/port"
   for _ in $(seq 100); do
-    if curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
+    if "$venv/bin/python" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
       echo "http://localhost:$port"
       return
     fi

@@ -49,7 +49,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 async fn measure(name: &str, d: &Deployment, endpoint: &str, python: &str) -> Result<(), String> {
-    let _ = Command::new("curl").args(["-sf", "-o", "/dev/null", "-X", "POST", &format!("{endpoint}/moto-api/reset")]).status();
+    let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
+    let _ = Command::new(python).args(["-c", reset, &format!("{endpoint}/moto-api/reset")]).status();
     seed(endpoint, python, d)?;
     let specs: Vec<AccountSpec> = d.accounts().iter().map(|a| format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer").parse()).collect::<Result<_, _>>().map_err(|e: xacct_deploy::DeployError| e.to_string())?;
     let session = Session::connect(d, &specs).await.map_err(|e| e.to_string())?;

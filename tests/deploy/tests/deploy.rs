@@ -26,7 +26,8 @@ fn emulator() -> MutexGuard<'static, ()> {
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     std::env::set_var("AWS_REGION", "us-east-1");
     std::env::remove_var("AWS_PROFILE");
-    let status = Command::new("curl").args(["-sf", "-o", "/dev/null", "-X", "POST", &format!("{endpoint}/moto-api/reset")]).status().expect("curl");
+    let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
+    let status = Command::new(env("XACCT_TEST_PYTHON")).args(["-c", reset, &format!("{endpoint}/moto-api/reset")]).status().expect("python");
     assert!(status.success(), "cannot reset the emulator at {endpoint}");
     guard
 }
