@@ -52,13 +52,18 @@ impl Problem {
     }
 }
 
+/// `message`, then `help` on its own line: how both problems and diagnostics read as text.
+fn write_message(f: &mut fmt::Formatter<'_>, message: &str, help: Option<&str>) -> fmt::Result {
+    f.write_str(message)?;
+    if let Some(help) = help {
+        write!(f, "\n  help: {help}")?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
-        }
-        Ok(())
+        write_message(f, &self.message, self.help.as_deref())
     }
 }
 
@@ -74,11 +79,7 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
-        }
-        Ok(())
+        write_message(f, &self.message, self.help.as_deref())
     }
 }
 

@@ -51,11 +51,7 @@ impl<'d> Session<'d> {
 
     /// What is stored now for each document, as read back from AWS.
     pub async fn read_all(&self) -> Result<Vec<Live>, DeployError> {
-        let mut out = Vec::new();
-        for doc in self.deployment.documents() {
-            out.push(plan::read(&self.aws, self.deployment, doc).await?);
-        }
-        Ok(out)
+        plan::read_all(&self.aws, self.deployment, self.concurrency).await
     }
 
     /// Reads the live documents of every account and checks the access they give against the

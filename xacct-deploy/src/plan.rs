@@ -159,19 +159,25 @@ pub async fn read(aws: &Aws, deployment: &Deployment, doc: &Document) -> Result<
     })
 }
 
-/// Reads every document concurrently (at most `concurrency` calls at once) and plans.
-pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, concurrency: usize) -> Result<Plan, DeployError> {
+/// Reads every document as it is now, at most `concurrency` calls at once, in document order.
+pub async fn read_all(aws: &Aws, deployment: &Deployment, concurrency: usize) -> Result<Vec<Live>, DeployError> {
     let docs = deployment.documents();
     // A trust policy comes with its role's read: one GetRole serves both documents.
     let reads = docs.iter().filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
     let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, deployment, doc))).buffered(concurrency.max(1)).try_collect().await?;
-    let live: Vec<Live> = docs
+    Ok(docs
         .iter()
         .map(|doc| {
             let source = if doc.kind == DocumentKind::RoleTrustPolicy { DocumentKind::Role } else { doc.kind };
             reads.clone().zip(&read_live).find(|(d, _)| d.kind == source && d.target == doc.target).map_or(Live::Role(None), |(_, l)| l.clone())
         })
-        .collect();
+        .collect())
+}
+
+/// Reads every document concurrently (at most `concurrency` calls at once) and plans.
+pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, concurrency: usize) -> Result<Plan, DeployError> {
+    let docs = deployment.documents();
+    let live = read_all(aws, deployment, concurrency).await?;
     // Requesters the deployment does not create must exist: IAM refuses a trust or resource policy
     // naming a principal that does not.
     let created: Vec<&str> = docs.iter().filter(|d| d.kind == DocumentKind::Role).map(|d| d.target.as_ref()).collect();
