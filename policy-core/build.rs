@@ -12,11 +12,13 @@ const SOURCE: &str = "data/aws-service-reference/s3-sts-iam.json";
 fn main() {
     println!("cargo:rerun-if-changed={SOURCE}");
     println!("cargo:rerun-if-changed=build.rs");
-    let text = std::fs::read_to_string(SOURCE).unwrap_or_else(|e| fail(&format!("cannot read {SOURCE}: {e}")));
+    let text = std::fs::read_to_string(SOURCE)
+        .unwrap_or_else(|e| fail(&format!("cannot read {SOURCE}: {e}")));
     let data: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("{SOURCE} is not JSON: {e}")));
     let out = generate(&data);
-    let dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR is not set")));
+    let dir =
+        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR is not set")));
     std::fs::write(dir.join("service_reference.rs"), out)
         .unwrap_or_else(|e| fail(&format!("cannot write the generated tables: {e}")));
 }
@@ -27,11 +29,13 @@ fn fail(message: &str) -> ! {
 }
 
 fn obj<'a>(v: &'a serde_json::Value, what: &str) -> &'a serde_json::Map<String, serde_json::Value> {
-    v.as_object().unwrap_or_else(|| fail(&format!("{what} is not an object")))
+    v.as_object()
+        .unwrap_or_else(|| fail(&format!("{what} is not an object")))
 }
 
 fn str_of<'a>(v: &'a serde_json::Value, what: &str) -> &'a str {
-    v.as_str().unwrap_or_else(|| fail(&format!("{what} is not a string")))
+    v.as_str()
+        .unwrap_or_else(|| fail(&format!("{what} is not a string")))
 }
 
 fn level(name: &str) -> &'static str {
@@ -59,7 +63,11 @@ fn generate(data: &serde_json::Value) -> String {
     let mut services: Vec<_> = obj(&data["services"], "services").iter().collect();
     services.sort_by(|a, b| a.0.cmp(b.0));
     for (prefix, service) in services {
-        let _ = writeln!(out, "    Service {{\n        prefix: {prefix:?},\n        name: {:?},", str_of(&service["name"], "service name"));
+        let _ = writeln!(
+            out,
+            "    Service {{\n        prefix: {prefix:?},\n        name: {:?},",
+            str_of(&service["name"], "service name")
+        );
         out.push_str("        actions: &[\n");
         let mut actions: Vec<_> = obj(&service["actions"], "actions").iter().collect();
         actions.sort_by(|a, b| a.0.cmp(b.0));
@@ -98,7 +106,9 @@ fn generate(data: &serde_json::Value) -> String {
             );
         }
         out.push_str("        ],\n        resource_types: &[\n");
-        let mut types: Vec<_> = obj(&service["resource_types"], "resource_types").iter().collect();
+        let mut types: Vec<_> = obj(&service["resource_types"], "resource_types")
+            .iter()
+            .collect();
         types.sort_by(|a, b| a.0.cmp(b.0));
         for (name, rt) in types {
             let keys: Vec<String> = rt["condition_keys"]
@@ -115,10 +125,16 @@ fn generate(data: &serde_json::Value) -> String {
             );
         }
         out.push_str("        ],\n        condition_keys: &[\n");
-        let mut keys: Vec<_> = obj(&service["condition_keys"], "condition_keys").iter().collect();
+        let mut keys: Vec<_> = obj(&service["condition_keys"], "condition_keys")
+            .iter()
+            .collect();
         keys.sort_by(|a, b| a.0.cmp(b.0));
         for (name, key) in keys {
-            let _ = writeln!(out, "            ConditionKey {{ name: {name:?}, value_type: {:?} }},", str_of(&key["type"], "key type"));
+            let _ = writeln!(
+                out,
+                "            ConditionKey {{ name: {name:?}, value_type: {:?} }},",
+                str_of(&key["type"], "key type")
+            );
         }
         out.push_str("        ],\n    },\n");
     }

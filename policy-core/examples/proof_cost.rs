@@ -11,17 +11,34 @@ fn input(n: usize) -> DeploymentInput {
     let grants = (0..n)
         .map(|i| GrantInput {
             name: Spanned::new(format!("reader_{i:03}"), Loc::UNKNOWN),
-            requester: s(format!("arn:aws:iam::{}:role/team-{i:03}-etl", 100_000_000_000u64 + i as u64)),
+            requester: s(format!(
+                "arn:aws:iam::{}:role/team-{i:03}-etl",
+                100_000_000_000u64 + i as u64
+            )),
             assume_role: s(format!("arn:aws:iam::222222222222:role/reader-{i:03}")),
-            access_point: s(format!("arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:03}")),
+            access_point: s(format!(
+                "arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:03}"
+            )),
             bucket: s(format!("shared-bucket-{:02}", i / 10)),
-            actions: Some(Spanned::new(["s3:GetObject", "s3:ListBucket"].map(|a| Spanned::new(a.to_owned(), Loc::UNKNOWN)).to_vec(), Loc::UNKNOWN)),
-            prefixes: Some(Spanned::new(vec![Spanned::new(format!("team-{i:03}/"), Loc::UNKNOWN)], Loc::UNKNOWN)),
+            actions: Some(Spanned::new(
+                ["s3:GetObject", "s3:ListBucket"]
+                    .map(|a| Spanned::new(a.to_owned(), Loc::UNKNOWN))
+                    .to_vec(),
+                Loc::UNKNOWN,
+            )),
+            prefixes: Some(Spanned::new(
+                vec![Spanned::new(format!("team-{i:03}/"), Loc::UNKNOWN)],
+                Loc::UNKNOWN,
+            )),
             external_id: s(format!("team-{i:03}")),
             ..GrantInput::default()
         })
         .collect();
-    DeploymentInput { name: Spanned::new("BENCH".into(), Loc::UNKNOWN), doc: String::new(), grants }
+    DeploymentInput {
+        name: Spanned::new("BENCH".into(), Loc::UNKNOWN),
+        doc: String::new(),
+        grants,
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -36,7 +53,8 @@ fn main() {
         for _ in 0..5 {
             let start = Instant::now();
             let grants = policy_core::validate::validate(&input).unwrap_or_default();
-            let documents = policy_core::render::render("BENCH", &grants, Loc::UNKNOWN).unwrap_or_default();
+            let documents =
+                policy_core::render::render("BENCH", &grants, Loc::UNKNOWN).unwrap_or_default();
             base.push(start.elapsed().as_secs_f64());
             let start = Instant::now();
             requests = prove(&documents, &grants).unwrap_or(0);
@@ -46,4 +64,3 @@ fn main() {
         println!("{n:>3} grants: validate+render {:.1} ms, proof {:.1} ms ({requests} requests evaluated), proof/render {:.1}x", b * 1e3, p * 1e3, p / b);
     }
 }
-

@@ -17,11 +17,17 @@ impl AccountId {
         let problem = if input.is_empty() {
             Problem::new("account id is empty")
         } else if let Some(bad) = input.chars().find(|c| !c.is_ascii_digit()) {
-            Problem::new(format!("account id `{input}` contains `{bad}`; an account id is 12 digits"))
+            Problem::new(format!(
+                "account id `{input}` contains `{bad}`; an account id is 12 digits"
+            ))
         } else {
-            Problem::new(format!("account id `{input}` has {digits} digits; an account id is exactly 12 digits"))
+            Problem::new(format!(
+                "account id `{input}` has {digits} digits; an account id is exactly 12 digits"
+            ))
         };
-        Err(problem.help("write the account id with all 12 digits, keeping leading zeros, e.g. `012345678901`"))
+        Err(problem.help(
+            "write the account id with all 12 digits, keeping leading zeros, e.g. `012345678901`",
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,6 +52,9 @@ mod tests {
         assert!(short.message.contains("has 5 digits"), "{short}");
         let letters = AccountId::parse("12345678901a").map(|_| ()).unwrap_err();
         assert!(letters.message.contains("contains `a`"), "{letters}");
-        assert!(AccountId::parse("١٢٣٤٥٦٧٨٩٠١٢").is_err(), "non-ASCII digits are not account ids");
+        assert!(
+            AccountId::parse("١٢٣٤٥٦٧٨٩٠١٢").is_err(),
+            "non-ASCII digits are not account ids"
+        );
     }
 }

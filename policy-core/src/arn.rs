@@ -20,11 +20,16 @@ impl<'a> RawArn<'a> {
     pub fn split(input: &'a str) -> Result<RawArn<'a>, Problem> {
         let parts: Vec<&str> = input.splitn(6, ':').collect();
         match parts.as_slice() {
-            ["arn", partition, service, region, account, resource] => {
-                Ok(RawArn { partition, service, region, account, resource })
-            }
-            _ => Err(Problem::new(format!("`{input}` is not an ARN"))
-                .help("ARNs have six parts: `arn:<partition>:<service>:<region>:<account>:<resource>`")),
+            ["arn", partition, service, region, account, resource] => Ok(RawArn {
+                partition,
+                service,
+                region,
+                account,
+                resource,
+            }),
+            _ => Err(Problem::new(format!("`{input}` is not an ARN")).help(
+                "ARNs have six parts: `arn:<partition>:<service>:<region>:<account>:<resource>`",
+            )),
         }
     }
 }
@@ -58,10 +63,14 @@ impl Principal {
                 .help("name the role, user or account root that gets access, e.g. `arn:aws:iam::111111111111:role/reader`"));
         }
         if input.len() == 12 && input.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Problem::new(format!("`{input}` is an account id, not an ARN"))
-                .help(format!("to grant the whole account, write its root: `arn:aws:iam::{input}:root`")));
+            return Err(
+                Problem::new(format!("`{input}` is an account id, not an ARN")).help(format!(
+                    "to grant the whole account, write its root: `arn:aws:iam::{input}:root`"
+                )),
+            );
         }
-        let raw = RawArn::split(input).map_err(|p| p.help("principals look like `arn:aws:iam::111111111111:role/<name>`"))?;
+        let raw = RawArn::split(input)
+            .map_err(|p| p.help("principals look like `arn:aws:iam::111111111111:role/<name>`"))?;
         let partition = Partition::parse(raw.partition)?;
         match raw.service {
             "iam" => {}
@@ -75,8 +84,11 @@ impl Principal {
             }
         }
         if !raw.region.is_empty() {
-            return Err(Problem::new(format!("IAM ARN `{input}` has region `{}`; IAM is global", raw.region))
-                .help("leave the region empty: `arn:aws:iam::<account>:...`"));
+            return Err(Problem::new(format!(
+                "IAM ARN `{input}` has region `{}`; IAM is global",
+                raw.region
+            ))
+            .help("leave the region empty: `arn:aws:iam::<account>:...`"));
         }
         let account = AccountId::parse(raw.account).map_err(|p| in_arn(p, input))?;
         let (kind, rest) = match raw.resource.split_once('/') {
@@ -88,7 +100,10 @@ impl Principal {
                 return Err(Problem::new(format!("`{input}` is an IAM {} ARN; only roles, users and account roots can be principals", describe_iam_type(other)))
                     .help("name a role (`:role/<name>`), a user (`:user/<name>`) or the account root (`:root`)"));
             }
-            _ => return Err(Problem::new(format!("IAM ARN `{input}` names no resource")).help("end it with `:role/<name>`, `:user/<name>` or `:root`")),
+            _ => {
+                return Err(Problem::new(format!("IAM ARN `{input}` names no resource"))
+                    .help("end it with `:role/<name>`, `:user/<name>` or `:root`"))
+            }
         };
         let (path, name) = match rest.rfind('/') {
             _ if kind == PrincipalKind::Root => (String::new(), String::new()),
@@ -103,14 +118,26 @@ impl Principal {
         if kind != PrincipalKind::Root {
             names::check_iam_path(&path).map_err(|p| in_arn(p, input))?;
         }
-        Ok(Principal { partition, account, kind, path, name })
+        Ok(Principal {
+            partition,
+            account,
+            kind,
+            path,
+            name,
+        })
     }
 
     pub fn arn(&self) -> String {
         match self.kind {
             PrincipalKind::Root => format!("arn:{}:iam::{}:root", self.partition, self.account),
-            PrincipalKind::Role => format!("arn:{}:iam::{}:role{}{}", self.partition, self.account, self.path, self.name),
-            PrincipalKind::User => format!("arn:{}:iam::{}:user{}{}", self.partition, self.account, self.path, self.name),
+            PrincipalKind::Role => format!(
+                "arn:{}:iam::{}:role{}{}",
+                self.partition, self.account, self.path, self.name
+            ),
+            PrincipalKind::User => format!(
+                "arn:{}:iam::{}:user{}{}",
+                self.partition, self.account, self.path, self.name
+            ),
         }
     }
 
@@ -144,7 +171,10 @@ fn describe_iam_type(resource_type: &str) -> String {
 }
 
 fn in_arn(problem: Problem, arn: &str) -> Problem {
-    Problem { message: format!("{} in `{arn}`", problem.message), help: problem.help }
+    Problem {
+        message: format!("{} in `{arn}`", problem.message),
+        help: problem.help,
+    }
 }
 
 /// An S3 access point: `arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data`.
@@ -158,26 +188,54 @@ pub struct AccessPointArn {
 
 impl AccessPointArn {
     pub fn parse(input: &str) -> Result<AccessPointArn, Problem> {
-        let shape = "access point ARNs look like `arn:aws:s3:<region>:<account>:accesspoint/<name>`";
+        let shape =
+            "access point ARNs look like `arn:aws:s3:<region>:<account>:accesspoint/<name>`";
         if input.contains('*') || input.contains('?') {
-            return Err(Problem::new(format!("wildcard in access point ARN `{input}`: a grant names exactly one access point")).help(shape));
+            return Err(Problem::new(format!(
+                "wildcard in access point ARN `{input}`: a grant names exactly one access point"
+            ))
+            .help(shape));
         }
         let raw = RawArn::split(input).map_err(|p| p.help(shape))?;
         let partition = Partition::parse(raw.partition)?;
         match raw.service {
             "s3" => {}
-            "s3-object-lambda" => return Err(Problem::new(format!("`{input}` is an Object Lambda access point; grants are for S3 access points")).help(shape)),
-            "iam" | "sts" => return Err(Problem::new(format!("`{input}` is an IAM ARN, not an access point ARN")).help(shape)),
-            other => return Err(Problem::new(format!("`{input}` is an ARN of service `{other}`, not an access point ARN")).help(shape)),
+            "s3-object-lambda" => {
+                return Err(Problem::new(format!(
+                    "`{input}` is an Object Lambda access point; grants are for S3 access points"
+                ))
+                .help(shape))
+            }
+            "iam" | "sts" => {
+                return Err(Problem::new(format!(
+                    "`{input}` is an IAM ARN, not an access point ARN"
+                ))
+                .help(shape))
+            }
+            other => {
+                return Err(Problem::new(format!(
+                    "`{input}` is an ARN of service `{other}`, not an access point ARN"
+                ))
+                .help(shape))
+            }
         }
         if raw.region.is_empty() && raw.account.is_empty() {
-            return Err(Problem::new(format!("`{input}` is a bucket or object ARN, not an access point ARN"))
-                .help(format!("put the bucket name in `bucket` and the access point here; {shape}")));
+            return Err(Problem::new(format!(
+                "`{input}` is a bucket or object ARN, not an access point ARN"
+            ))
+            .help(format!(
+                "put the bucket name in `bucket` and the access point here; {shape}"
+            )));
         }
         if raw.region.is_empty() {
-            return Err(Problem::new(format!("`{input}` has no region: Multi-Region Access Points are not supported")).help(shape));
+            return Err(Problem::new(format!(
+                "`{input}` has no region: Multi-Region Access Points are not supported"
+            ))
+            .help(shape));
         }
-        partition.check_region(raw.region).map_err(|p| in_arn(p, input))?;
+        partition
+            .check_region(raw.region)
+            .map_err(|p| in_arn(p, input))?;
         let account = AccountId::parse(raw.account).map_err(|p| in_arn(p, input))?;
         let name = match raw.resource.split_once('/') {
             Some(("accesspoint", rest)) => match rest.split_once('/') {
@@ -194,11 +252,19 @@ impl AccessPointArn {
             }
         };
         names::check_access_point_name(name).map_err(|p| in_arn(p, input))?;
-        Ok(AccessPointArn { partition, region: raw.region.to_owned(), account, name: name.to_owned() })
+        Ok(AccessPointArn {
+            partition,
+            region: raw.region.to_owned(),
+            account,
+            name: name.to_owned(),
+        })
     }
 
     pub fn arn(&self) -> String {
-        format!("arn:{}:s3:{}:{}:accesspoint/{}", self.partition, self.region, self.account, self.name)
+        format!(
+            "arn:{}:s3:{}:{}:accesspoint/{}",
+            self.partition, self.region, self.account, self.name
+        )
     }
 
     /// The ARN objects reached through this access point are authorized against, for keys that
@@ -226,21 +292,46 @@ mod tests {
     #[test]
     fn principals() {
         let role = Principal::parse("arn:aws:iam::111111111111:role/team/etl").unwrap();
-        assert_eq!((role.kind, role.path.as_str(), role.name.as_str()), (PrincipalKind::Role, "/team/", "etl"));
+        assert_eq!(
+            (role.kind, role.path.as_str(), role.name.as_str()),
+            (PrincipalKind::Role, "/team/", "etl")
+        );
         assert_eq!(role.arn(), "arn:aws:iam::111111111111:role/team/etl");
-        assert_eq!(Principal::parse("arn:aws-cn:iam::111111111111:root").unwrap().arn(), "arn:aws-cn:iam::111111111111:root");
+        assert_eq!(
+            Principal::parse("arn:aws-cn:iam::111111111111:root")
+                .unwrap()
+                .arn(),
+            "arn:aws-cn:iam::111111111111:root"
+        );
         let policy = Principal::parse("arn:aws:iam::111111111111:policy/p").unwrap_err();
         assert!(policy.message.contains("managed policy"), "{policy}");
-        assert!(Principal::parse("*").unwrap_err().message.starts_with("wildcard principal"));
-        assert!(Principal::parse("arn:aws:sts::111111111111:assumed-role/r/s").unwrap_err().message.contains("session"));
+        assert!(Principal::parse("*")
+            .unwrap_err()
+            .message
+            .starts_with("wildcard principal"));
+        assert!(
+            Principal::parse("arn:aws:sts::111111111111:assumed-role/r/s")
+                .unwrap_err()
+                .message
+                .contains("session")
+        );
     }
 
     #[test]
     fn access_points() {
-        let ap = AccessPointArn::parse("arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data").unwrap();
-        assert_eq!(ap.object_arn("customers/"), "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/*");
-        assert!(AccessPointArn::parse("arn:aws:s3:::bucket").unwrap_err().message.contains("bucket"));
-        let region = AccessPointArn::parse("arn:aws:s3:us-east1:222222222222:accesspoint/ab-c").unwrap_err();
+        let ap =
+            AccessPointArn::parse("arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data")
+                .unwrap();
+        assert_eq!(
+            ap.object_arn("customers/"),
+            "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/*"
+        );
+        assert!(AccessPointArn::parse("arn:aws:s3:::bucket")
+            .unwrap_err()
+            .message
+            .contains("bucket"));
+        let region =
+            AccessPointArn::parse("arn:aws:s3:us-east1:222222222222:accesspoint/ab-c").unwrap_err();
         assert_eq!(region.help.as_deref(), Some("did you mean `us-east-1`?"));
     }
 }

@@ -99,14 +99,23 @@ impl Document {
         m.insert("account".into(), json!(self.account));
         m.insert("kind".into(), json!(self.kind.as_str()));
         m.insert("target".into(), json!(self.target));
-        let optional = [("name", &self.name), ("bucket", &self.bucket), ("bucket_account", &self.bucket_account), ("region", &self.region), ("path", &self.path)];
+        let optional = [
+            ("name", &self.name),
+            ("bucket", &self.bucket),
+            ("bucket_account", &self.bucket_account),
+            ("region", &self.region),
+            ("path", &self.path),
+        ];
         for (key, value) in optional {
             if let Some(v) = value {
                 m.insert(key.into(), json!(v));
             }
         }
         if let Some(policy) = &self.policy {
-            m.insert("policy".into(), serde_json::from_str(policy).unwrap_or(Value::Null));
+            m.insert(
+                "policy".into(),
+                serde_json::from_str(policy).unwrap_or(Value::Null),
+            );
         }
         m.insert("grants".into(), json!(self.grants));
         Value::Object(m)
@@ -140,7 +149,12 @@ impl From<&Grant> for GrantData {
             access_point: Cow::Owned(g.access_point.arn()),
             bucket: owned(&g.bucket),
             bucket_account: Cow::Owned(g.bucket_account.to_string()),
-            actions: Cow::Owned(g.actions.iter().map(|a| Cow::Owned(a.full_name())).collect()),
+            actions: Cow::Owned(
+                g.actions
+                    .iter()
+                    .map(|a| Cow::Owned(a.full_name()))
+                    .collect(),
+            ),
             prefixes: Cow::Owned(g.prefixes.iter().map(|p| owned(p)).collect()),
             require_mfa: g.require_mfa,
             external_id: g.external_id.as_deref().map(owned),
@@ -162,8 +176,12 @@ pub struct Deployment {
 
 impl Deployment {
     /// What the macro emits after a compile error, so the error does not cascade into every use.
-    pub const EMPTY: Deployment =
-        Deployment { name: Cow::Borrowed(""), grants: Cow::Borrowed(&[]), documents: Cow::Borrowed(&[]), json: Cow::Borrowed("[]") };
+    pub const EMPTY: Deployment = Deployment {
+        name: Cow::Borrowed(""),
+        grants: Cow::Borrowed(&[]),
+        documents: Cow::Borrowed(&[]),
+        json: Cow::Borrowed("[]"),
+    };
 
     /// Every document of the deployment as one JSON array (DESIGN.md "The grant DSL").
     pub fn render_json(&self) -> &str {
@@ -204,9 +222,13 @@ pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
     // Least privilege, proven: the documents must allow exactly what the grants declare.
     if let Err(failures) = crate::eval::prove::prove(&documents, &grants) {
         let loc = |i: usize| input.grants.get(i).map_or(input.name.loc, |g| g.name.loc);
-        return Err(Diagnostics(failures.into_iter().map(|(i, p)| p.at(loc(i))).collect()));
+        return Err(Diagnostics(
+            failures.into_iter().map(|(i, p)| p.at(loc(i))).collect(),
+        ));
     }
-    let json = to_canonical_string(Value::Array(documents.iter().map(Document::to_json).collect()));
+    let json = to_canonical_string(Value::Array(
+        documents.iter().map(Document::to_json).collect(),
+    ));
     Ok(Deployment {
         name: Cow::Owned(input.name.value.clone()),
         grants: Cow::Owned(grants.iter().map(GrantData::from).collect()),

@@ -39,7 +39,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(message: impl Into<String>) -> Self {
-        Problem { message: message.into(), help: None }
+        Problem {
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -48,7 +51,11 @@ impl Problem {
     }
 
     pub fn at(self, loc: Loc) -> Diagnostic {
-        Diagnostic { loc, message: self.message, help: self.help }
+        Diagnostic {
+            loc,
+            message: self.message,
+            help: self.help,
+        }
     }
 }
 
@@ -129,8 +136,16 @@ impl std::error::Error for Diagnostics {}
 /// The closest candidate to `input`, if it is close enough to be a plausible typo.
 ///
 /// Compares case-insensitively and ignoring whitespace, so `us - east - 1` finds `us-east-1`.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let normalize = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let normalize = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
     let wanted = normalize(input);
     candidates
         .into_iter()

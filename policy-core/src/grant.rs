@@ -44,15 +44,17 @@ impl Grant {
     }
 
     pub fn object_actions(&self) -> impl Iterator<Item = &'static Action> + '_ {
-        self.actions.iter().copied().filter(|a| a.is_access_point_object_action())
+        self.actions
+            .iter()
+            .copied()
+            .filter(|a| a.is_access_point_object_action())
     }
 
     /// Bucket-level actions; `scoped` selects those that `s3:prefix` can limit (listings).
     pub fn bucket_actions(&self, scoped: bool) -> impl Iterator<Item = &'static Action> + '_ {
-        self.actions
-            .iter()
-            .copied()
-            .filter(move |a| a.is_access_point_bucket_action() && a.supports_condition_key("s3:prefix") == scoped)
+        self.actions.iter().copied().filter(move |a| {
+            a.is_access_point_bucket_action() && a.supports_condition_key("s3:prefix") == scoped
+        })
     }
 }
 
@@ -66,14 +68,21 @@ impl Grant {
             doc: data.doc.to_string(),
             requester: Principal::parse(&data.requester)?,
             requester_trust: None,
-            bridge_role: data.assume_role.as_deref().map(Principal::parse).transpose()?,
+            bridge_role: data
+                .assume_role
+                .as_deref()
+                .map(Principal::parse)
+                .transpose()?,
             access_point: AccessPointArn::parse(&data.access_point)?,
             bucket: data.bucket.to_string(),
             bucket_account: AccountId::parse(&data.bucket_account)?,
             actions: data
                 .actions
                 .iter()
-                .map(|a| s3.action(a.trim_start_matches("s3:")).ok_or_else(|| Problem::new(format!("unknown action `{a}`"))))
+                .map(|a| {
+                    s3.action(a.trim_start_matches("s3:"))
+                        .ok_or_else(|| Problem::new(format!("unknown action `{a}`")))
+                })
                 .collect::<Result<_, _>>()?,
             prefixes: data.prefixes.iter().map(|p| p.to_string()).collect(),
             require_mfa: data.require_mfa,

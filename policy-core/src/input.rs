@@ -81,11 +81,17 @@ pub fn grant_field(name: &str) -> Result<FieldKind, Problem> {
         return Ok(*kind);
     }
     let problem = Problem::new(format!("unknown field `{name}` in grant"));
-    Err(match did_you_mean(name, GRANT_FIELDS.iter().map(|(f, _)| *f)) {
-        Some(near) => problem.help(format!("did you mean `{near}`?")),
-        None => problem.help(format!(
-            "a grant's fields are {}",
-            GRANT_FIELDS.iter().map(|(f, _)| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-        )),
-    })
+    Err(
+        match did_you_mean(name, GRANT_FIELDS.iter().map(|(f, _)| *f)) {
+            Some(near) => problem.help(format!("did you mean `{near}`?")),
+            None => problem.help(format!(
+                "a grant's fields are {}",
+                GRANT_FIELDS
+                    .iter()
+                    .map(|(f, _)| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+    )
 }

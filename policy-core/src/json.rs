@@ -10,7 +10,12 @@ pub fn canonicalize(value: Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, canonicalize(v))).collect::<Map<_, _>>())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, canonicalize(v)))
+                    .collect::<Map<_, _>>(),
+            )
         }
         Value::Array(items) => Value::Array(items.into_iter().map(canonicalize).collect()),
         other => other,
@@ -43,7 +48,10 @@ mod tests {
     #[test]
     fn sorted_and_minified() {
         let v = serde_json::json!({"b": 1, "a": {"d": [1, {"z": 0, "y": 0}], "c": "x y"}});
-        assert_eq!(to_canonical_string(v), r#"{"a":{"c":"x y","d":[1,{"y":0,"z":0}]},"b":1}"#);
+        assert_eq!(
+            to_canonical_string(v),
+            r#"{"a":{"c":"x y","d":[1,{"y":0,"z":0}]},"b":1}"#
+        );
         assert_eq!(iam_policy_size("{\"a\": \"b c\"}"), 10);
     }
 }

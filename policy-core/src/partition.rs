@@ -24,26 +24,74 @@ const PARTITIONS: &[(Partition, &str, &[&str])] = &[
         Partition::Aws,
         "aws",
         &[
-            "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-            "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-            "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1",
-            "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1",
-            "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
-            "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+            "af-south-1",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "il-central-1",
+            "me-central-1",
+            "me-south-1",
+            "mx-central-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
         ],
     ),
-    (Partition::AwsCn, "aws-cn", &["cn-north-1", "cn-northwest-1"]),
-    (Partition::AwsUsGov, "aws-us-gov", &["us-gov-east-1", "us-gov-west-1"]),
-    (Partition::AwsIso, "aws-iso", &["us-iso-east-1", "us-iso-west-1"]),
+    (
+        Partition::AwsCn,
+        "aws-cn",
+        &["cn-north-1", "cn-northwest-1"],
+    ),
+    (
+        Partition::AwsUsGov,
+        "aws-us-gov",
+        &["us-gov-east-1", "us-gov-west-1"],
+    ),
+    (
+        Partition::AwsIso,
+        "aws-iso",
+        &["us-iso-east-1", "us-iso-west-1"],
+    ),
     (Partition::AwsIsoB, "aws-iso-b", &["us-isob-east-1"]),
     (Partition::AwsIsoE, "aws-iso-e", &["eu-isoe-west-1"]),
-    (Partition::AwsIsoF, "aws-iso-f", &["us-isof-east-1", "us-isof-south-1"]),
+    (
+        Partition::AwsIsoF,
+        "aws-iso-f",
+        &["us-isof-east-1", "us-isof-south-1"],
+    ),
     (Partition::AwsEusc, "aws-eusc", &["eusc-de-east-1"]),
 ];
 
 impl Partition {
     fn entry(self) -> (&'static str, &'static [&'static str]) {
-        PARTITIONS.iter().find(|p| p.0 == self).map(|p| (p.1, p.2)).unwrap_or(("aws", &[]))
+        PARTITIONS
+            .iter()
+            .find(|p| p.0 == self)
+            .map(|p| (p.1, p.2))
+            .unwrap_or(("aws", &[]))
     }
 
     /// The partition as it appears in ARNs: `aws`, `aws-cn`, ...
@@ -63,7 +111,13 @@ impl Partition {
         let problem = Problem::new(format!("unknown partition `{input}`"));
         Err(match did_you_mean(input, names.clone()) {
             Some(near) => problem.help(format!("did you mean `{near}`?")),
-            None => problem.help(format!("partitions are {}", names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))),
+            None => problem.help(format!(
+                "partitions are {}",
+                names
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         })
     }
 
@@ -72,7 +126,10 @@ impl Partition {
         if self.regions().contains(&region) {
             return Ok(());
         }
-        let problem = Problem::new(format!("`{region}` is not a region of the `{}` partition", self.name()));
+        let problem = Problem::new(format!(
+            "`{region}` is not a region of the `{}` partition",
+            self.name()
+        ));
         if let Some(near) = did_you_mean(region, self.regions().iter().copied()) {
             return Err(problem.help(format!("did you mean `{near}`?")));
         }
@@ -84,7 +141,11 @@ impl Partition {
                 self.name()
             )));
         }
-        Err(problem.help(format!("regions of `{}`: {}", self.name(), self.regions().join(", "))))
+        Err(problem.help(format!(
+            "regions of `{}`: {}",
+            self.name(),
+            self.regions().join(", ")
+        )))
     }
 }
 

@@ -24,7 +24,10 @@ pub fn pascal_case(name: &str) -> String {
         .map(|w| {
             let lower = w.to_ascii_lowercase();
             let mut chars = lower.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -38,7 +41,10 @@ pub fn sid_prefix(deployment: &str) -> String {
 
 /// The name of the inline policy the deployment puts on a role or user.
 pub fn inline_policy_name(deployment: &str) -> String {
-    format!("xacct-{}", deployment.to_ascii_lowercase().replace('_', "-"))
+    format!(
+        "xacct-{}",
+        deployment.to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 /// One policy statement under construction.
@@ -54,11 +60,20 @@ struct Statement {
 
 impl Statement {
     fn new(sid: String) -> Self {
-        Statement { sid, principal: None, actions: Vec::new(), resources: Vec::new(), conditions: BTreeMap::new() }
+        Statement {
+            sid,
+            principal: None,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            conditions: BTreeMap::new(),
+        }
     }
 
     fn condition(mut self, operator: &'static str, key: &'static str, values: Vec<String>) -> Self {
-        self.conditions.entry(operator).or_default().insert(key, values);
+        self.conditions
+            .entry(operator)
+            .or_default()
+            .insert(key, values);
         self
     }
 
@@ -77,7 +92,16 @@ impl Statement {
             let conditions: Map<String, Value> = self
                 .conditions
                 .iter()
-                .map(|(op, keys)| ((*op).to_owned(), Value::Object(keys.iter().map(|(k, v)| ((*k).to_owned(), one_or_many(v.clone()))).collect())))
+                .map(|(op, keys)| {
+                    (
+                        (*op).to_owned(),
+                        Value::Object(
+                            keys.iter()
+                                .map(|(k, v)| ((*k).to_owned(), one_or_many(v.clone())))
+                                .collect(),
+                        ),
+                    )
+                })
                 .collect();
             s.insert("Condition".into(), Value::Object(conditions));
         }
@@ -100,23 +124,62 @@ enum Scope {
 
 /// The S3 statements of a grant: objects under its prefixes, listings scoped by `s3:prefix`,
 /// and other bucket-level reads. `principal` is set for resource policies.
-fn s3_statements(grant: &Grant, base: &str, scope: Scope, principal: Option<&Principal>) -> Vec<Statement> {
+fn s3_statements(
+    grant: &Grant,
+    base: &str,
+    scope: Scope,
+    principal: Option<&Principal>,
+) -> Vec<Statement> {
     let ap = &grant.access_point;
     let partition = ap.partition;
-    let prefixes: Vec<&str> = if grant.prefixes.is_empty() { vec![""] } else { grant.prefixes.iter().map(String::as_str).collect() };
+    let prefixes: Vec<&str> = if grant.prefixes.is_empty() {
+        vec![""]
+    } else {
+        grant.prefixes.iter().map(String::as_str).collect()
+    };
     let (object_resources, bucket_resource): (Vec<String>, String) = match scope {
-        Scope::AccessPoint => (prefixes.iter().map(|p| ap.object_arn(p)).collect(), ap.arn()),
+        Scope::AccessPoint => (
+            prefixes.iter().map(|p| ap.object_arn(p)).collect(),
+            ap.arn(),
+        ),
         Scope::Bucket => {
             let bucket = bucket_arn(partition, &grant.bucket);
-            (prefixes.iter().map(|p| format!("{bucket}/{p}*")).collect(), bucket)
+            (
+                prefixes.iter().map(|p| format!("{bucket}/{p}*")).collect(),
+                bucket,
+            )
         }
     };
-    let names = |actions: Vec<&crate::service_reference::Action>| actions.into_iter().map(|a| a.full_name()).collect::<Vec<_>>();
-    let tag = if scope == Scope::Bucket { "Delegate" } else { "" };
+    let names = |actions: Vec<&crate::service_reference::Action>| {
+        actions
+            .into_iter()
+            .map(|a| a.full_name())
+            .collect::<Vec<_>>()
+    };
+    let tag = if scope == Scope::Bucket {
+        "Delegate"
+    } else {
+        ""
+    };
     let groups = [
-        ("Objects", names(grant.object_actions().collect()), object_resources, false),
-        ("List", names(grant.bucket_actions(true).collect()), vec![bucket_resource.clone()], !grant.prefixes.is_empty()),
-        ("Bucket", names(grant.bucket_actions(false).collect()), vec![bucket_resource], false),
+        (
+            "Objects",
+            names(grant.object_actions().collect()),
+            object_resources,
+            false,
+        ),
+        (
+            "List",
+            names(grant.bucket_actions(true).collect()),
+            vec![bucket_resource.clone()],
+            !grant.prefixes.is_empty(),
+        ),
+        (
+            "Bucket",
+            names(grant.bucket_actions(false).collect()),
+            vec![bucket_resource],
+            false,
+        ),
     ];
     let mut out = Vec::new();
     for (part, actions, resources, scoped_by_prefix) in groups {
@@ -128,7 +191,11 @@ fn s3_statements(grant: &Grant, base: &str, scope: Scope, principal: Option<&Pri
         s.resources = resources;
         s.principal = principal.map(aws_principal);
         if scoped_by_prefix {
-            s = s.condition("StringLike", "s3:prefix", grant.prefixes.iter().map(|p| format!("{p}*")).collect());
+            s = s.condition(
+                "StringLike",
+                "s3:prefix",
+                grant.prefixes.iter().map(|p| format!("{p}*")).collect(),
+            );
         }
         if scope == Scope::Bucket {
             s = s.condition("StringEquals", "s3:DataAccessPointArn", vec![ap.arn()]);
@@ -157,16 +224,27 @@ struct Pending {
 struct Documents(BTreeMap<(String, DocumentKind, String), Pending>);
 
 impl Documents {
-    fn add(&mut self, account: &str, kind: DocumentKind, target: String, name: Option<String>, grant: &Grant, statements: Vec<Statement>) -> &mut Pending {
-        let doc = self.0.entry((account.to_owned(), kind, target.clone())).or_insert_with(|| Pending {
-            account: account.to_owned(),
-            kind,
-            target,
-            name,
-            statements: Vec::new(),
-            extra: BTreeMap::new(),
-            grants: Vec::new(),
-        });
+    fn add(
+        &mut self,
+        account: &str,
+        kind: DocumentKind,
+        target: String,
+        name: Option<String>,
+        grant: &Grant,
+        statements: Vec<Statement>,
+    ) -> &mut Pending {
+        let doc = self
+            .0
+            .entry((account.to_owned(), kind, target.clone()))
+            .or_insert_with(|| Pending {
+                account: account.to_owned(),
+                kind,
+                target,
+                name,
+                statements: Vec::new(),
+                extra: BTreeMap::new(),
+                grants: Vec::new(),
+            });
         doc.statements.extend(statements);
         if !doc.grants.contains(&grant.name) {
             doc.grants.push(grant.name.clone());
@@ -198,10 +276,24 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         };
         match requester.kind {
             PrincipalKind::Role => {
-                docs.add(requester.account.as_str(), DocumentKind::RoleInlinePolicy, requester.arn(), Some(policy_name.clone()), grant, identity);
+                docs.add(
+                    requester.account.as_str(),
+                    DocumentKind::RoleInlinePolicy,
+                    requester.arn(),
+                    Some(policy_name.clone()),
+                    grant,
+                    identity,
+                );
             }
             PrincipalKind::User => {
-                docs.add(requester.account.as_str(), DocumentKind::UserInlinePolicy, requester.arn(), Some(policy_name.clone()), grant, identity);
+                docs.add(
+                    requester.account.as_str(),
+                    DocumentKind::UserInlinePolicy,
+                    requester.arn(),
+                    Some(policy_name.clone()),
+                    grant,
+                    identity,
+                );
             }
             // An account root delegates to its own administrators: nothing to attach in A.
             PrincipalKind::Root => {}
@@ -214,7 +306,14 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 RequesterTrust::Service(service) => json!({ "Service": service }),
                 RequesterTrust::Account => json!({ "AWS": requester.account_root() }),
             });
-            docs.add(requester.account.as_str(), DocumentKind::RoleTrustPolicy, requester.arn(), None, grant, vec![s]);
+            docs.add(
+                requester.account.as_str(),
+                DocumentKind::RoleTrustPolicy,
+                requester.arn(),
+                None,
+                grant,
+                vec![s],
+            );
         }
 
         // Account B: the bridge role, its trust and permissions.
@@ -229,23 +328,60 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             if let Some(id) = &grant.external_id {
                 trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.clone()]);
             }
-            docs.add(role.account.as_str(), DocumentKind::RoleTrustPolicy, role.arn(), None, grant, vec![trust]);
+            docs.add(
+                role.account.as_str(),
+                DocumentKind::RoleTrustPolicy,
+                role.arn(),
+                None,
+                grant,
+                vec![trust],
+            );
             let permissions = s3_statements(grant, &base, Scope::AccessPoint, None);
-            docs.add(role.account.as_str(), DocumentKind::RoleInlinePolicy, role.arn(), Some(policy_name.clone()), grant, permissions);
+            docs.add(
+                role.account.as_str(),
+                DocumentKind::RoleInlinePolicy,
+                role.arn(),
+                Some(policy_name.clone()),
+                grant,
+                permissions,
+            );
         }
 
         // Account B: the access point and its policy.
         let principal = grant.resource_principal();
-        let entry = docs.add(ap.account.as_str(), DocumentKind::AccessPoint, ap.arn(), Some(ap.name.clone()), grant, Vec::new());
+        let entry = docs.add(
+            ap.account.as_str(),
+            DocumentKind::AccessPoint,
+            ap.arn(),
+            Some(ap.name.clone()),
+            grant,
+            Vec::new(),
+        );
         entry.extra.insert("bucket", grant.bucket.clone());
-        entry.extra.insert("bucket_account", grant.bucket_account.to_string());
+        entry
+            .extra
+            .insert("bucket_account", grant.bucket_account.to_string());
         entry.extra.insert("region", ap.region.clone());
         let statements = s3_statements(grant, &base, Scope::AccessPoint, Some(principal));
-        docs.add(ap.account.as_str(), DocumentKind::AccessPointPolicy, ap.arn(), Some(ap.name.clone()), grant, statements);
+        docs.add(
+            ap.account.as_str(),
+            DocumentKind::AccessPointPolicy,
+            ap.arn(),
+            Some(ap.name.clone()),
+            grant,
+            statements,
+        );
 
         // Account B or C: the bucket's delegation to this access point.
         let statements = s3_statements(grant, &base, Scope::Bucket, Some(principal));
-        docs.add(grant.bucket_account.as_str(), DocumentKind::BucketPolicy, bucket_arn(ap.partition, &grant.bucket), Some(grant.bucket.clone()), grant, statements);
+        docs.add(
+            grant.bucket_account.as_str(),
+            DocumentKind::BucketPolicy,
+            bucket_arn(ap.partition, &grant.bucket),
+            Some(grant.bucket.clone()),
+            grant,
+            statements,
+        );
     }
 
     let mut diags = Diagnostics::default();
@@ -285,7 +421,14 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
 }
 
 fn create_role(docs: &mut Documents, role: &Principal, grant: &Grant) {
-    let entry = docs.add(role.account.as_str(), DocumentKind::Role, role.arn(), Some(role.name.clone()), grant, Vec::new());
+    let entry = docs.add(
+        role.account.as_str(),
+        DocumentKind::Role,
+        role.arn(),
+        Some(role.name.clone()),
+        grant,
+        Vec::new(),
+    );
     entry.extra.insert("path", role.path.clone());
 }
 
@@ -294,8 +437,14 @@ pub fn size_limit(kind: DocumentKind) -> Option<(usize, &'static str)> {
     match kind {
         DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => Some((20 * 1024, "bytes")),
         DocumentKind::RoleTrustPolicy => Some((2048, "characters (default quota)")),
-        DocumentKind::RoleInlinePolicy => Some((10_240, "characters for all of a role's inline policies together")),
-        DocumentKind::UserInlinePolicy => Some((2048, "characters for all of a user's inline policies together")),
+        DocumentKind::RoleInlinePolicy => Some((
+            10_240,
+            "characters for all of a role's inline policies together",
+        )),
+        DocumentKind::UserInlinePolicy => Some((
+            2048,
+            "characters for all of a user's inline policies together",
+        )),
         DocumentKind::Role | DocumentKind::AccessPoint => None,
     }
 }
@@ -312,17 +461,26 @@ fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
     let (limit, unit) = size_limit(doc.kind)?;
     let size = policy_size(doc.kind, text);
     (size > limit).then(|| {
-        Problem::new(format!("the {} of `{}` would be {size} {}, over AWS's limit of {limit} {unit}", doc.kind.describe(), doc.target, unit.split(' ').next().unwrap_or(unit)))
-            .help(format!(
-                "it holds the statements of grants {}; move some of them to another {}",
-                doc.grants.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", "),
-                match doc.kind {
-                    DocumentKind::AccessPointPolicy => "access point",
-                    DocumentKind::BucketPolicy => "bucket",
-                    DocumentKind::UserInlinePolicy => "user, or use a role",
-                    _ => "role",
-                }
-            ))
+        Problem::new(format!(
+            "the {} of `{}` would be {size} {}, over AWS's limit of {limit} {unit}",
+            doc.kind.describe(),
+            doc.target,
+            unit.split(' ').next().unwrap_or(unit)
+        ))
+        .help(format!(
+            "it holds the statements of grants {}; move some of them to another {}",
+            doc.grants
+                .iter()
+                .map(|g| format!("`{g}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            match doc.kind {
+                DocumentKind::AccessPointPolicy => "access point",
+                DocumentKind::BucketPolicy => "bucket",
+                DocumentKind::UserInlinePolicy => "user, or use a role",
+                _ => "role",
+            }
+        ))
     })
 }
 
@@ -332,7 +490,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(pascal_case("analytics_reads_customers"), "AnalyticsReadsCustomers");
+        assert_eq!(
+            pascal_case("analytics_reads_customers"),
+            "AnalyticsReadsCustomers"
+        );
         assert_eq!(sid_prefix("SHARING"), "Xacct7Sharing");
         assert_eq!(inline_policy_name("DATA_LAKE"), "xacct-data-lake");
     }

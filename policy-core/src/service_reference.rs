@@ -64,19 +64,29 @@ include!(concat!(env!("OUT_DIR"), "/service_reference.rs"));
 
 /// The service with this prefix (`s3`, `sts`, `iam`), matched case-insensitively.
 pub fn service(prefix: &str) -> Option<&'static Service> {
-    SERVICES.iter().find(|s| s.prefix.eq_ignore_ascii_case(prefix))
+    SERVICES
+        .iter()
+        .find(|s| s.prefix.eq_ignore_ascii_case(prefix))
 }
 
 /// The S3 service; always in the vendored data (the build script's data checks it).
 pub fn s3() -> &'static Service {
-    static EMPTY: Service = Service { prefix: "s3", name: "Amazon S3", actions: &[], resource_types: &[], condition_keys: &[] };
+    static EMPTY: Service = Service {
+        prefix: "s3",
+        name: "Amazon S3",
+        actions: &[],
+        resource_types: &[],
+        condition_keys: &[],
+    };
     service("s3").unwrap_or(&EMPTY)
 }
 
 impl Service {
     /// The action with this name, matched case-insensitively as IAM does.
     pub fn action(&self, name: &str) -> Option<&'static Action> {
-        self.actions.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+        self.actions
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
@@ -96,7 +106,8 @@ impl Action {
 
     /// Listed as "Permissions management" at any of its levels: it can change who has access.
     pub fn is_permissions_management(&self) -> bool {
-        self.access_levels.contains(&AccessLevel::PermissionsManagement)
+        self.access_levels
+            .contains(&AccessLevel::PermissionsManagement)
     }
 
     /// An object operation an access point serves: it applies to objects reached through an
@@ -113,7 +124,10 @@ impl Action {
         self.service == "s3"
             && self.has_resource_type("accesspoint")
             && self.has_resource_type("bucket")
-            && self.resource_types.iter().all(|r| r.name == "accesspoint" || r.name == "bucket")
+            && self
+                .resource_types
+                .iter()
+                .all(|r| r.name == "accesspoint" || r.name == "bucket")
     }
 
     /// Whether a request through an access point can be authorized for this action.
@@ -129,7 +143,11 @@ impl Action {
             || SERVICES
                 .iter()
                 .filter(|s| s.prefix == self.service)
-                .flat_map(|s| self.resource_types.iter().filter_map(|r| s.resource_type(r.name)))
+                .flat_map(|s| {
+                    self.resource_types
+                        .iter()
+                        .filter_map(|r| s.resource_type(r.name))
+                })
                 .any(|rt| rt.condition_keys.iter().any(matches))
     }
 }
@@ -143,10 +161,15 @@ mod tests {
         let text = include_str!("../data/aws-service-reference/s3-sts-iam.json");
         let data: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         for service in SERVICES {
-            let actions = data["services"][service.prefix]["actions"].as_object().map(|m| m.len());
+            let actions = data["services"][service.prefix]["actions"]
+                .as_object()
+                .map(|m| m.len());
             assert_eq!(actions, Some(service.actions.len()), "{}", service.prefix);
         }
-        assert_eq!(SOURCE_VERSION, data["source"]["version"].as_str().unwrap_or_default());
+        assert_eq!(
+            SOURCE_VERSION,
+            data["source"]["version"].as_str().unwrap_or_default()
+        );
     }
 
     #[test]
@@ -154,14 +177,32 @@ mod tests {
         let s3 = s3();
         let get = s3.action("getobject").map(|a| a.name);
         assert_eq!(get, Some("GetObject"));
-        assert!(s3.action("GetObject").is_some_and(Action::is_access_point_object_action));
-        assert!(s3.action("ListBucket").is_some_and(Action::is_access_point_bucket_action));
-        assert!(s3.action("ListBucket").is_some_and(|a| a.supports_condition_key("s3:prefix")));
-        assert!(s3.action("GetObject").is_some_and(|a| a.supports_condition_key("s3:DataAccessPointArn")));
-        assert!(!s3.action("CreateBucket").is_some_and(Action::access_point_can_serve));
-        assert!(!s3.action("ListAllMyBuckets").is_some_and(Action::access_point_can_serve));
-        assert!(!s3.action("TagResource").is_some_and(Action::access_point_can_serve));
-        assert!(s3.action("PutObjectAcl").is_some_and(Action::is_permissions_management));
-        assert!(service("sts").and_then(|s| s.action("AssumeRole")).is_some());
+        assert!(s3
+            .action("GetObject")
+            .is_some_and(Action::is_access_point_object_action));
+        assert!(s3
+            .action("ListBucket")
+            .is_some_and(Action::is_access_point_bucket_action));
+        assert!(s3
+            .action("ListBucket")
+            .is_some_and(|a| a.supports_condition_key("s3:prefix")));
+        assert!(s3
+            .action("GetObject")
+            .is_some_and(|a| a.supports_condition_key("s3:DataAccessPointArn")));
+        assert!(!s3
+            .action("CreateBucket")
+            .is_some_and(Action::access_point_can_serve));
+        assert!(!s3
+            .action("ListAllMyBuckets")
+            .is_some_and(Action::access_point_can_serve));
+        assert!(!s3
+            .action("TagResource")
+            .is_some_and(Action::access_point_can_serve));
+        assert!(s3
+            .action("PutObjectAcl")
+            .is_some_and(Action::is_permissions_management));
+        assert!(service("sts")
+            .and_then(|s| s.action("AssumeRole"))
+            .is_some());
     }
 }

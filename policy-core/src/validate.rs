@@ -19,7 +19,10 @@ pub fn validate(input: &DeploymentInput) -> Result<Vec<Grant>, Diagnostics> {
     let mut grants = Vec::new();
     let mut seen_names: HashMap<&str, Loc> = HashMap::new();
     for grant in &input.grants {
-        if seen_names.insert(&grant.name.value, grant.name.loc).is_some() {
+        if seen_names
+            .insert(&grant.name.value, grant.name.loc)
+            .is_some()
+        {
             diags.push(
                 Problem::new(format!("duplicate grant name `{}`", grant.name.value))
                     .help("grant names identify what the deployment owns in AWS; give each grant its own name")
@@ -38,7 +41,12 @@ pub fn validate(input: &DeploymentInput) -> Result<Vec<Grant>, Diagnostics> {
     }
 }
 
-fn required<'a, T>(field: &'a Option<Spanned<T>>, name: &str, grant: &GrantInput, diags: &mut Diagnostics) -> Option<&'a Spanned<T>> {
+fn required<'a, T>(
+    field: &'a Option<Spanned<T>>,
+    name: &str,
+    grant: &GrantInput,
+    diags: &mut Diagnostics,
+) -> Option<&'a Spanned<T>> {
     if field.is_none() {
         diags.push(
             Problem::new(format!("grant `{}` is missing `{name}`", grant.name.value))
@@ -51,13 +59,23 @@ fn required<'a, T>(field: &'a Option<Spanned<T>>, name: &str, grant: &GrantInput
 
 fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
     let before = diags.0.len();
-    let requester = required(&g.requester, "requester", g, diags).and_then(|r| diags.check(r.loc, Principal::parse(&r.value)));
+    let requester = required(&g.requester, "requester", g, diags)
+        .and_then(|r| diags.check(r.loc, Principal::parse(&r.value)));
     let access_point = required(&g.access_point, "access_point", g, diags)
         .and_then(|a| diags.check(a.loc, AccessPointArn::parse(&a.value)));
-    let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| diags.check(b.loc, names::check_bucket_name(&b.value).map(|()| b.value.clone())));
+    let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| {
+        diags.check(
+            b.loc,
+            names::check_bucket_name(&b.value).map(|()| b.value.clone()),
+        )
+    });
     let permissions_management = g.permissions_management.as_ref().is_some_and(|p| p.value);
-    let actions = required(&g.actions, "actions", g, diags).and_then(|a| resolve_actions(a, permissions_management, diags));
-    let prefixes = g.prefixes.as_ref().map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
+    let actions = required(&g.actions, "actions", g, diags)
+        .and_then(|a| resolve_actions(a, permissions_management, diags));
+    let prefixes = g
+        .prefixes
+        .as_ref()
+        .map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
     let bridge_role = g.assume_role.as_ref().and_then(|r| {
         let role = diags.check(r.loc, Principal::parse(&r.value))?;
         if role.kind != PrincipalKind::Role {
@@ -70,11 +88,19 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         }
         Some(role)
     });
-    let bucket_account = g.bucket_account.as_ref().and_then(|b| diags.check(b.loc, AccountId::parse(&b.value)));
-    let external_id = g.external_id.as_ref().and_then(|e| diags.check(e.loc, check_external_id(&e.value)));
+    let bucket_account = g
+        .bucket_account
+        .as_ref()
+        .and_then(|b| diags.check(b.loc, AccountId::parse(&b.value)));
+    let external_id = g
+        .external_id
+        .as_ref()
+        .and_then(|e| diags.check(e.loc, check_external_id(&e.value)));
     let requester_trust = g.requester_trust.as_ref().and_then(|t| match &t.value {
         TrustInput::Account => Some(RequesterTrust::Account),
-        TrustInput::Service(s) => diags.check(s.loc, check_service_principal(&s.value)).map(RequesterTrust::Service),
+        TrustInput::Service(s) => diags
+            .check(s.loc, check_service_principal(&s.value))
+            .map(RequesterTrust::Service),
     });
 
     // What the fields say together.
@@ -96,9 +122,12 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
             if role.partition != ap.partition {
                 diags.push(
-                    Problem::new(format!("mixed partitions: the bridge role is in `{}` but the access point in `{}`", role.partition, ap.partition))
-                        .help("use the access point's partition in the role ARN")
-                        .at(r.loc),
+                    Problem::new(format!(
+                        "mixed partitions: the bridge role is in `{}` but the access point in `{}`",
+                        role.partition, ap.partition
+                    ))
+                    .help("use the access point's partition in the role ARN")
+                    .at(r.loc),
                 );
             } else if role.account != ap.account {
                 diags.push(
@@ -111,19 +140,26 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         if let (Some(account), Some(b)) = (&bucket_account, &g.bucket_account) {
             if *account == ap.account {
                 diags.push(
-                    Problem::new(format!("`bucket_account` `{account}` is the access point owner's account already"))
-                        .help("remove `bucket_account`; it is only for a bucket in a third account")
-                        .at(b.loc),
+                    Problem::new(format!(
+                        "`bucket_account` `{account}` is the access point owner's account already"
+                    ))
+                    .help("remove `bucket_account`; it is only for a bucket in a third account")
+                    .at(b.loc),
                 );
             }
         }
     }
-    if let (Some(trust), Some(requester), Some(t)) = (&requester_trust, &requester, &g.requester_trust) {
+    if let (Some(trust), Some(requester), Some(t)) =
+        (&requester_trust, &requester, &g.requester_trust)
+    {
         if requester.kind != PrincipalKind::Role {
             diags.push(
-                Problem::new(format!("`requester_trust` creates a role, but the requester is {}", article(requester.kind_name())))
-                    .help("remove `requester_trust`, or make the requester a role ARN")
-                    .at(t.loc),
+                Problem::new(format!(
+                    "`requester_trust` creates a role, but the requester is {}",
+                    article(requester.kind_name())
+                ))
+                .help("remove `requester_trust`, or make the requester a role ARN")
+                .at(t.loc),
             );
         } else if let Err(p) = names::check_creatable_role_path(&requester.path) {
             diags.push(p.at(t.loc));
@@ -180,25 +216,49 @@ fn article(noun: &str) -> String {
 
 /// Resolves the action tokens to the service reference, expanding wildcards into the explicit
 /// actions an access point can serve.
-fn resolve_actions(list: &Spanned<Vec<Spanned<String>>>, permissions_management: bool, diags: &mut Diagnostics) -> Option<Vec<&'static Action>> {
+fn resolve_actions(
+    list: &Spanned<Vec<Spanned<String>>>,
+    permissions_management: bool,
+    diags: &mut Diagnostics,
+) -> Option<Vec<&'static Action>> {
     if list.value.is_empty() {
-        diags.push(Problem::new("`actions` is empty: the grant would grant nothing").help("list the S3 actions to grant, e.g. `[s3:GetObject]`").at(list.loc));
+        diags.push(
+            Problem::new("`actions` is empty: the grant would grant nothing")
+                .help("list the S3 actions to grant, e.g. `[s3:GetObject]`")
+                .at(list.loc),
+        );
         return None;
     }
     let before = diags.0.len();
     let mut chosen: BTreeMap<&'static str, &str> = BTreeMap::new();
     for entry in &list.value {
-        let Some(resolved) = diags.check(entry.loc, resolve_action(&entry.value, permissions_management)) else { continue };
+        let Some(resolved) = diags.check(
+            entry.loc,
+            resolve_action(&entry.value, permissions_management),
+        ) else {
+            continue;
+        };
         for action in resolved {
             if let Some(first) = chosen.insert(action.name, &entry.value) {
                 let message = if first.eq_ignore_ascii_case(&entry.value) {
                     format!("duplicate action `{}`", entry.value)
                 } else if entry.value.contains('*') {
-                    format!("`{}` repeats `{}`, which is listed already as `{first}`", entry.value, action.full_name())
+                    format!(
+                        "`{}` repeats `{}`, which is listed already as `{first}`",
+                        entry.value,
+                        action.full_name()
+                    )
                 } else {
-                    format!("duplicate action `{}`: `{first}` covers it already", entry.value)
+                    format!(
+                        "duplicate action `{}`: `{first}` covers it already",
+                        entry.value
+                    )
                 };
-                diags.push(Problem::new(message).help("remove one of them").at(entry.loc));
+                diags.push(
+                    Problem::new(message)
+                        .help("remove one of them")
+                        .at(entry.loc),
+                );
                 break;
             }
         }
@@ -210,17 +270,29 @@ fn resolve_actions(list: &Spanned<Vec<Spanned<String>>>, permissions_management:
     Some(chosen.keys().filter_map(|name| s3.action(name)).collect())
 }
 
-fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'static Action>, Problem> {
+fn resolve_action(
+    text: &str,
+    permissions_management: bool,
+) -> Result<Vec<&'static Action>, Problem> {
     let list_them = "list the actions the requester needs, e.g. `[s3:GetObject, s3:ListBucket]`";
     if text == "*" {
         return Err(Problem::new("`*` grants every action of every AWS service").help(list_them));
     }
     let Some((service, name)) = text.split_once(':') else {
-        return Err(Problem::new(format!("action `{text}` has no service prefix")).help(format!("write `s3:{text}`")));
+        return Err(
+            Problem::new(format!("action `{text}` has no service prefix"))
+                .help(format!("write `s3:{text}`")),
+        );
     };
     if !service.eq_ignore_ascii_case("s3") {
-        let known = service_reference::service(service).and_then(|s| s.action(name)).is_some();
-        let what = if known { "an action of" } else { "not an S3 action; its service is" };
+        let known = service_reference::service(service)
+            .and_then(|s| s.action(name))
+            .is_some();
+        let what = if known {
+            "an action of"
+        } else {
+            "not an S3 action; its service is"
+        };
         return Err(Problem::new(format!("`{text}` is {what} `{service}`, but access points serve only S3 actions"))
             .help("grants give S3 actions; the role assumptions they need (`sts:AssumeRole`) are generated for you"));
     }
@@ -230,24 +302,42 @@ fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'stat
             .help(format!("{list_them}, or a narrower pattern such as `s3:Get*`")));
     }
     if name.contains(['*', '?']) {
-        let matching: Vec<&'static Action> = s3.actions.iter().filter(|a| crate::eval::condition::wildcard(name, a.name, true)).collect();
+        let matching: Vec<&'static Action> = s3
+            .actions
+            .iter()
+            .filter(|a| crate::eval::condition::wildcard(name, a.name, true))
+            .collect();
         let expanded: Vec<&'static Action> = matching
             .iter()
             .copied()
-            .filter(|a| a.access_point_can_serve() && (permissions_management || !a.is_permissions_management()))
+            .filter(|a| {
+                a.access_point_can_serve()
+                    && (permissions_management || !a.is_permissions_management())
+            })
             .collect();
         if expanded.is_empty() {
-            let why = if matching.is_empty() { "matches no S3 action".to_owned() } else { format!("matches {} S3 actions, but none that an access point can serve", matching.len()) };
+            let why = if matching.is_empty() {
+                "matches no S3 action".to_owned()
+            } else {
+                format!(
+                    "matches {} S3 actions, but none that an access point can serve",
+                    matching.len()
+                )
+            };
             return Err(Problem::new(format!("`{text}` {why}")).help(list_them));
         }
         return Ok(expanded);
     }
     let Some(action) = s3.action(name) else {
         let problem = Problem::new(format!("unknown action `{text}`"));
-        return Err(match did_you_mean(name, s3.actions.iter().map(|a| a.name)) {
-            Some(near) => problem.help(format!("did you mean `s3:{near}`?")),
-            None => problem.help("see the S3 actions in the AWS Service Authorization Reference"),
-        });
+        return Err(
+            match did_you_mean(name, s3.actions.iter().map(|a| a.name)) {
+                Some(near) => problem.help(format!("did you mean `s3:{near}`?")),
+                None => {
+                    problem.help("see the S3 actions in the AWS Service Authorization Reference")
+                }
+            },
+        );
     };
     if !action.access_point_can_serve() {
         return Err(Problem::new(format!("an access point cannot serve `s3:{}`", action.name)).help(
@@ -261,7 +351,10 @@ fn resolve_action(text: &str, permissions_management: bool) -> Result<Vec<&'stat
     Ok(vec![action])
 }
 
-fn check_prefixes(list: &Spanned<Vec<Spanned<String>>>, diags: &mut Diagnostics) -> Option<Vec<String>> {
+fn check_prefixes(
+    list: &Spanned<Vec<Spanned<String>>>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
     if list.value.is_empty() {
         diags.push(Problem::new("`prefixes` is empty: the grant would reach no object").help("remove `prefixes` to grant the whole access point, or list key prefixes such as `\"reports/\"`").at(list.loc));
         return None;
@@ -273,10 +366,22 @@ fn check_prefixes(list: &Spanned<Vec<Spanned<String>>>, diags: &mut Diagnostics)
         }
         for earlier in &list.value[..i] {
             if earlier.value == p.value {
-                diags.push(Problem::new(format!("duplicate prefix `{}`", p.value)).help("remove one of them").at(p.loc));
+                diags.push(
+                    Problem::new(format!("duplicate prefix `{}`", p.value))
+                        .help("remove one of them")
+                        .at(p.loc),
+                );
             } else if p.value.starts_with(&earlier.value) || earlier.value.starts_with(&p.value) {
-                let (wide, narrow) = if p.value.len() < earlier.value.len() { (&p.value, &earlier.value) } else { (&earlier.value, &p.value) };
-                diags.push(Problem::new(format!("prefix `{narrow}` is covered by `{wide}`")).help(format!("keep only `{wide}`")).at(p.loc));
+                let (wide, narrow) = if p.value.len() < earlier.value.len() {
+                    (&p.value, &earlier.value)
+                } else {
+                    (&earlier.value, &p.value)
+                };
+                diags.push(
+                    Problem::new(format!("prefix `{narrow}` is covered by `{wide}`"))
+                        .help(format!("keep only `{wide}`"))
+                        .at(p.loc),
+                );
             }
         }
     }
@@ -291,23 +396,39 @@ fn check_prefixes(list: &Spanned<Vec<Spanned<String>>>, diags: &mut Diagnostics)
 /// A key prefix as it will appear in `.../object/<prefix>*` and in `s3:prefix` conditions.
 fn check_prefix(prefix: &str) -> Result<(), Problem> {
     if prefix.is_empty() {
-        return Err(Problem::new("empty prefix").help("remove `prefixes` to grant the whole access point"));
+        return Err(
+            Problem::new("empty prefix").help("remove `prefixes` to grant the whole access point")
+        );
     }
     if prefix.starts_with('/') {
-        return Err(Problem::new(format!("prefix `{prefix}` starts with `/`, but S3 keys do not")).help(format!("write `{}`", prefix.trim_start_matches('/'))));
+        return Err(Problem::new(format!(
+            "prefix `{prefix}` starts with `/`, but S3 keys do not"
+        ))
+        .help(format!("write `{}`", prefix.trim_start_matches('/'))));
     }
     if let Some(c) = prefix.chars().find(|c| *c == '*' || *c == '?') {
         return Err(Problem::new(format!("prefix `{prefix}` contains the wildcard `{c}`"))
             .help("a prefix already covers every key that starts with it; IAM would read `*` and `?` as wildcards"));
     }
     if prefix.contains("${") {
-        return Err(Problem::new(format!("prefix `{prefix}` contains `${{`, which IAM reads as a policy variable")).help("remove `${` from the prefix"));
+        return Err(Problem::new(format!(
+            "prefix `{prefix}` contains `${{`, which IAM reads as a policy variable"
+        ))
+        .help("remove `${` from the prefix"));
     }
     if prefix.len() > 1024 {
-        return Err(Problem::new(format!("prefix is {} bytes long", prefix.len())).help("S3 keys, and so prefixes, are at most 1,024 bytes"));
+        return Err(
+            Problem::new(format!("prefix is {} bytes long", prefix.len()))
+                .help("S3 keys, and so prefixes, are at most 1,024 bytes"),
+        );
     }
     if let Some(c) = prefix.chars().find(|c| c.is_control()) {
-        return Err(Problem::new(format!("prefix `{}` contains the control character `{}`", prefix.escape_default(), c.escape_default())).help("remove it"));
+        return Err(Problem::new(format!(
+            "prefix `{}` contains the control character `{}`",
+            prefix.escape_default(),
+            c.escape_default()
+        ))
+        .help("remove it"));
     }
     Ok(())
 }
@@ -316,28 +437,48 @@ fn check_prefix(prefix: &str) -> Result<(), Problem> {
 fn check_external_id(id: &str) -> Result<String, Problem> {
     let len = id.chars().count();
     if !(2..=1224).contains(&len) {
-        return Err(Problem::new(format!("external id is {len} characters long")).help("AWS accepts external ids of 2 to 1,224 characters"));
+        return Err(
+            Problem::new(format!("external id is {len} characters long"))
+                .help("AWS accepts external ids of 2 to 1,224 characters"),
+        );
     }
-    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(*c))) {
-        return Err(Problem::new(format!("external id `{id}` contains `{c}`")).help("external ids use only letters, digits and `+=,.@:/_-`"));
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(*c)))
+    {
+        return Err(Problem::new(format!("external id `{id}` contains `{c}`"))
+            .help("external ids use only letters, digits and `+=,.@:/_-`"));
     }
     Ok(id.to_owned())
 }
 
 /// A service principal: `<service>.amazonaws.com` (`.amazonaws.com.cn` in China).
 fn check_service_principal(name: &str) -> Result<String, Problem> {
-    let service = name.strip_suffix(".amazonaws.com").or_else(|| name.strip_suffix(".amazonaws.com.cn"));
+    let service = name
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| name.strip_suffix(".amazonaws.com.cn"));
     match service {
-        Some(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') => Ok(name.to_owned()),
-        _ => Err(Problem::new(format!("`{name}` is not a service principal"))
-            .help("service principals look like `lambda.amazonaws.com` or `ecs-tasks.amazonaws.com`")),
+        Some(s)
+            if !s.is_empty()
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.'
+                }) =>
+        {
+            Ok(name.to_owned())
+        }
+        _ => Err(
+            Problem::new(format!("`{name}` is not a service principal")).help(
+                "service principals look like `lambda.amazonaws.com` or `ecs-tasks.amazonaws.com`",
+            ),
+        ),
     }
 }
 
 /// Rules that need several grants: the same access point, bucket or role must be declared the
 /// same way everywhere it appears, since the deployment creates each of them once.
 fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
-    let loc = |i: &Option<Spanned<String>>, g: &GrantInput| i.as_ref().map_or(g.name.loc, |s| s.loc);
+    let loc =
+        |i: &Option<Spanned<String>>, g: &GrantInput| i.as_ref().map_or(g.name.loc, |s| s.loc);
     let mut access_points: HashMap<String, &Grant> = HashMap::new();
     let mut buckets: HashMap<String, &Grant> = HashMap::new();
     let mut created_roles: HashMap<String, (&Grant, String)> = HashMap::new();
@@ -345,10 +486,18 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
     // IAM role and user names are unique case-insensitively: `Reader` and `reader` are one role.
     let mut iam_names: HashMap<(String, String), String> = HashMap::new();
     for (grant, input) in grants {
-        let named = [(Some(&grant.requester), &input.requester), (grant.bridge_role.as_ref(), &input.assume_role)];
+        let named = [
+            (Some(&grant.requester), &input.requester),
+            (grant.bridge_role.as_ref(), &input.assume_role),
+        ];
         for (principal, field) in named {
-            let Some(p) = principal.filter(|p| p.kind != PrincipalKind::Root) else { continue };
-            let key = (p.account.to_string(), format!("{}/{}", p.kind_name(), p.name.to_lowercase()));
+            let Some(p) = principal.filter(|p| p.kind != PrincipalKind::Root) else {
+                continue;
+            };
+            let key = (
+                p.account.to_string(),
+                format!("{}/{}", p.kind_name(), p.name.to_lowercase()),
+            );
             let arn = p.arn();
             match iam_names.get(&key) {
                 None => {
@@ -364,9 +513,12 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
         }
         if let Some(other) = sids.insert(crate::render::pascal_case(&grant.name), grant) {
             diags.push(
-                Problem::new(format!("grant names `{}` and `{}` give the same statement ids", other.name, grant.name))
-                    .help("statement ids drop underscores and case; rename one of the grants")
-                    .at(input.name.loc),
+                Problem::new(format!(
+                    "grant names `{}` and `{}` give the same statement ids",
+                    other.name, grant.name
+                ))
+                .help("statement ids drop underscores and case; rename one of the grants")
+                .at(input.name.loc),
             );
         }
         let ap = grant.access_point.arn();
@@ -390,14 +542,18 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                         "bucket `{}` belongs to account {} in grant `{}`, but to {} here",
                         grant.bucket, other.bucket_account, other.name, grant.bucket_account
                     ))
-                    .help("bucket names are unique in a partition; declare the same owner everywhere")
+                    .help(
+                        "bucket names are unique in a partition; declare the same owner everywhere",
+                    )
                     .at(loc(&input.bucket_account, input)),
                 );
             }
         }
         // Roles the deployment creates: bridge roles, and requester roles with a trust.
         let mut create = |role: &Principal, trust: String, at: Loc| {
-            if let Some((other, other_trust)) = created_roles.insert(role.arn(), (grant, trust.clone())) {
+            if let Some((other, other_trust)) =
+                created_roles.insert(role.arn(), (grant, trust.clone()))
+            {
                 if other_trust != trust {
                     diags.push(
                         Problem::new(format!("role `{role}` is created with {other_trust} in grant `{}`, but with {trust} here", other.name))
@@ -408,14 +564,21 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
             }
         };
         if let Some(role) = &grant.bridge_role {
-            create(role, "a bridge-role trust".into(), loc(&input.assume_role, input));
+            create(
+                role,
+                "a bridge-role trust".into(),
+                loc(&input.assume_role, input),
+            );
         }
         if let Some(trust) = &grant.requester_trust {
             let what = match trust {
                 RequesterTrust::Service(s) => format!("a trust in `{s}`"),
                 RequesterTrust::Account => "a trust in its own account".into(),
             };
-            let at = input.requester_trust.as_ref().map_or(input.name.loc, |t| t.loc);
+            let at = input
+                .requester_trust
+                .as_ref()
+                .map_or(input.name.loc, |t| t.loc);
             create(&grant.requester, what, at);
         }
     }

@@ -40,7 +40,10 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value().trim().to_owned()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_owned()),
                 _ => None,
             },
             _ => None,
@@ -84,8 +87,14 @@ impl Parse for Input {
             let grant_name: Ident = body.parse()?;
             let fields;
             braced!(fields in body);
-            let mut grant = GrantInput { name: Spanned::new(grant_name.to_string(), input.loc(&grant_name)), doc: doc_text(&attrs), ..GrantInput::default() };
-            input.grant_docs.push((grant.name.value.clone(), grant.doc.clone()));
+            let mut grant = GrantInput {
+                name: Spanned::new(grant_name.to_string(), input.loc(&grant_name)),
+                doc: doc_text(&attrs),
+                ..GrantInput::default()
+            };
+            input
+                .grant_docs
+                .push((grant.name.value.clone(), grant.doc.clone()));
             let errors_before = input.errors.len();
             parse_fields(&fields, &mut grant, &mut input)?;
             if input.errors.len() == errors_before {
@@ -112,19 +121,28 @@ fn parse_fields(stream: ParseStream, grant: &mut GrantInput, input: &mut Input) 
         }
         let name = field.to_string();
         if seen.contains(&name) {
-            input.errors.push(syn::Error::new(field.span(), format!("duplicate field `{name}`\nhelp: remove one of them")));
+            input.errors.push(syn::Error::new(
+                field.span(),
+                format!("duplicate field `{name}`\nhelp: remove one of them"),
+            ));
             continue;
         }
         seen.push(name.clone());
         let kind = match grant_field(&name) {
             Ok(kind) => kind,
             Err(problem) => {
-                input.errors.push(syn::Error::new(field.span(), message(&problem.message, problem.help.as_deref())));
+                input.errors.push(syn::Error::new(
+                    field.span(),
+                    message(&problem.message, problem.help.as_deref()),
+                ));
                 continue;
             }
         };
         if value.is_empty() {
-            input.errors.push(syn::Error::new(field.span(), format!("`{name}` has no value")));
+            input.errors.push(syn::Error::new(
+                field.span(),
+                format!("`{name}` has no value"),
+            ));
             continue;
         }
         if let Err(error) = read_value(&name, kind, value, grant, input) {
@@ -142,10 +160,18 @@ pub fn message(message: &str, help: Option<&str>) -> String {
     }
 }
 
-fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut GrantInput, input: &mut Input) -> syn::Result<()> {
+fn read_value(
+    field: &str,
+    kind: FieldKind,
+    value: TokenStream,
+    grant: &mut GrantInput,
+    input: &mut Input,
+) -> syn::Result<()> {
     match kind {
         FieldKind::Str => {
-            let lit: LitStr = syn::parse2(value).map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes a string literal")))?;
+            let lit: LitStr = syn::parse2(value).map_err(|e| {
+                syn::Error::new(e.span(), format!("`{field}` takes a string literal"))
+            })?;
             let spanned = Some(Spanned::new(lit.value(), input.loc(&lit)));
             match field {
                 "requester" => grant.requester = spanned,
@@ -157,7 +183,9 @@ fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut Gran
             }
         }
         FieldKind::Bool => {
-            let lit: LitBool = syn::parse2(value).map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes `true` or `false`")))?;
+            let lit: LitBool = syn::parse2(value).map_err(|e| {
+                syn::Error::new(e.span(), format!("`{field}` takes `true` or `false`"))
+            })?;
             let spanned = Some(Spanned::new(lit.value, input.loc(&lit)));
             match field {
                 "require_mfa" => grant.require_mfa = spanned,
@@ -174,8 +202,16 @@ fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut Gran
                 },
                 value,
             )
-            .map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes a list of string literals: `[\"reports/\", ...]`")))?;
-            let items = list.iter().map(|lit| Spanned::new(lit.value(), input.loc(lit))).collect();
+            .map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    format!("`{field}` takes a list of string literals: `[\"reports/\", ...]`"),
+                )
+            })?;
+            let items = list
+                .iter()
+                .map(|lit| Spanned::new(lit.value(), input.loc(lit)))
+                .collect();
             grant.prefixes = Some(Spanned::new(items, input.loc(all)));
         }
         FieldKind::Actions => {
@@ -199,7 +235,12 @@ fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut Gran
                 },
                 value,
             )
-            .map_err(|e| syn::Error::new(e.span(), "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`"))?;
+            .map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`",
+                )
+            })?;
             let mut actions = Vec::new();
             for item in items {
                 actions.push(Spanned::new(action_text(&item)?, input.loc(item)));
@@ -217,7 +258,10 @@ fn read_value(field: &str, kind: FieldKind, value: TokenStream, grant: &mut Gran
                         let lit: LitStr = s.parse()?;
                         Ok(Some(lit))
                     } else {
-                        Err(syn::Error::new(word.span(), "expected `service \"<name>.amazonaws.com\"` or `account`"))
+                        Err(syn::Error::new(
+                            word.span(),
+                            "expected `service \"<name>.amazonaws.com\"` or `account`",
+                        ))
                     }
                 },
                 value,
@@ -241,9 +285,19 @@ fn action_text(item: &TokenStream) -> syn::Result<String> {
             TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
             TokenTree::Punct(p) if matches!(p.as_char(), ':' | '*' | '?') => text.push(p.as_char()),
             TokenTree::Literal(lit) if lit.to_string().starts_with('"') => {
-                return Err(syn::Error::new(lit.span(), "write the action as tokens, without quotes: `s3:GetObject`"));
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "write the action as tokens, without quotes: `s3:GetObject`",
+                ));
             }
-            other => return Err(syn::Error::new(other.span(), format!("unexpected `{other}` in an action\nhelp: actions are written `s3:GetObject`"))),
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    format!(
+                    "unexpected `{other}` in an action\nhelp: actions are written `s3:GetObject`"
+                ),
+                ))
+            }
         }
     }
     Ok(text)

@@ -7,7 +7,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn expand(input: Input) -> TokenStream {
-    let Input { attrs, vis, name, deployment, locs, mut errors, grant_docs } = input;
+    let Input {
+        attrs,
+        vis,
+        name,
+        deployment,
+        locs,
+        mut errors,
+        grant_docs,
+    } = input;
     let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
     let grant_docs = grants_section(&grant_docs);
     let rendered = build(&deployment);
@@ -43,7 +51,11 @@ fn grants_section(grants: &[(String, String)]) -> TokenStream {
     }
     let mut lines = vec![String::new(), "# Grants".to_owned(), String::new()];
     for (name, doc) in grants {
-        let doc = if doc.is_empty() { String::new() } else { format!(": {}", doc.replace('\n', " ")) };
+        let doc = if doc.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", doc.replace('\n', " "))
+        };
         lines.push(format!("- `{name}`{doc}"));
     }
     quote! { #(#[doc = #lines])* }
@@ -84,8 +96,14 @@ fn deployment_tokens(d: &Deployment) -> TokenStream {
 }
 
 fn grant_tokens(g: &GrantData) -> TokenStream {
-    let (name, doc, requester, access_point, bucket, bucket_account) =
-        (cow(&g.name), cow(&g.doc), cow(&g.requester), cow(&g.access_point), cow(&g.bucket), cow(&g.bucket_account));
+    let (name, doc, requester, access_point, bucket, bucket_account) = (
+        cow(&g.name),
+        cow(&g.doc),
+        cow(&g.requester),
+        cow(&g.access_point),
+        cow(&g.bucket),
+        cow(&g.bucket_account),
+    );
     let assume_role = option(g.assume_role.as_deref());
     let external_id = option(g.external_id.as_deref());
     let actions = cows(g.actions.iter().map(|a| a.as_ref()));

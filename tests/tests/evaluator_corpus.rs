@@ -30,30 +30,67 @@ const AP: &str = "arn:aws:s3:us-east-1:222222222222:accesspoint/shared";
 const BUCKET: &str = "arn:aws:s3:::shared-bucket";
 
 fn doc(kind: DocumentKind, account: &str, target: &str, statements: Value) -> PolicyDoc {
-    let policy = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap_or_default();
-    PolicyDoc { kind, account: account.into(), target: target.into(), policy }
+    let policy = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
+        .unwrap_or_default();
+    PolicyDoc {
+        kind,
+        account: account.into(),
+        target: target.into(),
+        policy,
+    }
 }
 
 fn set(docs: Vec<PolicyDoc>) -> PolicySet {
     let mut set = PolicySet::default();
-    set.access_points.push(AccessPointInfo { arn: AP.into(), account: "222222222222".into(), bucket: "shared-bucket".into(), bucket_account: "222222222222".into() });
+    set.access_points.push(AccessPointInfo {
+        arn: AP.into(),
+        account: "222222222222".into(),
+        bucket: "shared-bucket".into(),
+        bucket_account: "222222222222".into(),
+    });
     for d in docs {
         set.push(d);
     }
     set
 }
 
-fn allowed(set: &PolicySet, principal: &str, action: &str, resource: &str, context: &[(&str, &str)]) -> bool {
+fn allowed(
+    set: &PolicySet,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &[(&str, &str)],
+) -> bool {
     let mut ctx = policy_core::eval::Context::new();
     for (k, v) in context {
-        ctx.entry((*k).to_owned()).or_default().push((*v).to_owned());
+        ctx.entry((*k).to_owned())
+            .or_default()
+            .push((*v).to_owned());
     }
-    evaluate(set, &Request { principal: principal.into(), action: action.into(), resource: resource.into(), context: ctx }).allowed
+    evaluate(
+        set,
+        &Request {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: ctx,
+        },
+    )
+    .allowed
 }
 
 fn identity(principal: &str, statements: Value) -> PolicyDoc {
-    let kind = if principal.contains(":user/") { UserInlinePolicy } else { RoleInlinePolicy };
-    doc(kind, principal.split(':').nth(4).unwrap_or_default(), principal, statements)
+    let kind = if principal.contains(":user/") {
+        UserInlinePolicy
+    } else {
+        RoleInlinePolicy
+    };
+    doc(
+        kind,
+        principal.split(':').nth(4).unwrap_or_default(),
+        principal,
+        statements,
+    )
 }
 
 fn bucket(statements: Value) -> PolicyDoc {
@@ -76,171 +113,433 @@ fn allow_to(principal: Value, action: &str, resource: &str) -> Value {
 
 #[test]
 fn p1_implicit_deny_when_nothing_allows() {
-    assert!(!allowed(&set(vec![]), ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(!allowed(
+        &set(vec![]),
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_identity_policy_allows_in_same_account() {
-    let s = set(vec![identity("arn:aws:iam::222222222222:role/reader", json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![identity(
+        "arn:aws:iam::222222222222:role/reader",
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_resource_policy_alone_allows_in_same_account() {
-    let s = set(vec![bucket(json!([allow_to(json!({"AWS": OWNER_ROLE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![bucket(json!([allow_to(
+        json!({"AWS": OWNER_ROLE}),
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/*"
+    )]))]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_explicit_deny_in_identity_beats_resource_allow() {
     let s = set(vec![
-        identity(OWNER_ROLE, json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}])),
-        bucket(json!([allow_to(json!({"AWS": OWNER_ROLE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        identity(
+            OWNER_ROLE,
+            json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]),
+        ),
+        bucket(json!([allow_to(
+            json!({"AWS": OWNER_ROLE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_explicit_deny_in_resource_beats_identity_allow() {
     let s = set(vec![
         identity(OWNER_ROLE, json!([allow("s3:*", "*")])),
-        bucket(json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::shared-bucket/*"}])),
+        bucket(
+            json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::shared-bucket/*"}]),
+        ),
     ]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:DeleteObject", "arn:aws:s3:::shared-bucket/a", &[]));
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:DeleteObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_deny_with_unmet_condition_does_not_apply() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "*"), {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[("aws:SecureTransport", "true")]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[("aws:SecureTransport", "false")]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:GetObject", "*"), {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[("aws:SecureTransport", "true")]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[("aws:SecureTransport", "false")]
+    ));
 }
 
 #[test]
 fn p1_allow_for_other_action_does_not_help() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:PutObject", "*")]))]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:PutObject", "*")]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p1_statements_of_several_policies_add_up() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/a"), allow("s3:GetObject", "arn:aws:s3:::shared-bucket/b")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/b", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/c", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([
+            allow("s3:GetObject", "arn:aws:s3:::shared-bucket/a"),
+            allow("s3:GetObject", "arn:aws:s3:::shared-bucket/b")
+        ]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/b",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/c",
+        &[]
+    ));
 }
 
 // ---- Cross-account (P2) ----
 
 #[test]
 fn p2_cross_account_needs_the_resource_policy() {
-    let s = set(vec![identity(ALICE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]))]);
-    assert!(!allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]) || s.docs.iter().all(|d| d.kind != BucketPolicy));
-    let s = set(vec![identity(ALICE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")])), bucket(json!([]))]);
-    assert!(!allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![identity(
+        ALICE,
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+    )]);
+    assert!(
+        !allowed(
+            &s,
+            ALICE,
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/a",
+            &[]
+        ) || s.docs.iter().all(|d| d.kind != BucketPolicy)
+    );
+    let s = set(vec![
+        identity(
+            ALICE,
+            json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+        ),
+        bucket(json!([])),
+    ]);
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_cross_account_needs_the_identity_policy() {
-    let s = set(vec![identity(ALICE, json!([])), bucket(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")]))]);
-    assert!(!allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![
+        identity(ALICE, json!([])),
+        bucket(json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+    ]);
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_cross_account_with_both_is_allowed() {
     let s = set(vec![
-        identity(ALICE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
-        bucket(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        identity(
+            ALICE,
+            json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+        ),
+        bucket(json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_resource_policy_naming_the_account_root_trusts_the_account() {
     let s = set(vec![
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
-        bucket(json!([allow_to(json!({"AWS": "arn:aws:iam::111111111111:root"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        bucket(json!([allow_to(
+            json!({"AWS": "arn:aws:iam::111111111111:root"}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_account_id_as_principal_equals_the_root() {
     let s = set(vec![
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
-        bucket(json!([allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        bucket(json!([allow_to(
+            json!({"AWS": "111111111111"}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_other_account_principal_is_not_trusted() {
     let s = set(vec![
-        identity("arn:aws:iam::333333333333:role/eve", json!([allow("s3:GetObject", "*")])),
-        bucket(json!([allow_to(json!({"AWS": "arn:aws:iam::111111111111:root"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        identity(
+            "arn:aws:iam::333333333333:role/eve",
+            json!([allow("s3:GetObject", "*")]),
+        ),
+        bucket(json!([allow_to(
+            json!({"AWS": "arn:aws:iam::111111111111:root"}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(!allowed(&s, "arn:aws:iam::333333333333:role/eve", "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(!allowed(
+        &s,
+        "arn:aws:iam::333333333333:role/eve",
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_deny_in_the_trusting_account_wins() {
     let s = set(vec![
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
-        bucket(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "Principal": {"AWS": "111111111111"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/secret/*"}])),
+        bucket(
+            json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "Principal": {"AWS": "111111111111"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/secret/*"}]),
+        ),
     ]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/open", &[]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/secret/x", &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/open",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/secret/x",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_role_session_acts_as_its_role() {
     let s = set(vec![
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
-        bucket(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])),
+        bucket(json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
     ]);
-    assert!(allowed(&s, ALICE_SESSION, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(allowed(
+        &s,
+        ALICE_SESSION,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p2_assume_role_needs_identity_and_trust_across_accounts() {
-    let trust = doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"}]));
+    let trust = doc(
+        RoleTrustPolicy,
+        "222222222222",
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"}]),
+    );
     let s = set(vec![trust.clone()]);
-    assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]), "no identity policy in 111111111111");
-    let s = set(vec![trust, identity(ALICE, json!([allow("sts:AssumeRole", OWNER_ROLE)]))]);
+    assert!(
+        !allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]),
+        "no identity policy in 111111111111"
+    );
+    let s = set(vec![
+        trust,
+        identity(ALICE, json!([allow("sts:AssumeRole", OWNER_ROLE)])),
+    ]);
     assert!(allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]));
 }
 
 #[test]
 fn p2_assume_role_refused_without_trust() {
-    let s = set(vec![identity(ALICE, json!([allow("sts:AssumeRole", "*")])), doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([]))]);
+    let s = set(vec![
+        identity(ALICE, json!([allow("sts:AssumeRole", "*")])),
+        doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([])),
+    ]);
     assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]));
 }
 
 #[test]
 fn p2_trust_in_account_root_delegates_to_the_accounts_identity_policies() {
-    let trust = doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]));
-    let s = set(vec![trust, identity(ALICE, json!([allow("sts:AssumeRole", OWNER_ROLE)])), identity(BOB, json!([]))]);
+    let trust = doc(
+        RoleTrustPolicy,
+        "222222222222",
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]),
+    );
+    let s = set(vec![
+        trust,
+        identity(ALICE, json!([allow("sts:AssumeRole", OWNER_ROLE)])),
+        identity(BOB, json!([])),
+    ]);
     assert!(allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]));
     assert!(!allowed(&s, BOB, "sts:AssumeRole", OWNER_ROLE, &[]));
 }
 
 #[test]
 fn p2_same_account_trust_naming_the_principal_is_enough() {
-    let s = set(vec![doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:role/ops"}, "Action": "sts:AssumeRole"}])), identity("arn:aws:iam::222222222222:role/ops", json!([]))]);
-    assert!(allowed(&s, "arn:aws:iam::222222222222:role/ops", "sts:AssumeRole", OWNER_ROLE, &[]));
+    let s = set(vec![
+        doc(
+            RoleTrustPolicy,
+            "222222222222",
+            OWNER_ROLE,
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:role/ops"}, "Action": "sts:AssumeRole"}]),
+        ),
+        identity("arn:aws:iam::222222222222:role/ops", json!([])),
+    ]);
+    assert!(allowed(
+        &s,
+        "arn:aws:iam::222222222222:role/ops",
+        "sts:AssumeRole",
+        OWNER_ROLE,
+        &[]
+    ));
 }
 
 #[test]
 fn p2_service_principal_in_trust() {
-    let s = set(vec![doc(RoleTrustPolicy, "111111111111", ALICE, json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]))]);
-    assert!(allowed(&s, "lambda.amazonaws.com", "sts:AssumeRole", ALICE, &[]));
-    assert!(!allowed(&s, "ec2.amazonaws.com", "sts:AssumeRole", ALICE, &[]));
+    let s = set(vec![doc(
+        RoleTrustPolicy,
+        "111111111111",
+        ALICE,
+        json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+    )]);
+    assert!(allowed(
+        &s,
+        "lambda.amazonaws.com",
+        "sts:AssumeRole",
+        ALICE,
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        "ec2.amazonaws.com",
+        "sts:AssumeRole",
+        ALICE,
+        &[]
+    ));
 }
 
 // ---- Access points (P3) ----
 
-fn ap_case(ap_statements: Value, bucket_statements: Value, identity_statements: Value) -> PolicySet {
-    set(vec![doc(AccessPointPolicy, "222222222222", AP, ap_statements), bucket(bucket_statements), identity(ALICE, identity_statements)])
+fn ap_case(
+    ap_statements: Value,
+    bucket_statements: Value,
+    identity_statements: Value,
+) -> PolicySet {
+    set(vec![
+        doc(AccessPointPolicy, "222222222222", AP, ap_statements),
+        bucket(bucket_statements),
+        identity(ALICE, identity_statements),
+    ])
 }
 
 fn delegation() -> Value {
@@ -249,202 +548,516 @@ fn delegation() -> Value {
 
 #[test]
 fn p3_access_point_policy_and_bucket_delegation_and_identity_allow() {
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), delegation(), json!([allow("s3:GetObject", &format!("{AP}/object/*"))]));
-    assert!(allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        delegation(),
+        json!([allow("s3:GetObject", &format!("{AP}/object/*"))]),
+    );
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_without_bucket_delegation_the_access_point_is_not_enough() {
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), json!([]), json!([allow("s3:GetObject", "*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        json!([]),
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_without_access_point_policy_the_bucket_is_not_enough_cross_account() {
     let s = ap_case(json!([]), delegation(), json!([allow("s3:GetObject", "*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_delegation_to_another_access_point_does_not_apply() {
     let other = json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*", "Resource": "arn:aws:s3:::shared-bucket/*", "Condition": {"StringEquals": {"s3:DataAccessPointArn": "arn:aws:s3:us-east-1:222222222222:accesspoint/other"}}}]);
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), other, json!([allow("s3:GetObject", "*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        other,
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_delegation_by_access_point_arn() {
     let by_arn = json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*", "Condition": {"StringEquals": {"s3:DataAccessPointArn": AP}}}]);
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), by_arn, json!([allow("s3:GetObject", "*")]));
-    assert!(allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        by_arn,
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_access_point_policy_sees_access_point_arns_not_bucket_arns() {
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")]), delegation(), json!([allow("s3:GetObject", "*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )]),
+        delegation(),
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_bucket_policy_sees_bucket_arns_not_access_point_arns() {
-    let wrong = json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]);
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), wrong, json!([allow("s3:GetObject", "*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let wrong = json!([allow_to(
+        json!({"AWS": ALICE}),
+        "s3:GetObject",
+        &format!("{AP}/object/*")
+    )]);
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        wrong,
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_deny_in_bucket_policy_applies_through_the_access_point() {
     let mut bucket_statements = delegation();
     bucket_statements.as_array_mut().unwrap().push(json!({"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/secret/*"}));
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), bucket_statements, json!([allow("s3:GetObject", "*")]));
-    assert!(allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/open"), &[]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/secret/x"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        bucket_statements,
+        json!([allow("s3:GetObject", "*")]),
+    );
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/open"),
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/secret/x"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_identity_policy_must_name_the_access_point_cross_account() {
-    let s = ap_case(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))]), delegation(), json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a.csv"), &[]));
+    let s = ap_case(
+        json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            &format!("{AP}/object/*")
+        )]),
+        delegation(),
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_list_through_access_point_with_prefix_condition() {
     let ap = json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "s3:ListBucket", "Resource": AP, "Condition": {"StringLike": {"s3:prefix": "reports/*"}}}]);
     let s = ap_case(ap, delegation(), json!([allow("s3:ListBucket", AP)]));
-    assert!(allowed(&s, ALICE, "s3:ListBucket", AP, &[("s3:prefix", "reports/2026/")]));
-    assert!(!allowed(&s, ALICE, "s3:ListBucket", AP, &[("s3:prefix", "hr/")]));
-    assert!(!allowed(&s, ALICE, "s3:ListBucket", AP, &[]), "a listing without a prefix is outside `reports/*`");
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:ListBucket",
+        AP,
+        &[("s3:prefix", "reports/2026/")]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:ListBucket",
+        AP,
+        &[("s3:prefix", "hr/")]
+    ));
+    assert!(
+        !allowed(&s, ALICE, "s3:ListBucket", AP, &[]),
+        "a listing without a prefix is outside `reports/*`"
+    );
 }
 
 #[test]
 fn p3_same_account_principal_needs_no_access_point_policy() {
-    let s = set(vec![doc(AccessPointPolicy, "222222222222", AP, json!([])), bucket(delegation()), identity(OWNER_ROLE, json!([allow("s3:GetObject", &format!("{AP}/object/*"))]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", &format!("{AP}/object/a"), &[]));
+    let s = set(vec![
+        doc(AccessPointPolicy, "222222222222", AP, json!([])),
+        bucket(delegation()),
+        identity(
+            OWNER_ROLE,
+            json!([allow("s3:GetObject", &format!("{AP}/object/*"))]),
+        ),
+    ]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        &format!("{AP}/object/a"),
+        &[]
+    ));
 }
 
 #[test]
 fn p3_cross_account_bucket_owner_must_delegate() {
     let mut s = set(vec![
-        doc(AccessPointPolicy, "222222222222", AP, json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &format!("{AP}/object/*"))])),
+        doc(
+            AccessPointPolicy,
+            "222222222222",
+            AP,
+            json!([allow_to(
+                json!({"AWS": ALICE}),
+                "s3:GetObject",
+                &format!("{AP}/object/*")
+            )]),
+        ),
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
     ]);
     s.access_points[0].bucket_account = "333333333333".into();
-    assert!(!allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a"), &[]));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a"),
+        &[]
+    ));
     s.push(bucket_in("333333333333", delegation()));
-    assert!(allowed(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a"), &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a"),
+        &[]
+    ));
 }
 
 // ---- Condition operators (P4, P14) ----
 
 fn with_condition(condition: Value) -> PolicySet {
-    set(vec![identity(OWNER_ROLE, json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}]))])
+    set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}]),
+    )])
 }
 
 fn cond(condition: Value, context: &[(&str, &str)]) -> bool {
-    allowed(&with_condition(condition), OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", context)
+    allowed(
+        &with_condition(condition),
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        context,
+    )
 }
 
 #[test]
 fn p4_string_equals_is_case_sensitive() {
-    assert!(cond(json!({"StringEquals": {"aws:PrincipalTag/team": "Data"}}), &[("aws:PrincipalTag/team", "Data")]));
-    assert!(!cond(json!({"StringEquals": {"aws:PrincipalTag/team": "Data"}}), &[("aws:PrincipalTag/team", "data")]));
+    assert!(cond(
+        json!({"StringEquals": {"aws:PrincipalTag/team": "Data"}}),
+        &[("aws:PrincipalTag/team", "Data")]
+    ));
+    assert!(!cond(
+        json!({"StringEquals": {"aws:PrincipalTag/team": "Data"}}),
+        &[("aws:PrincipalTag/team", "data")]
+    ));
 }
 
 #[test]
 fn p4_string_equals_ignore_case() {
-    assert!(cond(json!({"StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "DATA"}}), &[("aws:PrincipalTag/team", "data")]));
+    assert!(cond(
+        json!({"StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "DATA"}}),
+        &[("aws:PrincipalTag/team", "data")]
+    ));
 }
 
 #[test]
 fn p4_string_not_equals() {
-    assert!(cond(json!({"StringNotEquals": {"aws:PrincipalTag/team": "hr"}}), &[("aws:PrincipalTag/team", "data")]));
-    assert!(!cond(json!({"StringNotEquals": {"aws:PrincipalTag/team": "hr"}}), &[("aws:PrincipalTag/team", "hr")]));
+    assert!(cond(
+        json!({"StringNotEquals": {"aws:PrincipalTag/team": "hr"}}),
+        &[("aws:PrincipalTag/team", "data")]
+    ));
+    assert!(!cond(
+        json!({"StringNotEquals": {"aws:PrincipalTag/team": "hr"}}),
+        &[("aws:PrincipalTag/team", "hr")]
+    ));
 }
 
 #[test]
 fn p4_string_like_wildcards() {
-    assert!(cond(json!({"StringLike": {"s3:prefix": "home/*"}}), &[("s3:prefix", "home/ana/")]));
-    assert!(cond(json!({"StringLike": {"s3:prefix": "home/?"}}), &[("s3:prefix", "home/a")]));
-    assert!(!cond(json!({"StringLike": {"s3:prefix": "home/?"}}), &[("s3:prefix", "home/ab")]));
+    assert!(cond(
+        json!({"StringLike": {"s3:prefix": "home/*"}}),
+        &[("s3:prefix", "home/ana/")]
+    ));
+    assert!(cond(
+        json!({"StringLike": {"s3:prefix": "home/?"}}),
+        &[("s3:prefix", "home/a")]
+    ));
+    assert!(!cond(
+        json!({"StringLike": {"s3:prefix": "home/?"}}),
+        &[("s3:prefix", "home/ab")]
+    ));
 }
 
 #[test]
 fn p4_string_not_like() {
-    assert!(cond(json!({"StringNotLike": {"s3:prefix": "secret/*"}}), &[("s3:prefix", "open/")]));
-    assert!(!cond(json!({"StringNotLike": {"s3:prefix": "secret/*"}}), &[("s3:prefix", "secret/x")]));
+    assert!(cond(
+        json!({"StringNotLike": {"s3:prefix": "secret/*"}}),
+        &[("s3:prefix", "open/")]
+    ));
+    assert!(!cond(
+        json!({"StringNotLike": {"s3:prefix": "secret/*"}}),
+        &[("s3:prefix", "secret/x")]
+    ));
 }
 
 #[test]
 fn p4_numeric_operators() {
-    assert!(cond(json!({"NumericLessThanEquals": {"s3:max-keys": "10"}}), &[("s3:max-keys", "10")]));
-    assert!(!cond(json!({"NumericLessThan": {"s3:max-keys": "10"}}), &[("s3:max-keys", "10")]));
-    assert!(cond(json!({"NumericGreaterThan": {"s3:max-keys": "10"}}), &[("s3:max-keys", "11")]));
-    assert!(cond(json!({"NumericEquals": {"s3:max-keys": "10"}}), &[("s3:max-keys", "10.0")]));
+    assert!(cond(
+        json!({"NumericLessThanEquals": {"s3:max-keys": "10"}}),
+        &[("s3:max-keys", "10")]
+    ));
+    assert!(!cond(
+        json!({"NumericLessThan": {"s3:max-keys": "10"}}),
+        &[("s3:max-keys", "10")]
+    ));
+    assert!(cond(
+        json!({"NumericGreaterThan": {"s3:max-keys": "10"}}),
+        &[("s3:max-keys", "11")]
+    ));
+    assert!(cond(
+        json!({"NumericEquals": {"s3:max-keys": "10"}}),
+        &[("s3:max-keys", "10.0")]
+    ));
 }
 
 #[test]
 fn p4_date_operators() {
-    assert!(cond(json!({"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}), &[("aws:CurrentTime", "2026-11-28T00:00:00Z")]));
-    assert!(!cond(json!({"DateGreaterThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}), &[("aws:CurrentTime", "2026-11-28T00:00:00Z")]));
-    assert!(cond(json!({"DateGreaterThanEquals": {"aws:EpochTime": "1700000000"}}), &[("aws:EpochTime", "1800000000")]));
+    assert!(cond(
+        json!({"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}),
+        &[("aws:CurrentTime", "2026-11-28T00:00:00Z")]
+    ));
+    assert!(!cond(
+        json!({"DateGreaterThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}),
+        &[("aws:CurrentTime", "2026-11-28T00:00:00Z")]
+    ));
+    assert!(cond(
+        json!({"DateGreaterThanEquals": {"aws:EpochTime": "1700000000"}}),
+        &[("aws:EpochTime", "1800000000")]
+    ));
 }
 
 #[test]
 fn p4_bool() {
-    assert!(cond(json!({"Bool": {"aws:SecureTransport": "true"}}), &[("aws:SecureTransport", "true")]));
-    assert!(!cond(json!({"Bool": {"aws:SecureTransport": "true"}}), &[("aws:SecureTransport", "false")]));
-    assert!(cond(json!({"Bool": {"aws:SecureTransport": true}}), &[("aws:SecureTransport", "true")]), "JSON booleans compare as text");
+    assert!(cond(
+        json!({"Bool": {"aws:SecureTransport": "true"}}),
+        &[("aws:SecureTransport", "true")]
+    ));
+    assert!(!cond(
+        json!({"Bool": {"aws:SecureTransport": "true"}}),
+        &[("aws:SecureTransport", "false")]
+    ));
+    assert!(
+        cond(
+            json!({"Bool": {"aws:SecureTransport": true}}),
+            &[("aws:SecureTransport", "true")]
+        ),
+        "JSON booleans compare as text"
+    );
 }
 
 #[test]
 fn p4_ip_address() {
-    assert!(cond(json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), &[("aws:SourceIp", "203.0.113.9")]));
-    assert!(!cond(json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), &[("aws:SourceIp", "198.51.100.1")]));
-    assert!(cond(json!({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), &[("aws:SourceIp", "198.51.100.1")]));
-    assert!(cond(json!({"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}), &[("aws:SourceIp", "2001:db8:1::5")]));
+    assert!(cond(
+        json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+        &[("aws:SourceIp", "203.0.113.9")]
+    ));
+    assert!(!cond(
+        json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+        &[("aws:SourceIp", "198.51.100.1")]
+    ));
+    assert!(cond(
+        json!({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+        &[("aws:SourceIp", "198.51.100.1")]
+    ));
+    assert!(cond(
+        json!({"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}),
+        &[("aws:SourceIp", "2001:db8:1::5")]
+    ));
 }
 
 #[test]
 fn p4_arn_like_matches_part_by_part() {
-    assert!(cond(json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::shared-*"}}), &[("aws:SourceArn", "arn:aws:s3:::shared-bucket")]));
-    assert!(!cond(json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::shared-*"}}), &[("aws:SourceArn", "arn:aws:sqs:::shared-bucket")]));
-    assert!(cond(json!({"ArnEquals": {"aws:SourceArn": "arn:aws:lambda:*:111111111111:function:f"}}), &[("aws:SourceArn", "arn:aws:lambda:eu-west-1:111111111111:function:f")]));
+    assert!(cond(
+        json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::shared-*"}}),
+        &[("aws:SourceArn", "arn:aws:s3:::shared-bucket")]
+    ));
+    assert!(!cond(
+        json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::shared-*"}}),
+        &[("aws:SourceArn", "arn:aws:sqs:::shared-bucket")]
+    ));
+    assert!(cond(
+        json!({"ArnEquals": {"aws:SourceArn": "arn:aws:lambda:*:111111111111:function:f"}}),
+        &[(
+            "aws:SourceArn",
+            "arn:aws:lambda:eu-west-1:111111111111:function:f"
+        )]
+    ));
 }
 
 #[test]
 fn p4_null_checks_presence() {
     assert!(cond(json!({"Null": {"aws:TokenIssueTime": "true"}}), &[]));
-    assert!(!cond(json!({"Null": {"aws:TokenIssueTime": "true"}}), &[("aws:TokenIssueTime", "2026-01-01T00:00:00Z")]));
-    assert!(cond(json!({"Null": {"aws:TokenIssueTime": "false"}}), &[("aws:TokenIssueTime", "2026-01-01T00:00:00Z")]));
+    assert!(!cond(
+        json!({"Null": {"aws:TokenIssueTime": "true"}}),
+        &[("aws:TokenIssueTime", "2026-01-01T00:00:00Z")]
+    ));
+    assert!(cond(
+        json!({"Null": {"aws:TokenIssueTime": "false"}}),
+        &[("aws:TokenIssueTime", "2026-01-01T00:00:00Z")]
+    ));
 }
 
 #[test]
 fn p4_missing_key_fails_positive_operators() {
-    assert!(!cond(json!({"StringEquals": {"aws:PrincipalTag/team": "data"}}), &[]));
+    assert!(!cond(
+        json!({"StringEquals": {"aws:PrincipalTag/team": "data"}}),
+        &[]
+    ));
 }
 
 #[test]
 fn p4_if_exists_holds_when_the_key_is_missing() {
-    assert!(cond(json!({"StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}}), &[]));
-    assert!(!cond(json!({"StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}}), &[("aws:PrincipalTag/team", "hr")]));
+    assert!(cond(
+        json!({"StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}}),
+        &[]
+    ));
+    assert!(!cond(
+        json!({"StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}}),
+        &[("aws:PrincipalTag/team", "hr")]
+    ));
 }
 
 #[test]
 fn p14_values_of_one_key_are_ored() {
-    assert!(cond(json!({"StringEquals": {"aws:PrincipalTag/team": ["hr", "data"]}}), &[("aws:PrincipalTag/team", "data")]));
+    assert!(cond(
+        json!({"StringEquals": {"aws:PrincipalTag/team": ["hr", "data"]}}),
+        &[("aws:PrincipalTag/team", "data")]
+    ));
 }
 
 #[test]
 fn p14_keys_and_operators_are_anded() {
     let c = json!({"StringEquals": {"aws:PrincipalTag/team": "data", "aws:PrincipalTag/env": "prod"}, "Bool": {"aws:SecureTransport": "true"}});
-    assert!(cond(c.clone(), &[("aws:PrincipalTag/team", "data"), ("aws:PrincipalTag/env", "prod"), ("aws:SecureTransport", "true")]));
-    assert!(!cond(c.clone(), &[("aws:PrincipalTag/team", "data"), ("aws:PrincipalTag/env", "dev"), ("aws:SecureTransport", "true")]));
-    assert!(!cond(c, &[("aws:PrincipalTag/team", "data"), ("aws:PrincipalTag/env", "prod")]));
+    assert!(cond(
+        c.clone(),
+        &[
+            ("aws:PrincipalTag/team", "data"),
+            ("aws:PrincipalTag/env", "prod"),
+            ("aws:SecureTransport", "true")
+        ]
+    ));
+    assert!(!cond(
+        c.clone(),
+        &[
+            ("aws:PrincipalTag/team", "data"),
+            ("aws:PrincipalTag/env", "dev"),
+            ("aws:SecureTransport", "true")
+        ]
+    ));
+    assert!(!cond(
+        c,
+        &[
+            ("aws:PrincipalTag/team", "data"),
+            ("aws:PrincipalTag/env", "prod")
+        ]
+    ));
 }
 
 #[test]
 fn p14_condition_key_names_are_case_insensitive() {
-    assert!(cond(json!({"Bool": {"AWS:SecureTransport": "true"}}), &[("aws:securetransport", "true")]));
+    assert!(cond(
+        json!({"Bool": {"AWS:SecureTransport": "true"}}),
+        &[("aws:securetransport", "true")]
+    ));
 }
 
 // ---- Multi-valued keys (P7) ----
@@ -452,7 +1065,10 @@ fn p14_condition_key_names_are_case_insensitive() {
 #[test]
 fn p7_for_any_value() {
     let c = json!({"ForAnyValue:StringEquals": {"aws:TagKeys": ["team", "env"]}});
-    assert!(cond(c.clone(), &[("aws:TagKeys", "team"), ("aws:TagKeys", "other")]));
+    assert!(cond(
+        c.clone(),
+        &[("aws:TagKeys", "team"), ("aws:TagKeys", "other")]
+    ));
     assert!(!cond(c.clone(), &[("aws:TagKeys", "other")]));
     assert!(!cond(c, &[]), "ForAnyValue with no values is false");
 }
@@ -460,23 +1076,40 @@ fn p7_for_any_value() {
 #[test]
 fn p7_for_all_values() {
     let c = json!({"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}});
-    assert!(cond(c.clone(), &[("aws:TagKeys", "team"), ("aws:TagKeys", "env")]));
-    assert!(!cond(c.clone(), &[("aws:TagKeys", "team"), ("aws:TagKeys", "other")]));
+    assert!(cond(
+        c.clone(),
+        &[("aws:TagKeys", "team"), ("aws:TagKeys", "env")]
+    ));
+    assert!(!cond(
+        c.clone(),
+        &[("aws:TagKeys", "team"), ("aws:TagKeys", "other")]
+    ));
     assert!(cond(c, &[]), "ForAllValues with no values is true");
 }
 
 #[test]
 fn p7_for_all_values_like() {
     let c = json!({"ForAllValues:StringLike": {"aws:TagKeys": ["project-*"]}});
-    assert!(cond(c.clone(), &[("aws:TagKeys", "project-a"), ("aws:TagKeys", "project-b")]));
-    assert!(!cond(c, &[("aws:TagKeys", "project-a"), ("aws:TagKeys", "cost")]));
+    assert!(cond(
+        c.clone(),
+        &[("aws:TagKeys", "project-a"), ("aws:TagKeys", "project-b")]
+    ));
+    assert!(!cond(
+        c,
+        &[("aws:TagKeys", "project-a"), ("aws:TagKeys", "cost")]
+    ));
 }
 
 // ---- MFA and external id (P8, P9) ----
 
 fn trust_with(condition: Value) -> PolicySet {
     set(vec![
-        doc(RoleTrustPolicy, "222222222222", OWNER_ROLE, json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole", "Condition": condition}])),
+        doc(
+            RoleTrustPolicy,
+            "222222222222",
+            OWNER_ROLE,
+            json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole", "Condition": condition}]),
+        ),
         identity(ALICE, json!([allow("sts:AssumeRole", OWNER_ROLE)])),
     ])
 }
@@ -484,199 +1117,595 @@ fn trust_with(condition: Value) -> PolicySet {
 #[test]
 fn p8_external_id_must_match() {
     let s = trust_with(json!({"StringEquals": {"sts:ExternalId": "analytics-2026"}}));
-    assert!(allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[("sts:ExternalId", "analytics-2026")]));
-    assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[("sts:ExternalId", "guess")]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "sts:AssumeRole",
+        OWNER_ROLE,
+        &[("sts:ExternalId", "analytics-2026")]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "sts:AssumeRole",
+        OWNER_ROLE,
+        &[("sts:ExternalId", "guess")]
+    ));
     assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]));
 }
 
 #[test]
 fn p9_mfa_required_by_trust() {
     let s = trust_with(json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}}));
-    assert!(allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[("aws:MultiFactorAuthPresent", "true")]));
-    assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[("aws:MultiFactorAuthPresent", "false")]));
-    assert!(!allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]), "long-term keys carry no MFA key at all");
+    assert!(allowed(
+        &s,
+        ALICE,
+        "sts:AssumeRole",
+        OWNER_ROLE,
+        &[("aws:MultiFactorAuthPresent", "true")]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "sts:AssumeRole",
+        OWNER_ROLE,
+        &[("aws:MultiFactorAuthPresent", "false")]
+    ));
+    assert!(
+        !allowed(&s, ALICE, "sts:AssumeRole", OWNER_ROLE, &[]),
+        "long-term keys carry no MFA key at all"
+    );
 }
 
 #[test]
 fn p9_deny_without_mfa_using_bool_if_exists() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:*", "*"), {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]))]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:DeleteObject", "arn:aws:s3:::shared-bucket/a", &[]));
-    assert!(allowed(&s, OWNER_ROLE, "s3:DeleteObject", "arn:aws:s3:::shared-bucket/a", &[("aws:MultiFactorAuthPresent", "true")]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:*", "*"), {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:DeleteObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:DeleteObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[("aws:MultiFactorAuthPresent", "true")]
+    ));
 }
 
 #[test]
 fn p9_mfa_age() {
-    let s = set(vec![identity(OWNER_ROLE, json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[("aws:MultiFactorAuthAge", "60")]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[("aws:MultiFactorAuthAge", "7200")]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[("aws:MultiFactorAuthAge", "60")]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[("aws:MultiFactorAuthAge", "7200")]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 // ---- NotAction, NotResource, NotPrincipal (P5) ----
 
 #[test]
 fn p5_not_action_allows_everything_else() {
-    let s = set(vec![identity(OWNER_ROLE, json!([{"Effect": "Allow", "NotAction": "s3:DeleteObject", "Resource": "*"}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:DeleteObject", "arn:aws:s3:::b/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "NotAction": "s3:DeleteObject", "Resource": "*"}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:DeleteObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p5_deny_not_action_denies_everything_else() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("*", "*"), {"Effect": "Deny", "NotAction": ["s3:Get*", "s3:List*"], "Resource": "*"}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:PutObject", "arn:aws:s3:::b/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("*", "*"), {"Effect": "Deny", "NotAction": ["s3:Get*", "s3:List*"], "Resource": "*"}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:PutObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p5_not_resource() {
-    let s = set(vec![identity(OWNER_ROLE, json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::shared-bucket/secret/*"}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/open", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/secret/x", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::shared-bucket/secret/*"}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/open",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/secret/x",
+        &[]
+    ));
 }
 
 #[test]
 fn p5_deny_not_principal() {
     let s = set(vec![
         identity(ALICE, json!([allow("s3:*", "*")])),
-        identity("arn:aws:iam::111111111111:role/carol", json!([allow("s3:*", "*")])),
-        bucket(json!([allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "NotPrincipal": {"AWS": ALICE}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}])),
+        identity(
+            "arn:aws:iam::111111111111:role/carol",
+            json!([allow("s3:*", "*")]),
+        ),
+        bucket(
+            json!([allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "NotPrincipal": {"AWS": ALICE}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}]),
+        ),
     ]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
-    assert!(!allowed(&s, "arn:aws:iam::111111111111:role/carol", "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        "arn:aws:iam::111111111111:role/carol",
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 // ---- Principal (P10) ----
 
 #[test]
 fn p10_wildcard_principal_is_everyone() {
-    let s = set(vec![bucket(json!([allow_to(json!("*"), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])), identity("arn:aws:iam::333333333333:role/eve", json!([allow("s3:GetObject", "*")]))]);
-    assert!(allowed(&s, "arn:aws:iam::333333333333:role/eve", "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![
+        bucket(json!([allow_to(
+            json!("*"),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+        identity(
+            "arn:aws:iam::333333333333:role/eve",
+            json!([allow("s3:GetObject", "*")]),
+        ),
+    ]);
+    assert!(allowed(
+        &s,
+        "arn:aws:iam::333333333333:role/eve",
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p10_user_principal_names_exactly_that_user() {
-    let s = set(vec![bucket(json!([allow_to(json!({"AWS": BOB}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])), identity(BOB, json!([allow("s3:GetObject", "*")])), identity(ALICE, json!([allow("s3:GetObject", "*")]))]);
-    assert!(allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
-    assert!(!allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![
+        bucket(json!([allow_to(
+            json!({"AWS": BOB}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+        identity(BOB, json!([allow("s3:GetObject", "*")])),
+        identity(ALICE, json!([allow("s3:GetObject", "*")])),
+    ]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p10_role_principal_does_not_match_another_role_of_the_same_name_elsewhere() {
-    let s = set(vec![bucket(json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])), identity("arn:aws:iam::333333333333:role/alice", json!([allow("s3:GetObject", "*")]))]);
-    assert!(!allowed(&s, "arn:aws:iam::333333333333:role/alice", "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![
+        bucket(json!([allow_to(
+            json!({"AWS": ALICE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+        identity(
+            "arn:aws:iam::333333333333:role/alice",
+            json!([allow("s3:GetObject", "*")]),
+        ),
+    ]);
+    assert!(!allowed(
+        &s,
+        "arn:aws:iam::333333333333:role/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p10_several_principals_in_a_list() {
-    let s = set(vec![bucket(json!([allow_to(json!({"AWS": [BOB, ALICE]}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*")])), identity(ALICE, json!([allow("s3:GetObject", "*")]))]);
-    assert!(allowed(&s, ALICE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![
+        bucket(json!([allow_to(
+            json!({"AWS": [BOB, ALICE]}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+        identity(ALICE, json!([allow("s3:GetObject", "*")])),
+    ]);
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 // ---- Resource and action matching (P11, P12) ----
 
 #[test]
 fn p11_resource_wildcards() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/reports/*/summary.csv")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/reports/2026/summary.csv", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/reports/2026/detail.csv", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/reports/*/summary.csv"
+        )]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/reports/2026/summary.csv",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/reports/2026/detail.csv",
+        &[]
+    ));
 }
 
 #[test]
 fn p11_resource_matching_is_case_sensitive() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/Reports/*")]))]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/reports/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/Reports/*"
+        )]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/reports/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p11_bucket_arn_does_not_cover_its_objects() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket")]))]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket")]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p11_question_mark_matches_one_character() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/log-?.txt")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/log-1.txt", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::shared-bucket/log-10.txt", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/log-?.txt"
+        )]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/log-1.txt",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/log-10.txt",
+        &[]
+    ));
 }
 
 #[test]
 fn p12_action_names_are_case_insensitive() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("S3:getobject", "*")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("S3:getobject", "*")]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p12_action_wildcards() {
     let s = set(vec![identity(OWNER_ROLE, json!([allow("s3:Get*", "*")]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:GetObjectTagging", "arn:aws:s3:::b/a", &[]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:PutObject", "arn:aws:s3:::b/a", &[]));
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObjectTagging",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:PutObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 #[test]
 fn p12_action_of_another_service_does_not_match() {
-    let s = set(vec![identity(OWNER_ROLE, json!([allow("s3express:*", "*")]))]);
-    assert!(!allowed(&s, OWNER_ROLE, "s3:GetObject", "arn:aws:s3:::b/a", &[]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3express:*", "*")]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[]
+    ));
 }
 
 // ---- Policy variables (P6) ----
 
 #[test]
 fn p6_username_variable_in_resource() {
-    let s = set(vec![identity(BOB, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/home/${aws:username}/*")]))]);
-    assert!(allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/home/bob/a", &[("aws:username", "bob")]));
-    assert!(!allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/home/eve/a", &[("aws:username", "bob")]));
+    let s = set(vec![identity(
+        BOB,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/home/${aws:username}/*"
+        )]),
+    )]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/home/bob/a",
+        &[("aws:username", "bob")]
+    ));
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/home/eve/a",
+        &[("aws:username", "bob")]
+    ));
 }
 
 #[test]
 fn p6_missing_variable_matches_nothing() {
-    let s = set(vec![identity(BOB, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/home/${aws:username}/*")]))]);
-    assert!(!allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/home//a", &[]));
+    let s = set(vec![identity(
+        BOB,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/home/${aws:username}/*"
+        )]),
+    )]);
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/home//a",
+        &[]
+    ));
 }
 
 #[test]
 fn p6_variable_default_value() {
-    let s = set(vec![identity(BOB, json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/${aws:PrincipalTag/team, 'shared'}/*")]))]);
-    assert!(allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/shared/a", &[]));
-    assert!(allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::shared-bucket/data/a", &[("aws:PrincipalTag/team", "data")]));
+    let s = set(vec![identity(
+        BOB,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/${aws:PrincipalTag/team, 'shared'}/*"
+        )]),
+    )]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/shared/a",
+        &[]
+    ));
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/data/a",
+        &[("aws:PrincipalTag/team", "data")]
+    ));
 }
 
 #[test]
 fn p6_escaped_wildcard_is_literal_after_substitution() {
-    let s = set(vec![identity(BOB, json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "${*}"}}}]))]);
-    assert!(allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::b/a", &[("s3:prefix", "*")]));
-    assert!(!allowed(&s, BOB, "s3:GetObject", "arn:aws:s3:::b/a", &[("s3:prefix", "x")]));
+    let s = set(vec![identity(
+        BOB,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "${*}"}}}]),
+    )]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[("s3:prefix", "*")]
+    ));
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[("s3:prefix", "x")]
+    ));
 }
 
 #[test]
 fn p6_variable_in_condition_value() {
-    let s = set(vec![identity(BOB, json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET, "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}}]))]);
-    assert!(allowed(&s, BOB, "s3:ListBucket", BUCKET, &[("aws:username", "bob"), ("s3:prefix", "home/bob/x")]));
-    assert!(!allowed(&s, BOB, "s3:ListBucket", BUCKET, &[("aws:username", "bob"), ("s3:prefix", "home/eve/x")]));
+    let s = set(vec![identity(
+        BOB,
+        json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET, "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}}]),
+    )]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:ListBucket",
+        BUCKET,
+        &[("aws:username", "bob"), ("s3:prefix", "home/bob/x")]
+    ));
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:ListBucket",
+        BUCKET,
+        &[("aws:username", "bob"), ("s3:prefix", "home/eve/x")]
+    ));
 }
 
 // ---- S3 condition keys (P13) ----
 
 #[test]
 fn p13_prefix_condition_limits_listing() {
-    let s = set(vec![identity(OWNER_ROLE, json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET, "Condition": {"StringEquals": {"s3:prefix": ["", "projects/"]}}}]))]);
-    assert!(allowed(&s, OWNER_ROLE, "s3:ListBucket", BUCKET, &[("s3:prefix", "projects/")]));
-    assert!(!allowed(&s, OWNER_ROLE, "s3:ListBucket", BUCKET, &[("s3:prefix", "private/")]));
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET, "Condition": {"StringEquals": {"s3:prefix": ["", "projects/"]}}}]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:ListBucket",
+        BUCKET,
+        &[("s3:prefix", "projects/")]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:ListBucket",
+        BUCKET,
+        &[("s3:prefix", "private/")]
+    ));
 }
 
 #[test]
 fn p13_data_access_point_account_condition() {
-    let s = set(vec![bucket(delegation()), doc(AccessPointPolicy, "222222222222", AP, json!([allow_to(json!({"AWS": ALICE}), "s3:ListBucket", AP)])), identity(ALICE, json!([allow("s3:ListBucket", AP)]))]);
+    let s = set(vec![
+        bucket(delegation()),
+        doc(
+            AccessPointPolicy,
+            "222222222222",
+            AP,
+            json!([allow_to(json!({"AWS": ALICE}), "s3:ListBucket", AP)]),
+        ),
+        identity(ALICE, json!([allow("s3:ListBucket", AP)])),
+    ]);
     assert!(allowed(&s, ALICE, "s3:ListBucket", AP, &[]));
-    assert!(!allowed(&s, ALICE, "s3:ListBucket", BUCKET, &[]), "the delegation only holds through an access point");
+    assert!(
+        !allowed(&s, ALICE, "s3:ListBucket", BUCKET, &[]),
+        "the delegation only holds through an access point"
+    );
 }
 
 #[test]
 fn reasons_name_the_deciding_statement() {
-    let s = set(vec![identity(OWNER_ROLE, json!([{"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}, allow("s3:*", "*")]))]);
-    let decision = evaluate(&s, &Request { principal: OWNER_ROLE.into(), action: "s3:DeleteObject".into(), resource: "arn:aws:s3:::b/a".into(), context: Default::default() });
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}, allow("s3:*", "*")]),
+    )]);
+    let decision = evaluate(
+        &s,
+        &Request {
+            principal: OWNER_ROLE.into(),
+            action: "s3:DeleteObject".into(),
+            resource: "arn:aws:s3:::b/a".into(),
+            context: Default::default(),
+        },
+    );
     assert!(!decision.allowed);
     assert_eq!(decision.reasons.len(), 1);
-    assert_eq!(decision.reasons[0].to_string(), format!("denied by statement `NoDeletes` of the role inline policy of {OWNER_ROLE}"));
+    assert_eq!(
+        decision.reasons[0].to_string(),
+        format!("denied by statement `NoDeletes` of the role inline policy of {OWNER_ROLE}")
+    );
 }

@@ -8,13 +8,33 @@ use policy_core::{DeploymentInput, DocumentKind, GrantInput, Loc, Spanned};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const ACTIONS: &[&str] = &["s3:GetObject", "s3:PutObject", "s3:Get*", "s3:*", "s3:ListBucket", "s3:DeleteObject"];
-const RESOURCES: &[&str] = &["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/reports/*", "arn:aws:s3:::b", "arn:aws:s3:::other/*"];
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:Get*",
+    "s3:*",
+    "s3:ListBucket",
+    "s3:DeleteObject",
+];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/reports/*",
+    "arn:aws:s3:::b",
+    "arn:aws:s3:::other/*",
+];
 
 fn statement() -> impl Strategy<Value = Value> {
-    (any::<bool>(), proptest::sample::subsequence(ACTIONS.to_vec(), 1..3), proptest::sample::subsequence(RESOURCES.to_vec(), 1..3), any::<bool>(), 0u8..3).prop_map(
-        |(deny, actions, resources, not_action, condition)| {
-            let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }, "Resource": resources});
+    (
+        any::<bool>(),
+        proptest::sample::subsequence(ACTIONS.to_vec(), 1..3),
+        proptest::sample::subsequence(RESOURCES.to_vec(), 1..3),
+        any::<bool>(),
+        0u8..3,
+    )
+        .prop_map(|(deny, actions, resources, not_action, condition)| {
+            let mut s =
+                json!({"Effect": if deny { "Deny" } else { "Allow" }, "Resource": resources});
             s[if not_action { "NotAction" } else { "Action" }] = json!(actions);
             match condition {
                 1 => s["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}}),
@@ -22,8 +42,7 @@ fn statement() -> impl Strategy<Value = Value> {
                 _ => {}
             }
             s
-        },
-    )
+        })
 }
 
 fn decisions(statements: &[Value]) -> Vec<bool> {
@@ -33,13 +52,43 @@ fn decisions(statements: &[Value]) -> Vec<bool> {
 
 fn decisions_of(text: &str) -> Vec<bool> {
     let mut set = PolicySet::default();
-    set.push(PolicyDoc { kind: DocumentKind::RoleInlinePolicy, account: "111111111111".into(), target: "arn:aws:iam::111111111111:role/r".into(), policy: Policy::parse(text).unwrap_or_default() });
+    set.push(PolicyDoc {
+        kind: DocumentKind::RoleInlinePolicy,
+        account: "111111111111".into(),
+        target: "arn:aws:iam::111111111111:role/r".into(),
+        policy: Policy::parse(text).unwrap_or_default(),
+    });
     let mut out = Vec::new();
-    for action in ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"] {
-        for resource in ["arn:aws:s3:::b/reports/x", "arn:aws:s3:::b/y", "arn:aws:s3:::b", "arn:aws:s3:::other/z"] {
+    for action in [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "s3:DeleteObject",
+    ] {
+        for resource in [
+            "arn:aws:s3:::b/reports/x",
+            "arn:aws:s3:::b/y",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::other/z",
+        ] {
             for secure in ["true", "false"] {
-                let context: Context = [("aws:SecureTransport".to_owned(), vec![secure.to_owned()]), ("s3:prefix".to_owned(), vec!["reports/a".to_owned()])].into();
-                out.push(evaluate(&set, &Request { principal: "arn:aws:iam::111111111111:role/r".into(), action: action.into(), resource: resource.into(), context }).allowed);
+                let context: Context = [
+                    ("aws:SecureTransport".to_owned(), vec![secure.to_owned()]),
+                    ("s3:prefix".to_owned(), vec!["reports/a".to_owned()]),
+                ]
+                .into();
+                out.push(
+                    evaluate(
+                        &set,
+                        &Request {
+                            principal: "arn:aws:iam::111111111111:role/r".into(),
+                            action: action.into(),
+                            resource: resource.into(),
+                            context,
+                        },
+                    )
+                    .allowed,
+                );
             }
         }
     }
@@ -72,21 +121,39 @@ fn sharing() -> (Vec<policy_core::Document>, Vec<policy_core::Grant>) {
         assume_role: s("arn:aws:iam::222222222222:role/analytics-reader"),
         access_point: s("arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data"),
         bucket: s("marketing-customer-data"),
-        actions: Some(Spanned::new(vec![Spanned::new("s3:GetObject".into(), Loc::UNKNOWN), Spanned::new("s3:ListBucket".into(), Loc::UNKNOWN)], Loc::UNKNOWN)),
-        prefixes: Some(Spanned::new(vec![Spanned::new("customers/".into(), Loc::UNKNOWN)], Loc::UNKNOWN)),
+        actions: Some(Spanned::new(
+            vec![
+                Spanned::new("s3:GetObject".into(), Loc::UNKNOWN),
+                Spanned::new("s3:ListBucket".into(), Loc::UNKNOWN),
+            ],
+            Loc::UNKNOWN,
+        )),
+        prefixes: Some(Spanned::new(
+            vec![Spanned::new("customers/".into(), Loc::UNKNOWN)],
+            Loc::UNKNOWN,
+        )),
         external_id: s("analytics-2026"),
         ..GrantInput::default()
     };
-    let input = DeploymentInput { name: Spanned::new("SHARING".into(), Loc::UNKNOWN), doc: String::new(), grants: vec![grant] };
+    let input = DeploymentInput {
+        name: Spanned::new("SHARING".into(), Loc::UNKNOWN),
+        doc: String::new(),
+        grants: vec![grant],
+    };
     let grants = policy_core::validate::validate(&input).unwrap_or_default();
-    let documents = policy_core::render::render("SHARING", &grants, Loc::UNKNOWN).unwrap_or_default();
+    let documents =
+        policy_core::render::render("SHARING", &grants, Loc::UNKNOWN).unwrap_or_default();
     (documents, grants)
 }
 
 /// Replaces the policy of the document of `kind` in the access point owner's account with `f(policy)`.
 fn tamper(documents: &mut [policy_core::Document], kind: DocumentKind, f: impl Fn(&mut Value)) {
-    let doc = documents.iter_mut().find(|d| d.kind == kind && d.account == "222222222222").unwrap_or_else(|| unreachable!());
-    let mut policy: Value = serde_json::from_str(doc.policy.as_deref().unwrap_or("{}")).unwrap_or_default();
+    let doc = documents
+        .iter_mut()
+        .find(|d| d.kind == kind && d.account == "222222222222")
+        .unwrap_or_else(|| unreachable!());
+    let mut policy: Value =
+        serde_json::from_str(doc.policy.as_deref().unwrap_or("{}")).unwrap_or_default();
     f(&mut policy);
     doc.policy = Some(policy.to_string().into());
 }
@@ -100,7 +167,11 @@ fn the_proof_holds_for_generated_documents() {
 #[test]
 fn the_proof_catches_a_wider_action() {
     let (mut documents, grants) = sharing();
-    for kind in [DocumentKind::RoleInlinePolicy, DocumentKind::AccessPointPolicy, DocumentKind::BucketPolicy] {
+    for kind in [
+        DocumentKind::RoleInlinePolicy,
+        DocumentKind::AccessPointPolicy,
+        DocumentKind::BucketPolicy,
+    ] {
         tamper(&mut documents, kind, |p| {
             for s in p["Statement"].as_array_mut().into_iter().flatten() {
                 s["Action"] = json!(["s3:GetObject", "s3:PutObject", "s3:ListBucket"]);
@@ -110,20 +181,33 @@ fn the_proof_catches_a_wider_action() {
     let failures = prove(&documents, &grants).err().unwrap_or_default();
     assert_eq!(failures.len(), 1);
     // The first counterexample: an action now allowed where the grant does not declare it.
-    assert!(failures[0].1.message.contains("which no grant declares"), "{}", failures[0].1);
+    assert!(
+        failures[0].1.message.contains("which no grant declares"),
+        "{}",
+        failures[0].1
+    );
 }
 
 #[test]
 fn the_proof_catches_a_prefix_that_grew() {
     let (mut documents, grants) = sharing();
-    for kind in [DocumentKind::RoleInlinePolicy, DocumentKind::AccessPointPolicy, DocumentKind::BucketPolicy] {
+    for kind in [
+        DocumentKind::RoleInlinePolicy,
+        DocumentKind::AccessPointPolicy,
+        DocumentKind::BucketPolicy,
+    ] {
         tamper(&mut documents, kind, |p| {
             let text = p.to_string().replace("customers/*", "*");
             *p = serde_json::from_str(&text).unwrap_or_default();
         });
     }
     let failures = prove(&documents, &grants).err().unwrap_or_default();
-    assert!(failures.first().is_some_and(|f| f.1.message.contains("/xacct-proof-outside/")), "{failures:?}");
+    assert!(
+        failures
+            .first()
+            .is_some_and(|f| f.1.message.contains("/xacct-proof-outside/")),
+        "{failures:?}"
+    );
 }
 
 #[test]
@@ -135,13 +219,30 @@ fn the_proof_catches_a_trust_without_its_external_id() {
         }
     });
     let failures = prove(&documents, &grants).err().unwrap_or_default();
-    assert!(failures.first().is_some_and(|f| f.1.message.contains("is allowed `sts:AssumeRole`")), "{failures:?}");
+    assert!(
+        failures
+            .first()
+            .is_some_and(|f| f.1.message.contains("is allowed `sts:AssumeRole`")),
+        "{failures:?}"
+    );
 }
 
 #[test]
 fn the_proof_catches_a_missing_delegation() {
     let (mut documents, grants) = sharing();
-    tamper(&mut documents, DocumentKind::BucketPolicy, |p| p["Statement"] = json!([]));
+    tamper(&mut documents, DocumentKind::BucketPolicy, |p| {
+        p["Statement"] = json!([])
+    });
     let failures = prove(&documents, &grants).err().unwrap_or_default();
-    assert!(failures.first().is_some_and(|f| f.1.message.contains("is denied") && f.1.help.as_deref().unwrap_or_default().contains("does not delegate")), "{failures:?}");
+    assert!(
+        failures
+            .first()
+            .is_some_and(|f| f.1.message.contains("is denied")
+                && f.1
+                    .help
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains("does not delegate")),
+        "{failures:?}"
+    );
 }

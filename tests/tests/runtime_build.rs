@@ -13,7 +13,13 @@ fn s(text: &str) -> Option<Spanned<String>> {
 }
 
 fn list(items: &[String]) -> Option<Spanned<Vec<Spanned<String>>>> {
-    Some(Spanned::new(items.iter().map(|i| Spanned::new(i.clone(), Loc::UNKNOWN)).collect(), Loc::UNKNOWN))
+    Some(Spanned::new(
+        items
+            .iter()
+            .map(|i| Spanned::new(i.clone(), Loc::UNKNOWN))
+            .collect(),
+        Loc::UNKNOWN,
+    ))
 }
 
 fn shared_data_input() -> DeploymentInput {
@@ -30,33 +36,59 @@ fn shared_data_input() -> DeploymentInput {
         external_id: s("analytics-2026"),
         ..GrantInput::default()
     };
-    DeploymentInput { name: Spanned::new("SHARING".into(), Loc(0)), doc: String::new(), grants: vec![grant] }
+    DeploymentInput {
+        name: Spanned::new("SHARING".into(), Loc(0)),
+        doc: String::new(),
+        grants: vec![grant],
+    }
 }
 
 #[test]
 fn run_time_build_equals_what_the_macro_emitted() {
     let built = build(&shared_data_input()).map_err(|d| d.to_string());
-    assert_eq!(built.map(|d| d.json.into_owned()), Ok(shared_data::SHARING.render_json().to_owned()));
+    assert_eq!(
+        built.map(|d| d.json.into_owned()),
+        Ok(shared_data::SHARING.render_json().to_owned())
+    );
 }
 
 #[test]
 fn diagnostics_carry_the_location_and_help() {
     let mut input = shared_data_input();
-    input.grants[0].actions = Some(Spanned::new(vec![Spanned::new("s3:GetObjects".into(), Loc(7))], Loc(6)));
+    input.grants[0].actions = Some(Spanned::new(
+        vec![Spanned::new("s3:GetObjects".into(), Loc(7))],
+        Loc(6),
+    ));
     input.grants[0].bucket = Some(Spanned::new("Bad_Bucket".into(), Loc(9)));
     let diagnostics = build(&input).err().map(|d| d.0).unwrap_or_default();
-    let found: Vec<(u32, &str, Option<&str>)> = diagnostics.iter().map(|d| (d.loc.0, d.message.as_str(), d.help.as_deref())).collect();
+    let found: Vec<(u32, &str, Option<&str>)> = diagnostics
+        .iter()
+        .map(|d| (d.loc.0, d.message.as_str(), d.help.as_deref()))
+        .collect();
     assert_eq!(
         found,
         vec![
-            (9, "bucket name `Bad_Bucket` contains uppercase `B`", Some("bucket names are lowercase: `bad_bucket`")),
-            (7, "unknown action `s3:GetObjects`", Some("did you mean `s3:GetObject`?")),
+            (
+                9,
+                "bucket name `Bad_Bucket` contains uppercase `B`",
+                Some("bucket names are lowercase: `bad_bucket`")
+            ),
+            (
+                7,
+                "unknown action `s3:GetObjects`",
+                Some("did you mean `s3:GetObject`?")
+            ),
         ]
     );
 }
 
 fn action_names() -> Vec<&'static str> {
-    policy_core::service_reference::s3().actions.iter().filter(|a| a.access_point_can_serve() && !a.is_permissions_management()).map(|a| a.name).collect()
+    policy_core::service_reference::s3()
+        .actions
+        .iter()
+        .filter(|a| a.access_point_can_serve() && !a.is_permissions_management())
+        .map(|a| a.name)
+        .collect()
 }
 
 prop_compose! {

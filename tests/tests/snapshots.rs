@@ -5,18 +5,18 @@ use policy_core::{Deployment, DocumentKind};
 
 // The examples' grants, compiled here as well: this crate stays free of the AWS SDK, which the
 // examples' binaries (and trybuild's copy of this crate's dependencies) would otherwise pull in.
-#[path = "../../examples/shared-data/src/lib.rs"]
-mod shared_data;
+#[path = "../../examples/cross-account-access-point/src/lib.rs"]
+mod cross_account_access_point;
 #[path = "../../examples/data-lake/src/lib.rs"]
 mod data_lake;
+#[path = "../../examples/direct-grant/src/lib.rs"]
+mod direct_grant;
 #[path = "../../examples/lambda-requester/src/lib.rs"]
 mod lambda_requester;
 #[path = "../../examples/multi-access-point/src/lib.rs"]
 mod multi_access_point;
-#[path = "../../examples/direct-grant/src/lib.rs"]
-mod direct_grant;
-#[path = "../../examples/cross-account-access-point/src/lib.rs"]
-mod cross_account_access_point;
+#[path = "../../examples/shared-data/src/lib.rs"]
+mod shared_data;
 use serde_json::Value;
 
 fn examples() -> [(&'static str, &'static Deployment); 6] {
@@ -26,7 +26,10 @@ fn examples() -> [(&'static str, &'static Deployment); 6] {
         ("lambda-requester", &lambda_requester::INVOICES),
         ("multi-access-point", &multi_access_point::REPORTING),
         ("direct-grant", &direct_grant::PARTNER_UPLOADS),
-        ("cross-account-access-point", &cross_account_access_point::ARCHIVE),
+        (
+            "cross-account-access-point",
+            &cross_account_access_point::ARCHIVE,
+        ),
     ]
 }
 
@@ -54,9 +57,15 @@ fn every_policy_has_the_current_version_and_no_action_wildcard() {
                     one => vec![one.clone()],
                 };
                 for action in actions {
-                    assert!(!action.as_str().unwrap_or("*").contains(['*', '?']), "{name}: {action} in {}", doc.target);
+                    assert!(
+                        !action.as_str().unwrap_or("*").contains(['*', '?']),
+                        "{name}: {action} in {}",
+                        doc.target
+                    );
                 }
-                assert!(statement["Sid"].as_str().is_some_and(|s| s.starts_with(&deployment.sid_prefix())));
+                assert!(statement["Sid"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(&deployment.sid_prefix())));
             }
         }
     }
@@ -65,14 +74,32 @@ fn every_policy_has_the_current_version_and_no_action_wildcard() {
 #[test]
 fn bucket_policies_delegate_to_exactly_their_access_point() {
     for (name, deployment) in examples() {
-        for doc in deployment.documents().iter().filter(|d| d.kind == DocumentKind::BucketPolicy) {
+        for doc in deployment
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::BucketPolicy)
+        {
             let policy = parse(doc.policy.as_deref().unwrap_or_default());
             for statement in policy["Statement"].as_array().into_iter().flatten() {
                 let ap = statement["Condition"]["StringEquals"]["s3:DataAccessPointArn"].as_str();
-                let served_by = deployment.grants().iter().find(|g| doc.grants.contains(&g.name)).map(|g| g.access_point.as_ref());
-                assert!(ap.is_some() && deployment.grants().iter().any(|g| Some(g.access_point.as_ref()) == ap), "{name}: {statement}");
+                let served_by = deployment
+                    .grants()
+                    .iter()
+                    .find(|g| doc.grants.contains(&g.name))
+                    .map(|g| g.access_point.as_ref());
+                assert!(
+                    ap.is_some()
+                        && deployment
+                            .grants()
+                            .iter()
+                            .any(|g| Some(g.access_point.as_ref()) == ap),
+                    "{name}: {statement}"
+                );
                 assert!(served_by.is_some());
-                assert!(!statement["Principal"].to_string().contains('*'), "{name}: delegation names its principal");
+                assert!(
+                    !statement["Principal"].to_string().contains('*'),
+                    "{name}: delegation names its principal"
+                );
             }
         }
     }
@@ -81,27 +108,60 @@ fn bucket_policies_delegate_to_exactly_their_access_point() {
 #[test]
 fn a_bucket_in_a_third_account_gets_its_delegation_there() {
     let archive = &cross_account_access_point::ARCHIVE;
-    let bucket = archive.documents().iter().find(|d| d.kind == DocumentKind::BucketPolicy).map(|d| d.account.as_ref());
-    let access_point = archive.documents().iter().find(|d| d.kind == DocumentKind::AccessPoint);
+    let bucket = archive
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::BucketPolicy)
+        .map(|d| d.account.as_ref());
+    let access_point = archive
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::AccessPoint);
     assert_eq!(bucket, Some("333333333333"));
-    assert_eq!(access_point.map(|d| d.account.as_ref()), Some("222222222222"));
-    assert_eq!(access_point.and_then(|d| d.bucket_account.as_deref()), Some("333333333333"));
+    assert_eq!(
+        access_point.map(|d| d.account.as_ref()),
+        Some("222222222222")
+    );
+    assert_eq!(
+        access_point.and_then(|d| d.bucket_account.as_deref()),
+        Some("333333333333")
+    );
 }
 
 #[test]
 fn a_direct_grant_has_no_bridge_role() {
     let direct = &direct_grant::PARTNER_UPLOADS;
-    assert!(direct.documents().iter().all(|d| d.kind != DocumentKind::Role && d.kind != DocumentKind::RoleTrustPolicy));
-    let user_policy = direct.documents().iter().find(|d| d.kind == DocumentKind::UserInlinePolicy).and_then(|d| d.policy.as_deref());
-    assert!(user_policy.is_some_and(|p| p.contains("s3:PutObject") && p.contains("aws:MultiFactorAuthPresent")));
+    assert!(direct
+        .documents()
+        .iter()
+        .all(|d| d.kind != DocumentKind::Role && d.kind != DocumentKind::RoleTrustPolicy));
+    let user_policy = direct
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::UserInlinePolicy)
+        .and_then(|d| d.policy.as_deref());
+    assert!(user_policy
+        .is_some_and(|p| p.contains("s3:PutObject") && p.contains("aws:MultiFactorAuthPresent")));
 }
 
 #[test]
 fn grants_on_one_role_or_access_point_become_one_document() {
     let reporting = &multi_access_point::REPORTING;
-    let count = |kind: DocumentKind, target: &str| reporting.documents().iter().filter(|d| d.kind == kind && d.target == target).count();
+    let count = |kind: DocumentKind, target: &str| {
+        reporting
+            .documents()
+            .iter()
+            .filter(|d| d.kind == kind && d.target == target)
+            .count()
+    };
     let bridge = "arn:aws:iam::222222222222:role/reporting-reader";
     assert_eq!(count(DocumentKind::RoleTrustPolicy, bridge), 1);
     assert_eq!(count(DocumentKind::RoleInlinePolicy, bridge), 1);
-    assert_eq!(count(DocumentKind::RoleInlinePolicy, "arn:aws:iam::111111111111:role/reporting"), 1);
+    assert_eq!(
+        count(
+            DocumentKind::RoleInlinePolicy,
+            "arn:aws:iam::111111111111:role/reporting"
+        ),
+        1
+    );
 }

@@ -21,21 +21,28 @@ impl std::str::FromStr for AccountSpec {
     type Err = DeployError;
 
     fn from_str(spec: &str) -> Result<Self, DeployError> {
-        let bad = |reason: &str| DeployError::AccountSpec { spec: spec.to_owned(), reason: reason.to_owned() };
+        let bad = |reason: &str| DeployError::AccountSpec {
+            spec: spec.to_owned(),
+            reason: reason.to_owned(),
+        };
         let (account, how) = spec.split_once('=').ok_or_else(|| bad("missing `=`"))?;
         policy_core::AccountId::parse(account).map_err(|p| bad(&p.message))?;
         let credentials = match how.split_once(':') {
             Some(("profile", name)) if !name.is_empty() => Credentials::Profile(name.to_owned()),
             Some(("role", arn)) => {
                 let role = policy_core::Principal::parse(arn).map_err(|p| bad(&p.message))?;
-                if role.kind != policy_core::PrincipalKind::Role || role.account.as_str() != account {
+                if role.kind != policy_core::PrincipalKind::Role || role.account.as_str() != account
+                {
                     return Err(bad(&format!("`{arn}` is not a role in account {account}")));
                 }
                 Credentials::Role(arn.to_owned())
             }
             _ => return Err(bad("expected `profile:NAME` or `role:ARN` after `=`")),
         };
-        Ok(AccountSpec { account: account.to_owned(), credentials })
+        Ok(AccountSpec {
+            account: account.to_owned(),
+            credentials,
+        })
     }
 }
 
@@ -52,7 +59,8 @@ impl Account {
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut builder = aws_sdk_s3::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        let mut builder =
+            aws_sdk_s3::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
         if self.config.endpoint_url().is_some() {
             // A custom endpoint (the emulator) serves buckets by path, not by virtual host.
             builder = builder.force_path_style(true);
@@ -61,7 +69,8 @@ impl Account {
     }
 
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
-        let mut builder = aws_sdk_s3control::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        let mut builder = aws_sdk_s3control::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()));
         if let Some(url) = self.config.endpoint_url() {
             // S3 Control's endpoint rules put the account id in front of the host
             // (`123456789012.localhost`), which a local endpoint cannot resolve. With an explicit
@@ -77,8 +86,13 @@ impl Account {
 struct FixedEndpoint(String);
 
 impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
-    fn resolve_endpoint<'a>(&'a self, _: &'a aws_sdk_s3control::config::endpoint::Params) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
-        let endpoint = aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build();
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        let endpoint = aws_smithy_types::endpoint::Endpoint::builder()
+            .url(self.0.clone())
+            .build();
         aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(endpoint))
     }
 }
@@ -86,34 +100,74 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
 /// Loads credentials for every account the deployment writes to and checks, with
 /// `sts:GetCallerIdentity`, that each really is that account. Nothing is read or written before
 /// every account has passed.
-pub async fn connect(accounts: &[&str], specs: &[AccountSpec]) -> Result<BTreeMap<String, Account>, DeployError> {
+pub async fn connect(
+    accounts: &[&str],
+    specs: &[AccountSpec],
+) -> Result<BTreeMap<String, Account>, DeployError> {
     for spec in specs {
         if !accounts.contains(&spec.account.as_str()) {
             return Err(DeployError::AccountSpec {
                 spec: format!("{}=...", spec.account),
-                reason: format!("the deployment does not touch account {}; it writes to {}", spec.account, accounts.join(", ")),
+                reason: format!(
+                    "the deployment does not touch account {}; it writes to {}",
+                    spec.account,
+                    accounts.join(", ")
+                ),
             });
         }
     }
     let base = aws_config::defaults(BehaviorVersion::latest()).load().await;
-    let base = if base.region().is_none() { base.into_builder().region(Region::from_static("us-east-1")).build() } else { base };
+    let base = if base.region().is_none() {
+        base.into_builder()
+            .region(Region::from_static("us-east-1"))
+            .build()
+    } else {
+        base
+    };
     let mut out = BTreeMap::new();
     for account in accounts {
-        let config = match specs.iter().find(|s| s.account == *account).map(|s| &s.credentials) {
+        let config = match specs
+            .iter()
+            .find(|s| s.account == *account)
+            .map(|s| &s.credentials)
+        {
             None => base.clone(),
             Some(Credentials::Profile(name)) => {
-                let loaded = aws_config::defaults(BehaviorVersion::latest()).profile_name(name).load().await;
-                if loaded.region().is_none() { loaded.into_builder().region(base.region().cloned()).build() } else { loaded }
+                let loaded = aws_config::defaults(BehaviorVersion::latest())
+                    .profile_name(name)
+                    .load()
+                    .await;
+                if loaded.region().is_none() {
+                    loaded.into_builder().region(base.region().cloned()).build()
+                } else {
+                    loaded
+                }
             }
             Some(Credentials::Role(arn)) => {
-                let provider = aws_config::sts::AssumeRoleProvider::builder(arn.clone()).session_name("xacct-deploy").configure(&base).build().await;
-                base.clone().into_builder().credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider)).build()
+                let provider = aws_config::sts::AssumeRoleProvider::builder(arn.clone())
+                    .session_name("xacct-deploy")
+                    .configure(&base)
+                    .build()
+                    .await;
+                base.clone()
+                    .into_builder()
+                    .credentials_provider(
+                        aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                    )
+                    .build()
             }
         };
-        let identity = aws_sdk_sts::Client::new(&config).get_caller_identity().send().await.map_err(|e| {
-            let (code, message) = error_parts(&e);
-            DeployError::Credentials { account: (*account).to_owned(), message: format!("sts:GetCallerIdentity failed: {code}: {message}") }
-        })?;
+        let identity = aws_sdk_sts::Client::new(&config)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| {
+                let (code, message) = error_parts(&e);
+                DeployError::Credentials {
+                    account: (*account).to_owned(),
+                    message: format!("sts:GetCallerIdentity failed: {code}: {message}"),
+                }
+            })?;
         let actual = identity.account().unwrap_or_default();
         if actual != *account {
             return Err(DeployError::WrongAccount {
@@ -122,7 +176,13 @@ pub async fn connect(accounts: &[&str], specs: &[AccountSpec]) -> Result<BTreeMa
                 arn: identity.arn().unwrap_or_default().to_owned(),
             });
         }
-        out.insert((*account).to_owned(), Account { id: (*account).to_owned(), config });
+        out.insert(
+            (*account).to_owned(),
+            Account {
+                id: (*account).to_owned(),
+                config,
+            },
+        );
     }
     Ok(out)
 }

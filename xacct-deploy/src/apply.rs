@@ -11,7 +11,10 @@ use std::time::Duration;
 /// The order resources are written in when applying; destroy goes backwards. A requester's own
 /// policy comes last, so it never points at a bridge role that is not ready.
 fn phase(change: &Change, deployment: &Deployment) -> u8 {
-    let is_requester = deployment.grants().iter().any(|g| g.requester == change.doc.target);
+    let is_requester = deployment
+        .grants()
+        .iter()
+        .any(|g| g.requester == change.doc.target);
     match change.doc.kind {
         DocumentKind::Role => 0,
         DocumentKind::RoleTrustPolicy => 1,
@@ -31,40 +34,68 @@ pub fn describe(change: &Change) -> String {
         Op::Delete => "destroy",
         Op::NoOp => "keep",
     };
-    format!("{verb} {} {} (account {})", change.doc.kind.as_str(), change.doc.target, change.doc.account)
+    format!(
+        "{verb} {} {} (account {})",
+        change.doc.kind.as_str(),
+        change.doc.target,
+        change.doc.account
+    )
 }
 
 /// Applies every change of the plan; `on_done` is called after each write.
-pub async fn apply(aws: &Aws, deployment: &Deployment, plan: &Plan, concurrency: usize, on_done: &(dyn Fn(&Change) + Sync)) -> Result<(), DeployError> {
+pub async fn apply(
+    aws: &Aws,
+    deployment: &Deployment,
+    plan: &Plan,
+    concurrency: usize,
+    on_done: &(dyn Fn(&Change) + Sync),
+) -> Result<(), DeployError> {
     let mut phases: Vec<u8> = (0..=6).collect();
     if plan.mode == Mode::Destroy {
         phases.reverse();
     }
     for p in phases {
-        let work: Vec<&Change> = plan.changes.iter().filter(|c| c.op != Op::NoOp && phase(c, deployment) == p).collect();
-        let results: Vec<Result<(), DeployError>> = stream::iter(work.into_iter().map(|change| async move {
-            apply_one(aws, deployment, plan, change).await?;
-            on_done(change);
-            Ok(())
-        }))
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
+        let work: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp && phase(c, deployment) == p)
+            .collect();
+        let results: Vec<Result<(), DeployError>> =
+            stream::iter(work.into_iter().map(|change| async move {
+                apply_one(aws, deployment, plan, change).await?;
+                on_done(change);
+                Ok(())
+            }))
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
         // Let every write of the phase finish, then report the first failure.
-        results.into_iter().collect::<Result<Vec<()>, DeployError>>()?;
+        results
+            .into_iter()
+            .collect::<Result<Vec<()>, DeployError>>()?;
     }
     Ok(())
 }
 
-async fn apply_one(aws: &Aws, deployment: &Deployment, plan: &Plan, change: &Change) -> Result<(), DeployError> {
+async fn apply_one(
+    aws: &Aws,
+    deployment: &Deployment,
+    plan: &Plan,
+    change: &Change,
+) -> Result<(), DeployError> {
     let doc = &change.doc;
     // A trust policy of a role created in this run was written by CreateRole already.
-    let role_created = plan.changes.iter().any(|c| c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create);
+    let role_created = plan.changes.iter().any(|c| {
+        c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create
+    });
     if doc.kind == DocumentKind::RoleTrustPolicy && role_created {
         return Ok(());
     }
     if !unchanged(doc.kind, &read(aws, deployment, doc).await?, &change.live) {
-        return Err(DeployError::Changed { account: doc.account.to_string(), resource: format!("{} {}", doc.kind.describe(), doc.target) });
+        return Err(DeployError::Changed {
+            account: doc.account.to_string(),
+            resource: format!("{} {}", doc.kind.describe(), doc.target),
+        });
     }
     let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
     let name = doc.name.as_deref().unwrap_or_default();
@@ -79,23 +110,62 @@ async fn apply_one(aws: &Aws, deployment: &Deployment, plan: &Plan, change: &Cha
                 .find(|d| d.kind == DocumentKind::RoleTrustPolicy && d.target == doc.target)
                 .and_then(|d| d.policy.as_deref())
                 .unwrap_or_default();
-            aws.create_role(account, target, doc.path.as_deref().unwrap_or("/"), trust, &deployment.name).await
+            aws.create_role(
+                account,
+                target,
+                doc.path.as_deref().unwrap_or("/"),
+                trust,
+                &deployment.name,
+            )
+            .await
         }
         (DocumentKind::Role, Op::Update) => aws.tag_role(account, target, &deployment.name).await,
         (DocumentKind::Role, Op::Delete) => aws.delete_role(account, target).await,
         (DocumentKind::Role, Op::NoOp) => Ok(()),
-        (DocumentKind::RoleTrustPolicy, _) => retry_new_principal(|| aws.update_trust(account, target, text)).await,
-        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, Op::Delete) => aws.delete_inline_policy(account, user, target, name).await,
-        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, _) => aws.put_inline_policy(account, user, target, name, text).await,
-        (DocumentKind::AccessPoint, Op::Delete) => aws.delete_access_point(account, &region, name, target).await,
+        (DocumentKind::RoleTrustPolicy, _) => {
+            retry_new_principal(|| aws.update_trust(account, target, text)).await
+        }
+        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, Op::Delete) => {
+            aws.delete_inline_policy(account, user, target, name).await
+        }
+        (DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy, _) => {
+            aws.put_inline_policy(account, user, target, name, text)
+                .await
+        }
+        (DocumentKind::AccessPoint, Op::Delete) => {
+            aws.delete_access_point(account, &region, name, target)
+                .await
+        }
         (DocumentKind::AccessPoint, _) => {
             let bucket_account = doc.bucket_account.as_deref().unwrap_or(account);
-            aws.create_access_point(account, &region, name, target, doc.bucket.as_deref().unwrap_or_default(), bucket_account).await
+            aws.create_access_point(
+                account,
+                &region,
+                name,
+                target,
+                doc.bucket.as_deref().unwrap_or_default(),
+                bucket_account,
+            )
+            .await
         }
-        (DocumentKind::AccessPointPolicy, Op::Delete) => aws.delete_access_point_policy(account, &region, name, target).await,
-        (DocumentKind::AccessPointPolicy, _) => retry_new_principal(|| aws.put_access_point_policy(account, &region, name, target, text)).await,
-        (DocumentKind::BucketPolicy, Op::Delete) => aws.delete_bucket_policy(account, &region, name, target).await,
-        (DocumentKind::BucketPolicy, _) => retry_new_principal(|| aws.put_bucket_policy(account, &region, name, target, text)).await,
+        (DocumentKind::AccessPointPolicy, Op::Delete) => {
+            aws.delete_access_point_policy(account, &region, name, target)
+                .await
+        }
+        (DocumentKind::AccessPointPolicy, _) => {
+            retry_new_principal(|| {
+                aws.put_access_point_policy(account, &region, name, target, text)
+            })
+            .await
+        }
+        (DocumentKind::BucketPolicy, Op::Delete) => {
+            aws.delete_bucket_policy(account, &region, name, target)
+                .await
+        }
+        (DocumentKind::BucketPolicy, _) => {
+            retry_new_principal(|| aws.put_bucket_policy(account, &region, name, target, text))
+                .await
+        }
     }
 }
 
@@ -103,7 +173,9 @@ async fn apply_one(aws: &Aws, deployment: &Deployment, plan: &Plan, change: &Cha
 /// role, whose tags the same apply may just have written: only the trust counts for it.
 fn unchanged(kind: DocumentKind, now: &Live, planned: &Live) -> bool {
     match (kind, now, planned) {
-        (DocumentKind::RoleTrustPolicy, Live::Role(now), Live::Role(planned)) => now.as_ref().map(|r| &r.trust) == planned.as_ref().map(|r| &r.trust),
+        (DocumentKind::RoleTrustPolicy, Live::Role(now), Live::Role(planned)) => {
+            now.as_ref().map(|r| &r.trust) == planned.as_ref().map(|r| &r.trust)
+        }
         _ => now == planned,
     }
 }
@@ -130,5 +202,8 @@ where
 }
 
 fn is_new_principal(code: &str, message: &str) -> bool {
-    matches!(code, "MalformedPolicyDocument" | "MalformedPolicy" | "InvalidPolicyDocument") && message.to_ascii_lowercase().contains("principal")
+    matches!(
+        code,
+        "MalformedPolicyDocument" | "MalformedPolicy" | "InvalidPolicyDocument"
+    ) && message.to_ascii_lowercase().contains("principal")
 }

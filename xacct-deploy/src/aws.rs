@@ -42,12 +42,16 @@ pub struct Aws {
 
 impl std::fmt::Debug for Aws {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Aws").field("accounts", &self.accounts.keys()).finish()
+        f.debug_struct("Aws")
+            .field("accounts", &self.accounts.keys())
+            .finish()
     }
 }
 
 fn decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The last segment of a role or user ARN.
@@ -61,7 +65,9 @@ fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
 
 impl Aws {
     fn account(&self, id: &str) -> Result<&Account, DeployError> {
-        self.accounts.get(id).ok_or_else(|| DeployError::Other(format!("no credentials loaded for account {id}")))
+        self.accounts
+            .get(id)
+            .ok_or_else(|| DeployError::Other(format!("no credentials loaded for account {id}")))
     }
 
     fn read(&self) {
@@ -73,16 +79,28 @@ impl Aws {
         let done = self.calls.writes.fetch_add(1, Ordering::SeqCst);
         tracing::info!(account = %context.account, resource = %context.resource, operation = context.operation, "AWS write");
         if self.fail_after_writes.is_some_and(|limit| done >= limit) {
-            return Err(DeployError::Aws { context: context.clone(), code: "InjectedFailure".into(), message: "failure injected by the test hook".into() });
+            return Err(DeployError::Aws {
+                context: context.clone(),
+                code: "InjectedFailure".into(),
+                message: "failure injected by the test hook".into(),
+            });
         }
         Ok(())
     }
 
     fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
-        Context { account: account.to_owned(), resource: resource.to_owned(), operation }
+        Context {
+            account: account.to_owned(),
+            resource: resource.to_owned(),
+            operation,
+        }
     }
 
-    pub async fn get_role(&self, account: &str, arn: &str) -> Result<Option<LiveRole>, DeployError> {
+    pub async fn get_role(
+        &self,
+        account: &str,
+        arn: &str,
+    ) -> Result<Option<LiveRole>, DeployError> {
         self.read();
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
@@ -103,12 +121,27 @@ impl Aws {
             .into_iter()
             .map(|t| (t.key, t.value))
             .collect();
-        Ok(Some(LiveRole { path: role.path, trust: role.assume_role_policy_document.as_deref().map(decode).unwrap_or_default(), tags }))
+        Ok(Some(LiveRole {
+            path: role.path,
+            trust: role
+                .assume_role_policy_document
+                .as_deref()
+                .map(decode)
+                .unwrap_or_default(),
+            tags,
+        }))
     }
 
     pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
         self.read();
-        match self.account(account)?.iam().get_role().role_name(iam_name(arn)).send().await {
+        match self
+            .account(account)?
+            .iam()
+            .get_role()
+            .role_name(iam_name(arn))
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
             Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
@@ -117,7 +150,14 @@ impl Aws {
 
     pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
         self.read();
-        match self.account(account)?.iam().get_user().user_name(iam_name(arn)).send().await {
+        match self
+            .account(account)?
+            .iam()
+            .get_user()
+            .user_name(iam_name(arn))
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
             Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUser"), &e)),
@@ -125,72 +165,178 @@ impl Aws {
     }
 
     /// The names of the role's inline policies and attached managed policies.
-    pub async fn role_policies(&self, account: &str, arn: &str) -> Result<Vec<String>, DeployError> {
+    pub async fn role_policies(
+        &self,
+        account: &str,
+        arn: &str,
+    ) -> Result<Vec<String>, DeployError> {
         self.read();
         let iam = self.account(account)?.iam();
-        let inline = iam.list_role_policies().role_name(iam_name(arn)).send().await.map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
+        let inline = iam
+            .list_role_policies()
+            .role_name(iam_name(arn))
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
         self.read();
         let attached = iam
             .list_attached_role_policies()
             .role_name(iam_name(arn))
             .send()
             .await
-            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e))?;
+            .map_err(|e| {
+                DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e)
+            })?;
         let mut names = inline.policy_names;
-        names.extend(attached.attached_policies.unwrap_or_default().into_iter().filter_map(|p| p.policy_arn));
+        names.extend(
+            attached
+                .attached_policies
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.policy_arn),
+        );
         Ok(names)
     }
 
-    pub async fn get_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str) -> Result<Option<String>, DeployError> {
+    pub async fn get_inline_policy(
+        &self,
+        account: &str,
+        user: bool,
+        arn: &str,
+        name: &str,
+    ) -> Result<Option<String>, DeployError> {
         self.read();
         let iam = self.account(account)?.iam();
         if user {
-            match iam.get_user_policy().user_name(iam_name(arn)).policy_name(name).send().await {
+            match iam
+                .get_user_policy()
+                .user_name(iam_name(arn))
+                .policy_name(name)
+                .send()
+                .await
+            {
                 Ok(out) => Ok(Some(decode(&out.policy_document))),
                 Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
-                Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUserPolicy"), &e)),
+                Err(e) => Err(DeployError::aws(
+                    Self::ctx(account, arn, "iam:GetUserPolicy"),
+                    &e,
+                )),
             }
         } else {
-            match iam.get_role_policy().role_name(iam_name(arn)).policy_name(name).send().await {
+            match iam
+                .get_role_policy()
+                .role_name(iam_name(arn))
+                .policy_name(name)
+                .send()
+                .await
+            {
                 Ok(out) => Ok(Some(decode(&out.policy_document))),
                 Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
-                Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRolePolicy"), &e)),
+                Err(e) => Err(DeployError::aws(
+                    Self::ctx(account, arn, "iam:GetRolePolicy"),
+                    &e,
+                )),
             }
         }
     }
 
-    pub async fn get_access_point(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<Option<LiveAccessPoint>, DeployError> {
+    pub async fn get_access_point(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+    ) -> Result<Option<LiveAccessPoint>, DeployError> {
         self.read();
-        match self.account(account)?.s3control(region).get_access_point().account_id(account).name(name).send().await {
-            Ok(out) => Ok(Some(LiveAccessPoint { bucket: out.bucket.unwrap_or_default(), bucket_account: out.bucket_account_id })),
+        match self
+            .account(account)?
+            .s3control(region)
+            .get_access_point()
+            .account_id(account)
+            .name(name)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(LiveAccessPoint {
+                bucket: out.bucket.unwrap_or_default(),
+                bucket_account: out.bucket_account_id,
+            })),
             Err(e) if is_code(&e, &["NoSuchAccessPoint"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetAccessPoint"), &e)),
+            Err(e) => Err(DeployError::aws(
+                Self::ctx(account, arn, "s3:GetAccessPoint"),
+                &e,
+            )),
         }
     }
 
-    pub async fn get_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<Option<String>, DeployError> {
+    pub async fn get_access_point_policy(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+    ) -> Result<Option<String>, DeployError> {
         self.read();
-        match self.account(account)?.s3control(region).get_access_point_policy().account_id(account).name(name).send().await {
+        match self
+            .account(account)?
+            .s3control(region)
+            .get_access_point_policy()
+            .account_id(account)
+            .name(name)
+            .send()
+            .await
+        {
             Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
             Err(e) if is_code(&e, &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetAccessPointPolicy"), &e)),
+            Err(e) => Err(DeployError::aws(
+                Self::ctx(account, arn, "s3:GetAccessPointPolicy"),
+                &e,
+            )),
         }
     }
 
     /// `Err` with code `NoSuchBucket` when the bucket does not exist.
-    pub async fn get_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str) -> Result<Option<String>, DeployError> {
+    pub async fn get_bucket_policy(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+        arn: &str,
+    ) -> Result<Option<String>, DeployError> {
         self.read();
-        match self.account(account)?.s3(region).get_bucket_policy().bucket(bucket).expected_bucket_owner(account).send().await {
+        match self
+            .account(account)?
+            .s3(region)
+            .get_bucket_policy()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .send()
+            .await
+        {
             Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
             Err(e) if is_code(&e, &["NoSuchBucketPolicy"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "s3:GetBucketPolicy"), &e)),
+            Err(e) => Err(DeployError::aws(
+                Self::ctx(account, arn, "s3:GetBucketPolicy"),
+                &e,
+            )),
         }
     }
 
-    pub async fn create_role(&self, account: &str, arn: &str, path: &str, trust: &str, deployment: &str) -> Result<(), DeployError> {
+    pub async fn create_role(
+        &self,
+        account: &str,
+        arn: &str,
+        path: &str,
+        trust: &str,
+        deployment: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:CreateRole");
         self.write(&ctx)?;
-        let tag = aws_sdk_iam::types::Tag::builder().key(OWNER_TAG).value(deployment).build().map_err(|e| DeployError::Other(e.to_string()))?;
+        let tag = aws_sdk_iam::types::Tag::builder()
+            .key(OWNER_TAG)
+            .value(deployment)
+            .build()
+            .map_err(|e| DeployError::Other(e.to_string()))?;
         self.account(account)?
             .iam()
             .create_role()
@@ -205,99 +351,254 @@ impl Aws {
         Ok(())
     }
 
-    pub async fn tag_role(&self, account: &str, arn: &str, deployment: &str) -> Result<(), DeployError> {
+    pub async fn tag_role(
+        &self,
+        account: &str,
+        arn: &str,
+        deployment: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:TagRole");
         self.write(&ctx)?;
-        let tag = aws_sdk_iam::types::Tag::builder().key(OWNER_TAG).value(deployment).build().map_err(|e| DeployError::Other(e.to_string()))?;
-        self.account(account)?.iam().tag_role().role_name(iam_name(arn)).tags(tag).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        let tag = aws_sdk_iam::types::Tag::builder()
+            .key(OWNER_TAG)
+            .value(deployment)
+            .build()
+            .map_err(|e| DeployError::Other(e.to_string()))?;
+        self.account(account)?
+            .iam()
+            .tag_role()
+            .role_name(iam_name(arn))
+            .tags(tag)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn update_trust(&self, account: &str, arn: &str, trust: &str) -> Result<(), DeployError> {
+    pub async fn update_trust(
+        &self,
+        account: &str,
+        arn: &str,
+        trust: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
         self.write(&ctx)?;
-        self.account(account)?.iam().update_assume_role_policy().role_name(iam_name(arn)).policy_document(trust).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .iam()
+            .update_assume_role_policy()
+            .role_name(iam_name(arn))
+            .policy_document(trust)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
     pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:DeleteRole");
         self.write(&ctx)?;
-        self.account(account)?.iam().delete_role().role_name(iam_name(arn)).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .iam()
+            .delete_role()
+            .role_name(iam_name(arn))
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn put_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str, policy: &str) -> Result<(), DeployError> {
+    pub async fn put_inline_policy(
+        &self,
+        account: &str,
+        user: bool,
+        arn: &str,
+        name: &str,
+        policy: &str,
+    ) -> Result<(), DeployError> {
         let iam = self.account(account)?.iam();
         if user {
             let ctx = Self::ctx(account, arn, "iam:PutUserPolicy");
             self.write(&ctx)?;
-            iam.put_user_policy().user_name(iam_name(arn)).policy_name(name).policy_document(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+            iam.put_user_policy()
+                .user_name(iam_name(arn))
+                .policy_name(name)
+                .policy_document(policy)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws(ctx, &e))?;
         } else {
             let ctx = Self::ctx(account, arn, "iam:PutRolePolicy");
             self.write(&ctx)?;
-            iam.put_role_policy().role_name(iam_name(arn)).policy_name(name).policy_document(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+            iam.put_role_policy()
+                .role_name(iam_name(arn))
+                .policy_name(name)
+                .policy_document(policy)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws(ctx, &e))?;
         }
         Ok(())
     }
 
-    pub async fn delete_inline_policy(&self, account: &str, user: bool, arn: &str, name: &str) -> Result<(), DeployError> {
+    pub async fn delete_inline_policy(
+        &self,
+        account: &str,
+        user: bool,
+        arn: &str,
+        name: &str,
+    ) -> Result<(), DeployError> {
         let iam = self.account(account)?.iam();
         if user {
             let ctx = Self::ctx(account, arn, "iam:DeleteUserPolicy");
             self.write(&ctx)?;
-            iam.delete_user_policy().user_name(iam_name(arn)).policy_name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+            iam.delete_user_policy()
+                .user_name(iam_name(arn))
+                .policy_name(name)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws(ctx, &e))?;
         } else {
             let ctx = Self::ctx(account, arn, "iam:DeleteRolePolicy");
             self.write(&ctx)?;
-            iam.delete_role_policy().role_name(iam_name(arn)).policy_name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+            iam.delete_role_policy()
+                .role_name(iam_name(arn))
+                .policy_name(name)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws(ctx, &e))?;
         }
         Ok(())
     }
 
-    pub async fn create_access_point(&self, account: &str, region: &str, name: &str, arn: &str, bucket: &str, bucket_account: &str) -> Result<(), DeployError> {
+    pub async fn create_access_point(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+        bucket: &str,
+        bucket_account: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
         self.write(&ctx)?;
-        let mut request = self.account(account)?.s3control(region).create_access_point().account_id(account).name(name).bucket(bucket);
+        let mut request = self
+            .account(account)?
+            .s3control(region)
+            .create_access_point()
+            .account_id(account)
+            .name(name)
+            .bucket(bucket);
         if bucket_account != account {
             request = request.bucket_account_id(bucket_account);
         }
-        request.send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        request
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn delete_access_point(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<(), DeployError> {
+    pub async fn delete_access_point(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
         self.write(&ctx)?;
-        self.account(account)?.s3control(region).delete_access_point().account_id(account).name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .s3control(region)
+            .delete_access_point()
+            .account_id(account)
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn put_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str, policy: &str) -> Result<(), DeployError> {
+    pub async fn put_access_point_policy(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+        policy: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
         self.write(&ctx)?;
-        self.account(account)?.s3control(region).put_access_point_policy().account_id(account).name(name).policy(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .s3control(region)
+            .put_access_point_policy()
+            .account_id(account)
+            .name(name)
+            .policy(policy)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn delete_access_point_policy(&self, account: &str, region: &str, name: &str, arn: &str) -> Result<(), DeployError> {
+    pub async fn delete_access_point_policy(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        arn: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
         self.write(&ctx)?;
-        self.account(account)?.s3control(region).delete_access_point_policy().account_id(account).name(name).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .s3control(region)
+            .delete_access_point_policy()
+            .account_id(account)
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn put_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str, policy: &str) -> Result<(), DeployError> {
+    pub async fn put_bucket_policy(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+        arn: &str,
+        policy: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:PutBucketPolicy");
         self.write(&ctx)?;
-        self.account(account)?.s3(region).put_bucket_policy().bucket(bucket).expected_bucket_owner(account).policy(policy).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .s3(region)
+            .put_bucket_policy()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .policy(policy)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 
-    pub async fn delete_bucket_policy(&self, account: &str, region: &str, bucket: &str, arn: &str) -> Result<(), DeployError> {
+    pub async fn delete_bucket_policy(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+        arn: &str,
+    ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
         self.write(&ctx)?;
-        self.account(account)?.s3(region).delete_bucket_policy().bucket(bucket).expected_bucket_owner(account).send().await.map_err(|e| DeployError::aws(ctx, &e))?;
+        self.account(account)?
+            .s3(region)
+            .delete_bucket_policy()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
 }

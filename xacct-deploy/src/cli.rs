@@ -114,14 +114,24 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -137,7 +147,10 @@ where
     }
 }
 
-async fn connect<'d>(deployment: &'d Deployment, connection: &Connection) -> Result<Session<'d>, DeployError> {
+async fn connect<'d>(
+    deployment: &'d Deployment,
+    connection: &Connection,
+) -> Result<Session<'d>, DeployError> {
     let mut session = Session::connect(deployment, &connection.accounts).await?;
     session.concurrency = connection.concurrency;
     Ok(session)
@@ -146,34 +159,74 @@ async fn connect<'d>(deployment: &'d Deployment, connection: &Connection) -> Res
 async fn execute(deployment: &Deployment, command: Command) -> Result<u8, DeployError> {
     match command {
         Command::Render => {
-            let value: Value = serde_json::from_str(deployment.render_json()).map_err(|e| DeployError::Other(e.to_string()))?;
-            println!("{}", serde_json::to_string_pretty(&value).map_err(|e| DeployError::Other(e.to_string()))?);
+            let value: Value = serde_json::from_str(deployment.render_json())
+                .map_err(|e| DeployError::Other(e.to_string()))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value)
+                    .map_err(|e| DeployError::Other(e.to_string()))?
+            );
             Ok(0)
         }
-        Command::Plan { connection, detailed_exitcode, json, destroy, adopt } => {
+        Command::Plan {
+            connection,
+            detailed_exitcode,
+            json,
+            destroy,
+            adopt,
+        } => {
             let session = connect(deployment, &connection).await?;
-            let plan = session.plan(if destroy { Mode::Destroy } else { Mode::Apply }, adopt).await?;
+            let plan = session
+                .plan(if destroy { Mode::Destroy } else { Mode::Apply }, adopt)
+                .await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&plan_json(&plan)).map_err(|e| DeployError::Other(e.to_string()))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&plan_json(&plan))
+                        .map_err(|e| DeployError::Other(e.to_string()))?
+                );
             } else {
                 print_plan(&plan);
             }
-            Ok(if detailed_exitcode && plan.has_changes() { 2 } else { 0 })
+            Ok(if detailed_exitcode && plan.has_changes() {
+                2
+            } else {
+                0
+            })
         }
-        Command::Apply { connection, auto_approve, adopt } => execute_plan(deployment, &connection, Mode::Apply, adopt, auto_approve).await,
-        Command::Destroy { connection, auto_approve } => execute_plan(deployment, &connection, Mode::Destroy, false, auto_approve).await,
-        Command::Explain { principal, action, resource, context, json } => explain(deployment, &principal, &action, &resource, &context, json),
+        Command::Apply {
+            connection,
+            auto_approve,
+            adopt,
+        } => execute_plan(deployment, &connection, Mode::Apply, adopt, auto_approve).await,
+        Command::Destroy {
+            connection,
+            auto_approve,
+        } => execute_plan(deployment, &connection, Mode::Destroy, false, auto_approve).await,
+        Command::Explain {
+            principal,
+            action,
+            resource,
+            context,
+            json,
+        } => explain(deployment, &principal, &action, &resource, &context, json),
         Command::Verify { connection } => {
             let session = connect(deployment, &connection).await?;
             let differences = session.verify().await?;
             if differences.is_empty() {
-                println!("Verified: the live documents allow exactly what the {} grants declare.", deployment.grants().len());
+                println!(
+                    "Verified: the live documents allow exactly what the {} grants declare.",
+                    deployment.grants().len()
+                );
                 return Ok(0);
             }
             for d in &differences {
                 println!("- {d}");
             }
-            println!("\nVerify: {} grant(s) differ from the declaration.", differences.len());
+            println!(
+                "\nVerify: {} grant(s) differ from the declaration.",
+                differences.len()
+            );
             Ok(2)
         }
         Command::Show { connection } => {
@@ -182,13 +235,23 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
             let shown: Vec<Value> = deployment.documents().iter().zip(live).map(|(doc, live)| {
                 json!({ "account": doc.account, "kind": doc.kind.as_str(), "target": doc.target, "stored": live_json(&live) })
             }).collect();
-            println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| DeployError::Other(e.to_string()))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&shown)
+                    .map_err(|e| DeployError::Other(e.to_string()))?
+            );
             Ok(0)
         }
     }
 }
 
-async fn execute_plan(deployment: &Deployment, connection: &Connection, mode: Mode, adopt: bool, auto_approve: bool) -> Result<u8, DeployError> {
+async fn execute_plan(
+    deployment: &Deployment,
+    connection: &Connection,
+    mode: Mode,
+    adopt: bool,
+    auto_approve: bool,
+) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
     let plan = session.plan(mode, adopt).await?;
     print_plan(&plan);
@@ -211,7 +274,10 @@ async fn execute_plan(deployment: &Deployment, connection: &Connection, mode: Mo
     let total = plan.changes.iter().filter(|c| c.op != Op::NoOp).count();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         bar
     });
     let on_done = |change: &Change| match &progress {
@@ -227,7 +293,15 @@ async fn execute_plan(deployment: &Deployment, connection: &Connection, mode: Mo
     }
     result?;
     let (reads, writes) = session.calls();
-    println!("\n{} complete: {}. ({reads} reads, {writes} writes)", if mode == Mode::Apply { "Apply" } else { "Destroy" }, plan.summary());
+    println!(
+        "\n{} complete: {}. ({reads} reads, {writes} writes)",
+        if mode == Mode::Apply {
+            "Apply"
+        } else {
+            "Destroy"
+        },
+        plan.summary()
+    );
     for kept in &plan.kept {
         println!("  left in place: {kept}");
     }
@@ -255,7 +329,12 @@ fn print_plan(plan: &Plan) {
             Op::Update => "~",
             _ => "-",
         };
-        println!("  {sign} {} {} {}", op_name(change.op), change.doc.kind.as_str(), change.doc.target);
+        println!(
+            "  {sign} {} {} {}",
+            op_name(change.op),
+            change.doc.kind.as_str(),
+            change.doc.target
+        );
         let before = change.before.as_deref().unwrap_or_default();
         let after = change.after.as_deref().unwrap_or_default();
         let diff = similar::TextDiff::from_lines(before, after);
@@ -274,7 +353,11 @@ fn print_plan(plan: &Plan) {
     for kept in &plan.kept {
         println!("  left in place: {kept}");
     }
-    let verb = if plan.mode == Mode::Destroy { "Destroy plan" } else { "Plan" };
+    let verb = if plan.mode == Mode::Destroy {
+        "Destroy plan"
+    } else {
+        "Plan"
+    };
     println!("\n{verb}: {}.", plan.summary());
 }
 
@@ -299,21 +382,36 @@ fn parse_or_text(text: &str) -> Value {
 
 fn live_json(live: &Live) -> Value {
     match live {
-        Live::Role(Some(role)) => json!({ "path": role.path, "trust_policy": parse_or_text(&role.trust), "tags": role.tags }),
+        Live::Role(Some(role)) => {
+            json!({ "path": role.path, "trust_policy": parse_or_text(&role.trust), "tags": role.tags })
+        }
         Live::Policy(Some(text)) => parse_or_text(text),
-        Live::AccessPoint(Some(ap)) => json!({ "bucket": ap.bucket, "bucket_account": ap.bucket_account }),
+        Live::AccessPoint(Some(ap)) => {
+            json!({ "bucket": ap.bucket, "bucket_account": ap.bucket_account })
+        }
         Live::Role(None) | Live::Policy(None) | Live::AccessPoint(None) => Value::Null,
     }
 }
 
-fn explain(deployment: &Deployment, principal: &str, action: &str, resource: &str, context: &[String], as_json: bool) -> Result<u8, DeployError> {
+fn explain(
+    deployment: &Deployment,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &[String],
+    as_json: bool,
+) -> Result<u8, DeployError> {
     let mut ctx = policy_core::eval::Context::new();
     for pair in context {
         let (key, value) = pair.split_once('=').ok_or_else(|| DeployError::Other(format!("`--context {pair}` is not KEY=VALUE\n  help: e.g. `--context aws:MultiFactorAuthPresent=true`")))?;
-        ctx.entry(key.to_owned()).or_default().push(value.to_owned());
+        ctx.entry(key.to_owned())
+            .or_default()
+            .push(value.to_owned());
     }
-    let set = policy_core::eval::PolicySet::from_documents(deployment.documents()).map_err(|p| DeployError::Other(p.to_string()))?;
-    let explanation = policy_core::eval::explain(&set, deployment.grants(), principal, action, resource, &ctx);
+    let set = policy_core::eval::PolicySet::from_documents(deployment.documents())
+        .map_err(|p| DeployError::Other(p.to_string()))?;
+    let explanation =
+        policy_core::eval::explain(&set, deployment.grants(), principal, action, resource, &ctx);
     let word = |allowed: bool| if allowed { "allow" } else { "deny" };
     if as_json {
         let steps: Vec<Value> = explanation
@@ -322,10 +420,18 @@ fn explain(deployment: &Deployment, principal: &str, action: &str, resource: &st
             .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>() }))
             .collect();
         let out = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| DeployError::Other(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| DeployError::Other(e.to_string()))?
+        );
     } else {
         for (i, step) in explanation.steps.iter().enumerate() {
-            println!("{}. {}: {}", i + 1, step.title, word(step.decision.allowed).to_uppercase());
+            println!(
+                "{}. {}: {}",
+                i + 1,
+                step.title,
+                word(step.decision.allowed).to_uppercase()
+            );
             for reason in &step.decision.reasons {
                 println!("     {reason}");
             }

@@ -14,9 +14,17 @@ pub struct Context {
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
     #[error("{}", aws_message(.context, .code, .message))]
-    Aws { context: Context, code: String, message: String },
+    Aws {
+        context: Context,
+        code: String,
+        message: String,
+    },
     #[error("credentials for account {expected} belong to account {actual} ({arn})\n  help: pass `--account {expected}=profile:NAME` or `--account {expected}=role:ARN` for account {expected}; nothing was written in any account")]
-    WrongAccount { expected: String, actual: String, arn: String },
+    WrongAccount {
+        expected: String,
+        actual: String,
+        arn: String,
+    },
     #[error("cannot reach account {account}: {message}\n  help: check the `--account` option for {account}, the credential chain and AWS_ENDPOINT_URL; nothing was written in any account")]
     Credentials { account: String, message: String },
     #[error("invalid `--account {spec}`: {reason}\n  help: write `--account 222222222222=profile:NAME` or `--account 222222222222=role:arn:aws:iam::222222222222:role/NAME`")]
@@ -52,7 +60,10 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     match (error.code(), error.message()) {
-        (Some(code), message) => (code.to_owned(), message.unwrap_or("(no message)").to_owned()),
+        (Some(code), message) => (
+            code.to_owned(),
+            message.unwrap_or("(no message)").to_owned(),
+        ),
         (None, _) => {
             let mut text = error.to_string();
             let mut source = error.source();
@@ -72,7 +83,11 @@ impl DeployError {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let (code, message) = error_parts(error);
-        DeployError::Aws { context, code, message }
+        DeployError::Aws {
+            context,
+            code,
+            message,
+        }
     }
 
     /// The AWS error code, when AWS answered.

@@ -36,16 +36,31 @@ pub struct Session<'d> {
 impl<'d> Session<'d> {
     /// Loads credentials for every account the deployment writes to and checks each identity
     /// before anything else happens.
-    pub async fn connect(deployment: &'d Deployment, specs: &[AccountSpec]) -> Result<Session<'d>, DeployError> {
+    pub async fn connect(
+        deployment: &'d Deployment,
+        specs: &[AccountSpec],
+    ) -> Result<Session<'d>, DeployError> {
         let accounts = accounts::connect(&deployment.accounts(), specs).await?;
-        Ok(Session { deployment, aws: aws::Aws { accounts, calls: aws::Calls::default(), fail_after_writes: None }, concurrency: 8 })
+        Ok(Session {
+            deployment,
+            aws: aws::Aws {
+                accounts,
+                calls: aws::Calls::default(),
+                fail_after_writes: None,
+            },
+            concurrency: 8,
+        })
     }
 
     pub async fn plan(&self, mode: Mode, adopt: bool) -> Result<Plan, DeployError> {
         plan::plan(&self.aws, self.deployment, mode, adopt, self.concurrency).await
     }
 
-    pub async fn apply(&self, plan: &Plan, on_done: &(dyn Fn(&Change) + Sync)) -> Result<(), DeployError> {
+    pub async fn apply(
+        &self,
+        plan: &Plan,
+        on_done: &(dyn Fn(&Change) + Sync),
+    ) -> Result<(), DeployError> {
         apply::apply(&self.aws, self.deployment, plan, self.concurrency, on_done).await
     }
 
@@ -64,13 +79,16 @@ impl<'d> Session<'d> {
             let mut doc = doc.clone();
             match live {
                 Live::Policy(text) => doc.policy = text.map(Into::into),
-                Live::Role(role) if doc.kind == policy_core::DocumentKind::RoleTrustPolicy => doc.policy = role.map(|r| r.trust.into()),
+                Live::Role(role) if doc.kind == policy_core::DocumentKind::RoleTrustPolicy => {
+                    doc.policy = role.map(|r| r.trust.into())
+                }
                 Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
                 _ => {}
             }
             documents.push(doc);
         }
-        let set = policy_core::eval::PolicySet::from_documents(&documents).map_err(|p| DeployError::Other(p.to_string()))?;
+        let set = policy_core::eval::PolicySet::from_documents(&documents)
+            .map_err(|p| DeployError::Other(p.to_string()))?;
         let grants = self
             .deployment
             .grants()
@@ -79,15 +97,20 @@ impl<'d> Session<'d> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|p| DeployError::Other(p.to_string()))?;
         let blame = "a statement this deployment does not own, or a change made outside xacct";
-        Ok(match policy_core::eval::prove::prove_set(&set, &grants, blame) {
-            Ok(_) => Vec::new(),
-            Err(failures) => failures.into_iter().map(|(_, p)| p.to_string()).collect(),
-        })
+        Ok(
+            match policy_core::eval::prove::prove_set(&set, &grants, blame) {
+                Ok(_) => Vec::new(),
+                Err(failures) => failures.into_iter().map(|(_, p)| p.to_string()).collect(),
+            },
+        )
     }
 
     /// Calls made so far: (reads, writes), identity checks not counted.
     pub fn calls(&self) -> (usize, usize) {
-        (self.aws.calls.reads.load(Ordering::SeqCst), self.aws.calls.writes.load(Ordering::SeqCst))
+        (
+            self.aws.calls.reads.load(Ordering::SeqCst),
+            self.aws.calls.writes.load(Ordering::SeqCst),
+        )
     }
 
     /// Test hook: every write after the first `writes` fails, as if AWS went away midway.

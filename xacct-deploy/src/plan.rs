@@ -66,7 +66,12 @@ impl Plan {
     }
 
     pub fn summary(&self) -> String {
-        format!("{} to create, {} to change, {} to destroy", self.count(Op::Create), self.count(Op::Update), self.count(Op::Delete))
+        format!(
+            "{} to create, {} to change, {} to destroy",
+            self.count(Op::Create),
+            self.count(Op::Update),
+            self.count(Op::Delete)
+        )
     }
 }
 
@@ -76,7 +81,12 @@ pub fn normalize(value: &Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), normalize(v)))
+                    .collect(),
+            )
         }
         Value::Array(items) if items.len() == 1 => normalize(&items[0]),
         Value::Array(items) => {
@@ -89,14 +99,19 @@ pub fn normalize(value: &Value) -> Value {
 }
 
 pub fn same_meaning(a: &str, b: &str) -> bool {
-    match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
         (Ok(a), Ok(b)) => normalize(&a) == normalize(&b),
         _ => a == b,
     }
 }
 
 fn pretty(text: &str) -> String {
-    serde_json::from_str::<Value>(text).and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_else(|_| text.to_owned())
+    serde_json::from_str::<Value>(text)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| text.to_owned())
 }
 
 /// The statements of a policy, whatever shape `Statement` has.
@@ -109,23 +124,41 @@ fn statements(policy: &Value) -> Vec<Value> {
 }
 
 fn owned(statement: &Value, sid_prefix: &str) -> bool {
-    statement["Sid"].as_str().is_some_and(|sid| sid.starts_with(sid_prefix) && sid[sid_prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase()))
+    statement["Sid"].as_str().is_some_and(|sid| {
+        sid.starts_with(sid_prefix)
+            && sid[sid_prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase())
+    })
 }
 
 /// `live` with this deployment's statements replaced by `ours` (none, to destroy). `None` when
 /// nothing would be left.
-fn merge(live: Option<&str>, ours: Option<&str>, sid_prefix: &str, target: &str) -> Result<Option<Value>, String> {
+fn merge(
+    live: Option<&str>,
+    ours: Option<&str>,
+    sid_prefix: &str,
+    target: &str,
+) -> Result<Option<Value>, String> {
     let live: Value = match live {
-        Some(text) => serde_json::from_str(text).map_err(|e| format!("the live policy of {target} is not JSON ({e}); fix it by hand first"))?,
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            format!("the live policy of {target} is not JSON ({e}); fix it by hand first")
+        })?,
         None => Value::Null,
     };
-    let ours: Value = ours.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
-    let mut merged: Vec<Value> = statements(&live).into_iter().filter(|s| !owned(s, sid_prefix)).collect();
+    let ours: Value = ours
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null);
+    let mut merged: Vec<Value> = statements(&live)
+        .into_iter()
+        .filter(|s| !owned(s, sid_prefix))
+        .collect();
     merged.extend(statements(&ours));
     if merged.is_empty() {
         return Ok(None);
     }
-    let version = live.get("Version").cloned().unwrap_or_else(|| json!(policy_core::render::POLICY_VERSION));
+    let version = live
+        .get("Version")
+        .cloned()
+        .unwrap_or_else(|| json!(policy_core::render::POLICY_VERSION));
     Ok(Some(json!({ "Version": version, "Statement": merged })))
 }
 
@@ -133,10 +166,16 @@ fn merge(live: Option<&str>, ours: Option<&str>, sid_prefix: &str, target: &str)
 /// is in the same region as every access point in front of it).
 pub fn region_of(doc: &Document, deployment: &Deployment) -> String {
     let access_point = match doc.kind {
-        DocumentKind::BucketPolicy => deployment.grants().iter().find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref()).map(|g| g.access_point.to_string()),
+        DocumentKind::BucketPolicy => deployment
+            .grants()
+            .iter()
+            .find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref())
+            .map(|g| g.access_point.to_string()),
         _ => Some(doc.target.to_string()),
     };
-    access_point.and_then(|arn| arn.split(':').nth(3).map(str::to_owned)).unwrap_or_else(|| "us-east-1".to_owned())
+    access_point
+        .and_then(|arn| arn.split(':').nth(3).map(str::to_owned))
+        .unwrap_or_else(|| "us-east-1".to_owned())
 }
 
 fn is_user(doc: &Document) -> bool {
@@ -145,45 +184,99 @@ fn is_user(doc: &Document) -> bool {
 
 /// Reads what a document describes, as it is now.
 pub async fn read(aws: &Aws, deployment: &Deployment, doc: &Document) -> Result<Live, DeployError> {
-    let (account, target, name) = (doc.account.as_ref(), doc.target.as_ref(), doc.name.as_deref().unwrap_or_default());
+    let (account, target, name) = (
+        doc.account.as_ref(),
+        doc.target.as_ref(),
+        doc.name.as_deref().unwrap_or_default(),
+    );
     let region = region_of(doc, deployment);
     Ok(match doc.kind {
-        DocumentKind::Role | DocumentKind::RoleTrustPolicy => Live::Role(aws.get_role(account, target).await?),
-        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => Live::Policy(aws.get_inline_policy(account, is_user(doc), target, name).await.or_else(|e| {
-            // The role or user itself is missing: no policy, and `principal_exists` reports it.
-            if e.code() == Some("NoSuchEntity") { Ok(None) } else { Err(e) }
-        })?),
-        DocumentKind::AccessPoint => Live::AccessPoint(aws.get_access_point(account, &region, name, target).await?),
-        DocumentKind::AccessPointPolicy => Live::Policy(aws.get_access_point_policy(account, &region, name, target).await?),
-        DocumentKind::BucketPolicy => Live::Policy(aws.get_bucket_policy(account, &region, name, target).await?),
+        DocumentKind::Role | DocumentKind::RoleTrustPolicy => {
+            Live::Role(aws.get_role(account, target).await?)
+        }
+        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => Live::Policy(
+            aws.get_inline_policy(account, is_user(doc), target, name)
+                .await
+                .or_else(|e| {
+                    // The role or user itself is missing: no policy, and `principal_exists` reports it.
+                    if e.code() == Some("NoSuchEntity") {
+                        Ok(None)
+                    } else {
+                        Err(e)
+                    }
+                })?,
+        ),
+        DocumentKind::AccessPoint => {
+            Live::AccessPoint(aws.get_access_point(account, &region, name, target).await?)
+        }
+        DocumentKind::AccessPointPolicy => Live::Policy(
+            aws.get_access_point_policy(account, &region, name, target)
+                .await?,
+        ),
+        DocumentKind::BucketPolicy => Live::Policy(
+            aws.get_bucket_policy(account, &region, name, target)
+                .await?,
+        ),
     })
 }
 
 /// Reads every document as it is now, at most `concurrency` calls at once, in document order.
-pub async fn read_all(aws: &Aws, deployment: &Deployment, concurrency: usize) -> Result<Vec<Live>, DeployError> {
+pub async fn read_all(
+    aws: &Aws,
+    deployment: &Deployment,
+    concurrency: usize,
+) -> Result<Vec<Live>, DeployError> {
     let docs = deployment.documents();
     // A trust policy comes with its role's read: one GetRole serves both documents.
-    let reads = docs.iter().filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
-    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, deployment, doc))).buffered(concurrency.max(1)).try_collect().await?;
+    let reads = docs
+        .iter()
+        .filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
+    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, deployment, doc)))
+        .buffered(concurrency.max(1))
+        .try_collect()
+        .await?;
     Ok(docs
         .iter()
         .map(|doc| {
-            let source = if doc.kind == DocumentKind::RoleTrustPolicy { DocumentKind::Role } else { doc.kind };
-            reads.clone().zip(&read_live).find(|(d, _)| d.kind == source && d.target == doc.target).map_or(Live::Role(None), |(_, l)| l.clone())
+            let source = if doc.kind == DocumentKind::RoleTrustPolicy {
+                DocumentKind::Role
+            } else {
+                doc.kind
+            };
+            reads
+                .clone()
+                .zip(&read_live)
+                .find(|(d, _)| d.kind == source && d.target == doc.target)
+                .map_or(Live::Role(None), |(_, l)| l.clone())
         })
         .collect())
 }
 
 /// Reads every document concurrently (at most `concurrency` calls at once) and plans.
-pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, concurrency: usize) -> Result<Plan, DeployError> {
+pub async fn plan(
+    aws: &Aws,
+    deployment: &Deployment,
+    mode: Mode,
+    adopt: bool,
+    concurrency: usize,
+) -> Result<Plan, DeployError> {
     let docs = deployment.documents();
     let live = read_all(aws, deployment, concurrency).await?;
     // Requesters the deployment does not create must exist: IAM refuses a trust or resource policy
     // naming a principal that does not.
-    let created: Vec<&str> = docs.iter().filter(|d| d.kind == DocumentKind::Role).map(|d| d.target.as_ref()).collect();
+    let created: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Role)
+        .map(|d| d.target.as_ref())
+        .collect();
     let mut problems = Vec::new();
     let mut existence = Vec::new();
-    for doc in docs.iter().filter(|d| matches!(d.kind, DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy)) {
+    for doc in docs.iter().filter(|d| {
+        matches!(
+            d.kind,
+            DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy
+        )
+    }) {
         if !created.contains(&doc.target.as_ref()) && mode == Mode::Apply {
             existence.push(doc);
         }
@@ -213,7 +306,16 @@ pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, c
     let mut changes = Vec::new();
     let mut kept = Vec::new();
     for (doc, live) in docs.iter().zip(live) {
-        let change = plan_one(deployment, doc, live, mode, adopt, &sid_prefix, &mut problems, &mut kept);
+        let change = plan_one(
+            deployment,
+            doc,
+            live,
+            mode,
+            adopt,
+            &sid_prefix,
+            &mut problems,
+            &mut kept,
+        );
         changes.push(change);
     }
     if mode == Mode::Destroy {
@@ -222,16 +324,43 @@ pub async fn plan(aws: &Aws, deployment: &Deployment, mode: Mode, adopt: bool, c
     if !problems.is_empty() {
         return Err(DeployError::Plan(problems));
     }
-    Ok(Plan { mode, changes, kept })
+    Ok(Plan {
+        mode,
+        changes,
+        kept,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
-fn plan_one(deployment: &Deployment, doc: &Document, live: Live, mode: Mode, adopt: bool, sid_prefix: &str, problems: &mut Vec<String>, kept: &mut Vec<String>) -> Change {
-    let mut change = Change { doc: doc.clone(), op: Op::NoOp, live: live.clone(), before: None, after: None, write: None };
+fn plan_one(
+    deployment: &Deployment,
+    doc: &Document,
+    live: Live,
+    mode: Mode,
+    adopt: bool,
+    sid_prefix: &str,
+    problems: &mut Vec<String>,
+    kept: &mut Vec<String>,
+) -> Change {
+    let mut change = Change {
+        doc: doc.clone(),
+        op: Op::NoOp,
+        live: live.clone(),
+        before: None,
+        after: None,
+        write: None,
+    };
     let declared = doc.policy.as_deref().unwrap_or_default();
     match (&live, doc.kind) {
         (Live::Role(role), DocumentKind::Role) => {
-            let describe = |owner: Option<&String>| format!("role {} (path {}, tag {OWNER_TAG}={})", doc.target, doc.path.as_deref().unwrap_or("/"), owner.map_or("none", |o| o.as_str()));
+            let describe = |owner: Option<&String>| {
+                format!(
+                    "role {} (path {}, tag {OWNER_TAG}={})",
+                    doc.target,
+                    doc.path.as_deref().unwrap_or("/"),
+                    owner.map_or("none", |o| o.as_str())
+                )
+            };
             match (role, mode) {
                 (None, Mode::Apply) => {
                     change.op = Op::Create;
@@ -257,7 +386,10 @@ fn plan_one(deployment: &Deployment, doc: &Document, live: Live, mode: Mode, ado
                         change.op = Op::Delete;
                         change.before = Some(describe(role.tags.get(OWNER_TAG)));
                     } else {
-                        kept.push(format!("role {} in account {}: not created by this deployment", doc.target, doc.account));
+                        kept.push(format!(
+                            "role {} in account {}: not created by this deployment",
+                            doc.target, doc.account
+                        ));
                     }
                 }
                 (None, Mode::Destroy) => {}
@@ -297,13 +429,22 @@ fn plan_one(deployment: &Deployment, doc: &Document, live: Live, mode: Mode, ado
         (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
             let bucket = doc.bucket.as_deref().unwrap_or_default();
             let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
-            let describe = format!("access point {} on bucket {bucket} (account {bucket_account})", doc.target);
+            let describe = format!(
+                "access point {} on bucket {bucket} (account {bucket_account})",
+                doc.target
+            );
             match (ap, mode) {
                 (None, Mode::Apply) => {
                     change.op = Op::Create;
                     change.after = Some(describe);
                 }
-                (Some(live), _) if live.bucket != bucket || live.bucket_account.as_deref().is_some_and(|a| a != bucket_account) => {
+                (Some(live), _)
+                    if live.bucket != bucket
+                        || live
+                            .bucket_account
+                            .as_deref()
+                            .is_some_and(|a| a != bucket_account) =>
+                {
                     problems.push(format!(
                         "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
                         doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
@@ -317,12 +458,17 @@ fn plan_one(deployment: &Deployment, doc: &Document, live: Live, mode: Mode, ado
             }
         }
         (Live::Policy(policy), DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy) => {
-            let ours = if mode == Mode::Apply { doc.policy.as_deref() } else { None };
+            let ours = if mode == Mode::Apply {
+                doc.policy.as_deref()
+            } else {
+                None
+            };
             match merge(policy.as_deref(), ours, sid_prefix, &doc.target) {
                 Err(problem) => problems.push(problem),
                 Ok(merged) => {
                     let merged_text = merged.as_ref().map(Value::to_string);
-                    if let (Some(text), Some((limit, unit))) = (&merged_text, size_limit(doc.kind)) {
+                    if let (Some(text), Some((limit, unit))) = (&merged_text, size_limit(doc.kind))
+                    {
                         let size = policy_size(doc.kind, text);
                         if size > limit {
                             problems.push(format!(
@@ -354,7 +500,12 @@ fn plan_one(deployment: &Deployment, doc: &Document, live: Live, mode: Mode, ado
 }
 
 /// Destroy removes roles and access points only when nothing else is left in them.
-async fn settle_destroy(aws: &Aws, deployment: &Deployment, changes: &mut [Change], kept: &mut Vec<String>) -> Result<(), DeployError> {
+async fn settle_destroy(
+    aws: &Aws,
+    deployment: &Deployment,
+    changes: &mut [Change],
+    kept: &mut Vec<String>,
+) -> Result<(), DeployError> {
     let own_policy = deployment.inline_policy_name();
     let policy_left: Vec<(String, bool)> = changes
         .iter()
@@ -364,13 +515,28 @@ async fn settle_destroy(aws: &Aws, deployment: &Deployment, changes: &mut [Chang
     for change in changes.iter_mut() {
         match change.doc.kind {
             DocumentKind::Role if change.op == Op::Delete => {
-                let others: Vec<String> = aws.role_policies(&change.doc.account, &change.doc.target).await?.into_iter().filter(|p| *p != own_policy).collect();
+                let others: Vec<String> = aws
+                    .role_policies(&change.doc.account, &change.doc.target)
+                    .await?
+                    .into_iter()
+                    .filter(|p| *p != own_policy)
+                    .collect();
                 if !others.is_empty() {
                     change.op = Op::NoOp;
-                    kept.push(format!("role {} in account {}: it has policies this deployment did not write ({})", change.doc.target, change.doc.account, others.join(", ")));
+                    kept.push(format!(
+                        "role {} in account {}: it has policies this deployment did not write ({})",
+                        change.doc.target,
+                        change.doc.account,
+                        others.join(", ")
+                    ));
                 }
             }
-            DocumentKind::AccessPoint if change.op == Op::Delete && policy_left.iter().any(|(t, left)| *t == change.doc.target && *left) => {
+            DocumentKind::AccessPoint
+                if change.op == Op::Delete
+                    && policy_left
+                        .iter()
+                        .any(|(t, left)| *t == change.doc.target && *left) =>
+            {
                 change.op = Op::NoOp;
                 kept.push(format!("access point {} in account {}: its policy has statements this deployment does not own", change.doc.target, change.doc.account));
             }

@@ -10,10 +10,33 @@ use std::net::IpAddr;
 pub type Context = BTreeMap<String, Vec<String>>;
 
 const OPERATORS: &[&str] = &[
-    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
 ];
 
 pub fn is_known(operator: &str) -> bool {
@@ -23,10 +46,23 @@ pub fn is_known(operator: &str) -> bool {
 /// `*` any run of characters, `?` exactly one.
 pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     if !pattern.contains(['*', '?']) {
-        return if ignore_case { pattern.eq_ignore_ascii_case(text) } else { pattern == text };
+        return if ignore_case {
+            pattern.eq_ignore_ascii_case(text)
+        } else {
+            pattern == text
+        };
     }
-    let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_owned() };
-    let (p, t): (Vec<char>, Vec<char>) = (fold(pattern).chars().collect(), fold(text).chars().collect());
+    let fold = |s: &str| {
+        if ignore_case {
+            s.to_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
+    let (p, t): (Vec<char>, Vec<char>) = (
+        fold(pattern).chars().collect(),
+        fold(text).chars().collect(),
+    );
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
         if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
@@ -85,7 +121,11 @@ pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> 
         };
         match key {
             "*" | "?" | "$" => out.push_str(key),
-            _ => out.push_str(&lookup(context, key).and_then(|v| v.first().cloned()).or(default)?),
+            _ => out.push_str(
+                &lookup(context, key)
+                    .and_then(|v| v.first().cloned())
+                    .or(default)?,
+            ),
         }
         rest = &after[end + 1..];
     }
@@ -94,7 +134,10 @@ pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> 
 }
 
 pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
-    context.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 /// Seconds since the epoch of an ISO 8601 date (`2026-01-01`, `2026-01-01T12:00:00Z`) or of an
@@ -109,7 +152,11 @@ fn date(text: &str) -> Option<i64> {
     let time = time.trim_end_matches('Z');
     let time = time.split(['+', '.']).next().unwrap_or(time);
     let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, mi, s) = (t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0));
+    let (h, mi, s) = (
+        t.next().flatten().unwrap_or(0),
+        t.next().flatten().unwrap_or(0),
+        t.next().flatten().unwrap_or(0),
+    );
     // Days from civil (Howard Hinnant's algorithm).
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -121,7 +168,9 @@ fn date(text: &str) -> Option<i64> {
 
 fn in_cidr(ip: &str, cidr: &str) -> bool {
     let (net, bits) = cidr.split_once('/').unwrap_or((cidr, ""));
-    let (Ok(ip), Ok(net)) = (ip.parse::<IpAddr>(), net.parse::<IpAddr>()) else { return false };
+    let (Ok(ip), Ok(net)) = (ip.parse::<IpAddr>(), net.parse::<IpAddr>()) else {
+        return false;
+    };
     let to_bits = |a: IpAddr| -> (u128, u32) {
         match a {
             IpAddr::V4(v) => (u128::from(u32::from(v)) << 96, 32),
@@ -134,7 +183,11 @@ fn in_cidr(ip: &str, cidr: &str) -> bool {
     }
     // Both kinds sit in the top bits of the u128, so the prefix counts from the top either way.
     let prefix: u32 = bits.parse::<u32>().unwrap_or(net_len).min(net_len);
-    let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix.min(128)) };
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix.min(128))
+    };
     ip & mask == net & mask
 }
 
@@ -154,7 +207,9 @@ fn matches_one(operator: &str, context: &str, policy: &str) -> bool {
         "StringEquals" | "StringNotEquals" | "BinaryEquals" => context == policy,
         // ArnEquals and ArnLike are the same test: each of the six ARN parts matched on its own.
         "ArnEquals" | "ArnNotEquals" | "ArnLike" | "ArnNotLike" => arn_like(policy, context),
-        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => context.to_lowercase() == policy.to_lowercase(),
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
+            context.to_lowercase() == policy.to_lowercase()
+        }
         "StringLike" | "StringNotLike" => wildcard(policy, context, false),
         "NumericEquals" | "NumericNotEquals" => cmp(|o| o == Equal, num(context), num(policy)),
         "NumericLessThan" => cmp(|o| o == Less, num(context), num(policy)),
@@ -173,22 +228,45 @@ fn matches_one(operator: &str, context: &str, policy: &str) -> bool {
 }
 
 fn negated(operator: &str) -> bool {
-    matches!(operator, "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike" | "NumericNotEquals" | "DateNotEquals" | "NotIpAddress" | "ArnNotEquals" | "ArnNotLike")
+    matches!(
+        operator,
+        "StringNotEquals"
+            | "StringNotEqualsIgnoreCase"
+            | "StringNotLike"
+            | "NumericNotEquals"
+            | "DateNotEquals"
+            | "NotIpAddress"
+            | "ArnNotEquals"
+            | "ArnNotLike"
+    )
 }
 
 /// Whether a condition holds for the request's context.
 pub fn holds(condition: &Condition, context: &Context) -> bool {
     let present = lookup(context, &condition.key).filter(|v| !v.is_empty());
     if condition.operator == "Null" {
-        let wants_absent = condition.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
+        let wants_absent = condition
+            .values
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("true"));
         return wants_absent == present.is_none();
     }
     let Some(values) = present else {
         // A missing key: `...IfExists` and negated operators hold, `ForAllValues` holds vacuously.
-        return condition.if_exists || condition.qualifier == SetQualifier::ForAllValues || (negated(&condition.operator) && condition.qualifier == SetQualifier::Single);
+        return condition.if_exists
+            || condition.qualifier == SetQualifier::ForAllValues
+            || (negated(&condition.operator) && condition.qualifier == SetQualifier::Single);
     };
-    let policy_values: Vec<Cow<str>> = condition.values.iter().filter_map(|v| substitute(v, context)).collect();
-    let any_match = |c: &String| policy_values.iter().any(|p| matches_one(&condition.operator, c, p));
+    let policy_values: Vec<Cow<str>> = condition
+        .values
+        .iter()
+        .filter_map(|v| substitute(v, context))
+        .collect();
+    let any_match = |c: &String| {
+        policy_values
+            .iter()
+            .any(|p| matches_one(&condition.operator, c, p))
+    };
     let positive = match condition.qualifier {
         SetQualifier::ForAllValues => values.iter().all(any_match),
         SetQualifier::ForAnyValue | SetQualifier::Single => values.iter().any(any_match),
@@ -221,9 +299,15 @@ mod tests {
     #[test]
     fn variables() {
         let ctx: Context = [("aws:username".to_owned(), vec!["ana".to_owned()])].into();
-        assert_eq!(substitute("home/${aws:username}/*", &ctx).as_deref(), Some("home/ana/*"));
+        assert_eq!(
+            substitute("home/${aws:username}/*", &ctx).as_deref(),
+            Some("home/ana/*")
+        );
         assert_eq!(substitute("a${*}b", &ctx).as_deref(), Some("a*b"));
         assert_eq!(substitute("${aws:userid}", &ctx), None);
-        assert_eq!(substitute("${aws:userid, 'none'}", &ctx).as_deref(), Some("none"));
+        assert_eq!(
+            substitute("${aws:userid, 'none'}", &ctx).as_deref(),
+            Some("none")
+        );
     }
 }

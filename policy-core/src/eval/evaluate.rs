@@ -64,7 +64,11 @@ pub struct Reason {
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let effect = if self.effect == Effect::Allow { "allowed by" } else { "denied by" };
+        let effect = if self.effect == Effect::Allow {
+            "allowed by"
+        } else {
+            "denied by"
+        };
         match &self.sid {
             Some(sid) => write!(f, "{effect} statement `{sid}` of the {}", self.document),
             None => write!(f, "{effect} {}", self.document),
@@ -92,8 +96,20 @@ impl PolicySet {
                 });
             }
             if let Some(text) = &d.policy {
-                let policy = Policy::parse(text).map_err(|p| Problem::new(format!("{} of {}: {}", d.kind.describe(), d.target, p.message)))?;
-                set.push(PolicyDoc { kind: d.kind, account: d.account.to_string(), target: d.target.to_string(), policy });
+                let policy = Policy::parse(text).map_err(|p| {
+                    Problem::new(format!(
+                        "{} of {}: {}",
+                        d.kind.describe(),
+                        d.target,
+                        p.message
+                    ))
+                })?;
+                set.push(PolicyDoc {
+                    kind: d.kind,
+                    account: d.account.to_string(),
+                    target: d.target.to_string(),
+                    policy,
+                });
             }
         }
         Ok(set)
@@ -102,29 +118,46 @@ impl PolicySet {
     /// Adds a document to the set.
     pub fn push(&mut self, doc: PolicyDoc) {
         let index = self.docs.len();
-        self.by_target.entry((doc.kind, doc.target.clone())).or_default().push(index);
-        if matches!(doc.kind, DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy) {
+        self.by_target
+            .entry((doc.kind, doc.target.clone()))
+            .or_default()
+            .push(index);
+        if matches!(
+            doc.kind,
+            DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy
+        ) {
             let id = Identity::of(&doc.target);
             let name = doc.target.rsplit('/').next().unwrap_or_default().to_owned();
-            self.by_identity.entry((id.account.unwrap_or_default().to_owned(), name)).or_default().push(index);
+            self.by_identity
+                .entry((id.account.unwrap_or_default().to_owned(), name))
+                .or_default()
+                .push(index);
         }
         self.docs.push(doc);
     }
 
     fn docs(&self, kind: DocumentKind, target: &str) -> impl Iterator<Item = &PolicyDoc> {
-        self.by_target.get(&(kind, target.to_owned())).into_iter().flatten().map(|i| &self.docs[*i])
+        self.by_target
+            .get(&(kind, target.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|i| &self.docs[*i])
     }
 
     /// The identity policies of a principal (a role session uses its role's).
     fn identity(&self, principal: &str) -> Vec<&PolicyDoc> {
         let id = Identity::of(principal);
-        let name = id.role_name.unwrap_or_else(|| principal.rsplit('/').next().unwrap_or_default());
+        let name = id
+            .role_name
+            .unwrap_or_else(|| principal.rsplit('/').next().unwrap_or_default());
         self.by_identity
             .get(&(id.account.unwrap_or_default().to_owned(), name.to_owned()))
             .into_iter()
             .flatten()
             .map(|i| &self.docs[*i])
-            .filter(|d| d.target == principal || (id.role_name.is_some() && d.target.contains(":role/")))
+            .filter(|d| {
+                d.target == principal || (id.role_name.is_some() && d.target.contains(":role/"))
+            })
             .collect()
     }
 }
@@ -141,8 +174,19 @@ struct Identity<'a> {
 impl<'a> Identity<'a> {
     fn of(principal: &'a str) -> Identity<'a> {
         let mut parts = principal.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Identity { account: None, role_name: None, session: false };
+        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Identity {
+                account: None,
+                role_name: None,
+                session: false,
+            };
         };
         let (role_name, session) = if let Some(r) = resource.strip_prefix("role/") {
             (r.rsplit('/').next(), false)
@@ -151,23 +195,37 @@ impl<'a> Identity<'a> {
         } else {
             (None, false)
         };
-        Identity { account: Some(account).filter(|a| !a.is_empty()), role_name, session }
+        Identity {
+            account: Some(account).filter(|a| !a.is_empty()),
+            role_name,
+            session,
+        }
     }
 }
 
 fn principal_matches(entry: &PrincipalEntry, principal: &str, who: &Identity) -> bool {
     match entry {
         PrincipalEntry::Anyone => true,
-        PrincipalEntry::Service(s) | PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => s == principal,
-        PrincipalEntry::Aws(id) if id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit()) => who.account == Some(id.as_str()),
-        PrincipalEntry::Aws(id) if id.ends_with(":root") => who.account.is_some() && Identity::of(id).account == who.account,
+        PrincipalEntry::Service(s)
+        | PrincipalEntry::Federated(s)
+        | PrincipalEntry::CanonicalUser(s) => s == principal,
+        PrincipalEntry::Aws(id) if id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit()) => {
+            who.account == Some(id.as_str())
+        }
+        PrincipalEntry::Aws(id) if id.ends_with(":root") => {
+            who.account.is_some() && Identity::of(id).account == who.account
+        }
         PrincipalEntry::Aws(id) => {
             if id == principal {
                 return true;
             }
             // A role's sessions act as the role.
             let named = Identity::of(id);
-            who.session && id.contains(":role/") && named.role_name.is_some() && named.role_name == who.role_name && named.account == who.account
+            who.session
+                && id.contains(":role/")
+                && named.role_name.is_some()
+                && named.role_name == who.role_name
+                && named.account == who.account
         }
     }
 }
@@ -176,9 +234,15 @@ fn principal_matches(entry: &PrincipalEntry, principal: &str, who: &Identity) ->
 /// checked (resource and trust policies) or absent (identity policies).
 fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
     if resource_policy {
-        let Some(entries) = &s.principal else { return false };
+        let Some(entries) = &s.principal else {
+            return false;
+        };
         let who = Identity::of(&request.principal);
-        if entries.iter().any(|e| principal_matches(e, &request.principal, &who)) == s.not_principal {
+        if entries
+            .iter()
+            .any(|e| principal_matches(e, &request.principal, &who))
+            == s.not_principal
+        {
             return false;
         }
     }
@@ -186,7 +250,9 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
         return false;
     }
     if let Some(resources) = &s.resources {
-        let hit = resources.iter().any(|r| substitute(r, &request.context).is_some_and(|r| arn_like(&r, &request.resource)));
+        let hit = resources.iter().any(|r| {
+            substitute(r, &request.context).is_some_and(|r| arn_like(&r, &request.resource))
+        });
         if hit == s.not_resource {
             return false;
         }
@@ -197,9 +263,22 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
 /// The statements of one document that apply: (allows, denies).
 fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reason>, Vec<Reason>) {
     let (mut allow, mut deny) = (Vec::new(), Vec::new());
-    for s in doc.policy.statements.iter().filter(|s| applies(s, request, resource_policy)) {
-        let reason = Reason { effect: s.effect, document: format!("{} of {}", doc.kind.describe(), doc.target), sid: s.sid.clone() };
-        if s.effect == Effect::Allow { allow.push(reason) } else { deny.push(reason) }
+    for s in doc
+        .policy
+        .statements
+        .iter()
+        .filter(|s| applies(s, request, resource_policy))
+    {
+        let reason = Reason {
+            effect: s.effect,
+            document: format!("{} of {}", doc.kind.describe(), doc.target),
+            sid: s.sid.clone(),
+        };
+        if s.effect == Effect::Allow {
+            allow.push(reason)
+        } else {
+            deny.push(reason)
+        }
     }
     (allow, deny)
 }
@@ -208,9 +287,13 @@ fn with_principal_keys(request: &Request) -> Request {
     let mut r = request.clone();
     let who = Identity::of(&request.principal);
     if let Some(account) = who.account {
-        r.context.entry("aws:PrincipalAccount".into()).or_insert_with(|| vec![account.to_owned()]);
+        r.context
+            .entry("aws:PrincipalAccount".into())
+            .or_insert_with(|| vec![account.to_owned()]);
     }
-    r.context.entry("aws:PrincipalArn".into()).or_insert_with(|| vec![request.principal.clone()]);
+    r.context
+        .entry("aws:PrincipalArn".into())
+        .or_insert_with(|| vec![request.principal.clone()]);
     r
 }
 
@@ -222,7 +305,10 @@ struct Tally {
 
 impl Tally {
     fn new() -> Self {
-        Tally { reasons: Vec::new(), denied: false }
+        Tally {
+            reasons: Vec::new(),
+            denied: false,
+        }
     }
 
     fn add(&mut self, (allow, deny): (Vec<Reason>, Vec<Reason>)) -> bool {
@@ -235,9 +321,19 @@ impl Tally {
 
     /// The caller's identity layer. A principal from another account whose identity policies are
     /// not in the set may be allowed anything by its own account: assume the worst.
-    fn identity(&mut self, set: &PolicySet, docs: &[&PolicyDoc], request: &Request, resource_account: Option<&str>) -> bool {
+    fn identity(
+        &mut self,
+        set: &PolicySet,
+        docs: &[&PolicyDoc],
+        request: &Request,
+        resource_account: Option<&str>,
+    ) -> bool {
         let who = Identity::of(&request.principal);
-        if set.assume_unknown_identities_allow && docs.is_empty() && who.account.is_some() && who.account != resource_account {
+        if set.assume_unknown_identities_allow
+            && docs.is_empty()
+            && who.account.is_some()
+            && who.account != resource_account
+        {
             self.reasons.push(Reason {
                 effect: Effect::Allow,
                 document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal),
@@ -258,12 +354,26 @@ impl Tally {
 
     fn decide(mut self, allowed: bool, missing: &str) -> Decision {
         if self.denied {
-            return Decision { allowed: false, reasons: self.reasons.into_iter().filter(|r| r.effect == Effect::Deny).collect() };
+            return Decision {
+                allowed: false,
+                reasons: self
+                    .reasons
+                    .into_iter()
+                    .filter(|r| r.effect == Effect::Deny)
+                    .collect(),
+            };
         }
         if !allowed {
-            self.reasons.push(Reason { effect: Effect::Deny, document: missing.to_owned(), sid: None });
+            self.reasons.push(Reason {
+                effect: Effect::Deny,
+                document: missing.to_owned(),
+                sid: None,
+            });
         }
-        Decision { allowed, reasons: self.reasons }
+        Decision {
+            allowed,
+            reasons: self.reasons,
+        }
     }
 }
 
@@ -277,7 +387,9 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     // Assuming a role: the trust policy must allow; from another account the caller's identity
     // policy must allow as well.
     if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
-        let trust: Vec<&PolicyDoc> = set.docs(DocumentKind::RoleTrustPolicy, &request.resource).collect();
+        let trust: Vec<&PolicyDoc> = set
+            .docs(DocumentKind::RoleTrustPolicy, &request.resource)
+            .collect();
         let role_account = Identity::of(&request.resource).account;
         let trusted = tally.layer(&trust, &request, true);
         let by_identity = tally.identity(set, &identity, &request, role_account);
@@ -285,38 +397,70 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         // A service principal has no identity policies: the trust policy alone decides.
         let service = who.account.is_none() && !request.principal.starts_with("arn:");
         let allowed = trusted && (by_identity || same_account || service);
-        let missing = if !trusted { format!("default: the trust policy of {} does not allow this principal", request.resource) } else { "default: no identity policy allows sts:AssumeRole on this role".to_owned() };
+        let missing = if !trusted {
+            format!(
+                "default: the trust policy of {} does not allow this principal",
+                request.resource
+            )
+        } else {
+            "default: no identity policy allows sts:AssumeRole on this role".to_owned()
+        };
         return tally.decide(allowed, &missing);
     }
 
     // Through an access point: identity policies see the access point ARN, the access point policy
     // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
-    let access_point = request.resource.split("/object/").next().unwrap_or_default();
+    let access_point = request
+        .resource
+        .split("/object/")
+        .next()
+        .unwrap_or_default();
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
         let by_identity = tally.identity(set, &identity, &request, Some(&ap.account));
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
         let by_ap = tally.layer(&ap_docs, &request, true);
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
-        let bucket_resource = match request.resource.strip_prefix(&format!("{}/object/", ap.arn)) {
+        let bucket_resource = match request
+            .resource
+            .strip_prefix(&format!("{}/object/", ap.arn))
+        {
             Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
             None => format!("arn:{partition}:s3:::{}", ap.bucket),
         };
         let mut bucket_request = request.clone();
         bucket_request.resource = bucket_resource.clone();
-        bucket_request.context.insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
-        bucket_request.context.insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
-        let bucket_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, &format!("arn:{partition}:s3:::{}", ap.bucket)).collect();
+        bucket_request
+            .context
+            .insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
+        bucket_request
+            .context
+            .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
+        let bucket_docs: Vec<&PolicyDoc> = set
+            .docs(
+                DocumentKind::BucketPolicy,
+                &format!("arn:{partition}:s3:::{}", ap.bucket),
+            )
+            .collect();
         let by_bucket = tally.layer(&bucket_docs, &bucket_request, true);
         let caller = who.account;
         let ap_ok = by_ap || (caller == Some(ap.account.as_str()) && by_identity);
-        let bucket_ok = by_bucket || (caller == Some(ap.bucket_account.as_str()) && tally.layer(&identity, &bucket_request, false));
+        let bucket_ok = by_bucket
+            || (caller == Some(ap.bucket_account.as_str())
+                && tally.layer(&identity, &bucket_request, false));
         let identity_ok = by_identity || caller == Some(ap.account.as_str());
         let missing = if !identity_ok {
-            "default: no identity policy of the caller allows it (needed from another account)".to_owned()
+            "default: no identity policy of the caller allows it (needed from another account)"
+                .to_owned()
         } else if !ap_ok {
-            format!("default: the access point policy of {} does not allow it", ap.arn)
+            format!(
+                "default: the access point policy of {} does not allow it",
+                ap.arn
+            )
         } else {
-            format!("default: the bucket policy of {} does not delegate it to the access point", ap.bucket)
+            format!(
+                "default: the bucket policy of {} does not delegate it to the access point",
+                ap.bucket
+            )
         };
         return tally.decide(identity_ok && ap_ok && bucket_ok, &missing);
     }
@@ -328,6 +472,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let by_identity = tally.identity(set, &identity, &request, owner.as_deref());
     let by_resource = tally.layer(&resource_docs, &request, true);
     let same_account = owner.is_none() || owner.as_deref() == who.account;
-    let allowed = if same_account { by_identity || by_resource } else { by_identity && by_resource };
+    let allowed = if same_account {
+        by_identity || by_resource
+    } else {
+        by_identity && by_resource
+    };
     tally.decide(allowed, "default: nothing allows it (implicit deny)")
 }

@@ -8,6 +8,6 @@ pub mod policy;
 pub mod prove;
 
 pub use condition::Context;
-pub use explain::{explain, Explanation, Step};
 pub use evaluate::{evaluate, Decision, PolicySet, Reason, Request};
+pub use explain::{explain, Explanation, Step};
 pub use policy::{Effect, Policy, Statement};

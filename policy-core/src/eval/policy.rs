@@ -64,8 +64,18 @@ pub struct Policy {
 fn strings(value: &Value, element: &str) -> Result<Vec<String>, Problem> {
     match value {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items.iter().map(|v| scalar(v).ok_or_else(|| Problem::new(format!("`{element}` holds `{v}`, not a string")))).collect(),
-        other => scalar(other).map(|s| vec![s]).ok_or_else(|| Problem::new(format!("`{element}` is `{other}`, not a string or a list of strings"))),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                scalar(v)
+                    .ok_or_else(|| Problem::new(format!("`{element}` holds `{v}`, not a string")))
+            })
+            .collect(),
+        other => scalar(other).map(|s| vec![s]).ok_or_else(|| {
+            Problem::new(format!(
+                "`{element}` is `{other}`, not a string or a list of strings"
+            ))
+        }),
     }
 }
 
@@ -92,18 +102,24 @@ fn principals(value: &Value) -> Result<Vec<PrincipalEntry>, Problem> {
                         "Service" => PrincipalEntry::Service(id),
                         "Federated" => PrincipalEntry::Federated(id),
                         "CanonicalUser" => PrincipalEntry::CanonicalUser(id),
-                        other => return Err(Problem::new(format!("unknown principal type `{other}`"))),
+                        other => {
+                            return Err(Problem::new(format!("unknown principal type `{other}`")))
+                        }
                     });
                 }
             }
             Ok(out)
         }
-        other => Err(Problem::new(format!("`Principal` is `{other}`; write `\"*\"` or `{{\"AWS\": ...}}`"))),
+        other => Err(Problem::new(format!(
+            "`Principal` is `{other}`; write `\"*\"` or `{{\"AWS\": ...}}`"
+        ))),
     }
 }
 
 fn conditions(value: &Value) -> Result<Vec<Condition>, Problem> {
-    let Value::Object(operators) = value else { return Err(Problem::new("`Condition` is not an object")) };
+    let Value::Object(operators) = value else {
+        return Err(Problem::new("`Condition` is not an object"));
+    };
     let mut out = Vec::new();
     for (op, keys) in operators {
         let (qualifier, rest) = if let Some(r) = op.strip_prefix("ForAnyValue:") {
@@ -120,9 +136,17 @@ fn conditions(value: &Value) -> Result<Vec<Condition>, Problem> {
         if !super::condition::is_known(operator) {
             return Err(Problem::new(format!("unknown condition operator `{op}`")));
         }
-        let Value::Object(keys) = keys else { return Err(Problem::new(format!("condition `{op}` is not an object"))) };
+        let Value::Object(keys) = keys else {
+            return Err(Problem::new(format!("condition `{op}` is not an object")));
+        };
         for (key, values) in keys {
-            out.push(Condition { operator: operator.to_owned(), qualifier, if_exists, key: key.clone(), values: strings(values, "Condition")? });
+            out.push(Condition {
+                operator: operator.to_owned(),
+                qualifier,
+                if_exists,
+                key: key.clone(),
+                values: strings(values, "Condition")?,
+            });
         }
     }
     Ok(out)
@@ -130,7 +154,8 @@ fn conditions(value: &Value) -> Result<Vec<Condition>, Problem> {
 
 impl Policy {
     pub fn parse(text: &str) -> Result<Policy, Problem> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Problem::new(format!("policy is not JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Problem::new(format!("policy is not JSON: {e}")))?;
         Policy::from_value(&value)
     }
 
@@ -140,8 +165,14 @@ impl Policy {
             Value::Null => Vec::new(),
             one => vec![one.clone()],
         };
-        let statements = raw.iter().map(Statement::from_value).collect::<Result<_, _>>()?;
-        Ok(Policy { version: value["Version"].as_str().map(str::to_owned), statements })
+        let statements = raw
+            .iter()
+            .map(Statement::from_value)
+            .collect::<Result<_, _>>()?;
+        Ok(Policy {
+            version: value["Version"].as_str().map(str::to_owned),
+            statements,
+        })
     }
 }
 
@@ -150,26 +181,56 @@ impl Statement {
         let effect = match s["Effect"].as_str() {
             Some("Allow") => Effect::Allow,
             Some("Deny") => Effect::Deny,
-            other => return Err(Problem::new(format!("statement effect is {other:?}, not `Allow` or `Deny`"))),
+            other => {
+                return Err(Problem::new(format!(
+                    "statement effect is {other:?}, not `Allow` or `Deny`"
+                )))
+            }
         };
         let (principal, not_principal) = match (s.get("Principal"), s.get("NotPrincipal")) {
             (Some(p), None) => (Some(principals(p)?), false),
             (None, Some(p)) => (Some(principals(p)?), true),
             (None, None) => (None, false),
-            (Some(_), Some(_)) => return Err(Problem::new("a statement has both `Principal` and `NotPrincipal`")),
+            (Some(_), Some(_)) => {
+                return Err(Problem::new(
+                    "a statement has both `Principal` and `NotPrincipal`",
+                ))
+            }
         };
         let (actions, not_action) = match (s.get("Action"), s.get("NotAction")) {
             (Some(a), None) => (strings(a, "Action")?, false),
             (None, Some(a)) => (strings(a, "NotAction")?, true),
-            _ => return Err(Problem::new("a statement needs exactly one of `Action` and `NotAction`")),
+            _ => {
+                return Err(Problem::new(
+                    "a statement needs exactly one of `Action` and `NotAction`",
+                ))
+            }
         };
         let (resources, not_resource) = match (s.get("Resource"), s.get("NotResource")) {
             (Some(r), None) => (Some(strings(r, "Resource")?), false),
             (None, Some(r)) => (Some(strings(r, "NotResource")?), true),
             (None, None) => (None, false),
-            (Some(_), Some(_)) => return Err(Problem::new("a statement has both `Resource` and `NotResource`")),
+            (Some(_), Some(_)) => {
+                return Err(Problem::new(
+                    "a statement has both `Resource` and `NotResource`",
+                ))
+            }
         };
-        let conditions = s.get("Condition").map(conditions).transpose()?.unwrap_or_default();
-        Ok(Statement { sid: s["Sid"].as_str().map(str::to_owned), effect, principal, not_principal, actions, not_action, resources, not_resource, conditions })
+        let conditions = s
+            .get("Condition")
+            .map(conditions)
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Statement {
+            sid: s["Sid"].as_str().map(str::to_owned),
+            effect,
+            principal,
+            not_principal,
+            actions,
+            not_action,
+            resources,
+            not_resource,
+            conditions,
+        })
     }
 }

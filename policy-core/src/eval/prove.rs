@@ -18,16 +18,27 @@ const STRANGER: &str = "999999999999";
 const OUTSIDE: &str = "/xacct-proof-outside/";
 
 fn ctx(pairs: &[(&str, &str)]) -> Context {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()])).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()]))
+        .collect()
 }
 
 fn mfa_of(context: &Context) -> bool {
-    super::condition::lookup(context, "aws:MultiFactorAuthPresent").is_some_and(|v| v.iter().any(|x| x == "true"))
+    super::condition::lookup(context, "aws:MultiFactorAuthPresent")
+        .is_some_and(|v| v.iter().any(|x| x == "true"))
 }
 
 /// Whether a request on the access point is inside what grant `g` declares.
-fn in_scope(g: &Grant, ap: &str, action: &service_reference::Action, resource: &str, context: &Context) -> bool {
-    let inside = |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()));
+fn in_scope(
+    g: &Grant,
+    ap: &str,
+    action: &service_reference::Action,
+    resource: &str,
+    context: &Context,
+) -> bool {
+    let inside =
+        |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()));
     if let Some(key) = resource.strip_prefix(&format!("{ap}/object/")) {
         return action.is_access_point_object_action() && inside(key);
     }
@@ -42,12 +53,19 @@ fn in_scope(g: &Grant, ap: &str, action: &service_reference::Action, resource: &
 
 /// What the grants of `principal` (the grants whose resource principal it is) declare for an S3
 /// request through an access point.
-fn declared(grants_of_principal: &[(Grant, String)], action: &str, resource: &str, context: &Context) -> bool {
+fn declared(
+    grants_of_principal: &[(Grant, String)],
+    action: &str,
+    resource: &str,
+    context: &Context,
+) -> bool {
     let name = action.strip_prefix("s3:").unwrap_or(action);
     grants_of_principal.iter().any(|(g, ap)| {
         (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
             && resource.starts_with(ap.as_str())
-            && g.actions.iter().any(|a| a.name.eq_ignore_ascii_case(name) && in_scope(g, ap, a, resource, context))
+            && g.actions
+                .iter()
+                .any(|a| a.name.eq_ignore_ascii_case(name) && in_scope(g, ap, a, resource, context))
     })
 }
 
@@ -57,13 +75,30 @@ fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Cont
         g.requester.arn() == principal
             && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
             && (!g.require_mfa || mfa_of(context))
-            && g.external_id.as_ref().is_none_or(|id| super::condition::lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id)))
+            && g.external_id.as_ref().is_none_or(|id| {
+                super::condition::lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id))
+            })
     })
 }
 
-fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expected: bool, blame: &str) -> Problem {
-    let context = if request.context.is_empty() { String::new() } else { format!(" with {:?}", request.context) };
-    let why = decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+fn counterexample(
+    grant: &Grant,
+    request: &Request,
+    decision: &Decision,
+    expected: bool,
+    blame: &str,
+) -> Problem {
+    let context = if request.context.is_empty() {
+        String::new()
+    } else {
+        format!(" with {:?}", request.context)
+    };
+    let why = decision
+        .reasons
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
     let message = if expected {
         format!("proof failed for grant `{}`: `{}` is denied `{}` on `{}`{context}, which the grant declares", grant.name, request.principal, request.action, request.resource)
     } else {
@@ -75,19 +110,31 @@ fn counterexample(grant: &Grant, request: &Request, decision: &Decision, expecte
 /// The number of requests evaluated, or the first counterexample of each failing grant.
 pub fn prove(documents: &[Document], grants: &[Grant]) -> Result<usize, Vec<(usize, Problem)>> {
     let set = PolicySet::from_documents(documents).map_err(|p| vec![(0, p)])?;
-    prove_set(&set, grants, "this is a bug in xacct's document generation; please report it")
+    prove_set(
+        &set,
+        grants,
+        "this is a bug in xacct's document generation; please report it",
+    )
 }
 
 /// [`prove`] over any set of documents, such as those read back from AWS; `blame` says, in each
 /// counterexample, where the difference must come from.
-pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize, Vec<(usize, Problem)>> {
+pub fn prove_set(
+    set: &PolicySet,
+    grants: &[Grant],
+    blame: &str,
+) -> Result<usize, Vec<(usize, Problem)>> {
     let mut set = set.clone();
     set.assume_unknown_identities_allow = true;
     let s3 = service_reference::s3();
     // Only the grants of a principal can declare its access.
-    let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> = std::collections::HashMap::new();
+    let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> =
+        std::collections::HashMap::new();
     for g in grants {
-        by_principal.entry(g.resource_principal().arn()).or_default().push((g.clone(), g.access_point.arn()));
+        by_principal
+            .entry(g.resource_principal().arn())
+            .or_default()
+            .push((g.clone(), g.access_point.arn()));
         if g.bridge_role.is_some() {
             by_principal.entry(g.requester.arn()).or_default();
         }
@@ -95,15 +142,27 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
     let of = |p: &str| by_principal.get(p).map(Vec::as_slice).unwrap_or_default();
     // An action no Allow statement of the set can match (by `Action`, or any `NotAction`) is
     // denied for every request: proven once here instead of request by request.
-    let allow_patterns: std::collections::BTreeSet<&str> =
-        set.docs.iter().flat_map(|d| &d.policy.statements).filter(|st| st.effect == super::policy::Effect::Allow).flat_map(|st| st.actions.iter().map(String::as_str)).collect();
-    let any_not_action = set.docs.iter().flat_map(|d| &d.policy.statements).any(|st| st.not_action);
+    let allow_patterns: std::collections::BTreeSet<&str> = set
+        .docs
+        .iter()
+        .flat_map(|d| &d.policy.statements)
+        .filter(|st| st.effect == super::policy::Effect::Allow)
+        .flat_map(|st| st.actions.iter().map(String::as_str))
+        .collect();
+    let any_not_action = set
+        .docs
+        .iter()
+        .flat_map(|d| &d.policy.statements)
+        .any(|st| st.not_action);
     let may_be_allowed: Vec<bool> = s3
         .actions
         .iter()
         .map(|a| {
             let name = a.full_name();
-            any_not_action || allow_patterns.iter().any(|p| super::condition::wildcard(p, &name, true))
+            any_not_action
+                || allow_patterns
+                    .iter()
+                    .any(|p| super::condition::wildcard(p, &name, true))
         })
         .collect();
     let mut failures = Vec::new();
@@ -113,36 +172,59 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
             evaluated += 1;
             let decision = evaluate(&set, &request);
             if decision.allowed != expected {
-                failures.push((index, counterexample(g, &request, &decision, expected, blame)));
+                failures.push((
+                    index,
+                    counterexample(g, &request, &decision, expected, blame),
+                ));
                 return false;
             }
             true
         };
         let ap = g.access_point.arn();
         let partition = g.access_point.partition;
-        let prefixes: Vec<&str> = if g.prefixes.is_empty() { vec![""] } else { g.prefixes.iter().map(String::as_str).collect() };
-        let mut keys: Vec<String> = prefixes.iter().map(|p| format!("{p}xacct-proof-key")).collect();
+        let prefixes: Vec<&str> = if g.prefixes.is_empty() {
+            vec![""]
+        } else {
+            g.prefixes.iter().map(String::as_str).collect()
+        };
+        let mut keys: Vec<String> = prefixes
+            .iter()
+            .map(|p| format!("{p}xacct-proof-key"))
+            .collect();
         keys.push(format!("{OUTSIDE}key"));
         let mut listings: Vec<Context> = vec![Context::new()];
         listings.extend(prefixes.iter().map(|p| ctx(&[("s3:prefix", p)])));
         listings.push(ctx(&[("s3:prefix", OUTSIDE)]));
         let mfa_variants: Vec<Context> = if g.require_mfa && g.bridge_role.is_none() {
-            vec![ctx(&[("aws:MultiFactorAuthPresent", "true")]), ctx(&[("aws:MultiFactorAuthPresent", "false")])]
+            vec![
+                ctx(&[("aws:MultiFactorAuthPresent", "true")]),
+                ctx(&[("aws:MultiFactorAuthPresent", "false")]),
+            ]
         } else {
             vec![Context::new()]
         };
         let principal = g.resource_principal().arn();
-        let other_ap = format!("arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other", g.access_point.region, g.access_point.account);
+        let other_ap = format!(
+            "arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other",
+            g.access_point.region, g.access_point.account
+        );
 
         // The declared principal: every S3 action, inside and outside the grant.
         'actions: for (action, may_be_allowed) in s3.actions.iter().zip(&may_be_allowed) {
             let name = action.full_name();
             let grants_of = of(&principal);
-            if !may_be_allowed && !grants_of.iter().any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action))) {
+            if !may_be_allowed
+                && !grants_of
+                    .iter()
+                    .any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action)))
+            {
                 continue;
             }
             for mfa in &mfa_variants {
-                let mut requests: Vec<(String, Context)> = keys.iter().map(|k| (format!("{ap}/object/{k}"), mfa.clone())).collect();
+                let mut requests: Vec<(String, Context)> = keys
+                    .iter()
+                    .map(|k| (format!("{ap}/object/{k}"), mfa.clone()))
+                    .collect();
                 for listing in &listings {
                     let mut c = listing.clone();
                     c.extend(mfa.clone());
@@ -151,7 +233,15 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
                 requests.push((format!("{other_ap}/object/xacct-proof-key"), mfa.clone()));
                 for (resource, context) in requests {
                     let expected = declared(grants_of, &name, &resource, &context);
-                    if !check(Request { principal: principal.clone(), action: name.clone(), resource, context }, expected) {
+                    if !check(
+                        Request {
+                            principal: principal.clone(),
+                            action: name.clone(),
+                            resource,
+                            context,
+                        },
+                        expected,
+                    ) {
                         break 'actions;
                     }
                 }
@@ -160,9 +250,15 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
 
         // Other principals, on what the grant declares.
         let mut others = vec![
-            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.requester.account),
+            format!(
+                "arn:{partition}:iam::{}:role/xacct-proof-other",
+                g.requester.account
+            ),
             format!("arn:{partition}:iam::{STRANGER}:role/xacct-proof-stranger"),
-            format!("arn:{partition}:iam::{}:role/xacct-proof-other", g.access_point.account),
+            format!(
+                "arn:{partition}:iam::{}:role/xacct-proof-other",
+                g.access_point.account
+            ),
         ];
         if g.bridge_role.is_some() {
             others.push(g.requester.arn());
@@ -171,17 +267,48 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
             // A stranger also tries the bucket directly, around the access point.
             if other.contains(STRANGER) {
                 let bucket = crate::arn::bucket_arn(partition, &g.bucket);
-                for (action, resource) in [("s3:GetObject", format!("{bucket}/{}", keys[0])), ("s3:ListBucket", bucket.clone()), ("s3:PutObject", format!("{bucket}/{}", keys[0]))] {
-                    if !check(Request { principal: other.clone(), action: action.into(), resource, context: Context::new() }, false) {
+                for (action, resource) in [
+                    ("s3:GetObject", format!("{bucket}/{}", keys[0])),
+                    ("s3:ListBucket", bucket.clone()),
+                    ("s3:PutObject", format!("{bucket}/{}", keys[0])),
+                ] {
+                    if !check(
+                        Request {
+                            principal: other.clone(),
+                            action: action.into(),
+                            resource,
+                            context: Context::new(),
+                        },
+                        false,
+                    ) {
                         break 'others;
                     }
                 }
             }
             for action in &g.actions {
-                let resource = if action.is_access_point_object_action() { format!("{ap}/object/{}", keys[0]) } else { ap.clone() };
-                let context = if g.prefixes.is_empty() { ctx(&[("aws:MultiFactorAuthPresent", "true")]) } else { ctx(&[("s3:prefix", prefixes[0]), ("aws:MultiFactorAuthPresent", "true")]) };
+                let resource = if action.is_access_point_object_action() {
+                    format!("{ap}/object/{}", keys[0])
+                } else {
+                    ap.clone()
+                };
+                let context = if g.prefixes.is_empty() {
+                    ctx(&[("aws:MultiFactorAuthPresent", "true")])
+                } else {
+                    ctx(&[
+                        ("s3:prefix", prefixes[0]),
+                        ("aws:MultiFactorAuthPresent", "true"),
+                    ])
+                };
                 let expected = declared(of(other), &action.full_name(), &resource, &context);
-                if !check(Request { principal: other.clone(), action: action.full_name(), resource, context }, expected) {
+                if !check(
+                    Request {
+                        principal: other.clone(),
+                        action: action.full_name(),
+                        resource,
+                        context,
+                    },
+                    expected,
+                ) {
                     break 'others;
                 }
             }
@@ -194,8 +321,14 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
             for mfa in ["true", "false"] {
                 contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa)]));
                 if let Some(id) = &g.external_id {
-                    contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa), ("sts:ExternalId", id)]));
-                    contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa), ("sts:ExternalId", "xacct-proof-wrong-id")]));
+                    contexts.push(ctx(&[
+                        ("aws:MultiFactorAuthPresent", mfa),
+                        ("sts:ExternalId", id),
+                    ]));
+                    contexts.push(ctx(&[
+                        ("aws:MultiFactorAuthPresent", mfa),
+                        ("sts:ExternalId", "xacct-proof-wrong-id"),
+                    ]));
                 }
             }
             let mut callers = vec![g.requester.arn()];
@@ -203,12 +336,24 @@ pub fn prove_set(set: &PolicySet, grants: &[Grant], blame: &str) -> Result<usize
             'assume: for caller in &callers {
                 for context in &contexts {
                     let expected = declared_assume(grants, caller, &role, context);
-                    if !check(Request { principal: caller.clone(), action: "sts:AssumeRole".into(), resource: role.clone(), context: context.clone() }, expected) {
+                    if !check(
+                        Request {
+                            principal: caller.clone(),
+                            action: "sts:AssumeRole".into(),
+                            resource: role.clone(),
+                            context: context.clone(),
+                        },
+                        expected,
+                    ) {
                         break 'assume;
                     }
                 }
             }
         }
     }
-    if failures.is_empty() { Ok(evaluated) } else { Err(failures) }
+    if failures.is_empty() {
+        Ok(evaluated)
+    } else {
+        Err(failures)
+    }
 }

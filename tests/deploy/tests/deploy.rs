@@ -27,30 +27,69 @@ fn emulator() -> MutexGuard<'static, ()> {
     std::env::set_var("AWS_REGION", "us-east-1");
     std::env::remove_var("AWS_PROFILE");
     let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
-    let status = Command::new(env("XACCT_TEST_PYTHON")).args(["-c", reset, &format!("{endpoint}/moto-api/reset")]).status().expect("python");
+    let status = Command::new(env("XACCT_TEST_PYTHON"))
+        .args(["-c", reset, &format!("{endpoint}/moto-api/reset")])
+        .status()
+        .expect("python");
     assert!(status.success(), "cannot reset the emulator at {endpoint}");
     guard
 }
 
 fn fixture(command: &str, arg: &Value) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
-    let out = Command::new(env("XACCT_TEST_PYTHON")).args([script, &env("XACCT_TEST_ENDPOINT"), command, &arg.to_string()]).output().expect("python");
-    assert!(out.status.success(), "aws_fixture.py {command} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env("XACCT_TEST_PYTHON"))
+        .args([
+            script,
+            &env("XACCT_TEST_ENDPOINT"),
+            command,
+            &arg.to_string(),
+        ])
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "aws_fixture.py {command} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("fixture output is JSON")
 }
 
 /// Every account of the deployment, reached by assuming a role in it.
 fn specs(deployment: &Deployment) -> Vec<AccountSpec> {
-    deployment.accounts().iter().map(|a| format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer").parse().unwrap()).collect()
+    deployment
+        .accounts()
+        .iter()
+        .map(|a| {
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")
+                .parse()
+                .unwrap()
+        })
+        .collect()
 }
 
 /// What a deployment expects to exist already: its buckets and the requesters it does not create.
 fn seed(deployment: &Deployment) {
     let docs = deployment.documents();
-    let created: Vec<&str> = docs.iter().filter(|d| d.kind == DocumentKind::Role).map(|d| d.target.as_ref()).collect();
-    let buckets: Vec<Value> = docs.iter().filter(|d| d.kind == DocumentKind::BucketPolicy).map(|d| json!([d.account, d.name])).collect();
-    let principals = |kind| docs.iter().filter(|d| d.kind == kind && !created.contains(&d.target.as_ref())).map(|d| json!([d.account, d.target])).collect::<Vec<_>>();
-    fixture("seed", &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy) }));
+    let created: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Role)
+        .map(|d| d.target.as_ref())
+        .collect();
+    let buckets: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::BucketPolicy)
+        .map(|d| json!([d.account, d.name]))
+        .collect();
+    let principals = |kind| {
+        docs.iter()
+            .filter(|d| d.kind == kind && !created.contains(&d.target.as_ref()))
+            .map(|d| json!([d.account, d.target]))
+            .collect::<Vec<_>>()
+    };
+    fixture(
+        "seed",
+        &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy) }),
+    );
 }
 
 fn read_back(deployment: &Deployment) -> Vec<Value> {
@@ -59,18 +98,25 @@ fn read_back(deployment: &Deployment) -> Vec<Value> {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 async fn apply(deployment: &Deployment, mode: Mode) -> (usize, usize) {
-    let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+    let session = Session::connect(deployment, &specs(deployment))
+        .await
+        .unwrap();
     let plan = session.plan(mode, false).await.unwrap();
     session.apply(&plan, &|_| {}).await.unwrap();
     session.calls()
 }
 
 async fn has_changes(deployment: &Deployment, mode: Mode) -> bool {
-    let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+    let session = Session::connect(deployment, &specs(deployment))
+        .await
+        .unwrap();
     session.plan(mode, false).await.unwrap().has_changes()
 }
 
@@ -84,7 +130,9 @@ fn assert_stored_equals_render(deployment: &Deployment) {
             DocumentKind::AccessPoint => assert_eq!(stored, json!(doc.bucket), "{}", doc.target),
             _ => {
                 let stored = xacct_deploy::plan::normalize(&stored);
-                let declared = xacct_deploy::plan::normalize(&serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap());
+                let declared = xacct_deploy::plan::normalize(
+                    &serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap(),
+                );
                 assert_eq!(stored, declared, "{} {}", doc.kind.as_str(), doc.target);
             }
         }
@@ -98,9 +146,15 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     seed(deployment);
     runtime().block_on(async {
         let (_, writes) = apply(deployment, Mode::Apply).await;
-        assert_eq!(writes, 6, "role (with its trust), two inline policies, access point, its policy, bucket policy");
+        assert_eq!(
+            writes, 6,
+            "role (with its trust), two inline policies, access point, its policy, bucket policy"
+        );
         assert_stored_equals_render(deployment);
-        assert!(!has_changes(deployment, Mode::Apply).await, "plan after apply shows no change");
+        assert!(
+            !has_changes(deployment, Mode::Apply).await,
+            "plan after apply shows no change"
+        );
         let (reads, writes) = apply(deployment, Mode::Apply).await;
         assert_eq!(writes, 0, "a second apply makes no write call");
         println!("shared-data no-op apply: {reads} reads, {writes} writes");
@@ -123,12 +177,27 @@ fn every_example_applies_and_destroys_cleanly() {
         runtime().block_on(async {
             apply(deployment, Mode::Apply).await;
             assert_stored_equals_render(deployment);
-            assert!(!has_changes(deployment, Mode::Apply).await, "{}: converged", deployment.name);
+            assert!(
+                !has_changes(deployment, Mode::Apply).await,
+                "{}: converged",
+                deployment.name
+            );
             apply(deployment, Mode::Destroy).await;
-            assert!(!has_changes(deployment, Mode::Destroy).await, "{}: nothing left to destroy", deployment.name);
+            assert!(
+                !has_changes(deployment, Mode::Destroy).await,
+                "{}: nothing left to destroy",
+                deployment.name
+            );
         });
-        let left: Vec<Value> = read_back(deployment).into_iter().filter(|v| !v.is_null()).collect();
-        assert!(left.is_empty(), "{}: destroy left {left:?}", deployment.name);
+        let left: Vec<Value> = read_back(deployment)
+            .into_iter()
+            .filter(|v| !v.is_null())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{}: destroy left {left:?}",
+            deployment.name
+        );
     }
 }
 
@@ -140,11 +209,21 @@ fn drift_shows_in_plan_and_apply_repairs_it() {
     runtime().block_on(apply(deployment, Mode::Apply));
     let widened = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Xacct7SharingAnalyticsReadsCustomersDelegateObjects", "Effect": "Allow",
         "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "arn:aws:s3:::marketing-customer-data/*"}]});
-    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", widened.to_string()]] }));
+    fixture(
+        "seed",
+        &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", widened.to_string()]] }),
+    );
     runtime().block_on(async {
-        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
         let plan = session.plan(Mode::Apply, false).await.unwrap();
-        let drifted: Vec<_> = plan.changes.iter().filter(|c| c.op != Op::NoOp).map(|c| (c.doc.kind, c.op)).collect();
+        let drifted: Vec<_> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp)
+            .map(|c| (c.doc.kind, c.op))
+            .collect();
         assert_eq!(drifted, vec![(DocumentKind::BucketPolicy, Op::Update)]);
         session.apply(&plan, &|_| {}).await.unwrap();
         assert!(!has_changes(deployment, Mode::Apply).await);
@@ -160,7 +239,10 @@ fn foreign_bucket_policy_statements_survive_apply_and_destroy() {
     let foreign = json!({"Version": "2012-10-17", "Statement": [{"Sid": "BackupReads", "Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": ["s3:GetObject", "s3:ListBucket"],
         "Resource": ["arn:aws:s3:::marketing-customer-data", "arn:aws:s3:::marketing-customer-data/*"]}]});
-    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", foreign.to_string()]] }));
+    fixture(
+        "seed",
+        &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", foreign.to_string()]] }),
+    );
     let bucket_policy = || {
         let docs = json!([{"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::marketing-customer-data", "name": "marketing-customer-data"}]);
         fixture("read", &docs)[0].clone()
@@ -168,10 +250,21 @@ fn foreign_bucket_policy_statements_survive_apply_and_destroy() {
     runtime().block_on(apply(deployment, Mode::Apply));
     let applied = bucket_policy();
     let statements = applied["Statement"].as_array().unwrap();
-    assert_eq!(statements.len(), 3, "the foreign statement and the two delegations: {applied}");
-    assert!(statements.contains(&foreign["Statement"][0]), "foreign statement kept as it was: {applied}");
+    assert_eq!(
+        statements.len(),
+        3,
+        "the foreign statement and the two delegations: {applied}"
+    );
+    assert!(
+        statements.contains(&foreign["Statement"][0]),
+        "foreign statement kept as it was: {applied}"
+    );
     runtime().block_on(apply(deployment, Mode::Destroy));
-    assert_eq!(bucket_policy(), foreign, "destroy leaves exactly the foreign statement");
+    assert_eq!(
+        bucket_policy(),
+        foreign,
+        "destroy leaves exactly the foreign statement"
+    );
 }
 
 #[test]
@@ -180,12 +273,28 @@ fn wrong_account_credentials_stop_before_anything_is_written() {
     let deployment = &shared_data::SHARING;
     seed(deployment);
     // Account 111111111111 falls back to the base identity, which the emulator puts in 123456789012.
-    let only_b: Vec<AccountSpec> = vec!["222222222222=role:arn:aws:iam::222222222222:role/xacct-deployer".parse().unwrap()];
-    let error = runtime().block_on(Session::connect(deployment, &only_b)).err().expect("wrong account is refused");
-    assert!(matches!(&error, DeployError::WrongAccount { expected, actual, .. } if expected == "111111111111" && actual == "123456789012"), "{error}");
+    let only_b: Vec<AccountSpec> = vec![
+        "222222222222=role:arn:aws:iam::222222222222:role/xacct-deployer"
+            .parse()
+            .unwrap(),
+    ];
+    let error = runtime()
+        .block_on(Session::connect(deployment, &only_b))
+        .err()
+        .expect("wrong account is refused");
+    assert!(
+        matches!(&error, DeployError::WrongAccount { expected, actual, .. } if expected == "111111111111" && actual == "123456789012"),
+        "{error}"
+    );
     assert!(error.to_string().contains("nothing was written"), "{error}");
-    assert_eq!(fixture("count-roles", &json!({"account": "222222222222"})), json!(0));
-    assert_eq!(fixture("count-access-points", &json!({"account": "222222222222"})), json!(0));
+    assert_eq!(
+        fixture("count-roles", &json!({"account": "222222222222"})),
+        json!(0)
+    );
+    assert_eq!(
+        fixture("count-access-points", &json!({"account": "222222222222"})),
+        json!(0)
+    );
     assert!(read_back(deployment).iter().all(Value::is_null));
 }
 
@@ -195,18 +304,31 @@ fn an_interrupted_apply_converges_on_rerun() {
     let deployment = &data_lake::DATA_LAKE;
     seed(deployment);
     runtime().block_on(async {
-        let mut session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let mut session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
         session.fail_after_writes(5);
         let plan = session.plan(Mode::Apply, false).await.unwrap();
-        let error = session.apply(&plan, &|_| {}).await.err().expect("the injected failure stops the apply");
+        let error = session
+            .apply(&plan, &|_| {})
+            .await
+            .err()
+            .expect("the injected failure stops the apply");
         assert_eq!(error.code(), Some("InjectedFailure"));
         assert!(has_changes(deployment, Mode::Apply).await, "half applied");
         apply(deployment, Mode::Apply).await;
         assert!(!has_changes(deployment, Mode::Apply).await);
     });
     assert_stored_equals_render(deployment);
-    assert_eq!(fixture("count-roles", &json!({"account": "222222222222"})), json!(3), "one bridge role per grant, none twice");
-    assert_eq!(fixture("count-access-points", &json!({"account": "222222222222"})), json!(3));
+    assert_eq!(
+        fixture("count-roles", &json!({"account": "222222222222"})),
+        json!(3),
+        "one bridge role per grant, none twice"
+    );
+    assert_eq!(
+        fixture("count-access-points", &json!({"account": "222222222222"})),
+        json!(3)
+    );
 }
 
 #[test]
@@ -214,19 +336,46 @@ fn cli_plan_exit_codes() {
     let _emulator = emulator();
     let deployment = &shared_data::SHARING;
     seed(deployment);
-    let mut args: Vec<String> = vec!["shared-data".into(), "plan".into(), "--detailed-exitcode".into()];
+    let mut args: Vec<String> = vec![
+        "shared-data".into(),
+        "plan".into(),
+        "--detailed-exitcode".into(),
+    ];
     for a in deployment.accounts() {
-        args.extend(["--account".into(), format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")]);
+        args.extend([
+            "--account".into(),
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer"),
+        ]);
     }
     // `run_from` starts its own runtime: call it from a plain thread.
-    let run = |args: Vec<String>| std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args)).join().unwrap();
-    assert_eq!(run(args.clone()), std::process::ExitCode::from(2), "changes pending");
+    let run = |args: Vec<String>| {
+        std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args))
+            .join()
+            .unwrap()
+    };
+    assert_eq!(
+        run(args.clone()),
+        std::process::ExitCode::from(2),
+        "changes pending"
+    );
     let mut apply_args = args.clone();
     apply_args[1] = "apply".into();
     apply_args[2] = "--auto-approve".into();
     assert_eq!(run(apply_args), std::process::ExitCode::SUCCESS);
-    assert_eq!(run(args.clone()), std::process::ExitCode::SUCCESS, "no changes");
-    assert_eq!(run(vec!["shared-data".into(), "plan".into(), "--account".into(), "12=role:x".into()]), std::process::ExitCode::from(1));
+    assert_eq!(
+        run(args.clone()),
+        std::process::ExitCode::SUCCESS,
+        "no changes"
+    );
+    assert_eq!(
+        run(vec![
+            "shared-data".into(),
+            "plan".into(),
+            "--account".into(),
+            "12=role:x".into()
+        ]),
+        std::process::ExitCode::from(1)
+    );
 }
 
 #[test]
@@ -253,14 +402,26 @@ fn an_existing_role_is_adopted_only_when_asked() {
     let _emulator = emulator();
     let deployment = &shared_data::SHARING;
     seed(deployment);
-    fixture("seed", &json!({ "roles": [["222222222222", "arn:aws:iam::222222222222:role/analytics-reader"]] }));
+    fixture(
+        "seed",
+        &json!({ "roles": [["222222222222", "arn:aws:iam::222222222222:role/analytics-reader"]] }),
+    );
     runtime().block_on(async {
-        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
-        let error = session.plan(Mode::Apply, false).await.err().expect("a role the deployment did not create");
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        let error = session
+            .plan(Mode::Apply, false)
+            .await
+            .err()
+            .expect("a role the deployment did not create");
         assert!(error.to_string().contains("pass --adopt"), "{error}");
         let plan = session.plan(Mode::Apply, true).await.unwrap();
         session.apply(&plan, &|_| {}).await.unwrap();
-        assert!(!has_changes(deployment, Mode::Apply).await, "adopted: tagged, trust and policies written");
+        assert!(
+            !has_changes(deployment, Mode::Apply).await,
+            "adopted: tagged, trust and policies written"
+        );
     });
     assert_stored_equals_render(deployment);
 }
@@ -272,28 +433,53 @@ fn verify_reports_a_foreign_statement_that_widens_access() {
     seed(deployment);
     runtime().block_on(async {
         apply(deployment, Mode::Apply).await;
-        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
-        assert_eq!(session.verify().await.unwrap(), Vec::<String>::new(), "freshly applied: live access is the declaration");
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        assert_eq!(
+            session.verify().await.unwrap(),
+            Vec::<String>::new(),
+            "freshly applied: live access is the declaration"
+        );
     });
     // Someone adds a statement of their own that opens the bucket to everybody.
     let docs = json!([{"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::marketing-customer-data", "name": "marketing-customer-data"}]);
     let mut policy = fixture("read", &docs)[0].clone();
     policy["Statement"].as_array_mut().unwrap().push(json!({"Sid": "Oops", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::marketing-customer-data/*"}));
-    fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", policy.to_string()]] }));
+    fixture(
+        "seed",
+        &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", policy.to_string()]] }),
+    );
     runtime().block_on(async {
-        let session = Session::connect(deployment, &specs(deployment)).await.unwrap();
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
         let differences = session.verify().await.unwrap();
         assert_eq!(differences.len(), 1, "{differences:?}");
-        assert!(differences[0].contains("is allowed `s3:GetObject`") && differences[0].contains("statement `Oops`"), "{}", differences[0]);
+        assert!(
+            differences[0].contains("is allowed `s3:GetObject`")
+                && differences[0].contains("statement `Oops`"),
+            "{}",
+            differences[0]
+        );
         // Plan leaves the foreign statement alone: verify is what sees it.
         assert!(!has_changes(deployment, Mode::Apply).await);
     });
     let mut args = vec!["shared-data".to_owned(), "verify".to_owned()];
     for a in deployment.accounts() {
-        args.extend(["--account".into(), format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")]);
+        args.extend([
+            "--account".into(),
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer"),
+        ]);
     }
-    let code = std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args)).join().unwrap();
-    assert_eq!(code, std::process::ExitCode::from(2), "verify exits non-zero when live access differs");
+    let code = std::thread::spawn(move || xacct_deploy::cli::run_from(&shared_data::SHARING, args))
+        .join()
+        .unwrap();
+    assert_eq!(
+        code,
+        std::process::ExitCode::from(2),
+        "verify exits non-zero when live access differs"
+    );
 }
 
 #[test]
@@ -301,17 +487,57 @@ fn explain_follows_the_requester_through_the_bridge_role() {
     use policy_core::eval::{explain, Context, PolicySet};
     let deployment = &shared_data::SHARING;
     let set = PolicySet::from_documents(deployment.documents()).unwrap();
-    let object = "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/2026.csv";
+    let object =
+        "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/2026.csv";
     let etl = "arn:aws:iam::111111111111:role/analytics-etl";
-    let with_id: Context = [("sts:ExternalId".to_owned(), vec!["analytics-2026".to_owned()])].into();
-    let allowed = explain(&set, deployment.grants(), etl, "s3:GetObject", object, &with_id);
+    let with_id: Context = [(
+        "sts:ExternalId".to_owned(),
+        vec!["analytics-2026".to_owned()],
+    )]
+    .into();
+    let allowed = explain(
+        &set,
+        deployment.grants(),
+        etl,
+        "s3:GetObject",
+        object,
+        &with_id,
+    );
     assert!(allowed.allowed);
     assert_eq!(allowed.steps.len(), 2);
-    assert!(allowed.steps[1].decision.reasons.iter().any(|r| r.to_string().contains("bucket policy")));
-    let no_id = explain(&set, deployment.grants(), etl, "s3:GetObject", object, &Context::new());
-    assert!(!no_id.allowed && no_id.steps.len() == 1, "without the external id the bridge role cannot be assumed");
-    let outside = explain(&set, deployment.grants(), etl, "s3:GetObject", "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/orders/1.csv", &with_id);
+    assert!(allowed.steps[1]
+        .decision
+        .reasons
+        .iter()
+        .any(|r| r.to_string().contains("bucket policy")));
+    let no_id = explain(
+        &set,
+        deployment.grants(),
+        etl,
+        "s3:GetObject",
+        object,
+        &Context::new(),
+    );
+    assert!(
+        !no_id.allowed && no_id.steps.len() == 1,
+        "without the external id the bridge role cannot be assumed"
+    );
+    let outside = explain(
+        &set,
+        deployment.grants(),
+        etl,
+        "s3:GetObject",
+        "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/orders/1.csv",
+        &with_id,
+    );
     assert!(!outside.allowed);
-    let put = explain(&set, deployment.grants(), etl, "s3:PutObject", object, &with_id);
+    let put = explain(
+        &set,
+        deployment.grants(),
+        etl,
+        "s3:PutObject",
+        object,
+        &with_id,
+    );
     assert!(!put.allowed, "only declared actions");
 }
