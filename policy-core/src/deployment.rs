@@ -1,11 +1,8 @@
-//! A rendered deployment: what `grants!` emits as a `static`, and what [`build`] returns at run
+//! A rendered deployment: what `grants!` emits as a `static`, and what
+//! [`build`](crate::build) returns at run
 //! time. Strings are `Cow<'static, str>` so the macro can emit borrowed literals (no JSON work at
 //! run time) while run-time builds own theirs.
 
-use crate::diagnostic::Diagnostics;
-use crate::grant::Grant;
-use crate::input::DeploymentInput;
-use crate::json::to_canonical_string;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
@@ -138,30 +135,6 @@ pub struct GrantData {
     pub external_id: Option<Str>,
 }
 
-impl From<&Grant> for GrantData {
-    fn from(g: &Grant) -> Self {
-        let owned = |s: &str| Cow::Owned(s.to_owned());
-        GrantData {
-            name: owned(&g.name),
-            doc: owned(&g.doc),
-            requester: Cow::Owned(g.requester.arn()),
-            assume_role: g.bridge_role.as_ref().map(|r| Cow::Owned(r.arn())),
-            access_point: Cow::Owned(g.access_point.arn()),
-            bucket: owned(&g.bucket),
-            bucket_account: Cow::Owned(g.bucket_account.to_string()),
-            actions: Cow::Owned(
-                g.actions
-                    .iter()
-                    .map(|a| Cow::Owned(a.full_name()))
-                    .collect(),
-            ),
-            prefixes: Cow::Owned(g.prefixes.iter().map(|p| owned(p)).collect()),
-            require_mfa: g.require_mfa,
-            external_id: g.external_id.as_deref().map(owned),
-        }
-    }
-}
-
 /// Every document of one `grants!` invocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deployment {
@@ -183,7 +156,7 @@ impl Deployment {
         json: Cow::Borrowed("[]"),
     };
 
-    /// Every document of the deployment as one JSON array (DESIGN.md "The grant DSL").
+    /// Every document of the deployment as one JSON array (ARCHITECTURE.md "Documents").
     pub fn render_json(&self) -> &str {
         &self.json
     }
@@ -206,33 +179,11 @@ impl Deployment {
 
     /// The start of every statement id this deployment owns.
     pub fn sid_prefix(&self) -> String {
-        crate::render::sid_prefix(&self.name)
+        crate::ownership::sid_prefix(&self.name)
     }
 
     /// The name of the inline policies this deployment owns.
     pub fn inline_policy_name(&self) -> String {
-        crate::render::inline_policy_name(&self.name)
+        crate::ownership::inline_policy_name(&self.name)
     }
-}
-
-/// Validates and renders a deployment: the same function the macro runs at compile time.
-pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
-    let grants = crate::validate::validate(input)?;
-    let documents = crate::render::render(&input.name.value, &grants, input.name.loc)?;
-    // Least privilege, proven: the documents must allow exactly what the grants declare.
-    if let Err(failures) = crate::eval::prove::prove(&documents, &grants) {
-        let loc = |i: usize| input.grants.get(i).map_or(input.name.loc, |g| g.name.loc);
-        return Err(Diagnostics(
-            failures.into_iter().map(|(i, p)| p.at(loc(i))).collect(),
-        ));
-    }
-    let json = to_canonical_string(Value::Array(
-        documents.iter().map(Document::to_json).collect(),
-    ));
-    Ok(Deployment {
-        name: Cow::Owned(input.name.value.clone()),
-        grants: Cow::Owned(grants.iter().map(GrantData::from).collect()),
-        documents: Cow::Owned(documents),
-        json: Cow::Owned(json),
-    })
 }

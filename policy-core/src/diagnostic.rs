@@ -59,11 +59,12 @@ impl Problem {
     }
 }
 
-/// `message`, then `help` on its own line: how both problems and diagnostics read as text.
-fn write_message(f: &mut fmt::Formatter<'_>, message: &str, help: Option<&str>) -> fmt::Result {
+/// `message`, then `help` on its own line, as rustc prints a note: the one text form of every
+/// error with help, in compile errors (`grants!`) and on the command line (`xacct-deploy`).
+pub fn write_message(f: &mut impl fmt::Write, message: &str, help: Option<&str>) -> fmt::Result {
     f.write_str(message)?;
     if let Some(help) = help {
-        write!(f, "\n  help: {help}")?;
+        write!(f, "\nhelp: {help}")?;
     }
     Ok(())
 }

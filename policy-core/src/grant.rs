@@ -2,8 +2,10 @@
 
 use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal};
+use crate::deployment::GrantData;
 use crate::diagnostic::Problem;
 use crate::service_reference::{self, Action};
+use std::borrow::Cow;
 
 /// A grant that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +63,7 @@ impl Grant {
 impl Grant {
     /// A grant back from the data a deployment carries (for checks at run time, such as verify).
     /// The requester's trust is not part of that data; it plays no part in those checks.
-    pub fn from_data(data: &crate::deployment::GrantData) -> Result<Grant, Problem> {
+    pub fn from_data(data: &GrantData) -> Result<Grant, Problem> {
         let s3 = service_reference::s3();
         Ok(Grant {
             name: data.name.to_string(),
@@ -88,5 +90,29 @@ impl Grant {
             require_mfa: data.require_mfa,
             external_id: data.external_id.as_deref().map(str::to_owned),
         })
+    }
+}
+
+impl From<&Grant> for GrantData {
+    fn from(g: &Grant) -> Self {
+        let owned = |s: &str| Cow::Owned(s.to_owned());
+        GrantData {
+            name: owned(&g.name),
+            doc: owned(&g.doc),
+            requester: Cow::Owned(g.requester.arn()),
+            assume_role: g.bridge_role.as_ref().map(|r| Cow::Owned(r.arn())),
+            access_point: Cow::Owned(g.access_point.arn()),
+            bucket: owned(&g.bucket),
+            bucket_account: Cow::Owned(g.bucket_account.to_string()),
+            actions: Cow::Owned(
+                g.actions
+                    .iter()
+                    .map(|a| Cow::Owned(a.full_name()))
+                    .collect(),
+            ),
+            prefixes: Cow::Owned(g.prefixes.iter().map(|p| owned(p)).collect()),
+            require_mfa: g.require_mfa,
+            external_id: g.external_id.as_deref().map(owned),
+        }
     }
 }

@@ -44,54 +44,68 @@ impl Default for Spanned<String> {
     }
 }
 
-/// What kind of value a field takes; the parser uses it to read the value.
+/// Every field of a grant. The one list the parser (an exhaustive `match`), the did-you-mean and
+/// the docs agree on: a new field is a new variant, which every `match` must then handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldKind {
-    /// A string literal.
-    Str,
-    /// `true` or `false`.
-    Bool,
-    /// `[s3:GetObject, ...]`.
+pub enum GrantField {
+    Requester,
+    RequesterTrust,
+    AssumeRole,
+    AccessPoint,
+    Bucket,
+    BucketAccount,
     Actions,
-    /// `["a/", ...]`.
-    StrList,
-    /// `service "x.amazonaws.com"` or `account`.
-    Trust,
+    Prefixes,
+    RequireMfa,
+    ExternalId,
+    PermissionsManagement,
 }
 
-/// Every field of a grant, with the kind of value it takes. The single list the parser, the
-/// did-you-mean and the docs agree on.
-pub const GRANT_FIELDS: &[(&str, FieldKind)] = &[
-    ("requester", FieldKind::Str),
-    ("requester_trust", FieldKind::Trust),
-    ("assume_role", FieldKind::Str),
-    ("access_point", FieldKind::Str),
-    ("bucket", FieldKind::Str),
-    ("bucket_account", FieldKind::Str),
-    ("actions", FieldKind::Actions),
-    ("prefixes", FieldKind::StrList),
-    ("require_mfa", FieldKind::Bool),
-    ("external_id", FieldKind::Str),
-    ("permissions_management", FieldKind::Bool),
-];
+impl GrantField {
+    pub const ALL: [GrantField; 11] = [
+        GrantField::Requester,
+        GrantField::RequesterTrust,
+        GrantField::AssumeRole,
+        GrantField::AccessPoint,
+        GrantField::Bucket,
+        GrantField::BucketAccount,
+        GrantField::Actions,
+        GrantField::Prefixes,
+        GrantField::RequireMfa,
+        GrantField::ExternalId,
+        GrantField::PermissionsManagement,
+    ];
 
-/// The kind of a known field, or a problem naming the nearest known one.
-pub fn grant_field(name: &str) -> Result<FieldKind, Problem> {
-    if let Some((_, kind)) = GRANT_FIELDS.iter().find(|(f, _)| *f == name) {
-        return Ok(*kind);
+    /// The name written in a grant.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrantField::Requester => "requester",
+            GrantField::RequesterTrust => "requester_trust",
+            GrantField::AssumeRole => "assume_role",
+            GrantField::AccessPoint => "access_point",
+            GrantField::Bucket => "bucket",
+            GrantField::BucketAccount => "bucket_account",
+            GrantField::Actions => "actions",
+            GrantField::Prefixes => "prefixes",
+            GrantField::RequireMfa => "require_mfa",
+            GrantField::ExternalId => "external_id",
+            GrantField::PermissionsManagement => "permissions_management",
+        }
     }
-    let problem = Problem::new(format!("unknown field `{name}` in grant"));
-    Err(
-        match did_you_mean(name, GRANT_FIELDS.iter().map(|(f, _)| *f)) {
+
+    /// The field called `name`, or a problem naming the nearest known one.
+    pub fn parse(name: &str) -> Result<GrantField, Problem> {
+        if let Some(field) = Self::ALL.into_iter().find(|f| f.name() == name) {
+            return Ok(field);
+        }
+        let problem = Problem::new(format!("unknown field `{name}` in grant"));
+        let names = Self::ALL.map(GrantField::name);
+        Err(match did_you_mean(name, names) {
             Some(near) => problem.help(format!("did you mean `{near}`?")),
             None => problem.help(format!(
                 "a grant's fields are {}",
-                GRANT_FIELDS
-                    .iter()
-                    .map(|(f, _)| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                names.map(|f| format!("`{f}`")).join(", ")
             )),
-        },
-    )
+        })
+    }
 }

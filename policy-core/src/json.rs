@@ -4,6 +4,10 @@
 
 use serde_json::{Map, Value};
 
+/// Every policy this tool writes says this; omitting it means the 2008 language without
+/// policy variables.
+pub const POLICY_VERSION: &str = "2012-10-17";
+
 /// `value` with every object's keys in sorted order.
 pub fn canonicalize(value: Value) -> Value {
     match value {

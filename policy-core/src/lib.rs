@@ -24,24 +24,36 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod account;
-pub mod arn;
-pub mod deployment;
-pub mod diagnostic;
-pub mod eval;
-pub mod grant;
-pub mod input;
-pub mod json;
-pub mod names;
-pub mod partition;
-pub mod render;
+// The model: values parsed into types, with the problems they can have.
+mod account;
+mod arn;
+mod diagnostic;
+mod grant;
+mod input;
+mod json;
+mod names;
+mod partition;
 pub mod service_reference;
-pub mod validate;
+
+// The pipeline, top-down: validate → render → prove, and what it produces.
+mod deployment;
+pub mod explain;
+pub mod limits;
+pub mod ownership;
+pub mod pipeline;
+pub mod proof;
+mod render;
+mod validate;
+
+// The IAM engine under the proof and `explain`: documents in, decisions out.
+pub mod eval;
 
 pub use account::AccountId;
-pub use arn::{AccessPointArn, Principal, PrincipalKind};
-pub use deployment::{build, Deployment, Document, DocumentKind, GrantData};
-pub use diagnostic::{Diagnostic, Diagnostics, Loc, Problem, Spanned};
+pub use arn::{bucket_arn, AccessPointArn, Principal, PrincipalKind};
+pub use deployment::{Deployment, Document, DocumentKind, GrantData};
+pub use diagnostic::{did_you_mean, write_message, Diagnostic, Diagnostics, Loc, Problem, Spanned};
 pub use grant::{Grant, RequesterTrust};
-pub use input::{DeploymentInput, GrantInput, TrustInput};
+pub use input::{DeploymentInput, GrantField, GrantInput, TrustInput};
+pub use json::{canonicalize, to_canonical_string, POLICY_VERSION};
 pub use partition::Partition;
+pub use pipeline::build;

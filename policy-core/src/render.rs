@@ -1,6 +1,6 @@
 //! From checked grants to the documents every account needs.
 //!
-//! Each grant contributes statements to up to five documents (DESIGN.md "What gets generated");
+//! Each grant contributes statements to up to five documents (ARCHITECTURE.md "From a grant to documents");
 //! statements for the same target are gathered into one document, which is then rendered
 //! canonically and checked against its AWS size limit.
 
@@ -8,44 +8,14 @@ use crate::arn::{bucket_arn, Principal, PrincipalKind};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::{Diagnostics, Loc, Problem};
 use crate::grant::{Grant, RequesterTrust};
-use crate::json::{iam_policy_size, one_or_many, to_canonical_string};
+use crate::json::{one_or_many, to_canonical_string};
+use crate::limits::over_limit;
+use crate::ownership::{inline_policy_name, pascal_case, sid_prefix};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// Every policy this tool writes says this; omitting it means the 2008 language without
-/// policy variables.
-pub const POLICY_VERSION: &str = "2012-10-17";
-
-/// `analytics_reads_customers` → `AnalyticsReadsCustomers`; `SHARING` → `Sharing`.
-pub fn pascal_case(name: &str) -> String {
-    name.split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            let mut chars = lower.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// The start of every statement id a deployment writes. The length of the deployment's name is
-/// part of it so that deployment `SHARING` never claims the statements of `SHARING_DATA`.
-pub fn sid_prefix(deployment: &str) -> String {
-    let name = pascal_case(deployment);
-    format!("Xacct{}{name}", name.len())
-}
-
-/// The name of the inline policy the deployment puts on a role or user.
-pub fn inline_policy_name(deployment: &str) -> String {
-    format!(
-        "xacct-{}",
-        deployment.to_ascii_lowercase().replace('_', "-")
-    )
-}
+use crate::json::POLICY_VERSION;
 
 /// One policy statement under construction.
 #[derive(Clone, Debug)]
@@ -432,69 +402,20 @@ fn create_role(docs: &mut Documents, role: &Principal, grant: &Grant) {
     entry.extra.insert("path", role.path.clone());
 }
 
-/// The AWS limit of a document and how AWS measures it.
-pub fn size_limit(kind: DocumentKind) -> Option<(usize, &'static str)> {
-    match kind {
-        DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => Some((20 * 1024, "bytes")),
-        DocumentKind::RoleTrustPolicy => Some((2048, "characters (default quota)")),
-        DocumentKind::RoleInlinePolicy => Some((
-            10_240,
-            "characters for all of a role's inline policies together",
-        )),
-        DocumentKind::UserInlinePolicy => Some((
-            2048,
-            "characters for all of a user's inline policies together",
-        )),
-        DocumentKind::Role | DocumentKind::AccessPoint => None,
-    }
-}
-
-/// The size AWS counts: bytes for S3 resource policies, non-white-space characters for IAM.
-pub fn policy_size(kind: DocumentKind, text: &str) -> usize {
-    match kind {
-        DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => text.len(),
-        _ => iam_policy_size(text),
-    }
-}
-
 fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
-    let (limit, unit) = size_limit(doc.kind)?;
-    let size = policy_size(doc.kind, text);
-    (size > limit).then(|| {
-        Problem::new(format!(
-            "the {} of `{}` would be {size} {}, over AWS's limit of {limit} {unit}",
-            doc.kind.describe(),
-            doc.target,
-            unit.split(' ').next().unwrap_or(unit)
-        ))
-        .help(format!(
-            "it holds the statements of grants {}; move some of them to another {}",
-            doc.grants
-                .iter()
-                .map(|g| format!("`{g}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            match doc.kind {
-                DocumentKind::AccessPointPolicy => "access point",
-                DocumentKind::BucketPolicy => "bucket",
-                DocumentKind::UserInlinePolicy => "user, or use a role",
-                _ => "role",
-            }
-        ))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(
-            pascal_case("analytics_reads_customers"),
-            "AnalyticsReadsCustomers"
-        );
-        assert_eq!(sid_prefix("SHARING"), "Xacct7Sharing");
-        assert_eq!(inline_policy_name("DATA_LAKE"), "xacct-data-lake");
-    }
+    let problem = over_limit(doc.kind, &doc.target, text)?;
+    Some(problem.help(format!(
+        "it holds the statements of grants {}; move some of them to another {}",
+        doc.grants
+            .iter()
+            .map(|g| format!("`{g}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        match doc.kind {
+            DocumentKind::AccessPointPolicy => "access point",
+            DocumentKind::BucketPolicy => "bucket",
+            DocumentKind::UserInlinePolicy => "user, or use a role",
+            _ => "role",
+        }
+    )))
 }

@@ -10,6 +10,7 @@ use crate::diagnostic::{did_you_mean, Diagnostics, Loc, Problem, Spanned};
 use crate::grant::{Grant, RequesterTrust};
 use crate::input::{DeploymentInput, GrantInput, TrustInput};
 use crate::names;
+use crate::ownership;
 use crate::service_reference::{self, Action};
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,7 +19,12 @@ pub fn validate(input: &DeploymentInput) -> Result<Vec<Grant>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut grants = Vec::new();
     let mut seen_names: HashMap<&str, Loc> = HashMap::new();
+    diags.check(
+        input.name.loc,
+        ownership::check_deployment_name(&input.name.value),
+    );
     for grant in &input.grants {
+        diags.check(grant.name.loc, check_grant_name(&grant.name.value));
         if seen_names
             .insert(&grant.name.value, grant.name.loc)
             .is_some()
@@ -305,7 +311,7 @@ fn resolve_action(
         let matching: Vec<&'static Action> = s3
             .actions
             .iter()
-            .filter(|a| crate::eval::condition::wildcard(name, a.name, true))
+            .filter(|a| crate::eval::wildcard(name, a.name, true))
             .collect();
         let expanded: Vec<&'static Action> = matching
             .iter()
@@ -511,7 +517,7 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                 Some(_) => {}
             }
         }
-        if let Some(other) = sids.insert(crate::render::pascal_case(&grant.name), grant) {
+        if let Some(other) = sids.insert(ownership::pascal_case(&grant.name), grant) {
             diags.push(
                 Problem::new(format!(
                     "grant names `{}` and `{}` give the same statement ids",
@@ -581,5 +587,19 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                 .map_or(input.name.loc, |t| t.loc);
             create(&grant.requester, what, at);
         }
+    }
+}
+
+/// Grant names become part of statement ids, whose alphabet is ASCII letters and digits.
+fn check_grant_name(name: &str) -> Result<(), Problem> {
+    match name
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '_')
+    {
+        Some(c) => Err(Problem::new(format!(
+            "the grant name `{name}` contains `{c}`, which AWS statement ids cannot carry"
+        ))
+        .help("name grants with ASCII letters, digits and `_`")),
+        None => Ok(()),
     }
 }

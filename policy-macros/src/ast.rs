@@ -3,8 +3,7 @@
 //! Errors in a field's value are collected, not returned, so that one mistake does not hide the
 //! next; only a broken outer shape (`pub static NAME = { ... };`) stops the parse.
 
-use policy_core::input::{grant_field, FieldKind};
-use policy_core::{DeploymentInput, GrantInput, Loc, Spanned, TrustInput};
+use policy_core::{DeploymentInput, GrantField, GrantInput, Loc, Problem, Spanned, TrustInput};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
@@ -82,7 +81,12 @@ impl Parse for Input {
             let attrs = body.call(Attribute::parse_outer)?;
             let keyword: Ident = body.parse()?;
             if keyword != "grant" {
-                return Err(syn::Error::new(keyword.span(), format!("expected `grant`, found `{keyword}`\nhelp: each entry is `grant name {{ requester: ..., ... }}`")));
+                return Err(syn::Error::new(
+                    keyword.span(),
+                    Problem::new(format!("expected `grant`, found `{keyword}`"))
+                        .help("each entry is `grant name { requester: ..., ... }`")
+                        .to_string(),
+                ));
             }
             let grant_name: Ident = body.parse()?;
             let fields;
@@ -123,18 +127,19 @@ fn parse_fields(stream: ParseStream, grant: &mut GrantInput, input: &mut Input) 
         if seen.contains(&name) {
             input.errors.push(syn::Error::new(
                 field.span(),
-                format!("duplicate field `{name}`\nhelp: remove one of them"),
+                Problem::new(format!("duplicate field `{name}`"))
+                    .help("remove one of them")
+                    .to_string(),
             ));
             continue;
         }
         seen.push(name.clone());
-        let kind = match grant_field(&name) {
+        let kind = match GrantField::parse(&name) {
             Ok(kind) => kind,
             Err(problem) => {
-                input.errors.push(syn::Error::new(
-                    field.span(),
-                    message(&problem.message, problem.help.as_deref()),
-                ));
+                input
+                    .errors
+                    .push(syn::Error::new(field.span(), problem.to_string()));
                 continue;
             }
         };
@@ -145,135 +150,145 @@ fn parse_fields(stream: ParseStream, grant: &mut GrantInput, input: &mut Input) 
             ));
             continue;
         }
-        if let Err(error) = read_value(&name, kind, value, grant, input) {
+        if let Err(error) = read_value(kind, value, grant, input) {
             input.errors.push(error);
         }
     }
     Ok(())
 }
 
-/// A compile error's text: the message, then the help on its own line.
-pub fn message(message: &str, help: Option<&str>) -> String {
-    match help {
-        Some(help) => format!("{message}\nhelp: {help}"),
-        None => message.to_owned(),
-    }
-}
-
+/// Reads a field's value into its place in the grant. One arm per field: a field added to
+/// [`GrantField`] does not compile until it is read here.
 fn read_value(
-    field: &str,
-    kind: FieldKind,
+    field: GrantField,
     value: TokenStream,
     grant: &mut GrantInput,
     input: &mut Input,
 ) -> syn::Result<()> {
-    match kind {
-        FieldKind::Str => {
-            let lit: LitStr = syn::parse2(value).map_err(|e| {
-                syn::Error::new(e.span(), format!("`{field}` takes a string literal"))
-            })?;
-            let spanned = Some(Spanned::new(lit.value(), input.loc(&lit)));
-            match field {
-                "requester" => grant.requester = spanned,
-                "assume_role" => grant.assume_role = spanned,
-                "access_point" => grant.access_point = spanned,
-                "bucket" => grant.bucket = spanned,
-                "bucket_account" => grant.bucket_account = spanned,
-                _ => grant.external_id = spanned,
-            }
-        }
-        FieldKind::Bool => {
-            let lit: LitBool = syn::parse2(value).map_err(|e| {
-                syn::Error::new(e.span(), format!("`{field}` takes `true` or `false`"))
-            })?;
-            let spanned = Some(Spanned::new(lit.value, input.loc(&lit)));
-            match field {
-                "require_mfa" => grant.require_mfa = spanned,
-                _ => grant.permissions_management = spanned,
-            }
-        }
-        FieldKind::StrList => {
-            let all = value.clone();
-            let list = Parser::parse2(
-                |s: ParseStream| {
-                    let inner;
-                    bracketed!(inner in s);
-                    Punctuated::<LitStr, Token![,]>::parse_terminated(&inner)
-                },
-                value,
-            )
-            .map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    format!("`{field}` takes a list of string literals: `[\"reports/\", ...]`"),
-                )
-            })?;
-            let items = list
-                .iter()
-                .map(|lit| Spanned::new(lit.value(), input.loc(lit)))
-                .collect();
-            grant.prefixes = Some(Spanned::new(items, input.loc(all)));
-        }
-        FieldKind::Actions => {
-            let all = value.clone();
-            let items = Parser::parse2(
-                |s: ParseStream| {
-                    let inner;
-                    bracketed!(inner in s);
-                    let mut items = Vec::new();
-                    while !inner.is_empty() {
-                        let mut item = TokenStream::new();
-                        while !inner.is_empty() && !inner.peek(Token![,]) {
-                            item.extend([inner.parse::<TokenTree>()?]);
-                        }
-                        if !inner.is_empty() {
-                            inner.parse::<Token![,]>()?;
-                        }
-                        items.push(item);
-                    }
-                    Ok(items)
-                },
-                value,
-            )
-            .map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`",
-                )
-            })?;
-            let mut actions = Vec::new();
-            for item in items {
-                actions.push(Spanned::new(action_text(&item)?, input.loc(item)));
-            }
-            grant.actions = Some(Spanned::new(actions, input.loc(all)));
-        }
-        FieldKind::Trust => {
-            let all = value.clone();
-            let trust = Parser::parse2(
-                |s: ParseStream| {
-                    let word: Ident = s.parse()?;
-                    if word == "account" && s.is_empty() {
-                        Ok(None)
-                    } else if word == "service" {
-                        let lit: LitStr = s.parse()?;
-                        Ok(Some(lit))
-                    } else {
-                        Err(syn::Error::new(
-                            word.span(),
-                            "expected `service \"<name>.amazonaws.com\"` or `account`",
-                        ))
-                    }
-                },
-                value,
-            )?;
-            let trust = match trust {
-                None => TrustInput::Account,
-                Some(lit) => TrustInput::Service(Spanned::new(lit.value(), input.loc(&lit))),
-            };
-            grant.requester_trust = Some(Spanned::new(trust, input.loc(all)));
+    let name = field.name();
+    match field {
+        GrantField::Requester => grant.requester = Some(read_str(name, value, input)?),
+        GrantField::RequesterTrust => grant.requester_trust = Some(read_trust(value, input)?),
+        GrantField::AssumeRole => grant.assume_role = Some(read_str(name, value, input)?),
+        GrantField::AccessPoint => grant.access_point = Some(read_str(name, value, input)?),
+        GrantField::Bucket => grant.bucket = Some(read_str(name, value, input)?),
+        GrantField::BucketAccount => grant.bucket_account = Some(read_str(name, value, input)?),
+        GrantField::Actions => grant.actions = Some(read_actions(value, input)?),
+        GrantField::Prefixes => grant.prefixes = Some(read_str_list(name, value, input)?),
+        GrantField::RequireMfa => grant.require_mfa = Some(read_bool(name, value, input)?),
+        GrantField::ExternalId => grant.external_id = Some(read_str(name, value, input)?),
+        GrantField::PermissionsManagement => {
+            grant.permissions_management = Some(read_bool(name, value, input)?)
         }
     }
     Ok(())
+}
+
+/// `"text"`.
+fn read_str(field: &str, value: TokenStream, input: &mut Input) -> syn::Result<Spanned<String>> {
+    let lit: LitStr = syn::parse2(value)
+        .map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes a string literal")))?;
+    Ok(Spanned::new(lit.value(), input.loc(&lit)))
+}
+
+/// `true` or `false`.
+fn read_bool(field: &str, value: TokenStream, input: &mut Input) -> syn::Result<Spanned<bool>> {
+    let lit: LitBool = syn::parse2(value)
+        .map_err(|e| syn::Error::new(e.span(), format!("`{field}` takes `true` or `false`")))?;
+    Ok(Spanned::new(lit.value, input.loc(&lit)))
+}
+
+/// `["a/", "b/"]`.
+fn read_str_list(
+    field: &str,
+    value: TokenStream,
+    input: &mut Input,
+) -> syn::Result<Spanned<Vec<Spanned<String>>>> {
+    let all = value.clone();
+    let list = Parser::parse2(
+        |s: ParseStream| {
+            let inner;
+            bracketed!(inner in s);
+            Punctuated::<LitStr, Token![,]>::parse_terminated(&inner)
+        },
+        value,
+    )
+    .map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("`{field}` takes a list of string literals: `[\"reports/\", ...]`"),
+        )
+    })?;
+    let items = list
+        .iter()
+        .map(|lit| Spanned::new(lit.value(), input.loc(lit)))
+        .collect();
+    Ok(Spanned::new(items, input.loc(all)))
+}
+
+/// `[s3:GetObject, s3:List*]`.
+fn read_actions(
+    value: TokenStream,
+    input: &mut Input,
+) -> syn::Result<Spanned<Vec<Spanned<String>>>> {
+    let all = value.clone();
+    let items = Parser::parse2(
+        |s: ParseStream| {
+            let inner;
+            bracketed!(inner in s);
+            let mut items = Vec::new();
+            while !inner.is_empty() {
+                let mut item = TokenStream::new();
+                while !inner.is_empty() && !inner.peek(Token![,]) {
+                    item.extend([inner.parse::<TokenTree>()?]);
+                }
+                if !inner.is_empty() {
+                    inner.parse::<Token![,]>()?;
+                }
+                items.push(item);
+            }
+            Ok(items)
+        },
+        value,
+    )
+    .map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`",
+        )
+    })?;
+    let mut actions = Vec::new();
+    for item in items {
+        actions.push(Spanned::new(action_text(&item)?, input.loc(item)));
+    }
+    Ok(Spanned::new(actions, input.loc(all)))
+}
+
+/// `service "lambda.amazonaws.com"` or `account`.
+fn read_trust(value: TokenStream, input: &mut Input) -> syn::Result<Spanned<TrustInput>> {
+    let all = value.clone();
+    let trust = Parser::parse2(
+        |s: ParseStream| {
+            let word: Ident = s.parse()?;
+            if word == "account" && s.is_empty() {
+                Ok(None)
+            } else if word == "service" {
+                let lit: LitStr = s.parse()?;
+                Ok(Some(lit))
+            } else {
+                Err(syn::Error::new(
+                    word.span(),
+                    "expected `service \"<name>.amazonaws.com\"` or `account`",
+                ))
+            }
+        },
+        value,
+    )?;
+    let trust = match trust {
+        None => TrustInput::Account,
+        Some(lit) => TrustInput::Service(Spanned::new(lit.value(), input.loc(&lit))),
+    };
+    Ok(Spanned::new(trust, input.loc(all)))
 }
 
 /// `s3:GetObject`, `s3:Get*`, `*`: the item's tokens as one string. Only identifiers, `:`, `*`
@@ -293,9 +308,9 @@ fn action_text(item: &TokenStream) -> syn::Result<String> {
             other => {
                 return Err(syn::Error::new(
                     other.span(),
-                    format!(
-                    "unexpected `{other}` in an action\nhelp: actions are written `s3:GetObject`"
-                ),
+                    Problem::new(format!("unexpected `{other}` in an action"))
+                        .help("actions are written `s3:GetObject`")
+                        .to_string(),
                 ))
             }
         }

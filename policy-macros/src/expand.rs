@@ -1,7 +1,7 @@
 //! The parsed invocation → a `static` with every document pre-rendered, or compile errors under
 //! the tokens that caused them.
 
-use crate::ast::{message, Input};
+use crate::ast::Input;
 use policy_core::{build, Deployment, Document, GrantData};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,7 +24,7 @@ pub fn expand(input: Input) -> TokenStream {
         (result, _) => {
             if let Err(diagnostics) = result {
                 for d in diagnostics.iter() {
-                    let text = message(&d.message, d.help.as_deref());
+                    let text = d.to_string();
                     let error = match locs.get(d.loc.0 as usize) {
                         Some(tokens) => syn::Error::new_spanned(tokens, text),
                         None => syn::Error::new(name.span(), text),

@@ -58,6 +58,12 @@ impl Account {
         aws_sdk_iam::Client::new(&self.config)
     }
 
+    pub fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
+        let builder =
+            aws_sdk_ssm::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        aws_sdk_ssm::Client::from_conf(builder.build())
+    }
+
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut builder =
             aws_sdk_s3::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
@@ -104,18 +110,12 @@ pub async fn connect(
     accounts: &[&str],
     specs: &[AccountSpec],
 ) -> Result<BTreeMap<String, Account>, DeployError> {
-    for spec in specs {
-        if !accounts.contains(&spec.account.as_str()) {
-            return Err(DeployError::AccountSpec {
-                spec: format!("{}=...", spec.account),
-                reason: format!(
-                    "the deployment does not touch account {}; it writes to {}",
-                    spec.account,
-                    accounts.join(", ")
-                ),
-            });
-        }
-    }
+    // Accounts no grant names any more may still hold the deployment's resources: an explicit
+    // `--account` for one of them is how its access gets revoked.
+    let mut accounts: Vec<&str> = accounts.to_vec();
+    accounts.extend(specs.iter().map(|s| s.account.as_str()));
+    accounts.sort_unstable();
+    accounts.dedup();
     let base = aws_config::defaults(BehaviorVersion::latest()).load().await;
     let base = if base.region().is_none() {
         base.into_builder()
@@ -125,7 +125,7 @@ pub async fn connect(
         base
     };
     let mut out = BTreeMap::new();
-    for account in accounts {
+    for account in &accounts {
         let config = match specs
             .iter()
             .find(|s| s.account == *account)

@@ -3,7 +3,9 @@
 
 use crate::aws::Aws;
 use crate::error::DeployError;
-use crate::plan::{read, region_of, Change, Live, Mode, Op, Plan};
+use crate::inventory::RecordWrite;
+use crate::live::{home_region, read, region_of, Live};
+use crate::plan::{Change, Op, Plan};
 use futures::stream::{self, StreamExt};
 use policy_core::{Deployment, DocumentKind};
 use std::time::Duration;
@@ -28,21 +30,19 @@ fn phase(change: &Change, deployment: &Deployment) -> u8 {
 
 /// One line per write, for the progress display.
 pub fn describe(change: &Change) -> String {
-    let verb = match change.op {
-        Op::Create => "create",
-        Op::Update => "update",
-        Op::Delete => "destroy",
-        Op::NoOp => "keep",
-    };
     format!(
-        "{verb} {} {} (account {})",
+        "{} {} {} (account {})",
+        change.op.verb(),
         change.doc.kind.as_str(),
         change.doc.target,
         change.doc.account
     )
 }
 
-/// Applies every change of the plan; `on_done` is called after each write.
+/// Applies every change of the plan; `on_done` is called after each write. The record of what
+/// the deployment owns is extended before anything is created and trimmed after everything is
+/// removed, so an interrupted apply leaves nothing unrecorded and a rerun finishes it. Creations
+/// and updates go first in dependency order, then removals in the reverse order.
 pub async fn apply(
     aws: &Aws,
     deployment: &Deployment,
@@ -50,30 +50,60 @@ pub async fn apply(
     concurrency: usize,
     on_done: &(dyn Fn(&Change) + Sync),
 ) -> Result<(), DeployError> {
-    let mut phases: Vec<u8> = (0..=6).collect();
-    if plan.mode == Mode::Destroy {
-        phases.reverse();
+    let region = home_region(deployment);
+    write_record(aws, region, &plan.record.before, concurrency).await?;
+    let removal = |c: &&Change| c.op == Op::Delete;
+    let passes: [(Vec<u8>, bool); 2] =
+        [((0..=6).collect(), false), ((0..=6).rev().collect(), true)];
+    for (phases, removals) in passes {
+        for p in phases {
+            let work: Vec<&Change> = plan
+                .changes
+                .iter()
+                .filter(|c| c.op != Op::NoOp && removal(c) == removals && phase(c, deployment) == p)
+                .collect();
+            let results: Vec<Result<(), DeployError>> =
+                stream::iter(work.into_iter().map(|change| async move {
+                    apply_one(aws, deployment, plan, change).await?;
+                    on_done(change);
+                    Ok(())
+                }))
+                .buffer_unordered(concurrency.max(1))
+                .collect()
+                .await;
+            // Let every write of the phase finish, then report the first failure.
+            results
+                .into_iter()
+                .collect::<Result<Vec<()>, DeployError>>()?;
+        }
     }
-    for p in phases {
-        let work: Vec<&Change> = plan
-            .changes
-            .iter()
-            .filter(|c| c.op != Op::NoOp && phase(c, deployment) == p)
-            .collect();
-        let results: Vec<Result<(), DeployError>> =
-            stream::iter(work.into_iter().map(|change| async move {
-                apply_one(aws, deployment, plan, change).await?;
-                on_done(change);
-                Ok(())
-            }))
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
-        // Let every write of the phase finish, then report the first failure.
-        results
-            .into_iter()
-            .collect::<Result<Vec<()>, DeployError>>()?;
-    }
+    write_record(aws, region, &plan.record.after, concurrency).await
+}
+
+async fn write_record(
+    aws: &Aws,
+    region: &str,
+    writes: &[RecordWrite],
+    concurrency: usize,
+) -> Result<(), DeployError> {
+    let results: Vec<Result<(), DeployError>> = stream::iter(writes.iter().map(|w| async move {
+        match w {
+            RecordWrite::Put {
+                account,
+                name,
+                value,
+            } => aws.put_parameter(account, region, name, value).await,
+            RecordWrite::Delete { account, name } => {
+                aws.delete_parameter(account, region, name).await
+            }
+        }
+    }))
+    .buffer_unordered(concurrency.max(1))
+    .collect()
+    .await;
+    results
+        .into_iter()
+        .collect::<Result<Vec<()>, DeployError>>()?;
     Ok(())
 }
 
@@ -91,7 +121,7 @@ async fn apply_one(
     if doc.kind == DocumentKind::RoleTrustPolicy && role_created {
         return Ok(());
     }
-    if !unchanged(doc.kind, &read(aws, deployment, doc).await?, &change.live) {
+    if !unchanged(doc.kind, &read(aws, doc).await?, &change.live) {
         return Err(DeployError::Changed {
             account: doc.account.to_string(),
             resource: format!("{} {}", doc.kind.describe(), doc.target),
@@ -99,7 +129,7 @@ async fn apply_one(
     }
     let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
     let name = doc.name.as_deref().unwrap_or_default();
-    let region = region_of(doc, deployment);
+    let region = region_of(doc);
     let text = change.write.as_deref().unwrap_or_default();
     let user = doc.kind == DocumentKind::UserInlinePolicy;
     match (doc.kind, change.op) {
@@ -132,6 +162,8 @@ async fn apply_one(
             aws.put_inline_policy(account, user, target, name, text)
                 .await
         }
+        // Adopting an access point writes only the record.
+        (DocumentKind::AccessPoint, Op::Update) => Ok(()),
         (DocumentKind::AccessPoint, Op::Delete) => {
             aws.delete_access_point(account, &region, name, target)
                 .await

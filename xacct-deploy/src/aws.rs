@@ -4,11 +4,9 @@
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use policy_core::ownership::OWNER_TAG;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The tag that marks a role as created by a deployment; its value is the deployment's name.
-pub const OWNER_TAG: &str = "xacct:deployment";
 
 /// A role as IAM has it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,11 +31,11 @@ pub struct Calls {
     pub writes: AtomicUsize,
 }
 
-pub struct Aws {
-    pub accounts: BTreeMap<String, Account>,
-    pub calls: Calls,
+pub(crate) struct Aws {
+    accounts: BTreeMap<String, Account>,
+    pub(crate) calls: Calls,
     /// Test hook: fail the write after this many writes, to leave a half-applied deployment.
-    pub fail_after_writes: Option<usize>,
+    pub(crate) fail_after_writes: Option<usize>,
 }
 
 impl std::fmt::Debug for Aws {
@@ -64,10 +62,30 @@ fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
 }
 
 impl Aws {
+    pub(crate) fn new(accounts: BTreeMap<String, Account>) -> Aws {
+        Aws {
+            accounts,
+            calls: Calls::default(),
+            fail_after_writes: None,
+        }
+    }
+
+    pub(crate) fn account_ids(&self) -> Vec<String> {
+        self.accounts.keys().cloned().collect()
+    }
+
+    /// The accounts whose credentials were loaded and checked.
+    pub(crate) fn has_account(&self, id: &str) -> bool {
+        self.accounts.contains_key(id)
+    }
+
     fn account(&self, id: &str) -> Result<&Account, DeployError> {
         self.accounts
             .get(id)
-            .ok_or_else(|| DeployError::Other(format!("no credentials loaded for account {id}")))
+            .ok_or_else(|| DeployError::Credentials {
+                account: id.to_owned(),
+                message: "no credentials were loaded for it".into(),
+            })
     }
 
     fn read(&self) {
@@ -336,7 +354,11 @@ impl Aws {
             .key(OWNER_TAG)
             .value(deployment)
             .build()
-            .map_err(|e| DeployError::Other(e.to_string()))?;
+            .map_err(|e| DeployError::Aws {
+                context: ctx.clone(),
+                code: "InvalidRequest".into(),
+                message: e.to_string(),
+            })?;
         self.account(account)?
             .iam()
             .create_role()
@@ -363,7 +385,11 @@ impl Aws {
             .key(OWNER_TAG)
             .value(deployment)
             .build()
-            .map_err(|e| DeployError::Other(e.to_string()))?;
+            .map_err(|e| DeployError::Aws {
+                context: ctx.clone(),
+                code: "InvalidRequest".into(),
+                message: e.to_string(),
+            })?;
         self.account(account)?
             .iam()
             .tag_role()
@@ -600,5 +626,84 @@ impl Aws {
             .await
             .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
+    }
+
+    /// Every parameter under `path` (recursively), name → value.
+    pub async fn get_parameters(
+        &self,
+        account: &str,
+        region: &str,
+        path: &str,
+    ) -> Result<BTreeMap<String, String>, DeployError> {
+        let ssm = self.account(account)?.ssm(region);
+        let mut out = BTreeMap::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.read();
+            let page = ssm
+                .get_parameters_by_path()
+                .path(path)
+                .recursive(true)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| {
+                    DeployError::aws(Self::ctx(account, path, "ssm:GetParametersByPath"), &e)
+                })?;
+            for p in page.parameters.unwrap_or_default() {
+                if let (Some(name), Some(value)) = (p.name, p.value) {
+                    out.insert(name, value);
+                }
+            }
+            match page.next_token {
+                Some(next) if !next.is_empty() => token = Some(next),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn put_parameter(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        value: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, name, "ssm:PutParameter");
+        self.write(&ctx)?;
+        self.account(account)?
+            .ssm(region)
+            .put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(aws_sdk_ssm::types::ParameterType::String)
+            .overwrite(true)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    /// Deleting a parameter that is already gone is success: the goal is its absence.
+    pub async fn delete_parameter(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, name, "ssm:DeleteParameter");
+        self.write(&ctx)?;
+        match self
+            .account(account)?
+            .ssm(region)
+            .delete_parameter()
+            .name(name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_code(&e, &["ParameterNotFound"]) => Ok(()),
+            Err(e) => Err(DeployError::aws(ctx, &e)),
+        }
     }
 }

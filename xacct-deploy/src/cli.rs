@@ -1,8 +1,10 @@
-//! The command line a user's own binary exposes: `render | plan | apply | destroy | show`.
+//! The command line a user's own binary exposes: `render | plan | apply | destroy | show |
+//! verify | explain`. One function per command below `execute`.
 
 use crate::apply::describe;
 use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, Plan, Session};
 use clap::{Parser, Subcommand};
+use policy_core::write_message;
 use policy_core::Deployment;
 use serde_json::{json, Value};
 use std::io::{BufRead, IsTerminal, Write};
@@ -141,7 +143,9 @@ where
     match runtime.block_on(execute(deployment, cli.command)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            let mut text = String::from("error: ");
+            let _ = write_message(&mut text, &e.to_string(), e.help().as_deref());
+            eprintln!("{text}");
             ExitCode::from(1)
         }
     }
@@ -159,12 +163,11 @@ async fn connect<'d>(
 async fn execute(deployment: &Deployment, command: Command) -> Result<u8, DeployError> {
     match command {
         Command::Render => {
-            let value: Value = serde_json::from_str(deployment.render_json())
-                .map_err(|e| DeployError::Other(e.to_string()))?;
+            let value: Value =
+                serde_json::from_str(deployment.render_json()).map_err(std::io::Error::from)?;
             println!(
                 "{}",
-                serde_json::to_string_pretty(&value)
-                    .map_err(|e| DeployError::Other(e.to_string()))?
+                serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
             );
             Ok(0)
         }
@@ -183,7 +186,7 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&plan_json(&plan))
-                        .map_err(|e| DeployError::Other(e.to_string()))?
+                        .map_err(std::io::Error::from)?
                 );
             } else {
                 print_plan(&plan);
@@ -232,13 +235,21 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
         Command::Show { connection } => {
             let session = connect(deployment, &connection).await?;
             let live = session.read_all().await?;
-            let shown: Vec<Value> = deployment.documents().iter().zip(live).map(|(doc, live)| {
-                json!({ "account": doc.account, "kind": doc.kind.as_str(), "target": doc.target, "stored": live_json(&live) })
-            }).collect();
+            let shown: Vec<Value> = live
+                .iter()
+                .map(|(target, live)| {
+                    json!({
+                        "account": target.doc.account,
+                        "kind": target.doc.kind.as_str(),
+                        "target": target.doc.target,
+                        "declared": target.declared,
+                        "stored": live_json(live),
+                    })
+                })
+                .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&shown)
-                    .map_err(|e| DeployError::Other(e.to_string()))?
+                serde_json::to_string_pretty(&shown).map_err(std::io::Error::from)?
             );
             Ok(0)
         }
@@ -308,15 +319,6 @@ async fn execute_plan(
     Ok(0)
 }
 
-fn op_name(op: Op) -> &'static str {
-    match op {
-        Op::Create => "create",
-        Op::Update => "update",
-        Op::Delete => "destroy",
-        Op::NoOp => "no-op",
-    }
-}
-
 fn print_plan(plan: &Plan) {
     let mut account = "";
     for change in plan.changes.iter().filter(|c| c.op != Op::NoOp) {
@@ -331,10 +333,13 @@ fn print_plan(plan: &Plan) {
         };
         println!(
             "  {sign} {} {} {}",
-            op_name(change.op),
+            change.op.verb(),
             change.doc.kind.as_str(),
             change.doc.target
         );
+        if let Some(reason) = &change.reason {
+            println!("      ({reason})");
+        }
         let before = change.before.as_deref().unwrap_or_default();
         let after = change.after.as_deref().unwrap_or_default();
         let diff = similar::TextDiff::from_lines(before, after);
@@ -353,6 +358,10 @@ fn print_plan(plan: &Plan) {
     for kept in &plan.kept {
         println!("  left in place: {kept}");
     }
+    let (puts, deletes) = record_counts(plan);
+    if puts + deletes > 0 {
+        println!("\nrecord of what the deployment owns (SSM parameters under /xacct/): {puts} to write, {deletes} to remove");
+    }
     let verb = if plan.mode == Mode::Destroy {
         "Destroy plan"
     } else {
@@ -367,13 +376,25 @@ fn plan_json(plan: &Plan) -> Value {
             "account": c.doc.account,
             "kind": c.doc.kind.as_str(),
             "target": c.doc.target,
-            "action": op_name(c.op),
+            "action": c.op.verb(),
             "before": c.before.as_deref().map(parse_or_text),
             "after": c.after.as_deref().map(parse_or_text),
+            "reason": c.reason,
         })).collect::<Vec<_>>(),
+        "record": { "write": record_counts(plan).0, "remove": record_counts(plan).1 },
         "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "destroy": plan.count(Op::Delete) },
         "left_in_place": plan.kept,
     })
+}
+
+/// Writes and removals of the record's parameters, across both sides of the apply.
+fn record_counts(plan: &Plan) -> (usize, usize) {
+    let writes = plan.record.before.iter().chain(&plan.record.after);
+    let puts = writes
+        .clone()
+        .filter(|w| matches!(w, crate::inventory::RecordWrite::Put { .. }))
+        .count();
+    (puts, writes.count() - puts)
 }
 
 fn parse_or_text(text: &str) -> Value {
@@ -403,15 +424,19 @@ fn explain(
 ) -> Result<u8, DeployError> {
     let mut ctx = policy_core::eval::Context::new();
     for pair in context {
-        let (key, value) = pair.split_once('=').ok_or_else(|| DeployError::Other(format!("`--context {pair}` is not KEY=VALUE\n  help: e.g. `--context aws:MultiFactorAuthPresent=true`")))?;
+        let (key, value) = pair.split_once('=').ok_or_else(|| DeployError::Argument {
+            argument: format!("--context {pair}"),
+            reason: "not KEY=VALUE".into(),
+            help: "e.g. `--context aws:MultiFactorAuthPresent=true`",
+        })?;
         ctx.entry(key.to_owned())
             .or_default()
             .push(value.to_owned());
     }
     let set = policy_core::eval::PolicySet::from_documents(deployment.documents())
-        .map_err(|p| DeployError::Other(p.to_string()))?;
+        .map_err(DeployError::Unreadable)?;
     let explanation =
-        policy_core::eval::explain(&set, deployment.grants(), principal, action, resource, &ctx);
+        policy_core::explain::explain(&set, deployment.grants(), principal, action, resource, &ctx);
     let word = |allowed: bool| if allowed { "allow" } else { "deny" };
     if as_json {
         let steps: Vec<Value> = explanation
@@ -422,7 +447,7 @@ fn explain(
         let out = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
         println!(
             "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| DeployError::Other(e.to_string()))?
+            serde_json::to_string_pretty(&out).map_err(std::io::Error::from)?
         );
     } else {
         for (i, step) in explanation.steps.iter().enumerate() {

@@ -1,4 +1,6 @@
-//! Everything that can stop a deployment, with what the tool was doing when it happened.
+//! Everything that can stop a deployment, with what the tool was doing when it happened. Each
+//! error is a one-line message; [`DeployError::help`] says how to fix it, and the command line
+//! prints both with `policy_core::write_message`, as `grants!` prints its compile errors.
 
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -13,44 +15,108 @@ pub struct Context {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
-    #[error("{}", aws_message(.context, .code, .message))]
+    #[error("{} failed for {} in account {}: {code}: {message}", .context.operation, .context.resource, .context.account)]
     Aws {
         context: Context,
         code: String,
         message: String,
     },
-    #[error("credentials for account {expected} belong to account {actual} ({arn})\n  help: pass `--account {expected}=profile:NAME` or `--account {expected}=role:ARN` for account {expected}; nothing was written in any account")]
+    #[error("credentials for account {expected} belong to account {actual} ({arn})")]
     WrongAccount {
         expected: String,
         actual: String,
         arn: String,
     },
-    #[error("cannot reach account {account}: {message}\n  help: check the `--account` option for {account}, the credential chain and AWS_ENDPOINT_URL; nothing was written in any account")]
+    #[error("cannot reach account {account}: {message}")]
     Credentials { account: String, message: String },
-    #[error("invalid `--account {spec}`: {reason}\n  help: write `--account 222222222222=profile:NAME` or `--account 222222222222=role:arn:aws:iam::222222222222:role/NAME`")]
+    #[error("invalid `--account {spec}`: {reason}")]
     AccountSpec { spec: String, reason: String },
+    #[error("account {account} holds resources of deployment {deployment} that no grant declares any more, and no credentials were given for it")]
+    UndeclaredAccount { account: String, deployment: String },
     #[error("the plan cannot be applied:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Plan(Vec<String>),
-    #[error("{resource} in account {account} changed since the plan was made\n  help: run the command again to plan from the current state")]
+    #[error("{resource} in account {account} changed since the plan was made")]
     Changed { account: String, resource: String },
-    #[error("refusing to prompt for confirmation without a terminal\n  help: pass --auto-approve to apply without asking")]
+    #[error("refusing to prompt for confirmation without a terminal")]
     NoTerminal,
+    #[error("invalid `{argument}`: {reason}")]
+    Argument {
+        argument: String,
+        reason: String,
+        help: &'static str,
+    },
+    /// A document read back from AWS, or the deployment's own data, that the evaluator cannot read.
     #[error("{0}")]
-    Other(String),
+    Unreadable(policy_core::Problem),
+    #[error(
+        "the inventory entry {parameter} in account {account} is not one xacct wrote: {reason}"
+    )]
+    Inventory {
+        account: String,
+        parameter: String,
+        reason: String,
+    },
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
 }
 
-fn aws_message(context: &Context, code: &str, message: &str) -> String {
-    let mut text = format!(
-        "{} failed for {} in account {}: {code}: {message}",
-        context.operation, context.resource, context.account
-    );
-    if code.contains("AccessDenied") || code == "UnauthorizedOperation" {
-        text.push_str(&format!(
-            "\n  help: the identity deploying to account {} needs permission `{}` on {}",
-            context.account, context.operation, context.resource
-        ));
+impl DeployError {
+    pub fn aws<E>(context: Context, error: &E) -> DeployError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let (code, message) = error_parts(error);
+        DeployError::Aws {
+            context,
+            code,
+            message,
+        }
     }
-    text
+
+    /// The AWS error code, when AWS answered.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            DeployError::Aws { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// How to fix it, when the tool knows.
+    pub fn help(&self) -> Option<String> {
+        let nothing_written = "nothing was written in any account";
+        match self {
+            DeployError::Aws { context, code, .. }
+                if code.contains("AccessDenied") || code == "UnauthorizedOperation" =>
+            {
+                Some(format!(
+                    "the identity deploying to account {} needs permission `{}` on {}",
+                    context.account, context.operation, context.resource
+                ))
+            }
+            DeployError::Aws { .. } | DeployError::Plan(_) | DeployError::Unreadable(_) => None,
+            DeployError::WrongAccount { expected, .. } => Some(format!(
+                "pass `--account {expected}=profile:NAME` or `--account {expected}=role:ARN` for account {expected}; {nothing_written}"
+            )),
+            DeployError::Credentials { account, .. } => Some(format!(
+                "check the `--account` option for {account}, the credential chain and AWS_ENDPOINT_URL; {nothing_written}"
+            )),
+            DeployError::AccountSpec { .. } => Some(
+                "write `--account 222222222222=profile:NAME` or `--account 222222222222=role:arn:aws:iam::222222222222:role/NAME`".into(),
+            ),
+            DeployError::UndeclaredAccount { account, .. } => Some(format!(
+                "pass `--account {account}=profile:NAME` or `--account {account}=role:ARN` so that its access can be revoked; {nothing_written}"
+            )),
+            DeployError::Changed { .. } => {
+                Some("run the command again to plan from the current state".into())
+            }
+            DeployError::NoTerminal => Some("pass --auto-approve to apply without asking".into()),
+            DeployError::Argument { help, .. } => Some((*help).into()),
+            DeployError::Inventory { .. } => Some(
+                "the parameters under /xacct/<deployment>/ are written by xacct only; delete the one named, then plan again".into(),
+            ),
+            DeployError::Output(_) => None,
+        }
+    }
 }
 
 /// The code and message of an SDK error, or its full chain of causes when the service sent none
@@ -73,28 +139,6 @@ where
                 source = s.source();
             }
             ("RequestFailed".to_owned(), text)
-        }
-    }
-}
-
-impl DeployError {
-    pub fn aws<E>(context: Context, error: &E) -> DeployError
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        let (code, message) = error_parts(error);
-        DeployError::Aws {
-            context,
-            code,
-            message,
-        }
-    }
-
-    /// The AWS error code, when AWS answered.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            DeployError::Aws { code, .. } => Some(code),
-            _ => None,
         }
     }
 }

@@ -4,24 +4,31 @@
 //!
 //! ```ignore
 //! fn main() -> std::process::ExitCode {
-//!     xacct_deploy::cli::run(&SHARING)
+//!     xacct::cli::run(&SHARING)
 //! }
 //! ```
 //!
-//! The same steps are available as a library through [`Session`].
+//! The same steps are available as a library through [`Session`]. The modules read top-down:
+//! [`accounts`] (credentials and the identity guard) → `aws` (one function per AWS call) →
+//! [`live`] (what is there now, and the deployment's record of what it owns) → [`plan`] (pure:
+//! what to change) → `apply` (the writes) → [`cli`].
 
 pub mod accounts;
 mod apply;
-pub mod aws;
+mod aws;
 pub mod cli;
 pub mod error;
+pub mod inventory;
+pub mod live;
 pub mod plan;
 
 pub use accounts::{AccountSpec, Credentials};
+pub use aws::{LiveAccessPoint, LiveRole};
 pub use error::DeployError;
-pub use plan::{Change, Live, Mode, Op, Plan};
+pub use live::{Live, LiveState};
+pub use plan::{Change, Mode, Op, Plan, PlanContext, Target};
 
-use policy_core::Deployment;
+use policy_core::{Deployment, DocumentKind};
 use std::sync::atomic::Ordering;
 
 /// Checked credentials for every account of one deployment.
@@ -34,8 +41,8 @@ pub struct Session<'d> {
 }
 
 impl<'d> Session<'d> {
-    /// Loads credentials for every account the deployment writes to and checks each identity
-    /// before anything else happens.
+    /// Loads credentials for every account the deployment writes to (and every account an
+    /// `--account` names) and checks each identity before anything else happens.
     pub async fn connect(
         deployment: &'d Deployment,
         specs: &[AccountSpec],
@@ -43,17 +50,70 @@ impl<'d> Session<'d> {
         let accounts = accounts::connect(&deployment.accounts(), specs).await?;
         Ok(Session {
             deployment,
-            aws: aws::Aws {
-                accounts,
-                calls: aws::Calls::default(),
-                fail_after_writes: None,
-            },
+            aws: aws::Aws::new(accounts),
             concurrency: 8,
         })
     }
 
+    /// Reads the record of what the deployment owns in every account reached, then every
+    /// document the plan is about.
+    pub async fn read_state(&self, mode: Mode) -> Result<(Vec<Target>, LiveState), DeployError> {
+        let accounts = self.aws.account_ids();
+        let inventory =
+            live::read_inventory(&self.aws, self.deployment, &accounts, self.concurrency).await?;
+        let targets = plan::targets(self.deployment, &inventory);
+        let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
+        let documents = live::read_all(&self.aws, &docs, self.concurrency).await?;
+        // Requesters the deployment does not create must exist before apply names them.
+        let created: Vec<&str> = docs
+            .iter()
+            .filter(|d| d.kind == DocumentKind::Role)
+            .map(|d| d.target.as_ref())
+            .collect();
+        let requesters: Vec<&policy_core::Document> = targets
+            .iter()
+            .filter(|t| t.declared && mode == Mode::Apply)
+            .map(|t| &t.doc)
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy
+                ) && !created.contains(&d.target.as_ref())
+            })
+            .collect();
+        let missing_principals =
+            live::missing_principals(&self.aws, &requesters, self.concurrency).await?;
+        // Roles that may go: ours, and not wanted after the plan.
+        let leaving: Vec<&policy_core::Document> = targets
+            .iter()
+            .zip(&documents)
+            .filter(|(t, live)| {
+                t.doc.kind == DocumentKind::Role
+                    && (mode == Mode::Destroy || !t.declared)
+                    && matches!(live, Live::Role(Some(r)) if r.tags.get(policy_core::ownership::OWNER_TAG).map(String::as_str) == Some(&self.deployment.name))
+            })
+            .map(|(t, _)| &t.doc)
+            .collect();
+        let role_policies = live::role_policies(&self.aws, &leaving, self.concurrency).await?;
+        Ok((
+            targets,
+            LiveState {
+                inventory,
+                documents,
+                missing_principals,
+                role_policies,
+            },
+        ))
+    }
+
     pub async fn plan(&self, mode: Mode, adopt: bool) -> Result<Plan, DeployError> {
-        plan::plan(&self.aws, self.deployment, mode, adopt, self.concurrency).await
+        let (targets, state) = self.read_state(mode).await?;
+        let ctx = PlanContext {
+            deployment: self.deployment,
+            mode,
+            adopt,
+        };
+        plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)
     }
 
     pub async fn apply(
@@ -64,22 +124,37 @@ impl<'d> Session<'d> {
         apply::apply(&self.aws, self.deployment, plan, self.concurrency, on_done).await
     }
 
-    /// What is stored now for each document, as read back from AWS.
-    pub async fn read_all(&self) -> Result<Vec<Live>, DeployError> {
-        plan::read_all(&self.aws, self.deployment, self.concurrency).await
+    /// What is stored now for each document the deployment declares or still owns.
+    pub async fn read_all(&self) -> Result<Vec<(Target, Live)>, DeployError> {
+        let (targets, state) = self.read_state(Mode::Apply).await?;
+        Ok(targets.into_iter().zip(state.documents).collect())
     }
 
     /// Reads the live documents of every account and checks the access they give against the
     /// declaration with the same proof `grants!` runs at compile time. Returns one line per grant
-    /// whose live access differs, with a counterexample.
+    /// whose live access differs, with a counterexample, and one per resource that still gives
+    /// access although no grant declares it any more.
     pub async fn verify(&self) -> Result<Vec<String>, DeployError> {
         let live = self.read_all().await?;
         let mut documents = Vec::new();
-        for (doc, live) in self.deployment.documents().iter().zip(live) {
-            let mut doc = doc.clone();
+        let mut differences = Vec::new();
+        for (target, live) in live {
+            let mut doc = target.doc;
+            let exists = !matches!(
+                live,
+                Live::Policy(None) | Live::Role(None) | Live::AccessPoint(None)
+            );
+            if !target.declared && exists {
+                differences.push(format!(
+                    "the {} {} in account {} belongs to this deployment but no grant declares it any more; run apply to remove the access it gives",
+                    doc.kind.describe(),
+                    doc.target,
+                    doc.account
+                ));
+            }
             match live {
                 Live::Policy(text) => doc.policy = text.map(Into::into),
-                Live::Role(role) if doc.kind == policy_core::DocumentKind::RoleTrustPolicy => {
+                Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
                     doc.policy = role.map(|r| r.trust.into())
                 }
                 Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
@@ -88,21 +163,19 @@ impl<'d> Session<'d> {
             documents.push(doc);
         }
         let set = policy_core::eval::PolicySet::from_documents(&documents)
-            .map_err(|p| DeployError::Other(p.to_string()))?;
+            .map_err(DeployError::Unreadable)?;
         let grants = self
             .deployment
             .grants()
             .iter()
             .map(policy_core::Grant::from_data)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|p| DeployError::Other(p.to_string()))?;
+            .map_err(DeployError::Unreadable)?;
         let blame = "a statement this deployment does not own, or a change made outside xacct";
-        Ok(
-            match policy_core::eval::prove::prove_set(&set, &grants, blame) {
-                Ok(_) => Vec::new(),
-                Err(failures) => failures.into_iter().map(|(_, p)| p.to_string()).collect(),
-            },
-        )
+        if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
+            differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
+        }
+        Ok(differences)
     }
 
     /// Calls made so far: (reads, writes), identity checks not counted.

@@ -1,16 +1,22 @@
-//! Live state against declared documents: what to create, change or destroy, per resource.
+//! Live state against declared documents: what to create, change or destroy, per resource. Pure:
+//! everything it decides from is read beforehand by [`crate::live`], so it is tested on states
+//! given as data.
 //!
 //! Documents are compared by meaning (keys, order of list entries and one-element lists do not
-//! matter), since IAM URL-encodes and S3 may reformat what it stores. Bucket and access point
-//! policies are merged by statement id: statements whose id does not carry this deployment's
-//! prefix are never touched.
+//! matter), since IAM URL-encodes and S3 may reformat what it stores. What the deployment created
+//! (its roles, access points and inline policies) it owns whole; bucket policies and the policies
+//! of access points it did not create are merged by statement id: statements whose id does not
+//! carry this deployment's prefix are never touched. What the record lists but no grant declares
+//! any more is removed (ARCHITECTURE.md "Ownership and revocation").
 
-use crate::aws::{Aws, LiveAccessPoint, LiveRole, OWNER_TAG};
-use crate::error::DeployError;
-use futures::stream::{self, StreamExt, TryStreamExt};
-use policy_core::render::{policy_size, size_limit};
-use policy_core::{Deployment, Document, DocumentKind};
+use crate::aws::LiveRole;
+use crate::inventory::{record_changes, Entry, Inventory, RecordChanges};
+use crate::live::{Live, LiveState};
+use policy_core::limits::over_limit;
+use policy_core::ownership::{owns_sid, OWNER_TAG};
+use policy_core::{Deployment, Document, DocumentKind, POLICY_VERSION};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -26,13 +32,16 @@ pub enum Op {
     NoOp,
 }
 
-/// What was read for one document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Live {
-    Role(Option<LiveRole>),
-    /// Inline, access point and bucket policies (decoded text).
-    Policy(Option<String>),
-    AccessPoint(Option<LiveAccessPoint>),
+impl Op {
+    /// The verb of plan output and progress lines.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Delete => "destroy",
+            Op::NoOp => "no-op",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +55,8 @@ pub struct Change {
     pub after: Option<String>,
     /// The text to write, when `op` writes a document.
     pub write: Option<String>,
+    /// Why it changes, when the code does not say it by itself (`grant x is no longer declared`).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug)]
@@ -54,6 +65,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// What destroy leaves in place, and why.
     pub kept: Vec<String>,
+    /// How the deployment's record of what it owns changes.
+    pub record: RecordChanges,
 }
 
 impl Plan {
@@ -62,7 +75,7 @@ impl Plan {
     }
 
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.op != Op::NoOp)
+        self.changes.iter().any(|c| c.op != Op::NoOp) || !self.record.is_empty()
     }
 
     pub fn summary(&self) -> String {
@@ -73,6 +86,69 @@ impl Plan {
             self.count(Op::Delete)
         )
     }
+}
+
+/// One document a plan is about: declared by a grant, or listed in the record only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub doc: Document,
+    pub declared: bool,
+}
+
+/// What a plan is decided from, besides the live state.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanContext<'d> {
+    pub deployment: &'d Deployment,
+    pub mode: Mode,
+    /// Take over roles and access points the deployment did not create.
+    pub adopt: bool,
+}
+
+/// The documents a plan is about: every declared one (bucket policies given the region of their
+/// access points), then what the record lists that no grant declares any more.
+pub fn targets(deployment: &Deployment, inventory: &Inventory) -> Vec<Target> {
+    let mut targets: Vec<Target> = deployment
+        .documents()
+        .iter()
+        .map(|doc| {
+            let mut doc = doc.clone();
+            if doc.region.is_none() && doc.kind == DocumentKind::BucketPolicy {
+                doc.region = bucket_region(deployment, &doc).map(Into::into);
+            }
+            Target {
+                doc,
+                declared: true,
+            }
+        })
+        .collect();
+    let declared: BTreeSet<(String, DocumentKind, String)> = targets
+        .iter()
+        .map(|t| {
+            (
+                t.doc.account.to_string(),
+                t.doc.kind,
+                t.doc.target.to_string(),
+            )
+        })
+        .collect();
+    for (key, entry) in &inventory.entries {
+        if !declared.contains(key) {
+            targets.push(Target {
+                doc: entry.to_document(),
+                declared: false,
+            });
+        }
+    }
+    targets
+}
+
+/// A bucket is in the region of every access point in front of it.
+fn bucket_region(deployment: &Deployment, doc: &Document) -> Option<String> {
+    deployment
+        .grants()
+        .iter()
+        .find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref())
+        .and_then(|g| g.access_point.split(':').nth(3).map(str::to_owned))
 }
 
 /// A policy in a form where equal meaning is equal value.
@@ -123,33 +199,32 @@ fn statements(policy: &Value) -> Vec<Value> {
     }
 }
 
-fn owned(statement: &Value, sid_prefix: &str) -> bool {
-    statement["Sid"].as_str().is_some_and(|sid| {
-        sid.starts_with(sid_prefix)
-            && sid[sid_prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
-}
-
-/// `live` with this deployment's statements replaced by `ours` (none, to destroy). `None` when
-/// nothing would be left.
-fn merge(
+/// `live` with this deployment's statements replaced by `ours` (none, to remove them); with
+/// `whole`, every statement of `live` is replaced (a document the deployment created). `None`
+/// when nothing would be left.
+pub fn merge(
     live: Option<&str>,
     ours: Option<&str>,
     sid_prefix: &str,
+    whole: bool,
     target: &str,
 ) -> Result<Option<Value>, String> {
     let live: Value = match live {
-        Some(text) => serde_json::from_str(text).map_err(|e| {
+        Some(text) if !whole => serde_json::from_str(text).map_err(|e| {
             format!("the live policy of {target} is not JSON ({e}); fix it by hand first")
         })?,
-        None => Value::Null,
+        _ => Value::Null,
     };
     let ours: Value = ours
         .and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or(Value::Null);
     let mut merged: Vec<Value> = statements(&live)
         .into_iter()
-        .filter(|s| !owned(s, sid_prefix))
+        .filter(|s| {
+            !s["Sid"]
+                .as_str()
+                .is_some_and(|sid| owns_sid(sid, sid_prefix))
+        })
         .collect();
     merged.extend(statements(&ours));
     if merged.is_empty() {
@@ -158,390 +233,374 @@ fn merge(
     let version = live
         .get("Version")
         .cloned()
-        .unwrap_or_else(|| json!(policy_core::render::POLICY_VERSION));
+        .unwrap_or_else(|| json!(POLICY_VERSION));
     Ok(Some(json!({ "Version": version, "Statement": merged })))
 }
 
-/// The region S3 and S3 Control calls for a document go to: its access point's region (a bucket
-/// is in the same region as every access point in front of it).
-pub fn region_of(doc: &Document, deployment: &Deployment) -> String {
-    let access_point = match doc.kind {
-        DocumentKind::BucketPolicy => deployment
-            .grants()
-            .iter()
-            .find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref())
-            .map(|g| g.access_point.to_string()),
-        _ => Some(doc.target.to_string()),
+/// Plans every target against what was read for it.
+pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Plan, Vec<String>> {
+    let mut planner = Planner {
+        ctx,
+        sid_prefix: ctx.deployment.sid_prefix(),
+        inventory: &live.inventory,
+        targets,
+        live: &live.documents,
+        problems: Vec::new(),
+        kept: Vec::new(),
     };
-    access_point
-        .and_then(|arn| arn.split(':').nth(3).map(str::to_owned))
-        .unwrap_or_else(|| "us-east-1".to_owned())
-}
-
-fn is_user(doc: &Document) -> bool {
-    doc.kind == DocumentKind::UserInlinePolicy
-}
-
-/// Reads what a document describes, as it is now.
-pub async fn read(aws: &Aws, deployment: &Deployment, doc: &Document) -> Result<Live, DeployError> {
-    let (account, target, name) = (
-        doc.account.as_ref(),
-        doc.target.as_ref(),
-        doc.name.as_deref().unwrap_or_default(),
-    );
-    let region = region_of(doc, deployment);
-    Ok(match doc.kind {
-        DocumentKind::Role | DocumentKind::RoleTrustPolicy => {
-            Live::Role(aws.get_role(account, target).await?)
-        }
-        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => Live::Policy(
-            aws.get_inline_policy(account, is_user(doc), target, name)
-                .await
-                .or_else(|e| {
-                    // The role or user itself is missing: no policy, and `principal_exists` reports it.
-                    if e.code() == Some("NoSuchEntity") {
-                        Ok(None)
-                    } else {
-                        Err(e)
-                    }
-                })?,
-        ),
-        DocumentKind::AccessPoint => {
-            Live::AccessPoint(aws.get_access_point(account, &region, name, target).await?)
-        }
-        DocumentKind::AccessPointPolicy => Live::Policy(
-            aws.get_access_point_policy(account, &region, name, target)
-                .await?,
-        ),
-        DocumentKind::BucketPolicy => Live::Policy(
-            aws.get_bucket_policy(account, &region, name, target)
-                .await?,
-        ),
-    })
-}
-
-/// Reads every document as it is now, at most `concurrency` calls at once, in document order.
-pub async fn read_all(
-    aws: &Aws,
-    deployment: &Deployment,
-    concurrency: usize,
-) -> Result<Vec<Live>, DeployError> {
-    let docs = deployment.documents();
-    // A trust policy comes with its role's read: one GetRole serves both documents.
-    let reads = docs
-        .iter()
-        .filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
-    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, deployment, doc)))
-        .buffered(concurrency.max(1))
-        .try_collect()
-        .await?;
-    Ok(docs
-        .iter()
-        .map(|doc| {
-            let source = if doc.kind == DocumentKind::RoleTrustPolicy {
-                DocumentKind::Role
+    for missing in &live.missing_principals {
+        let target = targets.iter().find(|t| t.doc.target == *missing);
+        let (kind, account) = target.map_or(("role", ""), |t| {
+            let kind = if t.doc.kind == DocumentKind::UserInlinePolicy {
+                "user"
             } else {
-                doc.kind
+                "role"
             };
-            reads
-                .clone()
-                .zip(&read_live)
-                .find(|(d, _)| d.kind == source && d.target == doc.target)
-                .map_or(Live::Role(None), |(_, l)| l.clone())
-        })
-        .collect())
-}
-
-/// Reads every document concurrently (at most `concurrency` calls at once) and plans.
-pub async fn plan(
-    aws: &Aws,
-    deployment: &Deployment,
-    mode: Mode,
-    adopt: bool,
-    concurrency: usize,
-) -> Result<Plan, DeployError> {
-    let docs = deployment.documents();
-    let live = read_all(aws, deployment, concurrency).await?;
-    // Requesters the deployment does not create must exist: IAM refuses a trust or resource policy
-    // naming a principal that does not.
-    let created: Vec<&str> = docs
+            (kind, t.doc.account.as_ref())
+        });
+        planner.problems.push(format!(
+            "{kind} {missing} does not exist in account {account}: create it first, or let the deployment create it with `requester_trust`"
+        ));
+    }
+    let mut changes: Vec<Change> = targets
         .iter()
-        .filter(|d| d.kind == DocumentKind::Role)
-        .map(|d| d.target.as_ref())
+        .zip(&live.documents)
+        .map(|(target, live)| planner.change(target, live))
         .collect();
-    let mut problems = Vec::new();
-    let mut existence = Vec::new();
-    for doc in docs.iter().filter(|d| {
-        matches!(
-            d.kind,
-            DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy
-        )
-    }) {
-        if !created.contains(&doc.target.as_ref()) && mode == Mode::Apply {
-            existence.push(doc);
-        }
-    }
-    let exists: Vec<bool> = stream::iter(existence.iter().map(|doc| async move {
-        if is_user(doc) {
-            aws.user_exists(&doc.account, &doc.target).await
-        } else {
-            aws.role_exists(&doc.account, &doc.target).await
-        }
-    }))
-    .buffered(concurrency.max(1))
-    .try_collect()
-    .await?;
-    for (doc, exists) in existence.iter().zip(exists) {
-        if !exists {
-            problems.push(format!(
-                "{} {} does not exist in account {}: create it first, or let the deployment create it with `requester_trust`",
-                if is_user(doc) { "user" } else { "role" },
-                doc.target,
-                doc.account
-            ));
-        }
-    }
-
-    let sid_prefix = deployment.sid_prefix();
-    let mut changes = Vec::new();
-    let mut kept = Vec::new();
-    for (doc, live) in docs.iter().zip(live) {
-        let change = plan_one(
-            deployment,
-            doc,
-            live,
-            mode,
-            adopt,
-            &sid_prefix,
-            &mut problems,
-            &mut kept,
-        );
-        changes.push(change);
-    }
-    if mode == Mode::Destroy {
-        settle_destroy(aws, deployment, &mut changes, &mut kept).await?;
-    }
-    if !problems.is_empty() {
-        return Err(DeployError::Plan(problems));
+    let mut still_owned = Vec::new();
+    planner.settle_roles(&mut changes, &live.role_policies, &mut still_owned);
+    let record = planner.record(&changes, &still_owned);
+    if !planner.problems.is_empty() {
+        return Err(planner.problems);
     }
     Ok(Plan {
-        mode,
+        mode: ctx.mode,
         changes,
-        kept,
+        kept: planner.kept,
+        record,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_one(
-    deployment: &Deployment,
-    doc: &Document,
-    live: Live,
-    mode: Mode,
-    adopt: bool,
-    sid_prefix: &str,
-    problems: &mut Vec<String>,
-    kept: &mut Vec<String>,
-) -> Change {
-    let mut change = Change {
-        doc: doc.clone(),
-        op: Op::NoOp,
-        live: live.clone(),
-        before: None,
-        after: None,
-        write: None,
-    };
-    let declared = doc.policy.as_deref().unwrap_or_default();
-    match (&live, doc.kind) {
-        (Live::Role(role), DocumentKind::Role) => {
-            let describe = |owner: Option<&String>| {
-                format!(
-                    "role {} (path {}, tag {OWNER_TAG}={})",
-                    doc.target,
-                    doc.path.as_deref().unwrap_or("/"),
-                    owner.map_or("none", |o| o.as_str())
-                )
-            };
-            match (role, mode) {
-                (None, Mode::Apply) => {
-                    change.op = Op::Create;
-                    change.after = Some(describe(Some(&deployment.name.to_string())));
-                }
-                (Some(role), Mode::Apply) => {
-                    let owner = role.tags.get(OWNER_TAG);
-                    if owner.map(String::as_str) != Some(&deployment.name) {
-                        if adopt {
+/// The state of one planning run: what it decides from, and what it found wrong.
+struct Planner<'a> {
+    ctx: PlanContext<'a>,
+    sid_prefix: String,
+    inventory: &'a Inventory,
+    targets: &'a [Target],
+    live: &'a [Live],
+    problems: Vec<String>,
+    kept: Vec<String>,
+}
+
+impl Planner<'_> {
+    /// Whether the target should exist after the plan is applied.
+    fn wanted(&self, target: &Target) -> bool {
+        self.ctx.mode == Mode::Apply && target.declared
+    }
+
+    fn owner(&self) -> &str {
+        &self.ctx.deployment.name
+    }
+
+    /// Whether the access point `arn` in `account` is the deployment's whole: recorded as created
+    /// or adopted by it, or created or adopted by this plan.
+    fn owns_access_point(&self, account: &str, arn: &str) -> bool {
+        let recorded = self
+            .inventory
+            .entries
+            .get(&(
+                account.to_owned(),
+                DocumentKind::AccessPoint,
+                arn.to_owned(),
+            ))
+            .is_some_and(|e| e.owned);
+        let taken_now = self.targets.iter().zip(self.live).any(|(t, live)| {
+            t.doc.kind == DocumentKind::AccessPoint
+                && t.doc.target == arn
+                && self.wanted(t)
+                && (matches!(live, Live::AccessPoint(None)) || self.ctx.adopt)
+        });
+        recorded || taken_now
+    }
+
+    fn change(&mut self, target: &Target, live: &Live) -> Change {
+        let doc = &target.doc;
+        let mut change = Change {
+            doc: doc.clone(),
+            op: Op::NoOp,
+            live: live.clone(),
+            before: None,
+            after: None,
+            write: None,
+            reason: None,
+        };
+        let wanted = self.wanted(target);
+        if !target.declared {
+            change.reason = Some(match doc.grants.as_ref() {
+                [] => "no grant declares it any more".to_owned(),
+                [one] => format!("grant {one} is no longer declared"),
+                many => format!(
+                    "grants {} are no longer declared",
+                    many.iter()
+                        .map(|g| g.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+        let declared = doc.policy.as_deref().unwrap_or_default();
+        match (live, doc.kind) {
+            (Live::Role(role), DocumentKind::Role) => self.role(&mut change, role.as_ref(), wanted),
+            (Live::Role(role), DocumentKind::RoleTrustPolicy) => {
+                // The trust policy belongs to a role the deployment creates; it goes with the role.
+                if wanted {
+                    match role.as_ref().map(|r| r.trust.as_str()) {
+                        None => change.op = Op::Create,
+                        Some(t) if same_meaning(t, declared) => {}
+                        Some(t) => {
                             change.op = Op::Update;
-                            change.before = Some(describe(owner));
-                            change.after = Some(describe(Some(&deployment.name.to_string())));
-                        } else {
-                            problems.push(format!(
-                                "role {} exists in account {} but was not created by deployment {} (tag {OWNER_TAG}={}); pass --adopt to take it over",
-                                doc.target, doc.account, deployment.name, owner.map_or("none", String::as_str)
-                            ));
+                            change.before = Some(pretty(t));
                         }
                     }
-                }
-                (Some(role), Mode::Destroy) => {
-                    if role.tags.get(OWNER_TAG).map(String::as_str) == Some(&deployment.name) {
-                        change.op = Op::Delete;
-                        change.before = Some(describe(role.tags.get(OWNER_TAG)));
-                    } else {
-                        kept.push(format!(
-                            "role {} in account {}: not created by this deployment",
-                            doc.target, doc.account
-                        ));
+                    if change.op != Op::NoOp {
+                        change.after = Some(pretty(declared));
+                        change.write = Some(declared.to_owned());
                     }
                 }
-                (None, Mode::Destroy) => {}
             }
-        }
-        (Live::Role(role), DocumentKind::RoleTrustPolicy) => {
-            // The trust policy belongs to a role the deployment creates; it goes with the role.
-            let live_trust = role.as_ref().map(|r| r.trust.as_str());
-            if mode == Mode::Apply {
-                match live_trust {
-                    None => change.op = Op::Create,
-                    Some(t) if same_meaning(t, declared) => {}
-                    Some(t) => {
-                        change.op = Op::Update;
-                        change.before = Some(pretty(t));
-                    }
-                }
-                if change.op != Op::NoOp {
+            (
+                Live::Policy(policy),
+                DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy,
+            ) => {
+                // Named for the deployment: its whole.
+                change.before = policy.as_deref().map(pretty);
+                change.op = match (policy, wanted) {
+                    (None, true) => Op::Create,
+                    (Some(p), true) if !same_meaning(p, declared) => Op::Update,
+                    (Some(_), false) => Op::Delete,
+                    _ => Op::NoOp,
+                };
+                if wanted && change.op != Op::NoOp {
                     change.after = Some(pretty(declared));
                     change.write = Some(declared.to_owned());
                 }
             }
-        }
-        (Live::Policy(policy), DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy) => {
-            change.before = policy.as_deref().map(pretty);
-            match (policy, mode) {
-                (None, Mode::Apply) => change.op = Op::Create,
-                (Some(p), Mode::Apply) if !same_meaning(p, declared) => change.op = Op::Update,
-                (Some(_), Mode::Destroy) => change.op = Op::Delete,
-                _ => {}
+            (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
+                self.access_point(&mut change, ap.as_ref(), wanted)
             }
-            if mode == Mode::Apply && change.op != Op::NoOp {
-                change.after = Some(pretty(declared));
-                change.write = Some(declared.to_owned());
-            }
-        }
-        (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
-            let bucket = doc.bucket.as_deref().unwrap_or_default();
-            let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
-            let describe = format!(
-                "access point {} on bucket {bucket} (account {bucket_account})",
-                doc.target
-            );
-            match (ap, mode) {
-                (None, Mode::Apply) => {
-                    change.op = Op::Create;
-                    change.after = Some(describe);
-                }
-                (Some(live), _)
-                    if live.bucket != bucket
-                        || live
-                            .bucket_account
-                            .as_deref()
-                            .is_some_and(|a| a != bucket_account) =>
-                {
-                    problems.push(format!(
-                        "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
-                        doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
-                    ));
-                }
-                (Some(_), Mode::Destroy) => {
-                    change.op = Op::Delete;
-                    change.before = Some(describe);
-                }
-                _ => {}
-            }
-        }
-        (Live::Policy(policy), DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy) => {
-            let ours = if mode == Mode::Apply {
-                doc.policy.as_deref()
-            } else {
-                None
-            };
-            match merge(policy.as_deref(), ours, sid_prefix, &doc.target) {
-                Err(problem) => problems.push(problem),
-                Ok(merged) => {
-                    let merged_text = merged.as_ref().map(Value::to_string);
-                    if let (Some(text), Some((limit, unit))) = (&merged_text, size_limit(doc.kind))
-                    {
-                        let size = policy_size(doc.kind, text);
-                        if size > limit {
-                            problems.push(format!(
-                                "the {} of {} would be {size} {} with the statements already there, over AWS's limit of {limit}",
-                                doc.kind.describe(), doc.target, unit.split(' ').next().unwrap_or(unit)
-                            ));
-                        }
-                    }
-                    change.before = policy.as_deref().map(pretty);
-                    change.after = merged_text.as_deref().map(pretty);
-                    change.op = match (policy, &merged_text) {
-                        (None, None) => Op::NoOp,
-                        (None, Some(_)) => Op::Create,
-                        (Some(_), None) => Op::Delete,
-                        (Some(live), Some(new)) if same_meaning(live, new) => Op::NoOp,
-                        (Some(_), Some(_)) => Op::Update,
-                    };
-                    change.write = merged_text;
-                }
-            }
-        }
-        _ => {}
-    }
-    if change.op == Op::NoOp {
-        change.before = None;
-        change.after = None;
-    }
-    change
-}
-
-/// Destroy removes roles and access points only when nothing else is left in them.
-async fn settle_destroy(
-    aws: &Aws,
-    deployment: &Deployment,
-    changes: &mut [Change],
-    kept: &mut Vec<String>,
-) -> Result<(), DeployError> {
-    let own_policy = deployment.inline_policy_name();
-    let policy_left: Vec<(String, bool)> = changes
-        .iter()
-        .filter(|c| c.doc.kind == DocumentKind::AccessPointPolicy)
-        .map(|c| (c.doc.target.to_string(), c.write.is_some()))
-        .collect();
-    for change in changes.iter_mut() {
-        match change.doc.kind {
-            DocumentKind::Role if change.op == Op::Delete => {
-                let others: Vec<String> = aws
-                    .role_policies(&change.doc.account, &change.doc.target)
-                    .await?
-                    .into_iter()
-                    .filter(|p| *p != own_policy)
-                    .collect();
-                if !others.is_empty() {
-                    change.op = Op::NoOp;
-                    kept.push(format!(
-                        "role {} in account {}: it has policies this deployment did not write ({})",
-                        change.doc.target,
-                        change.doc.account,
-                        others.join(", ")
-                    ));
-                }
-            }
-            DocumentKind::AccessPoint
-                if change.op == Op::Delete
-                    && policy_left
-                        .iter()
-                        .any(|(t, left)| *t == change.doc.target && *left) =>
-            {
-                change.op = Op::NoOp;
-                kept.push(format!("access point {} in account {}: its policy has statements this deployment does not own", change.doc.target, change.doc.account));
+            (
+                Live::Policy(policy),
+                DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy,
+            ) => {
+                let whole = doc.kind == DocumentKind::AccessPointPolicy
+                    && self.owns_access_point(&doc.account, &doc.target);
+                let ours = if wanted { doc.policy.as_deref() } else { None };
+                self.shared_policy(&mut change, policy.as_deref(), ours, whole);
             }
             _ => {}
         }
+        if change.op == Op::NoOp {
+            change.before = None;
+            change.after = None;
+        }
+        change
     }
-    Ok(())
+
+    fn role(&mut self, change: &mut Change, role: Option<&LiveRole>, wanted: bool) {
+        let doc = &change.doc;
+        let describe = |owner: Option<&str>| {
+            format!(
+                "role {} (path {}, tag {OWNER_TAG}={})",
+                doc.target,
+                doc.path.as_deref().unwrap_or("/"),
+                owner.unwrap_or("none")
+            )
+        };
+        let owner = role.and_then(|r| r.tags.get(OWNER_TAG)).map(String::as_str);
+        let ours = owner == Some(self.owner());
+        match (role, wanted) {
+            (None, true) => {
+                change.op = Op::Create;
+                change.after = Some(describe(Some(self.owner())));
+            }
+            (Some(_), true) if !ours => {
+                if self.ctx.adopt {
+                    change.op = Op::Update;
+                    change.before = Some(describe(owner));
+                    change.after = Some(describe(Some(self.owner())));
+                } else {
+                    self.problems.push(format!(
+                        "role {} exists in account {} but was not created by deployment {} (tag {OWNER_TAG}={}); pass --adopt to take it over",
+                        doc.target, doc.account, self.owner(), owner.unwrap_or("none")
+                    ));
+                }
+            }
+            (Some(_), false) if ours => {
+                change.op = Op::Delete;
+                change.before = Some(describe(owner));
+            }
+            (Some(_), false) => self.kept.push(format!(
+                "role {} in account {}: not created by this deployment",
+                doc.target, doc.account
+            )),
+            (Some(_), true) | (None, false) => {}
+        }
+    }
+
+    fn access_point(
+        &mut self,
+        change: &mut Change,
+        ap: Option<&crate::aws::LiveAccessPoint>,
+        wanted: bool,
+    ) {
+        let doc = &change.doc;
+        let bucket = doc.bucket.as_deref().unwrap_or_default();
+        let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
+        let describe = |owner: &str| {
+            format!(
+                "access point {} on bucket {bucket} (account {bucket_account}), owned by {owner}",
+                doc.target
+            )
+        };
+        let recorded = self.inventory.owned(doc);
+        match (ap, wanted) {
+            (None, true) => {
+                change.op = Op::Create;
+                change.after = Some(describe(self.owner()));
+            }
+            (Some(live), true)
+                if live.bucket != bucket
+                    || live
+                        .bucket_account
+                        .as_deref()
+                        .is_some_and(|a| a != bucket_account) =>
+            {
+                self.problems.push(format!(
+                    "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
+                    doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
+                ));
+            }
+            (Some(_), true) if !recorded => {
+                if self.ctx.adopt {
+                    // Taking it over writes only the record.
+                    change.op = Op::Update;
+                    change.before = Some(describe("someone else"));
+                    change.after = Some(describe(self.owner()));
+                } else {
+                    self.problems.push(format!(
+                        "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
+                        doc.target, doc.account, self.owner()
+                    ));
+                }
+            }
+            (Some(_), false) if recorded => {
+                change.op = Op::Delete;
+                change.before = Some(describe(self.owner()));
+            }
+            (Some(_), false) => self.kept.push(format!(
+                "access point {} in account {}: not created by this deployment",
+                doc.target, doc.account
+            )),
+            (Some(_), true) | (None, false) => {}
+        }
+    }
+
+    fn shared_policy(
+        &mut self,
+        change: &mut Change,
+        policy: Option<&str>,
+        ours: Option<&str>,
+        whole: bool,
+    ) {
+        let doc = &change.doc;
+        let merged = match merge(policy, ours, &self.sid_prefix, whole, &doc.target) {
+            Ok(merged) => merged,
+            Err(problem) => return self.problems.push(problem),
+        };
+        let merged_text = merged.as_ref().map(Value::to_string);
+        if let Some(problem) = merged_text
+            .as_deref()
+            .and_then(|text| over_limit(doc.kind, &doc.target, text))
+        {
+            self.problems.push(format!(
+                "{} with the statements already there",
+                problem.message
+            ));
+        }
+        change.before = policy.map(pretty);
+        change.after = merged_text.as_deref().map(pretty);
+        change.op = match (policy, &merged_text) {
+            (None, None) => Op::NoOp,
+            (None, Some(_)) => Op::Create,
+            (Some(_), None) => Op::Delete,
+            (Some(live), Some(new)) if same_meaning(live, new) => Op::NoOp,
+            (Some(_), Some(_)) => Op::Update,
+        };
+        change.write = merged_text;
+    }
+
+    /// A role the deployment created is deleted only when nothing else is attached to it.
+    fn settle_roles(
+        &mut self,
+        changes: &mut [Change],
+        role_policies: &std::collections::BTreeMap<String, Vec<String>>,
+        still_owned: &mut Vec<String>,
+    ) {
+        let own_policy = self.ctx.deployment.inline_policy_name();
+        for change in changes.iter_mut() {
+            if change.doc.kind != DocumentKind::Role || change.op != Op::Delete {
+                continue;
+            }
+            let others: Vec<&String> = role_policies
+                .get(change.doc.target.as_ref())
+                .into_iter()
+                .flatten()
+                .filter(|p| **p != own_policy)
+                .collect();
+            if !others.is_empty() {
+                change.op = Op::NoOp;
+                still_owned.push(change.doc.target.to_string());
+                self.kept.push(format!(
+                    "role {} in account {}: it has policies this deployment did not write ({})",
+                    change.doc.target,
+                    change.doc.account,
+                    others
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+
+    /// The record after the plan: every wanted document, and the roles left in place.
+    fn record(&self, changes: &[Change], still_owned: &[String]) -> RecordChanges {
+        let path = policy_core::ownership::inventory_path(self.owner());
+        let mut kept = Vec::new();
+        let mut removed = Vec::new();
+        for (target, change) in self.targets.iter().zip(changes) {
+            let owned = match target.doc.kind {
+                DocumentKind::AccessPoint => {
+                    self.owns_access_point(&target.doc.account, &target.doc.target)
+                }
+                DocumentKind::Role => true,
+                _ => false,
+            };
+            let Some(entry) = Entry::of(&target.doc, owned) else {
+                continue;
+            };
+            let recorded = self.inventory.entries.get(&entry.key());
+            if self.wanted(target) {
+                kept.push(entry);
+            } else if still_owned.contains(&entry.target) && entry.kind == DocumentKind::Role {
+                kept.push(recorded.cloned().unwrap_or(entry));
+            } else if recorded.is_some() || change.op == Op::Delete {
+                removed.push(entry);
+            }
+        }
+        removed.retain(|r| !kept.iter().any(|k| k.key() == r.key()));
+        let accounts: BTreeSet<String> = kept.iter().map(|e| e.account.clone()).collect();
+        record_changes(&path, self.inventory, &kept, &removed, &accounts)
+    }
 }

@@ -1,10 +1,27 @@
 //! Condition operators, wildcard matching and policy variables, as the IAM user guide describes
 //! them ("IAM JSON policy elements: Condition operators", "Policy variables").
 
-use super::policy::{Condition, SetQualifier};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+
+/// How a condition treats a multi-valued context key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetQualifier {
+    Single,
+    ForAnyValue,
+    ForAllValues,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator without qualifier or `IfExists`: `StringLike`, `Bool`, ...
+    pub operator: String,
+    pub qualifier: SetQualifier,
+    pub if_exists: bool,
+    pub key: String,
+    pub values: Vec<String>,
+}
 
 /// Context keys of a request: each key has one or more values. Keys match case-insensitively.
 pub type Context = BTreeMap<String, Vec<String>>;

@@ -1,13 +1,11 @@
-//! An IAM policy evaluator for the documents xacct writes and reads back, and the compile-time
-//! proof that a deployment's documents grant exactly what its grants declare.
+//! An IAM policy evaluator: AWS's evaluation logic over a set of policy documents (identity,
+//! trust, access point and bucket policies). It knows documents, not grants; the proof and
+//! `explain` (beside the pipeline) use it to judge what a deployment's documents allow.
 
-pub mod condition;
-pub mod evaluate;
-pub mod explain;
-pub mod policy;
-pub mod prove;
+pub(crate) mod condition;
+pub(crate) mod evaluate;
+pub(crate) mod policy;
 
-pub use condition::Context;
-pub use evaluate::{evaluate, Decision, PolicySet, Reason, Request};
-pub use explain::{explain, Explanation, Step};
-pub use policy::{Effect, Policy, Statement};
+pub use condition::{wildcard, Condition, Context, SetQualifier};
+pub use evaluate::{evaluate, AccessPointInfo, Decision, PolicyDoc, PolicySet, Reason, Request};
+pub use policy::{Effect, Policy, PrincipalEntry, Statement};

@@ -1,6 +1,7 @@
 //! IAM policy documents as the evaluator reads them: every element AWS defines for the documents
 //! this tool writes and reads back (identity, trust, access point and bucket policies).
 
+use super::condition::{self, Condition, SetQualifier};
 use crate::diagnostic::Problem;
 use serde_json::Value;
 
@@ -20,24 +21,6 @@ pub enum PrincipalEntry {
     Service(String),
     Federated(String),
     CanonicalUser(String),
-}
-
-/// How a condition treats a multi-valued context key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SetQualifier {
-    Single,
-    ForAnyValue,
-    ForAllValues,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Condition {
-    /// The operator without qualifier or `IfExists`: `StringLike`, `Bool`, ...
-    pub operator: String,
-    pub qualifier: SetQualifier,
-    pub if_exists: bool,
-    pub key: String,
-    pub values: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,7 +116,7 @@ fn conditions(value: &Value) -> Result<Vec<Condition>, Problem> {
             Some(base) => (base, true),
             None => (rest, false),
         };
-        if !super::condition::is_known(operator) {
+        if !condition::is_known(operator) {
             return Err(Problem::new(format!("unknown condition operator `{op}`")));
         }
         let Value::Object(keys) = keys else {

@@ -4,10 +4,10 @@
 //! (same account, the requester's account, the requester skipping its bridge role), with and
 //! without MFA and external id — and each decision must be what the grants declare.
 
-use super::condition::Context;
-use super::evaluate::{evaluate, Decision, PolicySet, Request};
 use crate::deployment::Document;
 use crate::diagnostic::Problem;
+use crate::eval::condition::{lookup, wildcard, Context};
+use crate::eval::{evaluate, Decision, Effect, PolicySet, Request};
 use crate::grant::Grant;
 use crate::service_reference;
 
@@ -25,8 +25,7 @@ fn ctx(pairs: &[(&str, &str)]) -> Context {
 }
 
 fn mfa_of(context: &Context) -> bool {
-    super::condition::lookup(context, "aws:MultiFactorAuthPresent")
-        .is_some_and(|v| v.iter().any(|x| x == "true"))
+    lookup(context, "aws:MultiFactorAuthPresent").is_some_and(|v| v.iter().any(|x| x == "true"))
 }
 
 /// Whether a request on the access point is inside what grant `g` declares.
@@ -48,7 +47,7 @@ fn in_scope(
     if !action.supports_condition_key("s3:prefix") || g.prefixes.is_empty() {
         return true;
     }
-    super::condition::lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
+    lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
 }
 
 /// What the grants of `principal` (the grants whose resource principal it is) declare for an S3
@@ -75,9 +74,9 @@ fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Cont
         g.requester.arn() == principal
             && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
             && (!g.require_mfa || mfa_of(context))
-            && g.external_id.as_ref().is_none_or(|id| {
-                super::condition::lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id))
-            })
+            && g.external_id
+                .as_ref()
+                .is_none_or(|id| lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id)))
     })
 }
 
@@ -146,7 +145,7 @@ pub fn prove_set(
         .docs
         .iter()
         .flat_map(|d| &d.policy.statements)
-        .filter(|st| st.effect == super::policy::Effect::Allow)
+        .filter(|st| st.effect == Effect::Allow)
         .flat_map(|st| st.actions.iter().map(String::as_str))
         .collect();
     let any_not_action = set
@@ -159,10 +158,7 @@ pub fn prove_set(
         .iter()
         .map(|a| {
             let name = a.full_name();
-            any_not_action
-                || allow_patterns
-                    .iter()
-                    .any(|p| super::condition::wildcard(p, &name, true))
+            any_not_action || allow_patterns.iter().any(|p| wildcard(p, &name, true))
         })
         .collect();
     let mut failures = Vec::new();

@@ -1,9 +1,8 @@
 //! One request followed through the chain a grant sets up: the requester assumes the bridge role,
 //! then the bridge role's session makes the S3 request through the access point.
 
-use super::condition::Context;
-use super::evaluate::{evaluate, Decision, PolicySet, Request};
 use crate::deployment::GrantData;
+use crate::eval::{evaluate, Context, Decision, PolicySet, Request};
 
 #[derive(Clone, Debug)]
 pub struct Step {

@@ -1,0 +1,220 @@
+//! Reading what is in AWS now: the deployment's record in every account, and every document the
+//! plan is about (declared, or left behind by a grant no longer declared). Everything here reads;
+//! deciding what to do with it is [`crate::plan`]'s job.
+
+use crate::aws::{Aws, LiveAccessPoint, LiveRole};
+use crate::error::DeployError;
+use crate::inventory::Inventory;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use policy_core::ownership::inventory_path;
+use policy_core::{Deployment, Document, DocumentKind};
+use std::collections::BTreeMap;
+
+/// What was read for one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Live {
+    Role(Option<LiveRole>),
+    /// Inline, access point and bucket policies (decoded text).
+    Policy(Option<String>),
+    AccessPoint(Option<LiveAccessPoint>),
+}
+
+/// Everything planning needs to know about AWS, read in one pass.
+#[derive(Clone, Debug, Default)]
+pub struct LiveState {
+    pub inventory: Inventory,
+    /// One per document the plan is about, in the same order.
+    pub documents: Vec<Live>,
+    /// Requesters (roles or users) that inline policies name and that do not exist.
+    pub missing_principals: Vec<String>,
+    /// The names of the inline and attached policies of roles the plan may delete.
+    pub role_policies: BTreeMap<String, Vec<String>>,
+}
+
+/// The region of a partition where the record lives: the one IAM itself is homed in.
+pub fn home_region(deployment: &Deployment) -> &'static str {
+    let partition = deployment
+        .documents()
+        .first()
+        .and_then(|d| d.target.split(':').nth(1))
+        .unwrap_or("aws");
+    match partition {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    }
+}
+
+/// The region S3 and S3 Control calls for a document go to: its own region (access points and
+/// bucket policies carry the region of their access point; a bucket is in the same region as
+/// every access point in front of it).
+pub fn region_of(doc: &Document) -> String {
+    doc.region
+        .as_deref()
+        .map(str::to_owned)
+        .or_else(|| {
+            doc.target
+                .split(':')
+                .nth(3)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "us-east-1".to_owned())
+}
+
+fn is_user(doc: &Document) -> bool {
+    doc.kind == DocumentKind::UserInlinePolicy
+}
+
+/// Reads what a document describes, as it is now.
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    let (account, target, name) = (
+        doc.account.as_ref(),
+        doc.target.as_ref(),
+        doc.name.as_deref().unwrap_or_default(),
+    );
+    let region = region_of(doc);
+    Ok(match doc.kind {
+        DocumentKind::Role | DocumentKind::RoleTrustPolicy => {
+            Live::Role(aws.get_role(account, target).await?)
+        }
+        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => Live::Policy(
+            aws.get_inline_policy(account, is_user(doc), target, name)
+                .await
+                .or_else(|e| {
+                    // The role or user itself is missing: no policy, and the existence check
+                    // reports it.
+                    if e.code() == Some("NoSuchEntity") {
+                        Ok(None)
+                    } else {
+                        Err(e)
+                    }
+                })?,
+        ),
+        DocumentKind::AccessPoint => {
+            Live::AccessPoint(aws.get_access_point(account, &region, name, target).await?)
+        }
+        DocumentKind::AccessPointPolicy => Live::Policy(
+            aws.get_access_point_policy(account, &region, name, target)
+                .await?,
+        ),
+        DocumentKind::BucketPolicy => Live::Policy(
+            aws.get_bucket_policy(account, &region, name, target)
+                .await?,
+        ),
+    })
+}
+
+/// Reads every document as it is now, at most `concurrency` calls at once, in document order.
+pub(crate) async fn read_all(
+    aws: &Aws,
+    docs: &[Document],
+    concurrency: usize,
+) -> Result<Vec<Live>, DeployError> {
+    // A trust policy comes with its role's read: one GetRole serves both documents.
+    let reads = docs
+        .iter()
+        .filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
+    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, doc)))
+        .buffered(concurrency.max(1))
+        .try_collect()
+        .await?;
+    Ok(docs
+        .iter()
+        .map(|doc| {
+            let source = if doc.kind == DocumentKind::RoleTrustPolicy {
+                DocumentKind::Role
+            } else {
+                doc.kind
+            };
+            reads
+                .clone()
+                .zip(&read_live)
+                .find(|(d, _)| d.kind == source && d.target == doc.target)
+                .map_or(Live::Role(None), |(_, l)| l.clone())
+        })
+        .collect())
+}
+
+/// Reads the deployment's record in every account reached, then the accounts it names that
+/// were not reached: those must be given credentials, or their access could not be revoked.
+pub(crate) async fn read_inventory(
+    aws: &Aws,
+    deployment: &Deployment,
+    accounts: &[String],
+    concurrency: usize,
+) -> Result<Inventory, DeployError> {
+    let path = inventory_path(&deployment.name);
+    let region = home_region(deployment);
+    let parameters: Vec<BTreeMap<String, String>> = stream::iter(
+        accounts
+            .iter()
+            .map(|account| aws.get_parameters(account, region, &path)),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    let mut inventory = Inventory::default();
+    for (account, parameters) in accounts.iter().zip(&parameters) {
+        inventory
+            .add_account(account, &path, parameters)
+            .map_err(|(parameter, reason)| DeployError::Inventory {
+                account: account.clone(),
+                parameter,
+                reason,
+            })?;
+    }
+    if let Some(account) = inventory.accounts.iter().find(|a| !aws.has_account(a)) {
+        return Err(DeployError::UndeclaredAccount {
+            account: account.clone(),
+            deployment: deployment.name.to_string(),
+        });
+    }
+    Ok(inventory)
+}
+
+/// Whether each requester that an inline policy names exists (IAM refuses a trust or resource
+/// policy naming a principal that does not).
+pub(crate) async fn missing_principals(
+    aws: &Aws,
+    docs: &[&Document],
+    concurrency: usize,
+) -> Result<Vec<String>, DeployError> {
+    let exists: Vec<bool> = stream::iter(docs.iter().map(|doc| async move {
+        if is_user(doc) {
+            aws.user_exists(&doc.account, &doc.target).await
+        } else {
+            aws.role_exists(&doc.account, &doc.target).await
+        }
+    }))
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    Ok(docs
+        .iter()
+        .zip(exists)
+        .filter(|(_, exists)| !exists)
+        .map(|(doc, _)| doc.target.to_string())
+        .collect())
+}
+
+/// The policies attached to each role, for the roles the plan may delete.
+pub(crate) async fn role_policies(
+    aws: &Aws,
+    roles: &[&Document],
+    concurrency: usize,
+) -> Result<BTreeMap<String, Vec<String>>, DeployError> {
+    let names: Vec<Vec<String>> = stream::iter(
+        roles
+            .iter()
+            .map(|doc| aws.role_policies(&doc.account, &doc.target)),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    Ok(roles
+        .iter()
+        .map(|doc| doc.target.to_string())
+        .zip(names)
+        .collect())
+}
