@@ -2,7 +2,7 @@
 //! `cargo run -p policy-core --example proof_cost` (a debug build, like the proc macro's own).
 //! Validation + rendering is the baseline measured in the same run; the ratio is the result.
 
-use policy_core::eval::prove::prove;
+use policy_core::proof::prove;
 use policy_core::{DeploymentInput, GrantInput, Loc, Spanned};
 use std::time::Instant;
 
@@ -52,9 +52,9 @@ fn main() {
         let (mut base, mut proof, mut requests) = (Vec::new(), Vec::new(), 0);
         for _ in 0..5 {
             let start = Instant::now();
-            let grants = policy_core::validate::validate(&input).unwrap_or_default();
+            let grants = policy_core::pipeline::validate(&input).unwrap_or_default();
             let documents =
-                policy_core::render::render("BENCH", &grants, Loc::UNKNOWN).unwrap_or_default();
+                policy_core::pipeline::render("BENCH", &grants, Loc::UNKNOWN).unwrap_or_default();
             base.push(start.elapsed().as_secs_f64());
             let start = Instant::now();
             requests = prove(&documents, &grants).unwrap_or(0);

@@ -6,7 +6,7 @@
 //! - P3  https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
 //! - P4  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 //! - P5  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
-//!       (and ..._notresource.html, ..._notprincipal.html)
+//!   (and ..._notresource.html, ..._notprincipal.html)
 //! - P6  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 //! - P7  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 //! - P8  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html (external id)
@@ -17,8 +17,10 @@
 //! - P13 https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
 //! - P14 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 
-use policy_core::eval::evaluate::{AccessPointInfo, PolicyDoc};
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use policy_core::eval::{evaluate, Policy, PolicySet, Request};
+use policy_core::eval::{AccessPointInfo, PolicyDoc};
 use policy_core::DocumentKind::{self, *};
 use serde_json::{json, Value};
 
@@ -276,7 +278,7 @@ fn p2_cross_account_needs_the_resource_policy() {
             "s3:GetObject",
             "arn:aws:s3:::shared-bucket/a",
             &[]
-        ) || s.docs.iter().all(|d| d.kind != BucketPolicy)
+        ) || s.documents().iter().all(|d| d.kind != BucketPolicy)
     );
     let s = set(vec![
         identity(

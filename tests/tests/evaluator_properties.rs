@@ -1,9 +1,9 @@
 //! Properties of the evaluator and of the proof: decisions do not depend on formatting or on the
 //! order of statements, and the proof catches documents that grant more, or less, than declared.
 
-use policy_core::eval::evaluate::PolicyDoc;
-use policy_core::eval::prove::prove;
+use policy_core::eval::PolicyDoc;
 use policy_core::eval::{evaluate, Context, Policy, PolicySet, Request};
+use policy_core::proof::prove;
 use policy_core::{DeploymentInput, DocumentKind, GrantInput, Loc, Spanned};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -103,7 +103,7 @@ proptest! {
         let original = decisions(&statements);
         let pretty = serde_json::to_string_pretty(&json!({"Statement": statements, "Version": "2012-10-17"})).unwrap_or_default();
         prop_assert_eq!(&decisions_of(&pretty), &original);
-        let canonical = policy_core::json::to_canonical_string(json!({"Version": "2012-10-17", "Statement": statements}));
+        let canonical = policy_core::to_canonical_string(json!({"Version": "2012-10-17", "Statement": statements}));
         prop_assert_eq!(&decisions_of(&canonical), &original);
         let mut shuffled = statements.clone();
         let n = shuffled.len();
@@ -140,9 +140,9 @@ fn sharing() -> (Vec<policy_core::Document>, Vec<policy_core::Grant>) {
         doc: String::new(),
         grants: vec![grant],
     };
-    let grants = policy_core::validate::validate(&input).unwrap_or_default();
+    let grants = policy_core::pipeline::validate(&input).unwrap_or_default();
     let documents =
-        policy_core::render::render("SHARING", &grants, Loc::UNKNOWN).unwrap_or_default();
+        policy_core::pipeline::render("SHARING", &grants, Loc::UNKNOWN).unwrap_or_default();
     (documents, grants)
 }
 

@@ -127,7 +127,7 @@ proptest! {
         prop_assert!(first.is_ok(), "{:?}", first);
         let second = build(&input).map_err(|d| d.to_string());
         prop_assert_eq!(first.as_ref().map(|d| d.json.clone()).ok(), second.map(|d| d.json).ok());
-        let deployment = first.unwrap_or_else(|_| policy_core::Deployment::EMPTY);
+        let deployment = first.unwrap_or(policy_core::Deployment::EMPTY);
         for grant in &input.grants {
             let declared: std::collections::BTreeSet<String> =
                 grant.actions.iter().flat_map(|l| l.value.iter().map(|a| a.value.clone())).collect();

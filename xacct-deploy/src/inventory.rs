@@ -103,7 +103,12 @@ impl Entry {
             bucket_account: None,
             region: self.region.clone().map(Into::into),
             path: None,
-            grants: Vec::new().into(),
+            grants: self
+                .grants
+                .iter()
+                .map(|g| g.clone().into())
+                .collect::<Vec<_>>()
+                .into(),
         }
     }
 }
@@ -293,7 +298,7 @@ mod tests {
         params.insert(old.parameter(path), old.to_value());
         inventory.add_account("333", path, &params).unwrap();
         let now: BTreeSet<String> = ["111".to_owned()].into();
-        let changes = record_changes(path, &inventory, &[], &[old.clone()], &now);
+        let changes = record_changes(path, &inventory, &[], std::slice::from_ref(&old), &now);
         assert!(changes
             .before
             .iter()

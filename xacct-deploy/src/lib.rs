@@ -13,6 +13,8 @@
 //! [`live`] (what is there now, and the deployment's record of what it owns) → [`plan`] (pure:
 //! what to change) → `apply` (the writes) → [`cli`].
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod accounts;
 mod apply;
 mod aws;

@@ -351,21 +351,19 @@ impl Planner<'_> {
         let declared = doc.policy.as_deref().unwrap_or_default();
         match (live, doc.kind) {
             (Live::Role(role), DocumentKind::Role) => self.role(&mut change, role.as_ref(), wanted),
-            (Live::Role(role), DocumentKind::RoleTrustPolicy) => {
-                // The trust policy belongs to a role the deployment creates; it goes with the role.
-                if wanted {
-                    match role.as_ref().map(|r| r.trust.as_str()) {
-                        None => change.op = Op::Create,
-                        Some(t) if same_meaning(t, declared) => {}
-                        Some(t) => {
-                            change.op = Op::Update;
-                            change.before = Some(pretty(t));
-                        }
+            // The trust policy belongs to a role the deployment creates; it goes with the role.
+            (Live::Role(role), DocumentKind::RoleTrustPolicy) if wanted => {
+                match role.as_ref().map(|r| r.trust.as_str()) {
+                    None => change.op = Op::Create,
+                    Some(t) if same_meaning(t, declared) => {}
+                    Some(t) => {
+                        change.op = Op::Update;
+                        change.before = Some(pretty(t));
                     }
-                    if change.op != Op::NoOp {
-                        change.after = Some(pretty(declared));
-                        change.write = Some(declared.to_owned());
-                    }
+                }
+                if change.op != Op::NoOp {
+                    change.after = Some(pretty(declared));
+                    change.write = Some(declared.to_owned());
                 }
             }
             (
@@ -602,5 +600,404 @@ impl Planner<'_> {
         removed.retain(|r| !kept.iter().any(|k| k.key() == r.key()));
         let accounts: BTreeSet<String> = kept.iter().map(|e| e.account.clone()).collect();
         record_changes(&path, self.inventory, &kept, &removed, &accounts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::LiveAccessPoint;
+    use crate::inventory::RecordWrite;
+    use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
+
+    fn at(s: &str) -> Option<Spanned<String>> {
+        Some(Spanned::new(s.to_owned(), Loc::UNKNOWN))
+    }
+
+    fn grant(name: &str, requester: &str, bridge: &str) -> GrantInput {
+        GrantInput {
+            name: Spanned::new(name.into(), Loc::UNKNOWN),
+            requester: at(requester),
+            assume_role: at(bridge),
+            access_point: at("arn:aws:s3:us-east-1:222222222222:accesspoint/shared"),
+            bucket: at("shared-bucket"),
+            actions: Some(Spanned::new(
+                vec![Spanned::new("s3:GetObject".into(), Loc::UNKNOWN)],
+                Loc::UNKNOWN,
+            )),
+            ..GrantInput::default()
+        }
+    }
+
+    fn deployment(grants: Vec<GrantInput>) -> Deployment {
+        build(&DeploymentInput {
+            name: Spanned::new("SHARING".into(), Loc::UNKNOWN),
+            grants,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn two_grants() -> Deployment {
+        deployment(vec![
+            grant(
+                "etl_reads",
+                "arn:aws:iam::111111111111:role/etl",
+                "arn:aws:iam::222222222222:role/etl-reader",
+            ),
+            grant(
+                "bi_reads",
+                "arn:aws:iam::333333333333:role/bi",
+                "arn:aws:iam::222222222222:role/bi-reader",
+            ),
+        ])
+    }
+
+    /// The state right after `deployment` was applied into an empty AWS: the record its
+    /// first plan writes.
+    fn applied(deployment: &Deployment) -> LiveState {
+        let empty = Inventory::default();
+        let targets = targets(deployment, &empty);
+        let nothing = LiveState {
+            documents: targets.iter().map(|t| live_of_nothing(&t.doc)).collect(),
+            ..LiveState::default()
+        };
+        let ctx = PlanContext {
+            deployment,
+            mode: Mode::Apply,
+            adopt: false,
+        };
+        let plan = plan(ctx, &targets, &nothing).unwrap();
+        let path = policy_core::ownership::inventory_path(&deployment.name);
+        let mut state = LiveState::default();
+        for account in deployment.accounts() {
+            let params = plan
+                .record
+                .before
+                .iter()
+                .filter_map(|w| match w {
+                    RecordWrite::Put {
+                        account: a,
+                        name,
+                        value,
+                    } if a == account => Some((name.clone(), value.clone())),
+                    _ => None,
+                })
+                .collect();
+            state
+                .inventory
+                .add_account(account, &path, &params)
+                .unwrap();
+        }
+        state
+    }
+
+    fn as_rendered(deployment: &Deployment, doc: &Document) -> Live {
+        match doc.kind {
+            DocumentKind::Role | DocumentKind::RoleTrustPolicy => Live::Role(Some(LiveRole {
+                path: "/".into(),
+                trust: deployment
+                    .documents()
+                    .iter()
+                    .find(|d| d.kind == DocumentKind::RoleTrustPolicy && d.target == doc.target)
+                    .and_then(|d| d.policy.as_deref())
+                    .unwrap_or_default()
+                    .to_owned(),
+                tags: [(OWNER_TAG.to_owned(), deployment.name.to_string())].into(),
+            })),
+            DocumentKind::AccessPoint => Live::AccessPoint(Some(LiveAccessPoint {
+                bucket: doc.bucket.as_deref().unwrap_or_default().to_owned(),
+                bucket_account: None,
+            })),
+            _ => Live::Policy(doc.policy.as_deref().map(str::to_owned)),
+        }
+    }
+
+    /// What AWS holds now (the record of `state`, the documents of [`LIVE`]) planned against
+    /// `deployment`.
+    fn replan(
+        deployment: &Deployment,
+        state: &LiveState,
+        adopt: bool,
+    ) -> Result<Plan, Vec<String>> {
+        let targets = targets(deployment, &state.inventory);
+        let state = LiveState {
+            documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
+            ..state.clone()
+        };
+        let ctx = PlanContext {
+            deployment,
+            mode: Mode::Apply,
+            adopt,
+        };
+        plan(ctx, &targets, &state)
+    }
+
+    fn live_of(doc: &Document) -> Live {
+        LIVE.with(|l| {
+            l.borrow()
+                .iter()
+                .find(|(k, t, _)| *k == doc.kind && t == doc.target.as_ref())
+                .map(|(_, _, live)| live.clone())
+                .unwrap_or(match doc.kind {
+                    DocumentKind::Role | DocumentKind::RoleTrustPolicy => Live::Role(None),
+                    DocumentKind::AccessPoint => Live::AccessPoint(None),
+                    _ => Live::Policy(None),
+                })
+        })
+    }
+
+    thread_local! {
+        /// What "AWS" holds in a test: (kind, target) → live.
+        static LIVE: std::cell::RefCell<Vec<(DocumentKind, String, Live)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Makes `deployment`'s rendered documents what AWS holds, and returns the state with its
+    /// record.
+    fn aws_holds(deployment: &Deployment) -> LiveState {
+        LIVE.with(|l| {
+            let mut l = l.borrow_mut();
+            l.clear();
+            for target in targets(deployment, &Inventory::default()) {
+                let live = as_rendered(deployment, &target.doc);
+                l.push((target.doc.kind, target.doc.target.to_string(), live));
+            }
+        });
+        applied(deployment)
+    }
+
+    fn set_live(kind: DocumentKind, target: &str, live: Live) {
+        LIVE.with(|l| {
+            let mut l = l.borrow_mut();
+            l.retain(|(k, t, _)| !(*k == kind && t == target));
+            l.push((kind, target.to_owned(), live));
+        });
+    }
+
+    fn ops(plan: &Plan) -> Vec<(DocumentKind, String, Op)> {
+        plan.changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp)
+            .map(|c| (c.doc.kind, c.doc.target.to_string(), c.op))
+            .collect()
+    }
+
+    #[test]
+    fn merge_replaces_only_our_statements_unless_the_document_is_ours() {
+        let live = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Other","Effect":"Allow"},{"Sid":"Xacct7SharingOld","Effect":"Allow"}]}"#;
+        let ours =
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Xacct7SharingNew","Effect":"Allow"}]}"#;
+        let merged = merge(Some(live), Some(ours), "Xacct7Sharing", false, "t")
+            .unwrap()
+            .unwrap();
+        let sids: Vec<&str> = merged["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap())
+            .collect();
+        assert_eq!(sids, ["Other", "Xacct7SharingNew"]);
+        let whole = merge(Some(live), Some(ours), "Xacct7Sharing", true, "t")
+            .unwrap()
+            .unwrap();
+        assert_eq!(whole["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            merge(Some(live), None, "Xacct7Sharing", true, "t"),
+            Ok(None)
+        );
+        assert!(merge(Some("not json"), None, "X", false, "t").is_err());
+    }
+
+    #[test]
+    fn same_meaning_ignores_key_order_and_one_element_lists() {
+        assert!(same_meaning(r#"{"A":["x"],"B":1}"#, r#"{"B":1,"A":"x"}"#));
+        assert!(same_meaning(r#"{"A":["x","y"]}"#, r#"{"A":["y","x"]}"#));
+        assert!(!same_meaning(r#"{"A":["x","y"]}"#, r#"{"A":"x"}"#));
+    }
+
+    #[test]
+    fn a_first_plan_creates_everything_and_records_it_first() {
+        let d = two_grants();
+        let state = LiveState {
+            documents: targets(&d, &Inventory::default())
+                .iter()
+                .map(|t| live_of_nothing(&t.doc))
+                .collect(),
+            ..LiveState::default()
+        };
+        let plan = plan(
+            PlanContext {
+                deployment: &d,
+                mode: Mode::Apply,
+                adopt: false,
+            },
+            &targets(&d, &state.inventory),
+            &state,
+        )
+        .unwrap();
+        assert_eq!(plan.count(Op::Create), d.documents().len());
+        // One entry per document but trust policies, and the account list in every account.
+        let trusts = d
+            .documents()
+            .iter()
+            .filter(|x| x.kind == DocumentKind::RoleTrustPolicy)
+            .count();
+        assert_eq!(
+            plan.record.before.len(),
+            d.documents().len() - trusts + d.accounts().len()
+        );
+        assert!(plan.record.after.is_empty());
+    }
+
+    fn live_of_nothing(doc: &Document) -> Live {
+        match doc.kind {
+            DocumentKind::Role | DocumentKind::RoleTrustPolicy => Live::Role(None),
+            DocumentKind::AccessPoint => Live::AccessPoint(None),
+            _ => Live::Policy(None),
+        }
+    }
+
+    #[test]
+    fn an_applied_deployment_plans_nothing() {
+        let d = two_grants();
+        let state = aws_holds(&d);
+        let plan = replan(&d, &state, false).unwrap();
+        assert_eq!(ops(&plan), vec![]);
+        assert!(!plan.has_changes(), "{:?}", plan.record);
+    }
+
+    #[test]
+    fn a_removed_grant_loses_every_access_path() {
+        let before = two_grants();
+        let state = aws_holds(&before);
+        let after = deployment(vec![grant(
+            "etl_reads",
+            "arn:aws:iam::111111111111:role/etl",
+            "arn:aws:iam::222222222222:role/etl-reader",
+        )]);
+        let plan = replan(&after, &state, false).unwrap();
+        let ops = ops(&plan);
+        // The bridge role, its inline policy, the requester's policy in the account no grant
+        // names any more, and the shared documents lose the grant's statements.
+        assert!(
+            ops.contains(&(
+                DocumentKind::Role,
+                "arn:aws:iam::222222222222:role/bi-reader".into(),
+                Op::Delete
+            )),
+            "{ops:?}"
+        );
+        assert!(ops.contains(&(
+            DocumentKind::RoleInlinePolicy,
+            "arn:aws:iam::222222222222:role/bi-reader".into(),
+            Op::Delete
+        )));
+        assert!(ops.contains(&(
+            DocumentKind::RoleInlinePolicy,
+            "arn:aws:iam::333333333333:role/bi".into(),
+            Op::Delete
+        )));
+        assert!(ops.contains(&(
+            DocumentKind::AccessPointPolicy,
+            "arn:aws:s3:us-east-1:222222222222:accesspoint/shared".into(),
+            Op::Update
+        )));
+        assert!(ops.contains(&(
+            DocumentKind::BucketPolicy,
+            "arn:aws:s3:::shared-bucket".into(),
+            Op::Update
+        )));
+        let role = plan
+            .changes
+            .iter()
+            .find(|c| c.doc.target.ends_with("role/bi-reader") && c.op == Op::Delete)
+            .unwrap();
+        assert_eq!(
+            role.reason.as_deref(),
+            Some("grant bi_reads is no longer declared")
+        );
+        // Account 333 is dropped from the record once its resources are gone.
+        assert!(plan.record.after.iter().any(
+            |w| matches!(w, RecordWrite::Delete { account, .. } if account == "333333333333")
+        ));
+    }
+
+    #[test]
+    fn a_statement_added_to_an_access_point_policy_we_created_is_drift() {
+        let d = two_grants();
+        let state = aws_holds(&d);
+        let ap = "arn:aws:s3:us-east-1:222222222222:accesspoint/shared";
+        let with_stranger = |doc: &Document| {
+            let mut policy: Value = serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap();
+            policy["Statement"].as_array_mut().unwrap().push(json!({"Sid": "Stranger", "Effect": "Allow", "Principal": {"AWS": "999999999999"}, "Action": "s3:GetObject", "Resource": "*"}));
+            Live::Policy(Some(policy.to_string()))
+        };
+        for kind in [DocumentKind::AccessPointPolicy, DocumentKind::BucketPolicy] {
+            let doc = d.documents().iter().find(|x| x.kind == kind).unwrap();
+            set_live(kind, &doc.target, with_stranger(doc));
+        }
+        let plan = replan(&d, &state, false).unwrap();
+        assert_eq!(
+            ops(&plan),
+            vec![(DocumentKind::AccessPointPolicy, ap.to_owned(), Op::Update)]
+        );
+        assert!(!plan
+            .changes
+            .iter()
+            .find(|c| c.op == Op::Update)
+            .unwrap()
+            .write
+            .as_deref()
+            .unwrap()
+            .contains("Stranger"));
+    }
+
+    #[test]
+    fn an_access_point_someone_else_created_is_refused_without_adopt() {
+        let d = two_grants();
+        let _ = aws_holds(&d);
+        let empty = LiveState::default();
+        let problems = replan(&d, &empty, false).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("access point") && p.contains("--adopt")),
+            "{problems:?}"
+        );
+        let plan = replan(&d, &empty, true).unwrap();
+        let ap = plan
+            .changes
+            .iter()
+            .find(|c| c.doc.kind == DocumentKind::AccessPoint)
+            .unwrap();
+        assert_eq!(ap.op, Op::Update);
+        assert!(plan.record.before.iter().any(|w| matches!(w, RecordWrite::Put { value, .. } if value.contains(r#""kind":"access-point""#) && value.contains(r#""owned":true"#))));
+    }
+
+    #[test]
+    fn destroy_never_deletes_an_access_point_it_did_not_create() {
+        let d = two_grants();
+        let _ = aws_holds(&d);
+        let targets = targets(&d, &Inventory::default());
+        let state = LiveState {
+            documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
+            ..LiveState::default()
+        };
+        let plan = plan(
+            PlanContext {
+                deployment: &d,
+                mode: Mode::Destroy,
+                adopt: false,
+            },
+            &targets,
+            &state,
+        )
+        .unwrap();
+        assert!(plan
+            .changes
+            .iter()
+            .all(|c| c.doc.kind != DocumentKind::AccessPoint || c.op == Op::NoOp));
+        assert!(plan.kept.iter().any(|k| k.starts_with("access point")));
     }
 }

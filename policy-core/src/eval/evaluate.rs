@@ -41,7 +41,8 @@ pub struct AccessPointInfo {
 /// Every document the evaluation may consult.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
-    pub docs: Vec<PolicyDoc>,
+    /// Private: the indexes below are built from it by [`PolicySet::push`].
+    pub(crate) docs: Vec<PolicyDoc>,
     pub access_points: Vec<AccessPointInfo>,
     /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
@@ -113,6 +114,11 @@ impl PolicySet {
             }
         }
         Ok(set)
+    }
+
+    /// Every document of the set, in the order they were added.
+    pub fn documents(&self) -> &[PolicyDoc] {
+        &self.docs
     }
 
     /// Adds a document to the set.

@@ -280,8 +280,7 @@ fn wrong_account_credentials_stop_before_anything_is_written() {
     ];
     let error = runtime()
         .block_on(Session::connect(deployment, &only_b))
-        .err()
-        .expect("wrong account is refused");
+        .expect_err("wrong account is refused");
     assert!(
         matches!(&error, DeployError::WrongAccount { expected, actual, .. } if expected == "111111111111" && actual == "123456789012"),
         "{error}"
@@ -312,8 +311,7 @@ fn an_interrupted_apply_converges_on_rerun() {
         let error = session
             .apply(&plan, &|_| {})
             .await
-            .err()
-            .expect("the injected failure stops the apply");
+            .expect_err("the injected failure stops the apply");
         assert_eq!(error.code(), Some("InjectedFailure"));
         assert!(has_changes(deployment, Mode::Apply).await, "half applied");
         apply(deployment, Mode::Apply).await;
@@ -389,7 +387,7 @@ fn a_resource_changed_after_the_plan_stops_the_apply() {
         let someone_else = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Audit", "Effect": "Allow",
             "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "s3:GetBucketPolicy", "Resource": "arn:aws:s3:::marketing-customer-data"}]});
         fixture("seed", &json!({ "bucket_policies": [["222222222222", "marketing-customer-data", someone_else.to_string()]] }));
-        let error = session.apply(&plan, &|_| {}).await.err().expect("the bucket policy changed after the plan");
+        let error = session.apply(&plan, &|_| {}).await.expect_err("the bucket policy changed after the plan");
         assert!(matches!(&error, DeployError::Changed { resource, .. } if resource.contains("bucket policy")), "{error}");
         // A fresh plan keeps the newcomer's statement and converges.
         apply(deployment, Mode::Apply).await;
@@ -413,8 +411,7 @@ fn an_existing_role_is_adopted_only_when_asked() {
         let error = session
             .plan(Mode::Apply, false)
             .await
-            .err()
-            .expect("a role the deployment did not create");
+            .expect_err("a role the deployment did not create");
         assert!(error.to_string().contains("pass --adopt"), "{error}");
         let plan = session.plan(Mode::Apply, true).await.unwrap();
         session.apply(&plan, &|_| {}).await.unwrap();
@@ -484,7 +481,8 @@ fn verify_reports_a_foreign_statement_that_widens_access() {
 
 #[test]
 fn explain_follows_the_requester_through_the_bridge_role() {
-    use policy_core::eval::{explain, Context, PolicySet};
+    use policy_core::eval::{Context, PolicySet};
+    use policy_core::explain::explain;
     let deployment = &shared_data::SHARING;
     let set = PolicySet::from_documents(deployment.documents()).unwrap();
     let object =
