@@ -154,6 +154,23 @@ impl<'d> Session<'d> {
                     doc.account
                 ));
             }
+            let stored = match &live {
+                Live::Policy(Some(text)) => Some(text.as_str()),
+                Live::Role(Some(role)) if doc.kind == DocumentKind::RoleTrustPolicy => {
+                    Some(role.trust.as_str())
+                }
+                _ => None,
+            };
+            let ids = stored.map(plan::unique_ids).unwrap_or_default();
+            if !ids.is_empty() {
+                differences.push(format!(
+                    "the {} of {} in account {} names {}: the role or user it named was deleted, so the access it declares is broken; run apply to name the declared principals again",
+                    doc.kind.describe(),
+                    doc.target,
+                    doc.account,
+                    ids.join(", ")
+                ));
+            }
             match live {
                 Live::Policy(text) => doc.policy = text.map(Into::into),
                 Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {

@@ -237,6 +237,28 @@ pub fn merge(
     Ok(Some(json!({ "Version": version, "Statement": merged })))
 }
 
+/// The unique ids (`AROA…` roles, `AIDA…` users) a stored policy names as principals. AWS puts
+/// them in place of a principal ARN when the role or user is deleted; a role or user recreated
+/// under the same name has a new id, so the policy no longer grants it anything ("IAM
+/// identifiers: Unique identifiers", IAM user guide).
+pub fn unique_ids(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for prefix in ["\"AROA", "\"AIDA"] {
+        for (at, _) in text.match_indices(prefix) {
+            let id: String = text[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                .collect();
+            if id.len() >= 16 && text[at + 1 + id.len()..].starts_with('"') {
+                ids.push(id);
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// Plans every target against what was read for it.
 pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Plan, Vec<String>> {
     let mut planner = Planner {
@@ -349,6 +371,22 @@ impl Planner<'_> {
             });
         }
         let declared = doc.policy.as_deref().unwrap_or_default();
+        let stored = match live {
+            Live::Role(Some(role)) if doc.kind == DocumentKind::RoleTrustPolicy => {
+                Some(&role.trust)
+            }
+            Live::Policy(Some(text)) => Some(text),
+            _ => None,
+        };
+        if let Some(ids) = stored
+            .map(|text| unique_ids(text))
+            .filter(|ids| !ids.is_empty())
+        {
+            change.reason = Some(format!(
+                "it names {}: unique ids AWS wrote in place of a role or user that was deleted, so it grants no one; apply names the declared principals again",
+                ids.join(", ")
+            ));
+        }
         match (live, doc.kind) {
             (Live::Role(role), DocumentKind::Role) => self.role(&mut change, role.as_ref(), wanted),
             // The trust policy belongs to a role the deployment creates; it goes with the role.
@@ -807,6 +845,13 @@ mod tests {
             Ok(None)
         );
         assert!(merge(Some("not json"), None, "X", false, "t").is_err());
+    }
+
+    #[test]
+    fn finds_the_unique_ids_aws_left_for_deleted_principals() {
+        let trust = r#"{"Statement":[{"Principal":{"AWS":["AROAEXAMPLEID123456789","arn:aws:iam::1:role/AROALIKE"]}}]}"#;
+        assert_eq!(unique_ids(trust), ["AROAEXAMPLEID123456789"]);
+        assert!(unique_ids(r#"{"Sid":"AROAshort"}"#).is_empty());
     }
 
     #[test]

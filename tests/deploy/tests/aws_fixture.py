@@ -79,6 +79,15 @@ elif command == "read":
             if not any(code in str(e) for code in ("NoSuch", "404", "NotFound")):
                 raise
         out.append(stored)
+elif command == "put-access-point-policy":
+    # {"account", "name", "policy"}
+    client(arg["account"], "s3control").put_access_point_policy(AccountId=arg["account"], Name=arg["name"], Policy=arg["policy"])
+elif command == "create-access-point":
+    # {"account", "name", "bucket"}: someone else's access point
+    client(arg["account"], "s3control").create_access_point(AccountId=arg["account"], Name=arg["name"], Bucket=arg["bucket"])
+elif command == "update-trust":
+    # {"account", "role", "policy"}: a trust policy written out of band
+    client(arg["account"], "iam").update_assume_role_policy(RoleName=arg["role"], PolicyDocument=arg["policy"])
 elif command == "count-roles":
     out = len(client(arg["account"], "iam").list_roles()["Roles"])
 elif command == "count-access-points":

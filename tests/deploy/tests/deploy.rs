@@ -147,8 +147,10 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     runtime().block_on(async {
         let (_, writes) = apply(deployment, Mode::Apply).await;
         assert_eq!(
-            writes, 6,
-            "role (with its trust), two inline policies, access point, its policy, bucket policy"
+            writes,
+            6 + 8,
+            "role (with its trust), two inline policies, access point, its policy, bucket policy; \
+             their six entries in the record and the list of accounts in each of the two accounts"
         );
         assert_stored_equals_render(deployment);
         assert!(
@@ -285,7 +287,12 @@ fn wrong_account_credentials_stop_before_anything_is_written() {
         matches!(&error, DeployError::WrongAccount { expected, actual, .. } if expected == "111111111111" && actual == "123456789012"),
         "{error}"
     );
-    assert!(error.to_string().contains("nothing was written"), "{error}");
+    assert!(
+        error
+            .help()
+            .is_some_and(|h| h.contains("nothing was written")),
+        "{error}"
+    );
     assert_eq!(
         fixture("count-roles", &json!({"account": "222222222222"})),
         json!(0)
@@ -306,8 +313,9 @@ fn an_interrupted_apply_converges_on_rerun() {
         let mut session = Session::connect(deployment, &specs(deployment))
             .await
             .unwrap();
-        session.fail_after_writes(5);
         let plan = session.plan(Mode::Apply, false).await.unwrap();
+        // Past the record's writes, into the resources.
+        session.fail_after_writes(plan.record.before.len() + 5);
         let error = session
             .apply(&plan, &|_| {})
             .await
@@ -538,4 +546,440 @@ fn explain_follows_the_requester_through_the_bridge_role() {
         &with_id,
     );
     assert!(!put.allowed, "only declared actions");
+}
+
+/// A deployment of two grants, and the same deployment (same name) after its code changed: one
+/// grant deleted (its requester's account is no longer named), the other renamed, moved to
+/// another access point, its bridge role dropped and its actions narrowed.
+mod sales_before {
+    policy_macros::grants! {
+        /// Sales data shared with two consumers.
+        pub static SALES = {
+            grant etl_reads_sales {
+                requester: "arn:aws:iam::111111111111:role/etl",
+                assume_role: "arn:aws:iam::222222222222:role/etl-reader",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/sales",
+                bucket: "sales-data",
+                actions: [s3:GetObject, s3:ListBucket],
+                prefixes: ["sales/"],
+            }
+            grant bi_reads_sales {
+                requester: "arn:aws:iam::333333333333:role/bi",
+                assume_role: "arn:aws:iam::222222222222:role/bi-reader",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/sales",
+                bucket: "sales-data",
+                actions: [s3:GetObject],
+                prefixes: ["sales/"],
+            }
+        };
+    }
+}
+
+mod sales_after {
+    policy_macros::grants! {
+        /// Sales data shared with one consumer, directly.
+        pub static SALES = {
+            grant etl_reads_reports {
+                requester: "arn:aws:iam::111111111111:role/etl",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/sales-reports",
+                bucket: "sales-data",
+                actions: [s3:GetObject],
+                prefixes: ["sales/"],
+            }
+        };
+    }
+}
+
+fn all_specs(accounts: &[&str]) -> Vec<AccountSpec> {
+    accounts
+        .iter()
+        .map(|a| {
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The decision for `principal` reading `object` through `access_point`, judged by the
+/// evaluator on every document of `deployment` (declared or left behind) as read back from AWS.
+async fn live_decision(
+    deployment: &Deployment,
+    specs: &[AccountSpec],
+    principal: &str,
+    access_point: &str,
+    object: &str,
+) -> bool {
+    use policy_core::eval::{Context, PolicySet};
+    let session = Session::connect(deployment, specs).await.unwrap();
+    let mut documents = Vec::new();
+    for (target, live) in session.read_all().await.unwrap() {
+        let mut doc = target.doc;
+        match live {
+            xacct_deploy::Live::Policy(text) => doc.policy = text.map(Into::into),
+            xacct_deploy::Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
+                doc.policy = role.map(|r| r.trust.into())
+            }
+            xacct_deploy::Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
+            xacct_deploy::Live::AccessPoint(None) => continue,
+            _ => {}
+        }
+        documents.push(doc);
+    }
+    let set = PolicySet::from_documents(&documents).unwrap();
+    let resource = format!("{access_point}/object/{object}");
+    policy_core::explain::explain(
+        &set,
+        deployment.grants(),
+        principal,
+        "s3:GetObject",
+        &resource,
+        &Context::new(),
+    )
+    .allowed
+        || {
+            // Through a bridge role the grant no longer declares: assume it, then read.
+            let bridge = "arn:aws:iam::222222222222:role/bi-reader";
+            let assume = policy_core::eval::Request {
+                principal: principal.to_owned(),
+                action: "sts:AssumeRole".into(),
+                resource: bridge.into(),
+                context: Context::new(),
+            };
+            let read = policy_core::eval::Request {
+                principal: bridge.into(),
+                action: "s3:GetObject".into(),
+                resource,
+                context: Context::new(),
+            };
+            policy_core::eval::evaluate(&set, &assume).allowed
+                && policy_core::eval::evaluate(&set, &read).allowed
+        }
+}
+
+#[test]
+fn a_grant_deleted_from_the_code_loses_every_access_path() {
+    let _emulator = emulator();
+    let before = &sales_before::SALES;
+    let after = &sales_after::SALES;
+    seed(before);
+    let everyone = all_specs(&["111111111111", "222222222222", "333333333333"]);
+    let bi = "arn:aws:iam::333333333333:role/bi";
+    let old_ap = "arn:aws:s3:us-east-1:222222222222:accesspoint/sales";
+    runtime().block_on(async {
+        apply(before, Mode::Apply).await;
+        assert!(live_decision(before, &everyone, bi, old_ap, "sales/q1.csv").await, "bi reads before");
+
+        // The account of the deleted grant's requester is no longer named: plan asks for it.
+        let error = Session::connect(after, &specs(after))
+            .await
+            .unwrap()
+            .plan(Mode::Apply, false)
+            .await
+            .expect_err("account 333333333333 still holds the deployment's resources");
+        assert!(
+            matches!(&error, DeployError::UndeclaredAccount { account, .. } if account == "333333333333"),
+            "{error}"
+        );
+
+        let session = Session::connect(after, &everyone).await.unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let gone: Vec<(DocumentKind, &str, Option<&str>)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op == Op::Delete)
+            .map(|c| (c.doc.kind, c.doc.target.as_ref(), c.reason.as_deref()))
+            .collect();
+        for (kind, target) in [
+            (DocumentKind::Role, "arn:aws:iam::222222222222:role/bi-reader"),
+            (DocumentKind::Role, "arn:aws:iam::222222222222:role/etl-reader"),
+            (DocumentKind::RoleInlinePolicy, bi),
+            (DocumentKind::AccessPoint, old_ap),
+        ] {
+            assert!(gone.iter().any(|(k, t, _)| *k == kind && *t == target), "{kind:?} {target} in {gone:?}");
+        }
+        assert!(
+            gone.iter().any(|(_, t, reason)| *t == bi && *reason == Some("grant bi_reads_sales is no longer declared")),
+            "{gone:?}"
+        );
+        session.apply(&plan, &|_| {}).await.unwrap();
+
+        // A fresh session (no state but AWS's) plans nothing, with only the declared accounts.
+        assert!(!has_changes(after, Mode::Apply).await, "converged");
+        assert!(!live_decision(before, &everyone, bi, old_ap, "sales/q1.csv").await, "bi reads after");
+        let etl = "arn:aws:iam::111111111111:role/etl";
+        let new_ap = "arn:aws:s3:us-east-1:222222222222:accesspoint/sales-reports";
+        assert!(live_decision(after, &specs(after), etl, new_ap, "sales/q1.csv").await);
+        assert!(!live_decision(before, &everyone, etl, old_ap, "sales/q1.csv").await);
+    });
+    assert_stored_equals_render(after);
+    assert_eq!(
+        fixture("count-roles", &json!({"account": "222222222222"})),
+        json!(0)
+    );
+    assert_eq!(
+        fixture("count-access-points", &json!({"account": "222222222222"})),
+        json!(1)
+    );
+}
+
+#[test]
+fn a_statement_added_to_a_policy_the_deployment_created_is_removed_and_one_in_a_shared_policy_kept()
+{
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let stranger = json!({"Sid": "Stranger", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/*"});
+    let docs: Value = serde_json::from_str(deployment.render_json()).unwrap();
+    let policy_docs: Vec<&Value> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "access-point-policy" || d["kind"] == "bucket-policy")
+        .collect();
+    for doc in &policy_docs {
+        let mut stored = fixture("read", &json!([doc]))[0].clone();
+        stored["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(stranger.clone());
+        if doc["kind"] == "access-point-policy" {
+            fixture(
+                "put-access-point-policy",
+                &json!({"account": doc["account"], "name": doc["name"], "policy": stored.to_string()}),
+            );
+        } else {
+            fixture(
+                "seed",
+                &json!({"bucket_policies": [[doc["account"], doc["name"], stored.to_string()]]}),
+            );
+        }
+    }
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let changed: Vec<DocumentKind> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp)
+            .map(|c| c.doc.kind)
+            .collect();
+        assert_eq!(
+            changed,
+            vec![DocumentKind::AccessPointPolicy],
+            "only the access point we created drifted"
+        );
+        let change = plan.changes.iter().find(|c| c.op != Op::NoOp).unwrap();
+        assert!(change
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains("Stranger")));
+        assert!(!change
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("Stranger")));
+        session.apply(&plan, &|_| {}).await.unwrap();
+    });
+    let ap_doc = policy_docs
+        .iter()
+        .find(|d| d["kind"] == "access-point-policy")
+        .unwrap();
+    assert_eq!(
+        xacct_deploy::plan::normalize(&fixture("read", &json!([ap_doc]))[0]),
+        xacct_deploy::plan::normalize(&ap_doc["policy"]),
+        "the access point policy is exactly what the deployment declares"
+    );
+    let bucket = fixture(
+        "read",
+        &json!([policy_docs
+            .iter()
+            .find(|d| d["kind"] == "bucket-policy")
+            .unwrap()]),
+    )[0]
+    .clone();
+    assert!(
+        bucket["Statement"].as_array().unwrap().contains(&stranger),
+        "the bucket policy is shared: {bucket}"
+    );
+    // Destroy deletes the access point it created, whatever its policy held.
+    runtime().block_on(apply(deployment, Mode::Destroy));
+    assert_eq!(
+        fixture("count-access-points", &json!({"account": "222222222222"})),
+        json!(0)
+    );
+}
+
+#[test]
+fn an_access_point_someone_else_created_is_neither_taken_over_nor_deleted() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    fixture(
+        "create-access-point",
+        &json!({"account": "222222222222", "name": "marketing-data", "bucket": "marketing-customer-data"}),
+    );
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        let error = session
+            .plan(Mode::Apply, false)
+            .await
+            .expect_err("refused without --adopt");
+        assert!(
+            error.to_string().contains("access point") && error.to_string().contains("--adopt"),
+            "{error}"
+        );
+        let plan = session.plan(Mode::Destroy, false).await.unwrap();
+        assert!(plan
+            .changes
+            .iter()
+            .all(|c| c.doc.kind != DocumentKind::AccessPoint || c.op == Op::NoOp));
+        session.apply(&plan, &|_| {}).await.unwrap();
+    });
+    assert_eq!(
+        fixture("count-access-points", &json!({"account": "222222222222"})),
+        json!(1)
+    );
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        let plan = session.plan(Mode::Apply, true).await.unwrap();
+        session.apply(&plan, &|_| {}).await.unwrap();
+        assert!(!has_changes(deployment, Mode::Apply).await, "adopted");
+    });
+}
+
+/// Two deployments whose names differ only by case, in the same accounts, on the same bucket and
+/// the same requester role.
+mod upper {
+    policy_macros::grants! {
+        pub static D = {
+            grant reads {
+                requester: "arn:aws:iam::111111111111:role/etl",
+                assume_role: "arn:aws:iam::222222222222:role/reader-upper",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/d-upper",
+                bucket: "shared-bucket",
+                actions: [s3:GetObject],
+            }
+        };
+    }
+}
+
+mod lower {
+    #![allow(non_upper_case_globals)]
+    policy_macros::grants! {
+        pub static d = {
+            grant reads {
+                requester: "arn:aws:iam::111111111111:role/etl",
+                assume_role: "arn:aws:iam::222222222222:role/reader-lower",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/d-lower",
+                bucket: "shared-bucket",
+                actions: [s3:GetObject],
+            }
+        };
+    }
+}
+
+#[test]
+fn deployments_named_d_and_lowercase_d_never_touch_each_other() {
+    let _emulator = emulator();
+    let (upper, lower) = (&upper::D, &lower::d);
+    assert_ne!(upper.sid_prefix(), lower.sid_prefix());
+    assert_ne!(
+        upper.inline_policy_name().to_lowercase(),
+        lower.inline_policy_name().to_lowercase()
+    );
+    seed(upper);
+    runtime().block_on(async {
+        apply(upper, Mode::Apply).await;
+        apply(lower, Mode::Apply).await;
+        assert!(
+            !has_changes(upper, Mode::Apply).await,
+            "D untouched by d's apply"
+        );
+        apply(lower, Mode::Destroy).await;
+        assert!(
+            !has_changes(upper, Mode::Apply).await,
+            "D untouched by d's destroy"
+        );
+        assert!(!has_changes(lower, Mode::Destroy).await);
+    });
+    assert_stored_equals_render(upper);
+    for (doc, stored) in lower.documents().iter().zip(read_back(lower)) {
+        if doc.kind == DocumentKind::BucketPolicy {
+            let text = stored.to_string();
+            assert!(
+                !text.contains(&format!("\"{}", lower.sid_prefix())),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("\"{}", upper.sid_prefix())),
+                "{text}"
+            );
+        } else {
+            assert!(
+                stored.is_null(),
+                "{} {} left: {stored}",
+                doc.kind.as_str(),
+                doc.target
+            );
+        }
+    }
+}
+
+#[test]
+fn a_trust_policy_naming_a_deleted_role_by_its_unique_id_is_reported_and_repaired() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let trust = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::RoleTrustPolicy)
+        .unwrap();
+    let broken = trust.policy.as_deref().unwrap().replace(
+        "arn:aws:iam::111111111111:role/analytics-etl",
+        "AROAEXAMPLEUNIQUEID42",
+    );
+    fixture(
+        "update-trust",
+        &json!({"account": trust.account, "role": trust.target.rsplit('/').next(), "policy": broken}),
+    );
+    runtime().block_on(async {
+        let session = Session::connect(deployment, &specs(deployment))
+            .await
+            .unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let change = plan
+            .changes
+            .iter()
+            .find(|c| c.op != Op::NoOp)
+            .expect("the trust policy changes");
+        assert_eq!(change.doc.kind, DocumentKind::RoleTrustPolicy);
+        assert!(
+            change
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("AROAEXAMPLEUNIQUEID42")),
+            "{:?}",
+            change.reason
+        );
+        let differences = session.verify().await.unwrap();
+        assert!(
+            differences
+                .iter()
+                .any(|d| d.contains("AROAEXAMPLEUNIQUEID42")),
+            "{differences:?}"
+        );
+        session.apply(&plan, &|_| {}).await.unwrap();
+        assert!(!has_changes(deployment, Mode::Apply).await, "repaired");
+    });
+    assert_stored_equals_render(deployment);
 }
