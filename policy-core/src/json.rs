@@ -26,6 +26,41 @@ pub fn canonicalize(value: Value) -> Value {
     }
 }
 
+/// A policy in a form where equal meaning is equal value: keys sorted, lists in sorted order,
+/// one-element lists as their element (IAM and S3 may store either).
+pub fn normalize(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), normalize(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) if items.len() == 1 => normalize(&items[0]),
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().map(normalize).collect();
+            items.sort_by_key(|v| v.to_string());
+            Value::Array(items)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Whether two policy texts mean the same; texts that are not JSON must be equal.
+pub fn same_meaning(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => normalize(&a) == normalize(&b),
+        _ => a == b,
+    }
+}
+
 /// Minified canonical text.
 pub fn to_canonical_string(value: Value) -> String {
     canonicalize(value).to_string()

@@ -49,11 +49,11 @@ mod validate;
 pub mod eval;
 
 pub use account::AccountId;
-pub use arn::{bucket_arn, AccessPointArn, Principal, PrincipalKind};
+pub use arn::{bucket_arn, AccessPointArn, Principal, PrincipalKind, RawArn};
 pub use deployment::{Deployment, Document, DocumentKind, GrantData};
 pub use diagnostic::{did_you_mean, write_message, Diagnostic, Diagnostics, Loc, Problem, Spanned};
 pub use grant::{Grant, RequesterTrust};
 pub use input::{DeploymentInput, GrantField, GrantInput, TrustInput};
-pub use json::{canonicalize, to_canonical_string, POLICY_VERSION};
+pub use json::{canonicalize, normalize, same_meaning, to_canonical_string, POLICY_VERSION};
 pub use partition::Partition;
 pub use pipeline::build;

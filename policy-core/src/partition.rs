@@ -99,6 +99,21 @@ impl Partition {
         self.entry().0
     }
 
+    /// The region a partition's global services (IAM, STS's global endpoint) are homed in: the
+    /// `implicitGlobalRegion` of each partition in the AWS SDKs' `partitions.json`.
+    pub fn home_region(self) -> &'static str {
+        match self {
+            Partition::Aws => "us-east-1",
+            Partition::AwsCn => "cn-north-1",
+            Partition::AwsUsGov => "us-gov-west-1",
+            Partition::AwsIso => "us-iso-east-1",
+            Partition::AwsIsoB => "us-isob-east-1",
+            Partition::AwsIsoE => "eu-isoe-west-1",
+            Partition::AwsIsoF => "us-isof-south-1",
+            Partition::AwsEusc => "eusc-de-east-1",
+        }
+    }
+
     pub fn regions(self) -> &'static [&'static str] {
         self.entry().1
     }

@@ -6,7 +6,9 @@ use policy_core::{build, Deployment, Document, GrantData};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn expand(input: Input) -> TokenStream {
+/// `core` is the path the expansion names `policy-core` by: `::policy_core`, or the path a
+/// re-exporting crate passes (`xacct` passes its own).
+pub fn expand(input: Input, core: &TokenStream) -> TokenStream {
     let Input {
         attrs,
         vis,
@@ -20,7 +22,7 @@ pub fn expand(input: Input) -> TokenStream {
     let grant_docs = grants_section(&grant_docs);
     let rendered = build(&deployment);
     let value = match (&rendered, errors.is_empty()) {
-        (Ok(deployment), true) => deployment_tokens(deployment),
+        (Ok(deployment), true) => deployment_tokens(deployment, core),
         (result, _) => {
             if let Err(diagnostics) = result {
                 for d in diagnostics.iter() {
@@ -34,13 +36,13 @@ pub fn expand(input: Input) -> TokenStream {
             }
             let compile_errors = errors.iter().map(syn::Error::to_compile_error);
             // The static still exists, empty, so uses of it do not add errors of their own.
-            quote! { { #(#compile_errors)* ::policy_core::Deployment::EMPTY } }
+            quote! { { #(#compile_errors)* #core::Deployment::EMPTY } }
         }
     };
     quote! {
         #(#docs)*
         #grant_docs
-        #vis static #name: ::policy_core::Deployment = #value;
+        #vis static #name: #core::Deployment = #value;
     }
 }
 
@@ -80,13 +82,13 @@ fn cows<'a>(values: impl Iterator<Item = &'a str>) -> TokenStream {
     quote! { ::std::borrow::Cow::Borrowed(&[#(#values),*]) }
 }
 
-fn deployment_tokens(d: &Deployment) -> TokenStream {
+fn deployment_tokens(d: &Deployment, core: &TokenStream) -> TokenStream {
     let name = cow(&d.name);
     let json = cow(&d.json);
-    let grants = d.grants().iter().map(grant_tokens);
-    let documents = d.documents().iter().map(document_tokens);
+    let grants = d.grants().iter().map(|g| grant_tokens(g, core));
+    let documents = d.documents().iter().map(|doc| document_tokens(doc, core));
     quote! {
-        ::policy_core::Deployment {
+        #core::Deployment {
             name: #name,
             grants: ::std::borrow::Cow::Borrowed(&[#(#grants),*]),
             documents: ::std::borrow::Cow::Borrowed(&[#(#documents),*]),
@@ -95,7 +97,7 @@ fn deployment_tokens(d: &Deployment) -> TokenStream {
     }
 }
 
-fn grant_tokens(g: &GrantData) -> TokenStream {
+fn grant_tokens(g: &GrantData, core: &TokenStream) -> TokenStream {
     let (name, doc, requester, access_point, bucket, bucket_account) = (
         cow(&g.name),
         cow(&g.doc),
@@ -110,7 +112,7 @@ fn grant_tokens(g: &GrantData) -> TokenStream {
     let prefixes = cows(g.prefixes.iter().map(|p| p.as_ref()));
     let require_mfa = g.require_mfa;
     quote! {
-        ::policy_core::GrantData {
+        #core::GrantData {
             name: #name, doc: #doc, requester: #requester, assume_role: #assume_role,
             access_point: #access_point, bucket: #bucket, bucket_account: #bucket_account,
             actions: #actions, prefixes: #prefixes, require_mfa: #require_mfa, external_id: #external_id,
@@ -118,7 +120,7 @@ fn grant_tokens(g: &GrantData) -> TokenStream {
     }
 }
 
-fn document_tokens(d: &Document) -> TokenStream {
+fn document_tokens(d: &Document, core: &TokenStream) -> TokenStream {
     let (account, target) = (cow(&d.account), cow(&d.target));
     let kind = syn::Ident::new(&format!("{:?}", d.kind), proc_macro2::Span::call_site());
     let name = option(d.name.as_deref());
@@ -129,8 +131,8 @@ fn document_tokens(d: &Document) -> TokenStream {
     let path = option(d.path.as_deref());
     let grants = cows(d.grants.iter().map(|g| g.as_ref()));
     quote! {
-        ::policy_core::Document {
-            account: #account, kind: ::policy_core::DocumentKind::#kind, target: #target, name: #name,
+        #core::Document {
+            account: #account, kind: #core::DocumentKind::#kind, target: #target, name: #name,
             policy: #policy, bucket: #bucket, bucket_account: #bucket_account, region: #region,
             path: #path, grants: #grants,
         }

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! This crate only parses and points at tokens; every rule lives in `policy-core`, which the
-//! expansion refers to as `::policy_core`, so a crate using the macro depends on both.
+//! expansion refers to as `::policy_core`, so a crate using the macro directly depends on both.
+//! Most users depend on `xacct` alone, whose `xacct::grants!` passes its own path instead.
 
 mod ast;
 mod expand;
@@ -29,8 +30,36 @@ use proc_macro::TokenStream;
 /// Declares one deployment of grants as a `static policy_core::Deployment`. See the crate docs.
 #[proc_macro]
 pub fn grants(input: TokenStream) -> TokenStream {
+    let core = quote::quote! { ::policy_core };
     match syn::parse::<ast::Input>(input) {
-        Ok(input) => expand::expand(input).into(),
+        Ok(input) => expand::expand(input, &core).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+/// `grants!` for crates that re-export `policy-core`: `grants_in! { (path::to::policy_core) ... }`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn grants_in(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let mut tokens = input.into_iter();
+    let core = match tokens.next() {
+        Some(proc_macro2::TokenTree::Group(g))
+            if g.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+        {
+            g.stream()
+        }
+        _ => {
+            return syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "`grants_in!` starts with the path of `policy-core` in parentheses",
+            )
+            .to_compile_error()
+            .into()
+        }
+    };
+    match syn::parse2::<ast::Input>(tokens.collect()) {
+        Ok(input) => expand::expand(input, &core).into(),
         Err(error) => error.to_compile_error().into(),
     }
 }

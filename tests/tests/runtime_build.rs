@@ -5,6 +5,10 @@ use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 use proptest::prelude::*;
 use serde_json::Value;
 
+// The examples name the macro `xacct::grants!`; here, without the SDK that `xacct` brings, that
+// path is the macro itself, which expands to `::policy_core` paths this crate has.
+extern crate policy_macros as xacct;
+
 #[path = "../../examples/shared-data/src/lib.rs"]
 mod shared_data;
 

@@ -3,6 +3,10 @@
 
 use policy_core::{Deployment, DocumentKind};
 
+// The examples name the macro `xacct::grants!`; here, without the SDK that `xacct` brings, that
+// path is the macro itself, which expands to `::policy_core` paths this crate has.
+extern crate policy_macros as xacct;
+
 // The examples' grants, compiled here as well: this crate stays free of the AWS SDK, which the
 // examples' binaries (and trybuild's copy of this crate's dependencies) would otherwise pull in.
 #[path = "../../examples/cross-account-access-point/src/lib.rs"]

@@ -86,7 +86,7 @@ async fn write_record(
     writes: &[RecordWrite],
     concurrency: usize,
 ) -> Result<(), DeployError> {
-    let results: Vec<Result<(), DeployError>> = stream::iter(writes.iter().map(|w| async move {
+    let writes = writes.iter().map(|w| async move {
         match w {
             RecordWrite::Put {
                 account,
@@ -97,14 +97,21 @@ async fn write_record(
                 aws.delete_parameter(account, region, name).await
             }
         }
-    }))
-    .buffer_unordered(concurrency.max(1))
-    .collect()
-    .await;
-    results
-        .into_iter()
-        .collect::<Result<Vec<()>, DeployError>>()?;
-    Ok(())
+    });
+    all_of(writes, concurrency).await
+}
+
+/// Runs `writes`, at most `concurrency` at once, lets every one finish, then reports the first
+/// failure.
+async fn all_of<F>(writes: impl Iterator<Item = F>, concurrency: usize) -> Result<(), DeployError>
+where
+    F: std::future::Future<Output = Result<(), DeployError>>,
+{
+    let results: Vec<Result<(), DeployError>> = stream::iter(writes)
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    results.into_iter().collect()
 }
 
 async fn apply_one(

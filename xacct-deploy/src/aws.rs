@@ -52,9 +52,9 @@ fn decode(text: &str) -> String {
         .into_owned()
 }
 
-/// The last segment of a role or user ARN.
-pub fn iam_name(arn: &str) -> &str {
-    arn.rsplit('/').next().unwrap_or(arn)
+/// The name of a role or user from its ARN (without its path).
+fn iam_name(arn: &str) -> String {
+    policy_core::Principal::parse(arn).map_or_else(|_| arn.to_owned(), |p| p.name)
 }
 
 fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
@@ -122,7 +122,7 @@ impl Aws {
         self.read();
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
-        let role = match iam.get_role().role_name(name).send().await {
+        let role = match iam.get_role().role_name(&name).send().await {
             Ok(out) => out.role,
             Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
             Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),

@@ -141,7 +141,7 @@ impl<'d> Session<'d> {
         let mut documents = Vec::new();
         let mut differences = Vec::new();
         for (target, live) in live {
-            let mut doc = target.doc;
+            let doc = target.doc;
             let exists = !matches!(
                 live,
                 Live::Policy(None) | Live::Role(None) | Live::AccessPoint(None)
@@ -171,15 +171,7 @@ impl<'d> Session<'d> {
                     ids.join(", ")
                 ));
             }
-            match live {
-                Live::Policy(text) => doc.policy = text.map(Into::into),
-                Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
-                    doc.policy = role.map(|r| r.trust.into())
-                }
-                Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
-                _ => {}
-            }
-            documents.push(doc);
+            documents.extend(live.stored(doc));
         }
         let set = policy_core::eval::PolicySet::from_documents(&documents)
             .map_err(DeployError::Unreadable)?;

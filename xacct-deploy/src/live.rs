@@ -7,7 +7,7 @@ use crate::error::DeployError;
 use crate::inventory::Inventory;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use policy_core::ownership::inventory_path;
-use policy_core::{Deployment, Document, DocumentKind};
+use policy_core::{Deployment, Document, DocumentKind, Partition, RawArn};
 use std::collections::BTreeMap;
 
 /// What was read for one document.
@@ -17,6 +17,23 @@ pub enum Live {
     /// Inline, access point and bucket policies (decoded text).
     Policy(Option<String>),
     AccessPoint(Option<LiveAccessPoint>),
+}
+
+impl Live {
+    /// `doc` as AWS stores it: the stored policy in place of the declared one (and the bucket
+    /// an access point really serves). `None` when the access point does not exist.
+    pub fn stored(self, mut doc: Document) -> Option<Document> {
+        match self {
+            Live::Policy(text) => doc.policy = text.map(Into::into),
+            Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
+                doc.policy = role.map(|r| r.trust.into())
+            }
+            Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
+            Live::AccessPoint(None) => return None,
+            Live::Role(_) => {}
+        }
+        Some(doc)
+    }
 }
 
 /// Everything planning needs to know about AWS, read in one pass.
@@ -31,35 +48,31 @@ pub struct LiveState {
     pub role_policies: BTreeMap<String, Vec<String>>,
 }
 
-/// The region of a partition where the record lives: the one IAM itself is homed in.
+/// The region where the record lives: its partition's home region, where IAM itself is homed.
 pub fn home_region(deployment: &Deployment) -> &'static str {
-    let partition = deployment
+    deployment
         .documents()
         .first()
-        .and_then(|d| d.target.split(':').nth(1))
-        .unwrap_or("aws");
-    match partition {
-        "aws-cn" => "cn-north-1",
-        "aws-us-gov" => "us-gov-west-1",
-        _ => "us-east-1",
-    }
+        .and_then(|d| RawArn::split(&d.target).ok())
+        .and_then(|arn| Partition::parse(arn.partition).ok())
+        .unwrap_or(Partition::Aws)
+        .home_region()
 }
 
-/// The region S3 and S3 Control calls for a document go to: its own region (access points and
-/// bucket policies carry the region of their access point; a bucket is in the same region as
-/// every access point in front of it).
+/// The region S3 and S3 Control calls for a document go to: its own (access points and bucket
+/// policies carry the region of their access point; a bucket is in the same region as every
+/// access point in front of it), else its ARN's.
 pub fn region_of(doc: &Document) -> String {
     doc.region
         .as_deref()
-        .map(str::to_owned)
         .or_else(|| {
-            doc.target
-                .split(':')
-                .nth(3)
+            RawArn::split(&doc.target)
+                .ok()
+                .map(|arn| arn.region)
                 .filter(|r| !r.is_empty())
-                .map(str::to_owned)
         })
-        .unwrap_or_else(|| "us-east-1".to_owned())
+        .unwrap_or("us-east-1")
+        .to_owned()
 }
 
 fn is_user(doc: &Document) -> bool {

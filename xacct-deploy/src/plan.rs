@@ -14,7 +14,8 @@ use crate::inventory::{record_changes, Entry, Inventory, RecordChanges};
 use crate::live::{Live, LiveState};
 use policy_core::limits::over_limit;
 use policy_core::ownership::{owns_sid, OWNER_TAG};
-use policy_core::{Deployment, Document, DocumentKind, POLICY_VERSION};
+pub use policy_core::{normalize, same_meaning};
+use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, POLICY_VERSION};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -148,40 +149,8 @@ fn bucket_region(deployment: &Deployment, doc: &Document) -> Option<String> {
         .grants()
         .iter()
         .find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref())
-        .and_then(|g| g.access_point.split(':').nth(3).map(str::to_owned))
-}
-
-/// A policy in a form where equal meaning is equal value.
-pub fn normalize(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), normalize(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) if items.len() == 1 => normalize(&items[0]),
-        Value::Array(items) => {
-            let mut items: Vec<Value> = items.iter().map(normalize).collect();
-            items.sort_by_key(|v| v.to_string());
-            Value::Array(items)
-        }
-        other => other.clone(),
-    }
-}
-
-pub fn same_meaning(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<Value>(a),
-        serde_json::from_str::<Value>(b),
-    ) {
-        (Ok(a), Ok(b)) => normalize(&a) == normalize(&b),
-        _ => a == b,
-    }
+        .and_then(|g| AccessPointArn::parse(&g.access_point).ok())
+        .map(|ap| ap.region)
 }
 
 fn pretty(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! access point in front of it; analytics (111111111111) reads. The bucket's delegation goes to
 //! the bucket owner, the access point and bridge role to the access point owner.
 
-policy_macros::grants! {
+xacct::grants! {
     /// Analytics reads the archive through the data account's access point.
     pub static ARCHIVE = {
         /// Yearly archives for the analytics backfill.

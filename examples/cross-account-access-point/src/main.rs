@@ -1,4 +1,4 @@
 //! `cargo run -p cross-account-access-point -- render | plan | apply | destroy`
 fn main() -> std::process::ExitCode {
-    xacct_deploy::cli::run(&cross_account_access_point::ARCHIVE)
+    xacct::cli::run(&cross_account_access_point::ARCHIVE)
 }

@@ -1,7 +1,7 @@
 //! A centralized data lake: the platform account (222222222222) owns one bucket and gives each
 //! consuming team its own access point, limited to the team's part of the lake.
 
-policy_macros::grants! {
+xacct::grants! {
     /// The central data lake and its consumers.
     pub static DATA_LAKE = {
         /// Finance reads the curated ledger tables.

@@ -1,4 +1,4 @@
 //! `cargo run -p data-lake -- render | plan | apply | destroy`
 fn main() -> std::process::ExitCode {
-    xacct_deploy::cli::run(&data_lake::DATA_LAKE)
+    xacct::cli::run(&data_lake::DATA_LAKE)
 }

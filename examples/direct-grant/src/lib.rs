@@ -1,7 +1,7 @@
 //! A partner's uploader user (111111111111) writes straight through the access point of the
 //! receiving account (222222222222): the access point policy names the user, no bridge role.
 
-policy_macros::grants! {
+xacct::grants! {
     /// Partner uploads land in the intake bucket.
     pub static PARTNER_UPLOADS = {
         /// The partner's uploader writes and checks its own drop folder, with MFA.

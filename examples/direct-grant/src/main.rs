@@ -1,4 +1,4 @@
 //! `cargo run -p direct-grant -- render | plan | apply | destroy`
 fn main() -> std::process::ExitCode {
-    xacct_deploy::cli::run(&direct_grant::PARTNER_UPLOADS)
+    xacct::cli::run(&direct_grant::PARTNER_UPLOADS)
 }

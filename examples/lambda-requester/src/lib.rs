@@ -1,7 +1,7 @@
 //! A Lambda function in the billing account (111111111111) reads invoices from finance
 //! (222222222222). The deployment creates the function's execution role, trusted by Lambda.
 
-policy_macros::grants! {
+xacct::grants! {
     /// Billing's invoice renderer reads finance's invoices.
     pub static INVOICES = {
         /// The renderer function fetches invoice PDFs.

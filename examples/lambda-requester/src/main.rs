@@ -1,4 +1,4 @@
 //! `cargo run -p lambda-requester -- render | plan | apply | destroy`
 fn main() -> std::process::ExitCode {
-    xacct_deploy::cli::run(&lambda_requester::INVOICES)
+    xacct::cli::run(&lambda_requester::INVOICES)
 }

@@ -1,7 +1,7 @@
 //! One reporting role (111111111111) reads through two access points of the sales account
 //! (222222222222), each in front of its own bucket, through one bridge role.
 
-policy_macros::grants! {
+xacct::grants! {
     /// Reporting reads sales and inventory.
     pub static REPORTING = {
         /// Daily sales figures.

@@ -1,7 +1,7 @@
 //! The guide's scenario: marketing (222222222222) owns customer exports; the analytics ETL role in
 //! 111111111111 reads them through marketing's access point by assuming a bridge role there.
 
-policy_macros::grants! {
+xacct::grants! {
     /// Marketing shares customer exports with analytics.
     pub static SHARING = {
         /// The analytics ETL job reads customer exports.

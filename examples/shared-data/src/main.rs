@@ -1,4 +1,4 @@
 //! `cargo run -p shared-data -- render | plan | apply | destroy`
 fn main() -> std::process::ExitCode {
-    xacct_deploy::cli::run(&shared_data::SHARING)
+    xacct::cli::run(&shared_data::SHARING)
 }

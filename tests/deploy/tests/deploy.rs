@@ -614,17 +614,7 @@ async fn live_decision(
     let session = Session::connect(deployment, specs).await.unwrap();
     let mut documents = Vec::new();
     for (target, live) in session.read_all().await.unwrap() {
-        let mut doc = target.doc;
-        match live {
-            xacct_deploy::Live::Policy(text) => doc.policy = text.map(Into::into),
-            xacct_deploy::Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
-                doc.policy = role.map(|r| r.trust.into())
-            }
-            xacct_deploy::Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
-            xacct_deploy::Live::AccessPoint(None) => continue,
-            _ => {}
-        }
-        documents.push(doc);
+        documents.extend(live.stored(target.doc));
     }
     let set = PolicySet::from_documents(&documents).unwrap();
     let resource = format!("{access_point}/object/{object}");
