@@ -1,4 +1,4 @@
-"""moto's server with one fix the AWS SDK for Rust needs (see DESIGN.md / the emulator notes).
+"""moto's server with one fix the AWS SDK for Rust needs (ARCHITECTURE.md "The local AWS").
 
 moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
 requires `<XxxResult>`. This wraps moto's WSGI app and renames the root element of S3 Control

@@ -13,6 +13,20 @@ use policy_core::{Document, DocumentKind};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Hex keys up to this many bytes name a parameter as they are; longer ones are cut and hashed.
+const MAX_READABLE_KEY: usize = 400;
+
+/// SSM's limit on a standard parameter's value.
+const MAX_VALUE: usize = 4096;
+
+/// FNV-1a, 64 bits: a stable hash of a long key (std's `DefaultHasher` may change between Rust
+/// releases, and a parameter name must not).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// One resource, or one shared document, the deployment wrote in an account.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
@@ -48,23 +62,38 @@ impl Entry {
         (self.account.clone(), self.kind, self.target.clone())
     }
 
-    /// The parameter's name under the deployment's path: reversible, and within SSM's alphabet.
+    /// The parameter's name under the deployment's path: within SSM's alphabet, and short enough
+    /// for SSM's 1011 characters whatever the target (a long role path is hashed).
     pub fn parameter(&self, path: &str) -> String {
         let key = format!("{}:{}", self.kind.as_str(), self.target);
-        let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("{path}r/{hex}")
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        if key.len() <= MAX_READABLE_KEY {
+            format!("{path}r/{}", hex(key.as_bytes()))
+        } else {
+            let head = hex(&key.as_bytes()[..MAX_READABLE_KEY]);
+            format!("{path}r/{head}-{:016x}", fnv1a(key.as_bytes()))
+        }
     }
 
+    /// The parameter's value: the entry as JSON, within SSM's 4 KB for a standard parameter (the
+    /// list of grants is cut short when it would not fit; it only explains removals).
     pub fn to_value(&self) -> String {
-        json!({
-            "kind": self.kind.as_str(),
-            "target": self.target,
-            "name": self.name,
-            "region": self.region,
-            "owned": self.owned,
-            "grants": self.grants,
-        })
-        .to_string()
+        let mut grants = self.grants.clone();
+        loop {
+            let value = json!({
+                "kind": self.kind.as_str(),
+                "target": self.target,
+                "name": self.name,
+                "region": self.region,
+                "owned": self.owned,
+                "grants": grants,
+            })
+            .to_string();
+            if value.len() <= MAX_VALUE || grants.is_empty() {
+                return value;
+            }
+            grants.truncate(grants.len() / 2);
+        }
     }
 
     pub fn parse(account: &str, text: &str) -> Result<Entry, String> {
@@ -137,8 +166,17 @@ impl Inventory {
         self.read_from.insert(account.to_owned());
         for (name, value) in parameters {
             if name == &accounts_parameter(path) {
-                let list: Vec<String> =
-                    serde_json::from_str(value).map_err(|e| (name.clone(), e.to_string()))?;
+                let list: Vec<String> = value
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if let Some(bad) = list
+                    .iter()
+                    .find(|a| policy_core::AccountId::parse(a).is_err())
+                {
+                    return Err((name.clone(), format!("`{bad}` is not an account id")));
+                }
                 self.accounts.extend(list.iter().cloned());
                 self.lists
                     .insert(account.to_owned(), list.into_iter().collect());
@@ -219,8 +257,8 @@ pub fn record_changes(
     // Every account, old and new, lists every account until the apply is through; then only
     // those that still hold something.
     let all: BTreeSet<String> = accounts.union(&inventory.accounts).cloned().collect();
-    let list =
-        |set: &BTreeSet<String>| Value::from(set.iter().cloned().collect::<Vec<_>>()).to_string();
+    // Comma-separated: 315 accounts fit a standard parameter's 4 KB.
+    let list = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(",");
     let reachable: Vec<&String> = all
         .iter()
         .filter(|a| inventory.read_from.contains(*a) || accounts.contains(*a))
@@ -285,36 +323,57 @@ mod tests {
     }
 
     #[test]
+    fn long_targets_and_long_grant_lists_fit_ssm() {
+        let mut e = entry(
+            "1",
+            DocumentKind::RoleInlinePolicy,
+            &format!("arn:aws:iam::1:role/{}/r", "p".repeat(500)),
+        );
+        e.grants = (0..400).map(|i| format!("grant_number_{i}")).collect();
+        assert!(e.parameter("/xacct/D/").len() < 1011 - 60);
+        assert!(e.to_value().len() <= MAX_VALUE);
+        let other = Entry {
+            target: format!("{}x", e.target),
+            ..e.clone()
+        };
+        assert_ne!(e.parameter("/xacct/D/"), other.parameter("/xacct/D/"));
+    }
+
+    #[test]
     fn a_dropped_account_stays_listed_until_the_apply_is_through() {
         let path = "/xacct/D/";
         let old = entry(
-            "333",
+            "333333333333",
             DocumentKind::RoleInlinePolicy,
-            "arn:aws:iam::333:role/r",
+            "arn:aws:iam::333333333333:role/r",
         );
         let mut inventory = Inventory::default();
         let mut params = BTreeMap::new();
-        params.insert(accounts_parameter(path), r#"["111","333"]"#.to_owned());
+        params.insert(
+            accounts_parameter(path),
+            "111111111111,333333333333".to_owned(),
+        );
         params.insert(old.parameter(path), old.to_value());
-        inventory.add_account("333", path, &params).unwrap();
-        let now: BTreeSet<String> = ["111".to_owned()].into();
+        inventory
+            .add_account("333333333333", path, &params)
+            .unwrap();
+        let now: BTreeSet<String> = ["111111111111".to_owned()].into();
         let changes = record_changes(path, &inventory, &[], std::slice::from_ref(&old), &now);
-        assert!(changes
-            .before
-            .iter()
-            .all(|w| matches!(w, RecordWrite::Put { value, .. } if value.contains("333"))));
+        assert!(changes.before.iter().all(
+            |w| matches!(w, RecordWrite::Put { value, .. } if value.contains("333333333333"))
+        ));
         assert!(changes.after.contains(&RecordWrite::Delete {
-            account: "333".into(),
+            account: "333333333333".into(),
             name: old.parameter(path)
         }));
         assert!(changes.after.contains(&RecordWrite::Delete {
-            account: "333".into(),
+            account: "333333333333".into(),
             name: accounts_parameter(path)
         }));
         assert!(changes.after.contains(&RecordWrite::Put {
-            account: "111".into(),
+            account: "111111111111".into(),
             name: accounts_parameter(path),
-            value: r#"["111"]"#.into()
+            value: "111111111111".into()
         }));
     }
 }

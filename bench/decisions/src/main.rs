@@ -4,6 +4,10 @@
 
 use std::time::Instant;
 
+// The example names the macro `xacct::grants!`; here, without the SDK `xacct` brings, that path is
+// the macro itself.
+extern crate policy_macros as xacct;
+
 #[path = "../../../examples/shared-data/src/lib.rs"]
 mod shared_data;
 

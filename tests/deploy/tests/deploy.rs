@@ -674,6 +674,27 @@ fn a_grant_deleted_from_the_code_loses_every_access_path() {
 
         let session = Session::connect(after, &everyone).await.unwrap();
         let plan = session.plan(Mode::Apply, false).await.unwrap();
+        // Another process, with nothing but AWS to go by, plans the same.
+        let again = Session::connect(after, &everyone)
+            .await
+            .unwrap()
+            .plan(Mode::Apply, false)
+            .await
+            .unwrap();
+        let summary = |p: &xacct_deploy::Plan| {
+            p.changes
+                .iter()
+                .map(|c| (c.doc.kind, c.doc.target.to_string(), c.op))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(summary(&plan), summary(&again));
+        let differences = session.verify().await.unwrap();
+        assert!(
+            differences
+                .iter()
+                .any(|d| d.contains("role/bi-reader") && d.contains("no grant declares it")),
+            "verify reports the access left by the deleted grant: {differences:?}"
+        );
         let gone: Vec<(DocumentKind, &str, Option<&str>)> = plan
             .changes
             .iter()
