@@ -45,7 +45,7 @@ enum Command {
         /// Plan the destruction instead.
         #[arg(long)]
         destroy: bool,
-        /// Take over existing roles this deployment did not create.
+        /// Take over existing roles and access points this deployment did not create.
         #[arg(long)]
         adopt: bool,
     },
@@ -56,7 +56,7 @@ enum Command {
         /// Do not ask for confirmation.
         #[arg(long)]
         auto_approve: bool,
-        /// Take over existing roles this deployment did not create.
+        /// Take over existing roles and access points this deployment did not create.
         #[arg(long)]
         adopt: bool,
     },
@@ -162,15 +162,7 @@ async fn connect<'d>(
 
 async fn execute(deployment: &Deployment, command: Command) -> Result<u8, DeployError> {
     match command {
-        Command::Render => {
-            let value: Value =
-                serde_json::from_str(deployment.render_json()).map_err(std::io::Error::from)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
-            );
-            Ok(0)
-        }
+        Command::Render => render(deployment),
         Command::Plan {
             connection,
             detailed_exitcode,
@@ -178,24 +170,16 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
             destroy,
             adopt,
         } => {
-            let session = connect(deployment, &connection).await?;
-            let plan = session
-                .plan(if destroy { Mode::Destroy } else { Mode::Apply }, adopt)
-                .await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&plan_json(&plan))
-                        .map_err(std::io::Error::from)?
-                );
-            } else {
-                print_plan(&plan);
-            }
-            Ok(if detailed_exitcode && plan.has_changes() {
-                2
-            } else {
-                0
-            })
+            let mode = if destroy { Mode::Destroy } else { Mode::Apply };
+            plan(
+                deployment,
+                &connection,
+                mode,
+                adopt,
+                detailed_exitcode,
+                json,
+            )
+            .await
         }
         Command::Apply {
             connection,
@@ -213,47 +197,86 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
             context,
             json,
         } => explain(deployment, &principal, &action, &resource, &context, json),
-        Command::Verify { connection } => {
-            let session = connect(deployment, &connection).await?;
-            let differences = session.verify().await?;
-            if differences.is_empty() {
-                println!(
-                    "Verified: the live documents allow exactly what the {} grants declare.",
-                    deployment.grants().len()
-                );
-                return Ok(0);
-            }
-            for d in &differences {
-                println!("- {d}");
-            }
-            println!(
-                "\nVerify: {} grant(s) differ from the declaration.",
-                differences.len()
-            );
-            Ok(2)
-        }
-        Command::Show { connection } => {
-            let session = connect(deployment, &connection).await?;
-            let live = session.read_all().await?;
-            let shown: Vec<Value> = live
-                .iter()
-                .map(|(target, live)| {
-                    json!({
-                        "account": target.doc.account,
-                        "kind": target.doc.kind.as_str(),
-                        "target": target.doc.target,
-                        "declared": target.declared,
-                        "stored": live_json(live),
-                    })
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&shown).map_err(std::io::Error::from)?
-            );
-            Ok(0)
-        }
+        Command::Verify { connection } => verify(deployment, &connection).await,
+        Command::Show { connection } => show(deployment, &connection).await,
     }
+}
+
+fn render(deployment: &Deployment) -> Result<u8, DeployError> {
+    let value: Value =
+        serde_json::from_str(deployment.render_json()).map_err(std::io::Error::from)?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
+    );
+    Ok(0)
+}
+
+async fn plan(
+    deployment: &Deployment,
+    connection: &Connection,
+    mode: Mode,
+    adopt: bool,
+    detailed_exitcode: bool,
+    json: bool,
+) -> Result<u8, DeployError> {
+    let session = connect(deployment, connection).await?;
+    let plan = session.plan(mode, adopt).await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan_json(&plan)).map_err(std::io::Error::from)?
+        );
+    } else {
+        print_plan(&plan);
+    }
+    Ok(if detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    })
+}
+
+async fn verify(deployment: &Deployment, connection: &Connection) -> Result<u8, DeployError> {
+    let session = connect(deployment, connection).await?;
+    let differences = session.verify().await?;
+    if differences.is_empty() {
+        println!(
+            "Verified: the live documents allow exactly what the {} grants declare.",
+            deployment.grants().len()
+        );
+        return Ok(0);
+    }
+    for d in &differences {
+        println!("- {d}");
+    }
+    println!(
+        "\nVerify: {} difference(s) from the declaration.",
+        differences.len()
+    );
+    Ok(2)
+}
+
+async fn show(deployment: &Deployment, connection: &Connection) -> Result<u8, DeployError> {
+    let session = connect(deployment, connection).await?;
+    let live = session.read_all().await?;
+    let shown: Vec<Value> = live
+        .iter()
+        .map(|(target, live)| {
+            json!({
+                "account": target.doc.account,
+                "kind": target.doc.kind.as_str(),
+                "target": target.doc.target,
+                "declared": target.declared,
+                "stored": live_json(live),
+            })
+        })
+        .collect();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&shown).map_err(std::io::Error::from)?
+    );
+    Ok(0)
 }
 
 async fn execute_plan(
