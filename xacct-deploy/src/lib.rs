@@ -30,6 +30,7 @@ pub use error::DeployError;
 pub use live::{Live, LiveState};
 pub use plan::{Change, Mode, Op, Plan, PlanContext, Target};
 
+use policy_core::ownership::OWNER_TAG;
 use policy_core::{Deployment, DocumentKind};
 use std::sync::atomic::Ordering;
 
@@ -86,13 +87,19 @@ impl<'d> Session<'d> {
         let missing_principals =
             live::missing_principals(&self.aws, &requesters, self.concurrency).await?;
         // Roles that may go: ours, and not wanted after the plan.
+        let ours = |live: &Live| match live {
+            Live::Role(Some(role)) => {
+                role.tags.get(OWNER_TAG) == Some(&self.deployment.name.to_string())
+            }
+            _ => false,
+        };
         let leaving: Vec<&policy_core::Document> = targets
             .iter()
             .zip(&documents)
             .filter(|(t, live)| {
                 t.doc.kind == DocumentKind::Role
                     && (mode == Mode::Destroy || !t.declared)
-                    && matches!(live, Live::Role(Some(r)) if r.tags.get(policy_core::ownership::OWNER_TAG).map(String::as_str) == Some(&self.deployment.name))
+                    && ours(live)
             })
             .map(|(t, _)| &t.doc)
             .collect();
