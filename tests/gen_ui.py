@@ -118,3 +118,6 @@ write("limits/role-inline-policies-too-large", *role)
 user = [grant(name=f"upload_{i:02}", requester=A("arn:aws:iam::111111111111:user/uploader"), assume_role=None, access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/intake-{i:02}"), bucket=A(f"intake-bucket-{i:02}"), actions="[s3:PutObject]") for i in range(14)]
 write("limits/user-inline-policies-too-large", *user)
 write("names/role-name-case", grant(name="first"), grant(name="second", requester=A("arn:aws:iam::111111111111:role/Analytics-ETL"), access_point=A("arn:aws:s3:us-east-1:222222222222:accesspoint/other-data"), bucket=A("other-data")))
+# ownership names: only what maps to AWS's statement-id alphabet
+write("names/deployment-name-not-ascii", raw="policy_macros::grants! {\n    pub static PARTAGÉ = {\n" + grant() + "    };\n}\n")
+write("names/grant-name-not-ascii", grant(name="café_reads"))
