@@ -101,6 +101,58 @@ enum Command {
     },
 }
 
+/// Standard output, locked once. A reader that goes away (`| head`, `| true`) ends the output
+/// quietly: the command still finishes and exits with its own code. Any other write error
+/// (`> /dev/full`) is reported as one line and exit 1.
+struct Out {
+    stdout: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl Out {
+    fn new() -> Out {
+        Out {
+            stdout: std::io::stdout().lock(),
+            closed: false,
+        }
+    }
+
+    fn print(&mut self, args: std::fmt::Arguments) -> Result<(), DeployError> {
+        let result = self.stdout.write_fmt(args);
+        self.settle(result)
+    }
+
+    fn flush(&mut self) -> Result<(), DeployError> {
+        let result = self.stdout.flush();
+        self.settle(result)
+    }
+
+    fn settle(&mut self, result: std::io::Result<()>) -> Result<(), DeployError> {
+        match result {
+            _ if self.closed => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other.map_err(DeployError::Output),
+        }
+    }
+}
+
+/// `println!` to an [`Out`], returning its error.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {
+        $out.print(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
+/// `print!` to an [`Out`], returning its error.
+macro_rules! outp {
+    ($out:expr, $($arg:tt)*) => {
+        $out.print(format_args!($($arg)*))?
+    };
+}
+
 /// Parses the process's arguments and runs the command against `deployment`.
 pub fn run(deployment: &Deployment) -> ExitCode {
     run_from(deployment, std::env::args_os())
@@ -136,16 +188,23 @@ where
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot start the async runtime: {e}"
+            );
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(execute(deployment, cli.command)) {
+    let mut out = Out::new();
+    let result = runtime
+        .block_on(execute(deployment, cli.command, &mut out))
+        .and_then(|code| out.flush().map(|()| code));
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let mut text = String::from("error: ");
             let _ = write_message(&mut text, &e.to_string(), e.help().as_deref());
-            eprintln!("{text}");
+            let _ = writeln!(std::io::stderr(), "{text}");
             ExitCode::from(1)
         }
     }
@@ -160,9 +219,13 @@ async fn connect<'d>(
     Ok(session)
 }
 
-async fn execute(deployment: &Deployment, command: Command) -> Result<u8, DeployError> {
+async fn execute(
+    deployment: &Deployment,
+    command: Command,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
     match command {
-        Command::Render => render(deployment),
+        Command::Render => render(deployment, out),
         Command::Plan {
             connection,
             detailed_exitcode,
@@ -178,6 +241,7 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
                 adopt,
                 detailed_exitcode,
                 json,
+                out,
             )
             .await
         }
@@ -185,27 +249,50 @@ async fn execute(deployment: &Deployment, command: Command) -> Result<u8, Deploy
             connection,
             auto_approve,
             adopt,
-        } => execute_plan(deployment, &connection, Mode::Apply, adopt, auto_approve).await,
+        } => {
+            execute_plan(
+                deployment,
+                &connection,
+                Mode::Apply,
+                adopt,
+                auto_approve,
+                out,
+            )
+            .await
+        }
         Command::Destroy {
             connection,
             auto_approve,
-        } => execute_plan(deployment, &connection, Mode::Destroy, false, auto_approve).await,
+        } => {
+            execute_plan(
+                deployment,
+                &connection,
+                Mode::Destroy,
+                false,
+                auto_approve,
+                out,
+            )
+            .await
+        }
         Command::Explain {
             principal,
             action,
             resource,
             context,
             json,
-        } => explain(deployment, &principal, &action, &resource, &context, json),
-        Command::Verify { connection } => verify(deployment, &connection).await,
-        Command::Show { connection } => show(deployment, &connection).await,
+        } => explain(
+            deployment, &principal, &action, &resource, &context, json, out,
+        ),
+        Command::Verify { connection } => verify(deployment, &connection, out).await,
+        Command::Show { connection } => show(deployment, &connection, out).await,
     }
 }
 
-fn render(deployment: &Deployment) -> Result<u8, DeployError> {
+fn render(deployment: &Deployment, out: &mut Out) -> Result<u8, DeployError> {
     let value: Value =
         serde_json::from_str(deployment.render_json()).map_err(std::io::Error::from)?;
-    println!(
+    outln!(
+        out,
         "{}",
         serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
     );
@@ -219,16 +306,18 @@ async fn plan(
     adopt: bool,
     detailed_exitcode: bool,
     json: bool,
+    out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
     let plan = session.plan(mode, adopt).await?;
     if json {
-        println!(
+        outln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&plan_json(&plan)).map_err(std::io::Error::from)?
         );
     } else {
-        print_plan(&plan);
+        print_plan(&plan, out)?;
     }
     Ok(if detailed_exitcode && plan.has_changes() {
         2
@@ -237,27 +326,37 @@ async fn plan(
     })
 }
 
-async fn verify(deployment: &Deployment, connection: &Connection) -> Result<u8, DeployError> {
+async fn verify(
+    deployment: &Deployment,
+    connection: &Connection,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
     let differences = session.verify().await?;
     if differences.is_empty() {
-        println!(
+        outln!(
+            out,
             "Verified: the live documents allow exactly what the {} grants declare.",
             deployment.grants().len()
         );
         return Ok(0);
     }
     for d in &differences {
-        println!("- {d}");
+        outln!(out, "- {d}");
     }
-    println!(
+    outln!(
+        out,
         "\nVerify: {} difference(s) from the declaration.",
         differences.len()
     );
     Ok(2)
 }
 
-async fn show(deployment: &Deployment, connection: &Connection) -> Result<u8, DeployError> {
+async fn show(
+    deployment: &Deployment,
+    connection: &Connection,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
     let live = session.read_all().await?;
     let shown: Vec<Value> = live
@@ -272,7 +371,8 @@ async fn show(deployment: &Deployment, connection: &Connection) -> Result<u8, De
             })
         })
         .collect();
-    println!(
+    outln!(
+        out,
         "{}",
         serde_json::to_string_pretty(&shown).map_err(std::io::Error::from)?
     );
@@ -285,10 +385,11 @@ async fn execute_plan(
     mode: Mode,
     adopt: bool,
     auto_approve: bool,
+    out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
     let plan = session.plan(mode, adopt).await?;
-    print_plan(&plan);
+    print_plan(&plan, out)?;
     if !plan.has_changes() {
         return Ok(0);
     }
@@ -296,12 +397,15 @@ async fn execute_plan(
         if !std::io::stdin().is_terminal() {
             return Err(DeployError::NoTerminal);
         }
-        print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
-        let _ = std::io::stdout().flush();
+        outp!(
+            out,
+            "\nDo you want to perform these actions? Only 'yes' will be accepted: "
+        );
+        out.flush()?;
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         if answer.trim() != "yes" {
-            println!("Cancelled; nothing was changed.");
+            outln!(out, "Cancelled; nothing was changed.");
             return Ok(1);
         }
     }
@@ -319,7 +423,9 @@ async fn execute_plan(
             bar.inc(1);
             bar.set_message(describe(change));
         }
-        None => eprintln!("done: {}", describe(change)),
+        None => {
+            let _ = writeln!(std::io::stderr(), "done: {}", describe(change));
+        }
     };
     let result = session.apply(&plan, &on_done).await;
     if let Some(bar) = &progress {
@@ -327,7 +433,8 @@ async fn execute_plan(
     }
     result?;
     let (reads, writes) = session.calls();
-    println!(
+    outln!(
+        out,
         "\n{} complete: {}. ({reads} reads, {writes} writes)",
         if mode == Mode::Apply {
             "Apply"
@@ -337,31 +444,32 @@ async fn execute_plan(
         plan.summary()
     );
     for kept in &plan.kept {
-        println!("  left in place: {kept}");
+        outln!(out, "  left in place: {kept}");
     }
     Ok(0)
 }
 
-fn print_plan(plan: &Plan) {
+fn print_plan(plan: &Plan, out: &mut Out) -> Result<(), DeployError> {
     let mut account = "";
     for change in plan.changes.iter().filter(|c| c.op != Op::NoOp) {
         if change.doc.account != account {
             account = &change.doc.account;
-            println!("\naccount {account}");
+            outln!(out, "\naccount {account}");
         }
         let sign = match change.op {
             Op::Create => "+",
             Op::Update => "~",
             _ => "-",
         };
-        println!(
+        outln!(
+            out,
             "  {sign} {} {} {}",
             change.op.verb(),
             change.doc.kind.as_str(),
             change.doc.target
         );
         if let Some(reason) = &change.reason {
-            println!("      ({reason})");
+            outln!(out, "      ({reason})");
         }
         let before = change.before.as_deref().unwrap_or_default();
         let after = change.after.as_deref().unwrap_or_default();
@@ -372,25 +480,26 @@ fn print_plan(plan: &Plan) {
                 similar::ChangeTag::Insert => "+",
                 similar::ChangeTag::Equal => " ",
             };
-            print!("      {mark} {}", line.value());
+            outp!(out, "      {mark} {}", line.value());
             if line.missing_newline() {
-                println!();
+                outln!(out, "");
             }
         }
     }
     for kept in &plan.kept {
-        println!("  left in place: {kept}");
+        outln!(out, "  left in place: {kept}");
     }
     let (puts, deletes) = record_counts(plan);
     if puts + deletes > 0 {
-        println!("\nrecord of what the deployment owns (SSM parameters under /xacct/): {puts} to write, {deletes} to remove");
+        outln!(out, "\nrecord of what the deployment owns (SSM parameters under /xacct/): {puts} to write, {deletes} to remove");
     }
     let verb = if plan.mode == Mode::Destroy {
         "Destroy plan"
     } else {
         "Plan"
     };
-    println!("\n{verb}: {}.", plan.summary());
+    outln!(out, "\n{verb}: {}.", plan.summary());
+    Ok(())
 }
 
 fn plan_json(plan: &Plan) -> Value {
@@ -444,6 +553,7 @@ fn explain(
     resource: &str,
     context: &[String],
     as_json: bool,
+    out: &mut Out,
 ) -> Result<u8, DeployError> {
     let mut ctx = policy_core::eval::Context::new();
     for pair in context {
@@ -467,24 +577,30 @@ fn explain(
             .iter()
             .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>() }))
             .collect();
-        let out = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
-        println!(
+        let answer = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
+        outln!(
+            out,
             "{}",
-            serde_json::to_string_pretty(&out).map_err(std::io::Error::from)?
+            serde_json::to_string_pretty(&answer).map_err(std::io::Error::from)?
         );
     } else {
         for (i, step) in explanation.steps.iter().enumerate() {
-            println!(
+            outln!(
+                out,
                 "{}. {}: {}",
                 i + 1,
                 step.title,
                 word(step.decision.allowed).to_uppercase()
             );
             for reason in &step.decision.reasons {
-                println!("     {reason}");
+                outln!(out, "     {reason}");
             }
         }
-        println!("\nDecision: {}", word(explanation.allowed).to_uppercase());
+        outln!(
+            out,
+            "\nDecision: {}",
+            word(explanation.allowed).to_uppercase()
+        );
     }
     Ok(0)
 }

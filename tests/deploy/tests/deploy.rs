@@ -994,3 +994,49 @@ fn a_trust_policy_naming_a_deleted_role_by_its_unique_id_is_reported_and_repaire
     });
     assert_stored_equals_render(deployment);
 }
+
+/// The example's command line as a process, its stdout closed before it writes or on a full disk.
+fn run_cli(args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xacct-under-test"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A reader that went away: the read end closes before anything is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_one_line() {
+    let explain = [
+        "explain",
+        "--principal",
+        "arn:aws:iam::111111111111:role/analytics-etl",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/a.csv",
+    ];
+    for args in [&["render"][..], &explain[..]] {
+        let (code, stderr) = run_cli(args, std::process::Stdio::piped());
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let (code, stderr) = run_cli(args, full.into());
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write the output"),
+            "{stderr}"
+        );
+    }
+}
