@@ -1,8 +1,10 @@
 //! Credentials per account, the identity guard, and the service clients built from them.
 
 use crate::error::{error_parts, DeployError};
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// How to reach one account: `--account ID=profile:NAME` or `--account ID=role:ARN`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,20 +105,47 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     }
 }
 
+/// How long one attempt of an AWS call may take by default; AWS's control planes answer within
+/// seconds, and a call that gets no answer must not hang a plan or an apply.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// `timeout` for each attempt, three attempts' worth (the SDK's standard retries) for a whole
+/// operation, five seconds to connect.
+fn timeouts(timeout: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .operation_attempt_timeout(timeout)
+        .operation_timeout(timeout * 3)
+        .build()
+}
+
 /// Loads credentials for every account the deployment writes to and checks, with
 /// `sts:GetCallerIdentity`, that each really is that account. Nothing is read or written before
 /// every account has passed.
 pub async fn connect(
     accounts: &[&str],
     specs: &[AccountSpec],
+    timeout: Duration,
 ) -> Result<BTreeMap<String, Account>, DeployError> {
+    for (i, spec) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|s| s.account == spec.account) {
+            return Err(DeployError::AccountSpec {
+                spec: format!("{}=...", spec.account),
+                reason: format!("account {} is given more than once", spec.account),
+            });
+        }
+    }
+    let timeouts = timeouts(timeout);
     // Accounts no grant names any more may still hold the deployment's resources: an explicit
     // `--account` for one of them is how its access gets revoked.
     let mut accounts: Vec<&str> = accounts.to_vec();
     accounts.extend(specs.iter().map(|s| s.account.as_str()));
     accounts.sort_unstable();
     accounts.dedup();
-    let base = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    let base = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts.clone())
+        .load()
+        .await;
     let base = if base.region().is_none() {
         base.into_builder()
             .region(Region::from_static("us-east-1"))
@@ -133,8 +162,15 @@ pub async fn connect(
         {
             None => base.clone(),
             Some(Credentials::Profile(name)) => {
+                // The profile's credentials only: the default chain would read the environment
+                // (AWS_ACCESS_KEY_ID) first and silently use another identity.
+                let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(name)
+                    .build();
                 let loaded = aws_config::defaults(BehaviorVersion::latest())
                     .profile_name(name)
+                    .credentials_provider(credentials)
+                    .timeout_config(timeouts.clone())
                     .load()
                     .await;
                 if loaded.region().is_none() {
@@ -163,9 +199,20 @@ pub async fn connect(
             .await
             .map_err(|e| {
                 let (code, message) = error_parts(&e);
+                let how = match specs.iter().find(|s| s.account == *account) {
+                    Some(AccountSpec {
+                        credentials: Credentials::Profile(name),
+                        ..
+                    }) => format!(" with profile `{name}`"),
+                    Some(AccountSpec {
+                        credentials: Credentials::Role(arn),
+                        ..
+                    }) => format!(" assuming {arn}"),
+                    None => " with the default credential chain".to_owned(),
+                };
                 DeployError::Credentials {
                     account: (*account).to_owned(),
-                    message: format!("sts:GetCallerIdentity failed: {code}: {message}"),
+                    message: format!("sts:GetCallerIdentity{how} failed: {code}: {message}"),
                 }
             })?;
         let actual = identity.account().unwrap_or_default();

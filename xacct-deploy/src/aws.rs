@@ -61,6 +61,22 @@ fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
     error.code().is_some_and(|c| codes.contains(&c))
 }
 
+/// A write's outcome when some answers mean "already done": a delete of something already gone,
+/// after a retry whose first attempt succeeded but whose answer was lost.
+fn done_unless<T, E>(result: Result<T, E>, ctx: Context, done: &[&str]) -> Result<(), DeployError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_code(&e, done) => {
+            tracing::info!(code = ?e.code(), resource = %ctx.resource, "already done");
+            Ok(())
+        }
+        Err(e) => Err(DeployError::aws(ctx, &e)),
+    }
+}
+
 impl Aws {
     pub(crate) fn new(accounts: BTreeMap<String, Account>) -> Aws {
         Aws {
@@ -359,7 +375,8 @@ impl Aws {
                 code: "InvalidRequest".into(),
                 message: e.to_string(),
             })?;
-        self.account(account)?
+        let created = self
+            .account(account)?
             .iam()
             .create_role()
             .role_name(iam_name(arn))
@@ -368,9 +385,23 @@ impl Aws {
             .description(format!("Created by xacct deployment {deployment}"))
             .tags(tag)
             .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .await;
+        match created {
+            Ok(_) => Ok(()),
+            // A retry after a lost answer: the role is there; it is ours if it is as intended.
+            Err(e) if is_code(&e, &["EntityAlreadyExists"]) => {
+                match self.get_role(account, arn).await? {
+                    Some(role)
+                        if role.tags.get(OWNER_TAG).map(String::as_str) == Some(deployment)
+                            && policy_core::same_meaning(&role.trust, trust) =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(DeployError::aws(ctx, &e)),
+                }
+            }
+            Err(e) => Err(DeployError::aws(ctx, &e)),
+        }
     }
 
     pub async fn tag_role(
@@ -423,14 +454,14 @@ impl Aws {
     pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:DeleteRole");
         self.write(&ctx)?;
-        self.account(account)?
+        let result = self
+            .account(account)?
             .iam()
             .delete_role()
             .role_name(iam_name(arn))
             .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .await;
+        done_unless(result, ctx, &["NoSuchEntity"])
     }
 
     pub async fn put_inline_policy(
@@ -477,21 +508,23 @@ impl Aws {
         if user {
             let ctx = Self::ctx(account, arn, "iam:DeleteUserPolicy");
             self.write(&ctx)?;
-            iam.delete_user_policy()
+            let result = iam
+                .delete_user_policy()
                 .user_name(iam_name(arn))
                 .policy_name(name)
                 .send()
-                .await
-                .map_err(|e| DeployError::aws(ctx, &e))?;
+                .await;
+            done_unless(result, ctx, &["NoSuchEntity"])?;
         } else {
             let ctx = Self::ctx(account, arn, "iam:DeleteRolePolicy");
             self.write(&ctx)?;
-            iam.delete_role_policy()
+            let result = iam
+                .delete_role_policy()
                 .role_name(iam_name(arn))
                 .policy_name(name)
                 .send()
-                .await
-                .map_err(|e| DeployError::aws(ctx, &e))?;
+                .await;
+            done_unless(result, ctx, &["NoSuchEntity"])?;
         }
         Ok(())
     }
@@ -517,11 +550,17 @@ impl Aws {
         if bucket_account != account {
             request = request.bucket_account_id(bucket_account);
         }
-        request
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+        match request.send().await {
+            Ok(_) => Ok(()),
+            // A retry after a lost answer: the access point is there; fine if in front of `bucket`.
+            Err(e) if is_code(&e, &["AccessPointAlreadyOwnedByYou"]) => {
+                match self.get_access_point(account, region, name, arn).await? {
+                    Some(ap) if ap.bucket == bucket => Ok(()),
+                    _ => Err(DeployError::aws(ctx, &e)),
+                }
+            }
+            Err(e) => Err(DeployError::aws(ctx, &e)),
+        }
     }
 
     pub async fn delete_access_point(
@@ -533,15 +572,15 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
         self.write(&ctx)?;
-        self.account(account)?
+        let result = self
+            .account(account)?
             .s3control(region)
             .delete_access_point()
             .account_id(account)
             .name(name)
             .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .await;
+        done_unless(result, ctx, &["NoSuchAccessPoint"])
     }
 
     pub async fn put_access_point_policy(
@@ -575,15 +614,19 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
         self.write(&ctx)?;
-        self.account(account)?
+        let result = self
+            .account(account)?
             .s3control(region)
             .delete_access_point_policy()
             .account_id(account)
             .name(name)
             .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .await;
+        done_unless(
+            result,
+            ctx,
+            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
+        )
     }
 
     pub async fn put_bucket_policy(
@@ -617,15 +660,15 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
         self.write(&ctx)?;
-        self.account(account)?
+        let result = self
+            .account(account)?
             .s3(region)
             .delete_bucket_policy()
             .bucket(bucket)
             .expected_bucket_owner(account)
             .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .await;
+        done_unless(result, ctx, &["NoSuchBucketPolicy"])
     }
 
     /// Every parameter under `path` (recursively), name → value.
@@ -693,17 +736,13 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, name, "ssm:DeleteParameter");
         self.write(&ctx)?;
-        match self
+        let result = self
             .account(account)?
             .ssm(region)
             .delete_parameter()
             .name(name)
             .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_code(&e, &["ParameterNotFound"]) => Ok(()),
-            Err(e) => Err(DeployError::aws(ctx, &e)),
-        }
+            .await;
+        done_unless(result, ctx, &["ParameterNotFound"])
     }
 }

@@ -26,6 +26,9 @@ struct Connection {
     /// At most this many AWS calls at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
+    /// Seconds one attempt of an AWS call may take (a whole call: three times that).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,7 +217,9 @@ async fn connect<'d>(
     deployment: &'d Deployment,
     connection: &Connection,
 ) -> Result<Session<'d>, DeployError> {
-    let mut session = Session::connect(deployment, &connection.accounts).await?;
+    let timeout = std::time::Duration::from_secs(connection.timeout);
+    let mut session =
+        Session::connect_with_timeout(deployment, &connection.accounts, timeout).await?;
     session.concurrency = connection.concurrency;
     Ok(session)
 }

@@ -93,6 +93,10 @@ impl DeployError {
                     context.account, context.operation, context.resource
                 ))
             }
+            DeployError::Aws { context, code, .. } if code == "Timeout" => Some(format!(
+                "AWS did not answer {} in time; run the command again (an interrupted apply resumes where it stopped), or allow more with --timeout",
+                context.operation
+            )),
             DeployError::Aws { .. } | DeployError::Plan(_) | DeployError::Unreadable(_) => None,
             DeployError::WrongAccount { expected, .. } => Some(format!(
                 "pass `--account {expected}=profile:NAME` or `--account {expected}=role:ARN` for account {expected}; {nothing_written}"
@@ -138,7 +142,13 @@ where
                 text.push_str(&s.to_string());
                 source = s.source();
             }
-            ("RequestFailed".to_owned(), text)
+            // The SDK says "timeout" or "timed out" for the attempt and operation timeouts.
+            let code = if text.contains("timeout") || text.contains("timed out") {
+                "Timeout"
+            } else {
+                "RequestFailed"
+            };
+            (code.to_owned(), text)
         }
     }
 }

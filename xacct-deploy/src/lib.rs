@@ -50,7 +50,16 @@ impl<'d> Session<'d> {
         deployment: &'d Deployment,
         specs: &[AccountSpec],
     ) -> Result<Session<'d>, DeployError> {
-        let accounts = accounts::connect(&deployment.accounts(), specs).await?;
+        Self::connect_with_timeout(deployment, specs, accounts::DEFAULT_TIMEOUT).await
+    }
+
+    /// [`Session::connect`] with `timeout` for each attempt of every AWS call.
+    pub async fn connect_with_timeout(
+        deployment: &'d Deployment,
+        specs: &[AccountSpec],
+        timeout: std::time::Duration,
+    ) -> Result<Session<'d>, DeployError> {
+        let accounts = accounts::connect(&deployment.accounts(), specs, timeout).await?;
         Ok(Session {
             deployment,
             aws: aws::Aws::new(accounts),

@@ -20,6 +20,12 @@ fn env(name: &str) -> String {
 /// Takes the emulator, resets it and points the SDK at it with one base identity.
 fn emulator() -> MutexGuard<'static, ()> {
     let guard = EMULATOR.lock().unwrap_or_else(|e| e.into_inner());
+    emulator_reset();
+    guard
+}
+
+/// Resets the emulator and points the SDK at it (the caller holds [`emulator`]'s lock).
+fn emulator_reset() {
     let endpoint = env("XACCT_TEST_ENDPOINT");
     std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
@@ -32,7 +38,6 @@ fn emulator() -> MutexGuard<'static, ()> {
         .status()
         .expect("python");
     assert!(status.success(), "cannot reset the emulator at {endpoint}");
-    guard
 }
 
 fn fixture(command: &str, arg: &Value) -> Value {
@@ -1039,4 +1044,243 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_one_line() {
             "{stderr}"
         );
     }
+}
+
+/// The fault-injecting proxy of `fault_proxy.py` in front of the emulator; AWS calls of sessions
+/// connected while it is set go through it.
+struct FaultProxy {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl FaultProxy {
+    fn start() -> FaultProxy {
+        use std::io::BufRead;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fault_proxy.py");
+        let mut child = Command::new(env("XACCT_TEST_PYTHON"))
+            .args([script, &env("XACCT_TEST_ENDPOINT")])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the proxy prints its port");
+        std::env::set_var("AWS_ENDPOINT_URL", format!("http://localhost:{port}"));
+        FaultProxy { child, port }
+    }
+
+    /// Sets the faults (see `fault_proxy.py`) and returns the counts so far.
+    fn faults(&self, faults: Value) -> Value {
+        use std::io::{Read, Write};
+        let body = faults.to_string();
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "POST /__faults HTTP/1.1\r\nHost: proxy\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let json = answer.split("\r\n\r\n").nth(1).unwrap_or("{}");
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn off(&self) -> Value {
+        self.faults(json!({"rate": 0.0, "kinds": []}))
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::env::set_var("AWS_ENDPOINT_URL", env("XACCT_TEST_ENDPOINT"));
+    }
+}
+
+/// A statement of someone else's in the data lake's first bucket, which nothing may lose.
+fn foreign_bucket_statement(deployment: &Deployment) -> (Value, Value) {
+    let doc = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::BucketPolicy)
+        .unwrap();
+    let statement = json!({"Sid": "SomeoneElse", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{}/public/*", doc.name.as_deref().unwrap())});
+    fixture(
+        "seed",
+        &json!({"bucket_policies": [[doc.account, doc.name, json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()]]}),
+    );
+    let read = json!([{"account": doc.account, "kind": "bucket-policy", "target": doc.target, "name": doc.name}]);
+    (statement, read)
+}
+
+async fn try_run(deployment: &Deployment, mode: Mode) -> Result<(), DeployError> {
+    let session = Session::connect(deployment, &specs(deployment)).await?;
+    let plan = session.plan(mode, false).await?;
+    session.apply(&plan, &|_| {}).await
+}
+
+#[test]
+fn faults_at_several_rates_converge_on_one_clean_rerun() {
+    let _emulator = emulator();
+    let deployment = &data_lake::DATA_LAKE;
+    let kinds = ["503", "throttle", "reset-before", "reset-after", "delay"];
+    let (mut runs, mut failed, mut converged) = (0, 0, 0);
+    for (fault_seed, rate) in [(1, 0.1), (2, 0.3), (3, 0.5)] {
+        emulator_reset();
+        seed(deployment);
+        let (foreign, read) = foreign_bucket_statement(deployment);
+        let proxy = FaultProxy::start();
+        for mode in [Mode::Apply, Mode::Destroy] {
+            proxy.faults(json!({"rate": rate, "kinds": kinds, "seed": fault_seed}));
+            runs += 1;
+            let result = runtime().block_on(try_run(deployment, mode));
+            failed += usize::from(result.is_err());
+            let counts = proxy.off();
+            println!(
+                "rate {rate} {mode:?}: {counts} -> {:?}",
+                result.err().map(|e| e.to_string())
+            );
+            runtime().block_on(async {
+                apply(deployment, mode).await;
+                assert!(
+                    !has_changes(deployment, mode).await,
+                    "rate {rate} {mode:?}: one clean rerun converges"
+                );
+            });
+            converged += 1;
+            let bucket = fixture("read", &read)[0].clone();
+            assert!(
+                bucket.to_string().contains(&foreign["Sid"].to_string()),
+                "foreign statement kept: {bucket}"
+            );
+        }
+        assert_eq!(
+            fixture("count-roles", &json!({"account": "222222222222"})),
+            json!(0)
+        );
+        assert_eq!(
+            fixture("count-access-points", &json!({"account": "222222222222"})),
+            json!(0)
+        );
+    }
+    println!("fault runs: {runs}, failed under faults: {failed}, converged on one clean rerun: {converged}");
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_still_succeeds() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let proxy = FaultProxy::start();
+    // Every write is carried out, its answer dropped; the SDK's retry then meets "already exists"
+    // or "no such entity".
+    for mode in [Mode::Apply, Mode::Destroy] {
+        proxy.faults(
+            json!({"rate": 1.0, "kinds": ["reset-after"], "writes_only": true, "first_only": true}),
+        );
+        runtime()
+            .block_on(try_run(deployment, mode))
+            .unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        let counts = proxy.off();
+        assert!(counts["faults"].as_u64().unwrap() > 5, "{counts}");
+        assert!(
+            !runtime().block_on(has_changes(deployment, mode)),
+            "{mode:?} converged"
+        );
+    }
+    assert!(read_back(deployment).iter().all(Value::is_null));
+}
+
+#[test]
+fn a_call_that_never_answers_times_out_with_a_clear_error() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let proxy = FaultProxy::start();
+    proxy.faults(json!({"rate": 1.0, "kinds": ["hang"], "writes_only": true}));
+    let started = std::time::Instant::now();
+    let error = runtime().block_on(async {
+        let session = Session::connect_with_timeout(
+            deployment,
+            &specs(deployment),
+            std::time::Duration::from_secs(1),
+        )
+        .await
+        .unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        session
+            .apply(&plan, &|_| {})
+            .await
+            .expect_err("the first write never gets an answer")
+    });
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(error.code(), Some("Timeout"), "{error}");
+    assert!(
+        error.help().is_some_and(|h| h.contains("resumes")),
+        "{:?}",
+        error.help()
+    );
+    drop(proxy);
+    runtime().block_on(apply(deployment, Mode::Apply));
+    assert!(
+        !runtime().block_on(has_changes(deployment, Mode::Apply)),
+        "a rerun resumes"
+    );
+}
+
+#[test]
+fn a_crash_after_any_write_converges_on_rerun() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    let mut crashes = 0;
+    for mode in [Mode::Apply, Mode::Destroy] {
+        for n in 0.. {
+            emulator_reset();
+            seed(deployment);
+            let (foreign, read) = foreign_bucket_statement(deployment);
+            if mode == Mode::Destroy {
+                runtime().block_on(apply(deployment, Mode::Apply));
+            }
+            let crashed = runtime().block_on(async {
+                let mut session = Session::connect(deployment, &specs(deployment))
+                    .await
+                    .unwrap();
+                let plan = session.plan(mode, false).await.unwrap();
+                session.fail_after_writes(n);
+                session.apply(&plan, &|_| {}).await.is_err()
+            });
+            if !crashed {
+                break;
+            }
+            crashes += 1;
+            runtime().block_on(async {
+                apply(deployment, mode).await;
+                assert!(
+                    !has_changes(deployment, mode).await,
+                    "{mode:?} after a crash at write {n}"
+                );
+            });
+            let bucket = fixture("read", &read)[0].clone();
+            assert!(
+                bucket["Statement"].as_array().unwrap().contains(&foreign),
+                "{bucket}"
+            );
+            let roles = fixture("count-roles", &json!({"account": "222222222222"}));
+            assert_eq!(
+                roles,
+                json!(usize::from(mode == Mode::Apply)),
+                "no duplicate, nothing left over"
+            );
+        }
+    }
+    assert!(crashes >= 20, "{crashes}");
 }

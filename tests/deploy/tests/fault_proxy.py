@@ -1,0 +1,162 @@
+"""A fault-injecting HTTP proxy between the AWS SDK and the local emulator, for the deploy tests.
+
+    python fault_proxy.py UPSTREAM
+
+Serves on a free loopback port, printed as the first line of stdout, and forwards every request to
+UPSTREAM. Faults are set while it runs, with `POST /__faults` and a JSON body:
+
+    {"rate": 0.2, "kinds": ["503", "throttle"], "seed": 7, "writes_only": false, "first_only": false}
+
+- kinds: "delay" (answers 0.3 s late), "hang" (never answers), "503" (ServiceUnavailable),
+  "throttle" (400 Throttling), "reset-before" (closes the connection without forwarding),
+  "reset-after" (forwards, so the emulator acts, then closes without answering);
+- writes_only: only requests that change something (not Get*, List*, Describe*, STS);
+- first_only: only the first time a given request is seen (its retries pass), which makes
+  "the write happened but its answer was lost" deterministic.
+
+`GET /__faults` answers the counts: {"requests": n, "faults": n, "by_kind": {...}}.
+"""
+import http.client
+import http.server
+import json
+import random
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+
+upstream = urllib.parse.urlparse(sys.argv[1])
+lock = threading.Lock()
+state = {"rate": 0.0, "kinds": [], "writes_only": False, "first_only": False}
+rng = random.Random(0)
+seen = set()
+counts = {"requests": 0, "faults": 0, "by_kind": {}}
+
+READ_PREFIXES = ("Get", "List", "Describe")
+
+
+def is_write(method, headers, body):
+    if method in ("PUT", "DELETE"):
+        return True
+    if method != "POST":
+        return False
+    target = headers.get("X-Amz-Target", "")
+    if target:
+        action = target.rsplit(".", 1)[-1]
+    else:
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+    return bool(action) and not action.startswith(READ_PREFIXES) and action not in ("AssumeRole", "GetCallerIdentity")
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def answer(self, status, body, content_type="application/json"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def control(self, method, body):
+        with lock:
+            if method == "POST":
+                new = json.loads(body or b"{}")
+                state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only") if k in new})
+                rng.seed(new.get("seed", 0))
+                seen.clear()
+            self.answer(200, json.dumps(counts).encode())
+
+    def fault(self, method, body):
+        with lock:
+            counts["requests"] += 1
+            if not state["kinds"] or state["rate"] <= 0:
+                return None
+            if state["writes_only"] and not is_write(method, self.headers, body):
+                return None
+            if state["first_only"]:
+                key = (method, self.path, body)
+                if key in seen:
+                    return None
+                seen.add(key)
+            if rng.random() >= state["rate"]:
+                return None
+            kind = rng.choice(state["kinds"])
+            counts["faults"] += 1
+            counts["by_kind"][kind] = counts["by_kind"].get(kind, 0) + 1
+            return kind
+
+    def forward(self, method, body):
+        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+        conn.request(method, self.path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response, data
+
+    def drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def handle_any(self, method):
+        body = self.body()
+        if self.path.startswith("/__faults"):
+            return self.control(method, body)
+        kind = self.fault(method, body)
+        if kind == "hang":
+            time.sleep(3600)
+            return
+        if kind == "reset-before":
+            return self.drop()
+        if kind == "503":
+            return self.answer(503, b"<Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>", "text/xml")
+        if kind == "throttle":
+            return self.answer(400, b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error></ErrorResponse>", "text/xml")
+        if kind == "delay":
+            time.sleep(0.3)
+        response, data = self.forward(method, body)
+        if kind == "reset-after":
+            return self.drop()
+        self.send_response(response.status)
+        for k, v in response.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+    def do_HEAD(self):
+        self.handle_any("HEAD")
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Proxy)
+print(server.server_address[1], flush=True)
+server.serve_forever()
