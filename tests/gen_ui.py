@@ -121,3 +121,11 @@ write("names/role-name-case", grant(name="first"), grant(name="second", requeste
 # ownership names: only what maps to AWS's statement-id alphabet
 write("names/deployment-name-not-ascii", raw="policy_macros::grants! {\n    pub static PARTAGÉ = {\n" + grant() + "    };\n}\n")
 write("names/grant-name-not-ascii", grant(name="café_reads"))
+# attributes: only doc comments (and lints on the static) are read; #[cfg] cannot be honoured
+write("fields/cfg-on-grant", raw="policy_macros::grants! {\n    pub static DEPLOYMENT = {\n        #[cfg(feature = \"never\")]\n" + grant() + "    };\n}\n")
+write("fields/other-attribute-on-grant", raw="policy_macros::grants! {\n    pub static DEPLOYMENT = {\n        #[deprecated]\n" + grant() + "    };\n}\n")
+write("fields/doc-not-a-string", raw="policy_macros::grants! {\n    pub static DEPLOYMENT = {\n        #[doc = 1]\n" + grant() + "    };\n}\n")
+write("fields/cfg-on-deployment", raw="policy_macros::grants! {\n    #[cfg(test)]\n    pub static DEPLOYMENT = {\n" + grant() + "    };\n}\n")
+# a value left empty inside a list, a trust without its service: the error is on the token
+write("actions/empty-list-item", grant(actions="[s3:GetObject, , s3:ListBucket]"))
+write("trust/service-without-name", grant(requester_trust="service", assume_role=None))

@@ -32,6 +32,38 @@ impl Input {
     }
 }
 
+/// Only doc comments are read; any other attribute would be dropped silently, so it is refused —
+/// above all `#[cfg]`, which a macro cannot evaluate: a grant compiled out must not be deployed.
+fn check_attributes(attrs: &[Attribute], on: &str) -> Vec<syn::Error> {
+    attrs
+        .iter()
+        .filter_map(|attr| {
+            let problem = if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
+                Problem::new(format!("`#[cfg]` on a {on} is not supported: `grants!` cannot evaluate it, and a {on} compiled out would still be deployed"))
+                    .help("put the grants that depend on a configuration in their own `grants!` inside a `#[cfg(...)] mod`")
+            } else if on == "deployment" && is_lint(attr) {
+                return None;
+            } else if !attr.path().is_ident("doc") {
+                let name = attr.path().to_token_stream().to_string().replace(' ', "");
+                Problem::new(format!("attribute `#[{name}]` on a {on} is not supported"))
+                    .help("only doc comments (`///`) are read; remove the attribute")
+            } else if !matches!(&attr.meta, syn::Meta::NameValue(nv) if matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }))) {
+                Problem::new("a doc attribute takes a string: write a `///` comment")
+            } else {
+                return None;
+            };
+            Some(syn::Error::new_spanned(attr, problem.to_string()))
+        })
+        .collect()
+}
+
+/// `#[allow(...)]`, `#[warn(...)]`, `#[deny(...)]`, `#[expect(...)]`: kept on the static.
+pub fn is_lint(attr: &Attribute) -> bool {
+    ["allow", "warn", "deny", "expect"]
+        .iter()
+        .any(|lint| attr.path().is_ident(lint))
+}
+
 /// The text of `///` comments: `#[doc = "..."]` attributes, joined by lines.
 pub fn doc_text(attrs: &[Attribute]) -> String {
     attrs
@@ -77,8 +109,11 @@ impl Parse for Input {
         };
         input.deployment.name = Spanned::new(name.to_string(), input.loc(&name));
         input.deployment.doc = doc_text(&input.attrs);
+        let outer = check_attributes(&input.attrs, "deployment");
+        input.errors.extend(outer);
         while !body.is_empty() {
             let attrs = body.call(Attribute::parse_outer)?;
+            input.errors.extend(check_attributes(&attrs, "grant"));
             let keyword: Ident = body.parse()?;
             if keyword != "grant" {
                 return Err(syn::Error::new(
@@ -232,22 +267,27 @@ fn read_actions(
     input: &mut Input,
 ) -> syn::Result<Spanned<Vec<Spanned<String>>>> {
     let all = value.clone();
-    let items = Parser::parse2(
+    // The items, and the first comma with nothing before it (`[a, , b]`).
+    let (items, empty) = Parser::parse2(
         |s: ParseStream| {
             let inner;
             bracketed!(inner in s);
-            let mut items = Vec::new();
+            let (mut items, mut empty) = (Vec::new(), None);
             while !inner.is_empty() {
                 let mut item = TokenStream::new();
                 while !inner.is_empty() && !inner.peek(Token![,]) {
                     item.extend([inner.parse::<TokenTree>()?]);
                 }
                 if !inner.is_empty() {
-                    inner.parse::<Token![,]>()?;
+                    let comma: Token![,] = inner.parse()?;
+                    if item.is_empty() {
+                        empty = empty.or(Some(comma.span));
+                        continue;
+                    }
                 }
                 items.push(item);
             }
-            Ok(items)
+            Ok((items, empty))
         },
         value,
     )
@@ -257,6 +297,10 @@ fn read_actions(
             "`actions` takes a list of actions: `[s3:GetObject, s3:ListBucket]`",
         )
     })?;
+    if let Some(comma) = empty {
+        let problem = Problem::new("an empty item in `actions`").help("remove the extra comma");
+        return Err(syn::Error::new(comma, problem.to_string()));
+    }
     let mut actions = Vec::new();
     for item in items {
         actions.push(Spanned::new(action_text(&item)?, input.loc(item)));
@@ -273,6 +317,14 @@ fn read_trust(value: TokenStream, input: &mut Input) -> syn::Result<Spanned<Trus
             if word == "account" && s.is_empty() {
                 Ok(None)
             } else if word == "service" {
+                if s.is_empty() {
+                    return Err(syn::Error::new(
+                        word.span(),
+                        Problem::new("`service` needs the service principal")
+                            .help("write `service \"lambda.amazonaws.com\"`")
+                            .to_string(),
+                    ));
+                }
                 let lit: LitStr = s.parse()?;
                 Ok(Some(lit))
             } else {

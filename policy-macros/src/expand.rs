@@ -18,7 +18,9 @@ pub fn expand(input: Input, core: &TokenStream) -> TokenStream {
         mut errors,
         grant_docs,
     } = input;
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let docs = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || crate::ast::is_lint(a));
     let grant_docs = grants_section(&grant_docs);
     let rendered = build(&deployment);
     let value = match (&rendered, errors.is_empty()) {

@@ -3,6 +3,8 @@
 
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use policy_core::ownership::OWNER_TAG;
 use std::collections::BTreeMap;
@@ -63,7 +65,11 @@ fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
 
 /// A write's outcome when some answers mean "already done": a delete of something already gone,
 /// after a retry whose first attempt succeeded but whose answer was lost.
-fn done_unless<T, E>(result: Result<T, E>, ctx: Context, done: &[&str]) -> Result<(), DeployError>
+fn done_unless<T, E>(
+    result: Result<T, SdkError<E, HttpResponse>>,
+    ctx: Context,
+    done: &[&str],
+) -> Result<(), DeployError>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {

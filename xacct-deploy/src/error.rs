@@ -2,6 +2,8 @@
 //! error is a one-line message; [`DeployError::help`] says how to fix it, and the command line
 //! prints both with `policy_core::write_message`, as `grants!` prints its compile errors.
 
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// What the tool was doing: which account, which resource, which AWS operation.
@@ -61,7 +63,7 @@ pub enum DeployError {
 }
 
 impl DeployError {
-    pub fn aws<E>(context: Context, error: &E) -> DeployError
+    pub fn aws<E>(context: Context, error: &SdkError<E, HttpResponse>) -> DeployError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -123,32 +125,46 @@ impl DeployError {
     }
 }
 
-/// The code and message of an SDK error, or its full chain of causes when the service sent none
-/// (a connection refused, a timeout).
-pub fn error_parts<E>(error: &E) -> (String, String)
+/// The code and message of an SDK error; when the service sent no code it could read (a proxy's
+/// HTML page, a wrong endpoint), what answered and how; when nothing answered (a refused
+/// connection, a timeout), the chain of causes.
+pub fn error_parts<E>(error: &SdkError<E, HttpResponse>) -> (String, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match (error.code(), error.message()) {
-        (Some(code), message) => (
+    if let (Some(code), message) = (error.code(), error.message()) {
+        return (
             code.to_owned(),
             message.unwrap_or("(no message)").to_owned(),
-        ),
-        (None, _) => {
-            let mut text = error.to_string();
-            let mut source = error.source();
-            while let Some(s) = source {
-                text.push_str(": ");
-                text.push_str(&s.to_string());
-                source = s.source();
-            }
-            // The SDK says "timeout" or "timed out" for the attempt and operation timeouts.
-            let code = if text.contains("timeout") || text.contains("timed out") {
-                "Timeout"
-            } else {
-                "RequestFailed"
-            };
-            (code.to_owned(), text)
-        }
+        );
     }
+    if let Some(response) = error.raw_response() {
+        let body = response.body().bytes().unwrap_or_default();
+        let text: String = String::from_utf8_lossy(body)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(120)
+            .collect();
+        return (
+            format!("Http{}", response.status().as_u16()),
+            format!(
+                "the endpoint answered HTTP {} with a body that is not an AWS error: {text:?}; check AWS_ENDPOINT_URL",
+                response.status().as_u16()
+            ),
+        );
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    // The SDK says "timeout" or "timed out" for the attempt and operation timeouts.
+    let code = if text.contains("timeout") || text.contains("timed out") {
+        "Timeout"
+    } else {
+        "RequestFailed"
+    };
+    (code.to_owned(), text)
 }

@@ -103,6 +103,23 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         conn.close()
         return response, data
 
+    def error(self, kind, method, body):
+        """An error in the protocol of the service called, as AWS sends it."""
+        if self.headers.get("X-Amz-Target"):  # JSON protocol (SSM)
+            code = "ThrottlingException" if kind == "throttle" else "InternalServerError"
+            status = 400 if kind == "throttle" else 503
+            data = json.dumps({"__type": code, "message": "injected"}).encode()
+            return self.answer(status, data, "application/x-amz-json-1.1")
+        if method == "POST" and b"Action=" in body:  # query protocol (IAM, STS)
+            code, status = ("Throttling", 400) if kind == "throttle" else ("ServiceUnavailable", 503)
+            data = f"<ErrorResponse><Error><Type>Receiver</Type><Code>{code}</Code><Message>injected</Message></Error><RequestId>x</RequestId></ErrorResponse>"
+            return self.answer(status, data.encode(), "text/xml")
+        # REST-XML (S3, S3 Control): S3 throttles with 503 SlowDown.
+        code = "SlowDown" if kind == "throttle" else "ServiceUnavailable"
+        inner = f"<Error><Code>{code}</Code><Message>injected</Message></Error>"
+        data = f"<ErrorResponse>{inner}</ErrorResponse>" if self.path.startswith("/v20180820") else inner
+        return self.answer(503, data.encode(), "application/xml")
+
     def drop(self):
         self.close_connection = True
         try:
@@ -120,10 +137,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return
         if kind == "reset-before":
             return self.drop()
-        if kind == "503":
-            return self.answer(503, b"<Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>", "text/xml")
-        if kind == "throttle":
-            return self.answer(400, b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error></ErrorResponse>", "text/xml")
+        if kind in ("503", "throttle"):
+            return self.error(kind, method, body)
         if kind == "delay":
             time.sleep(0.3)
         response, data = self.forward(method, body)

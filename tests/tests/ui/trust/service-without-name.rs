@@ -1,0 +1,13 @@
+policy_macros::grants! {
+    pub static DEPLOYMENT = {
+        grant reads {
+            requester: "arn:aws:iam::111111111111:role/analytics-etl",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data",
+            bucket: "marketing-customer-data",
+            actions: [s3:GetObject, s3:ListBucket],
+            requester_trust: service,
+        }
+    };
+}
+
+fn main() {}
