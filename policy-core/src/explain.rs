@@ -1,14 +1,21 @@
 //! One request followed through the chain a grant sets up: the requester assumes the bridge role,
 //! then the bridge role's session makes the S3 request through the access point.
 
+use crate::arn::{AccessPointArn, Principal, RawArn};
 use crate::deployment::GrantData;
-use crate::eval::{evaluate, Context, Decision, PolicySet, Request};
+use crate::diagnostic::{did_you_mean, Problem};
+use crate::eval::condition::{holds, lookup};
+use crate::eval::{evaluate, wildcard, Context, Decision, Effect, PolicySet, Request};
+use crate::service_reference;
 
 #[derive(Clone, Debug)]
 pub struct Step {
     pub title: String,
     pub request: Request,
     pub decision: Decision,
+    /// When the step is denied: the conditions of statements that would otherwise have allowed
+    /// it, and what the request had instead (`StringEquals sts:ExternalId …: the request has none`).
+    pub unmet: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -44,10 +51,12 @@ pub fn explain(
         };
         let decision = evaluate(set, &request);
         let allowed = decision.allowed;
+        let unmet = unmet_conditions(set, &request, &decision);
         steps.push(Step {
             title: format!("{principal} assumes the bridge role {role}"),
             request,
             decision,
+            unmet,
         });
         if !allowed {
             return Explanation {
@@ -65,10 +74,272 @@ pub fn explain(
     };
     let decision = evaluate(set, &request);
     let allowed = decision.allowed;
+    let unmet = unmet_conditions(set, &request, &decision);
     steps.push(Step {
         title: format!("{caller} calls {action} on {resource}"),
         request,
         decision,
+        unmet,
     });
     Explanation { allowed, steps }
+}
+
+/// For a denied request: each condition that kept an `Allow` statement of a policy on the
+/// resource (or of the caller) from applying, with what the request carried for its key.
+fn unmet_conditions(set: &PolicySet, request: &Request, decision: &Decision) -> Vec<String> {
+    if decision.allowed {
+        return Vec::new();
+    }
+    let on_resource = |target: &str| {
+        request.resource == target
+            || request.resource.starts_with(&format!("{target}/"))
+            || request.principal == target
+    };
+    let mut unmet = Vec::new();
+    for doc in set.documents().iter().filter(|d| on_resource(&d.target)) {
+        for statement in &doc.policy.statements {
+            let action_matches = statement
+                .actions
+                .iter()
+                .any(|pattern| wildcard(pattern, &request.action, true))
+                != statement.not_action;
+            if statement.effect != Effect::Allow || !action_matches {
+                continue;
+            }
+            for condition in statement
+                .conditions
+                .iter()
+                .filter(|c| !holds(c, &request.context))
+            {
+                let had = match lookup(&request.context, &condition.key) {
+                    Some(values) => format!("the request has `{}`", values.join("`, `")),
+                    None => format!("the request has no `{}`", condition.key),
+                };
+                unmet.push(format!(
+                    "condition `{}` on `{}` of statement `{}` of the {} of {}: {had}",
+                    condition.operator,
+                    condition.key,
+                    statement.sid.as_deref().unwrap_or("(no Sid)"),
+                    doc.kind.describe(),
+                    doc.target
+                ));
+            }
+        }
+    }
+    unmet
+}
+
+/// A request as the `explain` command takes it, checked as `grants!` checks its input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRequest {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub context: Context,
+}
+
+/// Global condition keys whose values are booleans ("AWS global condition context keys", IAM
+/// user guide); the service's own keys carry their type in the service reference.
+const BOOL_GLOBAL_KEYS: &[&str] = &[
+    "aws:MultiFactorAuthPresent",
+    "aws:SecureTransport",
+    "aws:ViaAWSService",
+    "aws:PrincipalIsAWSService",
+];
+
+/// Checks the principal (a role, user, account root, role session or service principal), the
+/// action (against the service reference, with did-you-mean), the resource ARN and each
+/// `KEY=VALUE` of the context. Every problem found is returned, not only the first.
+pub fn check_request(
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &[String],
+) -> Result<CheckedRequest, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if let Err(p) = check_principal(principal) {
+        problems.push(p);
+    }
+    if let Err(p) = check_action(action) {
+        problems.push(p);
+    }
+    if let Err(p) = check_resource(resource) {
+        problems.push(p);
+    }
+    let mut ctx = Context::new();
+    for pair in context {
+        match check_context(pair) {
+            Ok((key, value)) => ctx.entry(key).or_default().push(value),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(CheckedRequest {
+        principal: principal.to_owned(),
+        action: action.to_owned(),
+        resource: resource.to_owned(),
+        context: ctx,
+    })
+}
+
+fn check_principal(principal: &str) -> Result<(), Problem> {
+    if principal.ends_with(".amazonaws.com") && !principal.contains(':') {
+        return Ok(());
+    }
+    if let Ok(arn) = RawArn::split(principal) {
+        let session: Vec<&str> = arn.resource.split('/').collect();
+        if arn.service == "sts" && session.len() == 3 && session[0] == "assumed-role" {
+            return Ok(());
+        }
+    }
+    Principal::parse(principal)
+        .map(|_| ())
+        .map_err(|p| Problem {
+            message: format!("invalid `--principal`: {}", p.message),
+            help: p.help.or(Some(
+                "a role, user or account-root ARN, a role session ARN or a service principal"
+                    .into(),
+            )),
+        })
+}
+
+fn check_action(action: &str) -> Result<(), Problem> {
+    let Some((prefix, name)) = action.split_once(':') else {
+        return Err(
+            Problem::new(format!("invalid `--action {action}`: no service prefix"))
+                .help("write it as in a policy: `s3:GetObject`"),
+        );
+    };
+    let Some(service) = service_reference::service(prefix) else {
+        return Err(Problem::new(format!(
+            "invalid `--action {action}`: the service `{prefix}` is not one this tool knows (s3, sts, iam)"
+        )));
+    };
+    if service.action(name).is_some() {
+        return Ok(());
+    }
+    let problem = Problem::new(format!("unknown action `{action}`"));
+    Err(
+        match did_you_mean(name, service.actions.iter().map(|a| a.name)) {
+            Some(near) => problem.help(format!("did you mean `{prefix}:{near}`?")),
+            None => problem,
+        },
+    )
+}
+
+fn check_resource(resource: &str) -> Result<(), Problem> {
+    let bad = |p: Problem| {
+        Problem {
+        message: format!("invalid `--resource {resource}`: {}", p.message),
+        help: Some(
+            "an access point ARN (`…:accesspoint/NAME/object/KEY` for objects), a bucket ARN or a role ARN"
+                .into(),
+        ),
+    }
+    };
+    let arn = RawArn::split(resource).map_err(bad)?;
+    match arn.service {
+        "s3" if arn.resource.starts_with("accesspoint/") => {
+            let access_point = resource.split("/object/").next().unwrap_or(resource);
+            AccessPointArn::parse(access_point).map(|_| ()).map_err(bad)
+        }
+        "s3" if arn.region.is_empty() && arn.account.is_empty() && !arn.resource.is_empty() => {
+            Ok(())
+        }
+        "iam" => Principal::parse(resource).map(|_| ()).map_err(bad),
+        _ => Err(bad(Problem::new("not an S3 or IAM resource"))),
+    }
+}
+
+fn check_context(pair: &str) -> Result<(String, String), Problem> {
+    let Some((key, value)) = pair.split_once('=') else {
+        return Err(
+            Problem::new(format!("invalid `--context {pair}`: not KEY=VALUE"))
+                .help("e.g. `--context aws:MultiFactorAuthPresent=true`"),
+        );
+    };
+    let known: Vec<&str> = ["s3", "sts", "iam"]
+        .into_iter()
+        .filter_map(service_reference::service)
+        .flat_map(|s| s.condition_keys.iter().map(|k| k.name))
+        .chain(BOOL_GLOBAL_KEYS.iter().copied())
+        .chain([
+            "aws:PrincipalArn",
+            "aws:SourceIp",
+            "aws:CurrentTime",
+            "aws:PrincipalOrgID",
+        ])
+        .collect();
+    let Some((prefix, _)) = key.split_once(':') else {
+        let problem = Problem::new(format!(
+            "invalid `--context {pair}`: `{key}` is not a condition key"
+        ));
+        return Err(match did_you_mean(key, known.iter().copied()) {
+            Some(near) => problem.help(format!("did you mean `{near}`?")),
+            None => problem.help("condition keys are `service:Name`, e.g. `sts:ExternalId`"),
+        });
+    };
+    let typed = service_reference::service(prefix).and_then(|s| {
+        s.condition_keys
+            .iter()
+            .find(|k| k.name.eq_ignore_ascii_case(key))
+    });
+    if prefix != "aws" && typed.is_none() {
+        let problem = Problem::new(format!("unknown condition key `{key}`"));
+        return Err(match did_you_mean(key, known.iter().copied()) {
+            Some(near) => problem.help(format!("did you mean `{near}`?")),
+            None => problem,
+        });
+    }
+    let boolean = typed.is_some_and(|k| k.value_type.eq_ignore_ascii_case("bool"))
+        || BOOL_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key));
+    if boolean && value != "true" && value != "false" {
+        return Err(Problem::new(format!(
+            "invalid `--context {pair}`: `{key}` is true or false"
+        )));
+    }
+    Ok((key.to_owned(), value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_checked_like_grants() {
+        let ok = check_request(
+            "arn:aws:iam::111111111111:role/etl",
+            "s3:GetObject",
+            "arn:aws:s3:us-east-1:222222222222:accesspoint/data/object/a.csv",
+            &[
+                "sts:ExternalId=x".into(),
+                "aws:MultiFactorAuthPresent=true".into(),
+            ],
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        let problems = check_request(
+            "garbage",
+            "s3:GetObjects",
+            "not-an-arn",
+            &[
+                "MFA=maybe".into(),
+                "aws:MultiFactorAuthPresent=maybe".into(),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(
+            problems[1].help.as_deref(),
+            Some("did you mean `s3:GetObject`?")
+        );
+        assert!(check_request(
+            "arn:aws:sts::111111111111:assumed-role/etl/session",
+            "sts:AssumeRole",
+            "arn:aws:iam::222222222222:role/reader",
+            &[],
+        )
+        .is_ok());
+    }
 }

@@ -560,17 +560,9 @@ fn explain(
     as_json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let mut ctx = policy_core::eval::Context::new();
-    for pair in context {
-        let (key, value) = pair.split_once('=').ok_or_else(|| DeployError::Argument {
-            argument: format!("--context {pair}"),
-            reason: "not KEY=VALUE".into(),
-            help: "e.g. `--context aws:MultiFactorAuthPresent=true`",
-        })?;
-        ctx.entry(key.to_owned())
-            .or_default()
-            .push(value.to_owned());
-    }
+    let request = policy_core::explain::check_request(principal, action, resource, context)
+        .map_err(DeployError::Request)?;
+    let ctx = request.context;
     let set = policy_core::eval::PolicySet::from_documents(deployment.documents())
         .map_err(DeployError::Unreadable)?;
     let explanation =
@@ -580,7 +572,7 @@ fn explain(
         let steps: Vec<Value> = explanation
             .steps
             .iter()
-            .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>() }))
+            .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>(), "unmet_conditions": s.unmet }))
             .collect();
         let answer = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
         outln!(
@@ -599,6 +591,9 @@ fn explain(
             );
             for reason in &step.decision.reasons {
                 outln!(out, "     {reason}");
+            }
+            for unmet in &step.unmet {
+                outln!(out, "     not met: {unmet}");
             }
         }
         outln!(

@@ -47,6 +47,9 @@ pub enum DeployError {
         reason: String,
         help: &'static str,
     },
+    /// The request given to `explain`, with every problem found in it.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nerror: "))]
+    Request(Vec<policy_core::Problem>),
     /// A document read back from AWS, or the deployment's own data, that the evaluator cannot read.
     #[error("{0}")]
     Unreadable(policy_core::Problem),
@@ -99,7 +102,10 @@ impl DeployError {
                 "AWS did not answer {} in time; run the command again (an interrupted apply resumes where it stopped), or allow more with --timeout",
                 context.operation
             )),
-            DeployError::Aws { .. } | DeployError::Plan(_) | DeployError::Unreadable(_) => None,
+            DeployError::Aws { .. }
+            | DeployError::Plan(_)
+            | DeployError::Unreadable(_)
+            | DeployError::Request(_) => None,
             DeployError::WrongAccount { expected, .. } => Some(format!(
                 "pass `--account {expected}=profile:NAME` or `--account {expected}=role:ARN` for account {expected}; {nothing_written}"
             )),
