@@ -9,42 +9,44 @@ use quote::quote;
 /// `core` is the path the expansion names `policy-core` by: `::policy_core`, or the path a
 /// re-exporting crate passes (`xacct` passes its own).
 pub fn expand(input: Input, core: &TokenStream) -> TokenStream {
-    let Input {
-        attrs,
-        vis,
-        name,
-        deployment,
-        locs,
-        mut errors,
-        grant_docs,
-    } = input;
-    let docs = attrs
+    let docs = input
+        .attrs
         .iter()
         .filter(|a| a.path().is_ident("doc") || crate::ast::is_lint(a));
-    let grant_docs = grants_section(&grant_docs);
-    let rendered = build(&deployment);
-    let value = match (&rendered, errors.is_empty()) {
-        (Ok(deployment), true) => deployment_tokens(deployment, core),
-        (result, _) => {
-            if let Err(diagnostics) = result {
-                for d in diagnostics.iter() {
-                    let text = d.to_string();
-                    let error = match locs.get(d.loc.0 as usize) {
-                        Some(tokens) => syn::Error::new_spanned(tokens, text),
-                        None => syn::Error::new(name.span(), text),
-                    };
-                    errors.push(error);
-                }
-            }
+    let grant_docs = grants_section(&input.grant_docs);
+    let value = match try_expand(&input) {
+        Ok(deployment) => deployment_tokens(&deployment, core),
+        Err(errors) => {
             let compile_errors = errors.iter().map(syn::Error::to_compile_error);
             // The static still exists, empty, so uses of it do not add errors of their own.
             quote! { { #(#compile_errors)* #core::Deployment::EMPTY } }
         }
     };
+    let (vis, name) = (&input.vis, &input.name);
     quote! {
         #(#docs)*
         #grant_docs
         #vis static #name: #core::Deployment = #value;
+    }
+}
+
+/// The deployment, or every compile error: those of parsing, then those of `policy_core::build`,
+/// each under the tokens its `Loc` stands for.
+pub fn try_expand(input: &Input) -> Result<Deployment, Vec<syn::Error>> {
+    let rendered = build(&input.deployment);
+    let mut errors = input.errors.clone();
+    if let Err(diagnostics) = &rendered {
+        for d in diagnostics.iter() {
+            let text = d.to_string();
+            errors.push(match input.locs.get(d.loc.0 as usize) {
+                Some(tokens) => syn::Error::new_spanned(tokens, text),
+                None => syn::Error::new(input.name.span(), text),
+            });
+        }
+    }
+    match rendered {
+        Ok(deployment) if errors.is_empty() => Ok(deployment),
+        _ => Err(errors),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `grants!`: S3 access point cross-account grants, checked when the crate compiles.
 //!
-//! ```ignore
+//! ```text
 //! policy_macros::grants! {
 //!     /// Marketing shares customer exports with analytics.
 //!     pub static SHARING = {
@@ -22,8 +22,12 @@
 //! expansion refers to as `::policy_core`, so a crate using the macro directly depends on both.
 //! Most users depend on `xacct` alone, whose `xacct::grants!` passes its own path instead.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod ast;
 mod expand;
+#[cfg(test)]
+mod fuzz;
 
 use proc_macro::TokenStream;
 

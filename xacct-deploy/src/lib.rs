@@ -2,7 +2,7 @@
 //!
 //! A user's own binary is the deploy tool:
 //!
-//! ```ignore
+//! ```text
 //! fn main() -> std::process::ExitCode {
 //!     xacct::cli::run(&SHARING)
 //! }

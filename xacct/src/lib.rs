@@ -1,6 +1,6 @@
 //! S3 access point cross-account grants as Rust code: the one dependency a deployment crate needs.
 //!
-//! ```ignore
+//! ```no_run
 //! xacct::grants! {
 //!     /// Marketing shares customer exports with analytics.
 //!     pub static SHARING = {
