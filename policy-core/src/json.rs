@@ -61,6 +61,76 @@ pub fn same_meaning(a: &str, b: &str) -> bool {
     }
 }
 
+/// `text` parsed, refusing an object that holds the same key twice: serde_json (and many JSON
+/// readers) keep the last one silently, so a policy with two `"Statement"` blocks would be read
+/// as its second block alone while AWS refuses the document.
+pub fn parse_strict(text: &str) -> Result<Value, String> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde::Deserialize::deserialize(&mut deserializer)
+        .and_then(|UniqueKeys| deserializer.end())
+        .map_err(|e| e.to_string())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Walks a JSON value, failing on a duplicate key.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+}
+
 /// Minified canonical text.
 pub fn to_canonical_string(value: Value) -> String {
     canonicalize(value).to_string()
@@ -83,6 +153,17 @@ pub fn iam_policy_size(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let twice =
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A"}],"Statement":[{"Sid":"B"}]}"#;
+        assert!(parse_strict(twice)
+            .unwrap_err()
+            .contains("duplicate key `Statement`"));
+        assert!(parse_strict(r#"{"a":[{"b":1,"c":{"b":2}}]}"#).is_ok());
+        assert!(parse_strict("{} x").is_err());
+    }
 
     #[test]
     fn sorted_and_minified() {

@@ -54,6 +54,8 @@ pub use deployment::{Deployment, Document, DocumentKind, GrantData};
 pub use diagnostic::{did_you_mean, write_message, Diagnostic, Diagnostics, Loc, Problem, Spanned};
 pub use grant::{Grant, RequesterTrust};
 pub use input::{DeploymentInput, GrantField, GrantInput, TrustInput};
-pub use json::{canonicalize, normalize, same_meaning, to_canonical_string, POLICY_VERSION};
+pub use json::{
+    canonicalize, normalize, parse_strict, same_meaning, to_canonical_string, POLICY_VERSION,
+};
 pub use partition::Partition;
 pub use pipeline::build;

@@ -3,6 +3,8 @@
 use crate::error::{error_parts, DeployError};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::ProvideCredentials;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -119,6 +121,21 @@ fn timeouts(timeout: Duration) -> TimeoutConfig {
         .build()
 }
 
+/// An endpoint override (`AWS_ENDPOINT_URL`) must be an http(s) URL with a host: otherwise every
+/// call fails with the SDK's dump of the request.
+fn check_endpoint(url: &str) -> Result<(), DeployError> {
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?']).next().unwrap_or_default());
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(()),
+        _ => Err(DeployError::Endpoint {
+            url: url.to_owned(),
+        }),
+    }
+}
+
 /// Loads credentials for every account the deployment writes to and checks, with
 /// `sts:GetCallerIdentity`, that each really is that account. Nothing is read or written before
 /// every account has passed.
@@ -153,6 +170,11 @@ pub async fn connect(
     } else {
         base
     };
+    // aws-config leaves out an override it cannot use, but the clients still read it.
+    let from_env = std::env::var("AWS_ENDPOINT_URL").ok();
+    if let Some(url) = base.endpoint_url().or(from_env.as_deref()) {
+        check_endpoint(url)?;
+    }
     let mut out = BTreeMap::new();
     for account in &accounts {
         let config = match specs
@@ -167,6 +189,17 @@ pub async fn connect(
                 let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
                     .profile_name(name)
                     .build();
+                // Asked once here, so that a missing or broken profile is named as such.
+                if let Err(e) = credentials.provide_credentials().await {
+                    let why = match e {
+                        CredentialsError::CredentialsNotLoaded(_) => "it is not defined in the AWS config and credentials files, or defines no credentials".to_owned(),
+                        other => aws_smithy_types::error::display::DisplayErrorContext(&other).to_string(),
+                    };
+                    return Err(DeployError::Credentials {
+                        account: (*account).to_owned(),
+                        message: format!("profile `{name}` gives no credentials: {why}"),
+                    });
+                }
                 let loaded = aws_config::defaults(BehaviorVersion::latest())
                     .profile_name(name)
                     .credentials_provider(credentials)

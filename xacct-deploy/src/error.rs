@@ -31,6 +31,8 @@ pub enum DeployError {
     },
     #[error("cannot reach account {account}: {message}")]
     Credentials { account: String, message: String },
+    #[error("the endpoint `{url}` (AWS_ENDPOINT_URL or the profile's endpoint_url) is not an http(s) URL with a host")]
+    Endpoint { url: String },
     #[error("invalid `--account {spec}`: {reason}")]
     AccountSpec { spec: String, reason: String },
     #[error("account {account} holds resources of deployment {deployment} that no grant declares any more, and no credentials were given for it")]
@@ -114,6 +116,9 @@ impl DeployError {
             )),
             DeployError::AccountSpec { .. } => Some(
                 "write `--account 222222222222=profile:NAME` or `--account 222222222222=role:arn:aws:iam::222222222222:role/NAME`".into(),
+            ),
+            DeployError::Endpoint { .. } => Some(
+                "write it like `https://example.com` or `http://localhost:5000`, or unset it to reach AWS itself".into(),
             ),
             DeployError::UndeclaredAccount { account, .. } => Some(format!(
                 "pass `--account {account}=profile:NAME` or `--account {account}=role:ARN` so that its access can be revoked; {nothing_written}"

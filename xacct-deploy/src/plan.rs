@@ -179,8 +179,8 @@ pub fn merge(
     target: &str,
 ) -> Result<Option<Value>, String> {
     let live: Value = match live {
-        Some(text) if !whole => serde_json::from_str(text).map_err(|e| {
-            format!("the live policy of {target} is not JSON ({e}); fix it by hand first")
+        Some(text) if !whole => policy_core::parse_strict(text).map_err(|e| {
+            format!("the live policy of {target} is not valid JSON ({e}); fix it by hand first")
         })?,
         _ => Value::Null,
     };
@@ -523,8 +523,12 @@ impl Planner<'_> {
             Err(problem) => return self.problems.push(problem),
         };
         let merged_text = merged.as_ref().map(Value::to_string);
+        // Only a write that makes the document larger can take it over its limit: removing our
+        // statements from a policy others filled is always possible.
+        let grows = |text: &&str| policy.is_none_or(|live| text.len() > live.len());
         if let Some(problem) = merged_text
             .as_deref()
+            .filter(grows)
             .and_then(|text| over_limit(doc.kind, &doc.target, text))
         {
             self.problems.push(format!(
@@ -821,6 +825,43 @@ mod tests {
         let trust = r#"{"Statement":[{"Principal":{"AWS":["AROAEXAMPLEID123456789","arn:aws:iam::1:role/AROALIKE"]}}]}"#;
         assert_eq!(unique_ids(trust), ["AROAEXAMPLEID123456789"]);
         assert!(unique_ids(r#"{"Sid":"AROAshort"}"#).is_empty());
+    }
+
+    #[test]
+    fn destroy_is_not_refused_when_others_filled_the_bucket_policy_over_its_limit() {
+        let d = two_grants();
+        let _ = aws_holds(&d);
+        let bucket = d
+            .documents()
+            .iter()
+            .find(|x| x.kind == DocumentKind::BucketPolicy)
+            .unwrap();
+        let mut policy: Value = serde_json::from_str(bucket.policy.as_deref().unwrap()).unwrap();
+        let filler = json!({"Sid": "Big", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "x".repeat(21_000)});
+        policy["Statement"].as_array_mut().unwrap().push(filler);
+        set_live(
+            DocumentKind::BucketPolicy,
+            &bucket.target,
+            Live::Policy(Some(policy.to_string())),
+        );
+        let targets = targets(&d, &Inventory::default());
+        let state = LiveState {
+            documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
+            ..LiveState::default()
+        };
+        let destroy = PlanContext {
+            deployment: &d,
+            mode: Mode::Destroy,
+            adopt: false,
+        };
+        let plan = plan(destroy, &targets, &state).unwrap();
+        let change = plan
+            .changes
+            .iter()
+            .find(|c| c.doc.kind == DocumentKind::BucketPolicy)
+            .unwrap();
+        assert_eq!(change.op, Op::Update);
+        assert!(change.write.as_deref().unwrap().contains("\"Big\""));
     }
 
     #[test]

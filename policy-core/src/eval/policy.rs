@@ -137,8 +137,8 @@ fn conditions(value: &Value) -> Result<Vec<Condition>, Problem> {
 
 impl Policy {
     pub fn parse(text: &str) -> Result<Policy, Problem> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Problem::new(format!("policy is not JSON: {e}")))?;
+        let value: Value = crate::json::parse_strict(text)
+            .map_err(|e| Problem::new(format!("policy is not valid JSON: {e}")))?;
         Policy::from_value(&value)
     }
 

@@ -1284,3 +1284,87 @@ fn a_crash_after_any_write_converges_on_rerun() {
     }
     assert!(crashes >= 20, "{crashes}");
 }
+
+#[test]
+fn an_html_page_instead_of_aws_says_what_answered() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let proxy = FaultProxy::start();
+    proxy.faults(json!({"rate": 1.0, "kinds": ["html502"], "writes_only": true}));
+    let error = runtime()
+        .block_on(try_run(deployment, Mode::Apply))
+        .expect_err("every write meets a gateway");
+    assert_eq!(error.code(), Some("Http502"), "{error}");
+    assert!(
+        error.to_string().contains("HTTP 502") && error.to_string().contains("Bad Gateway"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("Request {"), "{error}");
+}
+
+/// The example's command line as a process with `env` set, its exit code and stderr.
+fn run_cli_env(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xacct-under-test"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_connection_options_are_one_clear_error_before_any_call() {
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let with = |extra: (&'static str, &'static str)| {
+        let mut env = keys.to_vec();
+        env.push(extra);
+        env
+    };
+    type Case<'a> = (&'a [&'a str], Vec<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 3] = [
+        (
+            &[
+                "plan",
+                "--account",
+                "111111111111=profile:a",
+                "--account",
+                "111111111111=profile:b",
+            ],
+            keys.to_vec(),
+            "account 111111111111 is given more than once",
+        ),
+        (
+            // Environment credentials are set: the profile must still be the one used.
+            &["plan", "--account", "111111111111=profile:no-such-profile"],
+            with(("AWS_ENDPOINT_URL", "http://127.0.0.1:9")),
+            "profile `no-such-profile` gives no credentials",
+        ),
+        (
+            &["plan"],
+            with(("AWS_ENDPOINT_URL", "notaurl")),
+            "the endpoint `notaurl`",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        let (code, stderr) = run_cli_env(args, &env);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expected),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("Request {") && !stderr.contains("panicked"),
+            "{stderr}"
+        );
+    }
+}

@@ -9,7 +9,8 @@ UPSTREAM. Faults are set while it runs, with `POST /__faults` and a JSON body:
 
 - kinds: "delay" (answers 0.3 s late), "hang" (never answers), "503" (ServiceUnavailable),
   "throttle" (400 Throttling), "reset-before" (closes the connection without forwarding),
-  "reset-after" (forwards, so the emulator acts, then closes without answering);
+  "reset-after" (forwards, so the emulator acts, then closes without answering), "html502" (a
+  gateway's HTML error page);
 - writes_only: only requests that change something (not Get*, List*, Describe*, STS);
 - first_only: only the first time a given request is seen (its retries pass), which makes
   "the write happened but its answer was lost" deterministic.
@@ -139,6 +140,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return self.drop()
         if kind in ("503", "throttle"):
             return self.error(kind, method, body)
+        if kind == "html502":  # a gateway in the way, as a wrong endpoint answers
+            return self.answer(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         if kind == "delay":
             time.sleep(0.3)
         response, data = self.forward(method, body)
