@@ -5,7 +5,7 @@ use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::inventory::RecordWrite;
 use crate::live::{home_region, read, region_of, Live};
-use crate::plan::{Change, Op, Plan};
+use crate::plan::{merge, same_meaning, Change, Mode, Op, Plan};
 use futures::stream::{self, StreamExt};
 use policy_core::{Deployment, DocumentKind};
 use std::time::Duration;
@@ -203,9 +203,71 @@ async fn apply_one(
         }
         (DocumentKind::BucketPolicy, _) => {
             retry_new_principal(|| aws.put_bucket_policy(account, &region, name, target, text))
-                .await
+                .await?;
+            settle_shared_write(aws, deployment, plan, change, text).await
         }
     }
+}
+
+/// S3 has no conditional write for a bucket policy: someone may write it between our re-read
+/// and our write, or just after, from the version before ours. So the policy is read again after
+/// the write; when it is not what was written, our statements are merged into what is there now
+/// and written again, a few times, before giving up with a clear error.
+async fn settle_shared_write(
+    aws: &Aws,
+    deployment: &Deployment,
+    plan: &Plan,
+    change: &Change,
+    written: &str,
+) -> Result<(), DeployError> {
+    let doc = &change.doc;
+    let (account, name, target) = (
+        doc.account.as_ref(),
+        doc.name.as_deref().unwrap_or_default(),
+        doc.target.as_ref(),
+    );
+    let region = region_of(doc);
+    let ours = if plan.mode == Mode::Apply {
+        doc.policy.as_deref()
+    } else {
+        None
+    };
+    let mut written = written.to_owned();
+    for _ in 0..3 {
+        let now = aws
+            .get_bucket_policy(account, &region, name, target)
+            .await?;
+        if now
+            .as_deref()
+            .is_some_and(|now| same_meaning(now, &written))
+        {
+            return Ok(());
+        }
+        tracing::info!(%target, "the bucket policy changed while it was written; merging again");
+        let merged = merge(
+            now.as_deref(),
+            ours,
+            &deployment.sid_prefix(),
+            false,
+            target,
+        )
+        .map_err(|reason| DeployError::Plan(vec![reason]))?;
+        let Some(merged) = merged.map(|v| v.to_string()) else {
+            return aws
+                .delete_bucket_policy(account, &region, name, target)
+                .await;
+        };
+        aws.put_bucket_policy(account, &region, name, target, &merged)
+            .await?;
+        written = merged;
+    }
+    Err(DeployError::Changed {
+        account: account.to_owned(),
+        resource: format!(
+            "{} {target} (it kept changing while it was written)",
+            doc.kind.describe()
+        ),
+    })
 }
 
 /// Whether what a change is about is as the plan saw it. A trust policy shares its read with the

@@ -1368,3 +1368,35 @@ fn bad_connection_options_are_one_clear_error_before_any_call() {
         );
     }
 }
+
+#[test]
+fn a_bucket_policy_written_by_someone_else_meanwhile_keeps_both() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    let proxy = FaultProxy::start();
+    proxy.faults(
+        json!({"rate": 1.0, "kinds": ["interleave"], "writes_only": true, "first_only": true}),
+    );
+    runtime()
+        .block_on(try_run(deployment, Mode::Apply))
+        .unwrap();
+    let counts = proxy.off();
+    assert!(counts["faults"].as_u64().unwrap() >= 1, "{counts}");
+    drop(proxy);
+    assert!(
+        !runtime().block_on(has_changes(deployment, Mode::Apply)),
+        "our statements are back"
+    );
+    let doc = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::BucketPolicy)
+        .unwrap();
+    let read = json!([{"account": doc.account, "kind": "bucket-policy", "target": doc.target, "name": doc.name}]);
+    let stored = fixture("read", &read)[0].to_string();
+    assert!(
+        stored.contains("Interleaved"),
+        "their statement is kept: {stored}"
+    );
+}

@@ -10,7 +10,8 @@ UPSTREAM. Faults are set while it runs, with `POST /__faults` and a JSON body:
 - kinds: "delay" (answers 0.3 s late), "hang" (never answers), "503" (ServiceUnavailable),
   "throttle" (400 Throttling), "reset-before" (closes the connection without forwarding),
   "reset-after" (forwards, so the emulator acts, then closes without answering), "html502" (a
-  gateway's HTML error page);
+  gateway's HTML error page), "interleave" (another writer puts the bucket policy right after a
+  PutBucketPolicy, from the version before it: a lost update);
 - writes_only: only requests that change something (not Get*, List*, Describe*, STS);
 - first_only: only the first time a given request is seen (its retries pass), which makes
   "the write happened but its answer was lost" deterministic.
@@ -32,6 +33,7 @@ lock = threading.Lock()
 state = {"rate": 0.0, "kinds": [], "writes_only": False, "first_only": False}
 rng = random.Random(0)
 seen = set()
+interleaved = set()
 counts = {"requests": 0, "faults": 0, "by_kind": {}}
 
 READ_PREFIXES = ("Get", "List", "Describe")
@@ -74,6 +76,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only") if k in new})
                 rng.seed(new.get("seed", 0))
                 seen.clear()
+                interleaved.clear()
             self.answer(200, json.dumps(counts).encode())
 
     def fault(self, method, body):
@@ -121,6 +124,33 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         data = f"<ErrorResponse>{inner}</ErrorResponse>" if self.path.startswith("/v20180820") else inner
         return self.answer(503, data.encode(), "application/xml")
 
+    def interleave(self, body):
+        """Someone else writes the bucket policy right after ours, from the version before ours
+        (a lost update): their statement `Interleaved` added, ours gone."""
+        before, old = self.forward_as("GET", b"")
+        statements = json.loads(old)["Statement"] if before.status == 200 else []
+        response, data = self.forward("PUT", body)
+        theirs = {"Version": "2012-10-17", "Statement": statements + [{
+            "Sid": "Interleaved", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::" + self.path.split("?")[0].strip("/") + "/interleaved/*"}]}
+        self.forward_as("PUT", json.dumps(theirs).encode())
+        self.send_response(response.status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def forward_as(self, method, body):
+        """The request's headers (moto checks no signature) with another method and body."""
+        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        skip = ("connection", "keep-alive", "content-length", "content-md5", "x-amz-content-sha256")
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in skip and not k.lower().startswith("x-amz-checksum") and k.lower() != "x-amz-sdk-checksum-algorithm"}
+        headers["Content-Length"] = str(len(body))
+        conn.request(method, self.path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response, data
+
     def drop(self):
         self.close_connection = True
         try:
@@ -144,6 +174,12 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return self.answer(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         if kind == "delay":
             time.sleep(0.3)
+        if kind == "interleave" and method == "PUT" and "policy" in self.path and not self.path.startswith("/v20180820"):
+            with lock:
+                first = self.path not in interleaved
+                interleaved.add(self.path)
+            if first:  # once per bucket: then the writer has had its say
+                return self.interleave(body)
         response, data = self.forward(method, body)
         if kind == "reset-after":
             return self.drop()
