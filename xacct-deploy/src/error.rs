@@ -123,9 +123,9 @@ impl DeployError {
             DeployError::UndeclaredAccount { account, .. } => Some(format!(
                 "pass `--account {account}=profile:NAME` or `--account {account}=role:ARN` so that its access can be revoked; {nothing_written}"
             )),
-            DeployError::Changed { .. } => {
-                Some("run the command again to plan from the current state".into())
-            }
+            DeployError::Changed { .. } => Some(
+                "someone changed it meanwhile (another apply may be running): run the command again to plan from the current state".into(),
+            ),
             DeployError::NoTerminal => Some("pass --auto-approve to apply without asking".into()),
             DeployError::Argument { help, .. } => Some((*help).into()),
             DeployError::Inventory { .. } => Some(

@@ -1400,3 +1400,40 @@ fn a_bucket_policy_written_by_someone_else_meanwhile_keeps_both() {
         "their statement is kept: {stored}"
     );
 }
+
+#[test]
+fn two_applies_at_once_both_end_cleanly() {
+    let _emulator = emulator();
+    let deployment = &data_lake::DATA_LAKE;
+    seed(deployment);
+    let (first, second) = runtime().block_on(async {
+        futures_join(
+            try_run(deployment, Mode::Apply),
+            try_run(deployment, Mode::Apply),
+        )
+        .await
+    });
+    for result in [&first, &second] {
+        if let Err(error) = result {
+            assert!(
+                matches!(error, DeployError::Changed { .. })
+                    && error.help().is_some_and(|h| h.contains("another apply")),
+                "{error}"
+            );
+        }
+    }
+    runtime().block_on(apply(deployment, Mode::Apply));
+    assert!(!runtime().block_on(has_changes(deployment, Mode::Apply)));
+    assert_eq!(
+        fixture("count-roles", &json!({"account": "222222222222"})),
+        json!(3)
+    );
+}
+
+/// Both futures, run concurrently on the test's runtime.
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    tokio::join!(a, b)
+}
