@@ -16,6 +16,7 @@
 //! - P12 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 //! - P13 https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
 //! - P14 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+//! - P15 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html (global keys)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -1710,4 +1711,233 @@ fn reasons_name_the_deciding_statement() {
         decision.reasons[0].to_string(),
         format!("denied by statement `NoDeletes` of the role inline policy of {OWNER_ROLE}")
     );
+}
+
+// ---- Rules brought in line with the documentation (issue 9) ----
+
+/// P11 "Using wildcards in resource ARNs": a `*` ending a segment expands across colons.
+#[test]
+fn p11_a_star_ending_a_segment_matches_across_colons() {
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:GetObject", "arn:aws:s3:*")]),
+    )]);
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    let iam = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("iam:GetRole", "arn:aws:iam::*")]),
+    )]);
+    assert!(allowed(
+        &iam,
+        OWNER_ROLE,
+        "iam:GetRole",
+        "arn:aws:iam::222222222222:role/x",
+        &[]
+    ));
+    // Within a segment it stays a segment: `s3:::other-*` is not every bucket.
+    let other = set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:GetObject", "arn:aws:s3:::other-*")]),
+    )]);
+    assert!(!allowed(
+        &other,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P11 and P5: `NotResource: "arn:aws:s3:*"` leaves out every S3 ARN, so the Allow covers no S3
+/// object.
+#[test]
+fn p5_not_resource_with_a_trailing_star_excludes_all_of_s3() {
+    let s = set(vec![identity(
+        OWNER_ROLE,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:*"}]),
+    )]);
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P4 date operators: a time with an offset is the instant it names (12:00+02:00 is 10:00Z).
+#[test]
+fn p4_dates_with_a_positive_offset_compare_as_instants() {
+    let before_noon_cest =
+        json!({"DateLessThan": {"aws:CurrentTime": "2026-01-01T12:00:00+02:00"}});
+    assert!(!cond(
+        before_noon_cest.clone(),
+        &[("aws:CurrentTime", "2026-01-01T10:30:00Z")]
+    ));
+    assert!(cond(
+        before_noon_cest,
+        &[("aws:CurrentTime", "2026-01-01T09:30:00Z")]
+    ));
+}
+
+#[test]
+fn p4_dates_with_a_negative_offset_compare_as_instants() {
+    let after = json!({"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T05:00:00-05:00"}});
+    assert!(!cond(
+        after.clone(),
+        &[("aws:CurrentTime", "2026-01-01T09:00:00Z")]
+    ));
+    assert!(cond(
+        after.clone(),
+        &[("aws:CurrentTime", "2026-01-01T11:00:00Z")]
+    ));
+    assert!(cond(
+        after,
+        &[("aws:CurrentTime", "2026-01-01T06:30:00-05:00")]
+    ));
+}
+
+/// P15 aws:PrincipalArn: for a role session it is the role's ARN, never the session's.
+#[test]
+fn p15_principal_arn_of_a_session_is_the_role() {
+    let only = |arn: &str| {
+        set(vec![identity(
+            ALICE,
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalArn": arn}}}]),
+        )])
+    };
+    let object = "arn:aws:s3:::unknown-bucket/a";
+    assert!(allowed(
+        &only(ALICE),
+        ALICE_SESSION,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+    assert!(!allowed(
+        &only(ALICE_SESSION),
+        ALICE_SESSION,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+}
+
+#[test]
+fn p15_principal_arn_of_a_session_carries_the_role_path() {
+    let role = "arn:aws:iam::111111111111:role/team/carol";
+    let s = set(vec![identity(
+        role,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/team/*"}}}]),
+    )]);
+    let session = "arn:aws:sts::111111111111:assumed-role/carol/s1";
+    assert!(allowed(
+        &s,
+        session,
+        "s3:GetObject",
+        "arn:aws:s3:::unknown-bucket/a",
+        &[]
+    ));
+}
+
+/// P3: `s3:DataAccessPointArn` describes the request, so an identity policy can require it.
+#[test]
+fn p3_identity_policies_see_the_access_point_keys() {
+    let through = |condition: Value| {
+        ap_case(
+            json!([allow_to(
+                json!({"AWS": ALICE}),
+                "s3:GetObject",
+                &format!("{AP}/object/*")
+            )]),
+            delegation(),
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}]),
+        )
+    };
+    let object = format!("{AP}/object/a.csv");
+    let right = through(json!({"StringEquals": {"s3:DataAccessPointArn": AP}}));
+    assert!(allowed(&right, ALICE, "s3:GetObject", &object, &[]));
+    let wrong = through(json!({"StringEquals": {"s3:DataAccessPointArn": format!("{AP}-other")}}));
+    assert!(!allowed(&wrong, ALICE, "s3:GetObject", &object, &[]));
+}
+
+/// P3: the access point policy sees them too.
+#[test]
+fn p3_access_point_policies_see_the_access_point_keys() {
+    let ap_statement = |account: &str| {
+        json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "s3:GetObject", "Resource": format!("{AP}/object/*"),
+            "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}}}])
+    };
+    let identity_allows = json!([allow("s3:GetObject", &format!("{AP}/object/*"))]);
+    let object = format!("{AP}/object/a.csv");
+    let right = ap_case(
+        ap_statement("222222222222"),
+        delegation(),
+        identity_allows.clone(),
+    );
+    assert!(allowed(&right, ALICE, "s3:GetObject", &object, &[]));
+    let wrong = ap_case(ap_statement("333333333333"), delegation(), identity_allows);
+    assert!(!allowed(&wrong, ALICE, "s3:GetObject", &object, &[]));
+}
+
+/// P10 "AWS service principals": a service named in a bucket policy is allowed by it alone; it
+/// has no identity policies to consult.
+#[test]
+fn p10_a_service_principal_in_a_bucket_policy_is_allowed_by_it_alone() {
+    let logging = "logging.s3.amazonaws.com";
+    let s = set(vec![bucket(json!([allow_to(
+        json!({"Service": logging}),
+        "s3:PutObject",
+        "arn:aws:s3:::shared-bucket/logs/*"
+    )]))]);
+    assert!(allowed(
+        &s,
+        logging,
+        "s3:PutObject",
+        "arn:aws:s3:::shared-bucket/logs/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        logging,
+        "s3:PutObject",
+        "arn:aws:s3:::shared-bucket/other/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        "delivery.logs.amazonaws.com",
+        "s3:PutObject",
+        "arn:aws:s3:::shared-bucket/logs/a",
+        &[]
+    ));
+}
+
+#[test]
+fn p10_a_service_principal_through_an_access_point_needs_only_its_policies() {
+    let service = "logging.s3.amazonaws.com";
+    let s = ap_case(
+        json!([allow_to(
+            json!({"Service": service}),
+            "s3:PutObject",
+            &format!("{AP}/object/*")
+        )]),
+        delegation(),
+        json!([]),
+    );
+    assert!(allowed(
+        &s,
+        service,
+        "s3:PutObject",
+        &format!("{AP}/object/a"),
+        &[]
+    ));
 }

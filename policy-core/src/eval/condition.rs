@@ -115,6 +115,35 @@ pub fn arn_like(pattern: &str, arn: &str) -> bool {
     true
 }
 
+/// Whether a `Resource` / `NotResource` ARN pattern matches `arn`: segment by segment, except that
+/// a `*` ending a segment may also match across colons, so `arn:aws:s3:*` matches every S3 ARN
+/// ("IAM JSON policy elements: Resource", "Using wildcards in resource ARNs").
+pub fn resource_like(pattern: &str, arn: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    // The common case, without allocating: six segments, none but the last ending with `*`.
+    if pattern.split(':').count() >= 6 && !pattern.splitn(6, ':').take(5).any(|s| s.ends_with('*'))
+    {
+        return arn_like(pattern, arn);
+    }
+    let pattern: Vec<&str> = pattern.split(':').collect();
+    let arn: Vec<&str> = arn.split(':').collect();
+    segments_like(&pattern, &arn)
+}
+
+fn segments_like(pattern: &[&str], arn: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => arn.is_empty(),
+        Some((first, rest)) if first.ends_with('*') => (1..=arn.len()).any(|taken| {
+            wildcard(first, &arn[..taken].join(":"), false) && segments_like(rest, &arn[taken..])
+        }),
+        Some((first, rest)) => {
+            arn.first().is_some_and(|a| wildcard(first, a, false)) && segments_like(rest, &arn[1..])
+        }
+    }
+}
+
 /// Replaces `${key}` with the context's value and `${*}`, `${?}`, `${$}` with the literal
 /// character. A variable whose key is absent makes the element match nothing (`None`), unless it
 /// has a default: `${key, 'default'}`.
@@ -159,6 +188,9 @@ pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
 
 /// Seconds since the epoch of an ISO 8601 date (`2026-01-01`, `2026-01-01T12:00:00Z`) or of an
 /// epoch number.
+/// Seconds since the epoch of an epoch number or an ISO 8601 date or date-time; a time with an
+/// offset (`+02:00`, `-05:00`) is the instant it names ("IAM JSON policy elements: Condition
+/// operators", date condition operators take W3C ISO 8601 dates).
 fn date(text: &str) -> Option<i64> {
     if let Ok(n) = text.parse::<i64>() {
         return Some(n);
@@ -166,9 +198,19 @@ fn date(text: &str) -> Option<i64> {
     let (day, time) = text.split_once('T').unwrap_or((text, "00:00:00Z"));
     let mut d = day.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, dd) = (d.next()??, d.next()??, d.next()??);
-    let time = time.trim_end_matches('Z');
-    let time = time.split(['+', '.']).next().unwrap_or(time);
-    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    // The offset: `Z`, or a sign after the time of day.
+    let (clock, offset) = match time.find(['+', '-']) {
+        Some(at) => {
+            let (clock, zone) = time.split_at(at);
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let mut hm = zone[1..].split(':').map(|p| p.parse::<i64>().ok());
+            let (h, m) = (hm.next().flatten()?, hm.next().flatten().unwrap_or(0));
+            (clock, sign * (h * 3600 + m * 60))
+        }
+        None => (time.trim_end_matches('Z'), 0),
+    };
+    let clock = clock.split('.').next().unwrap_or(clock);
+    let mut t = clock.split(':').map(|p| p.parse::<i64>().ok());
     let (h, mi, s) = (
         t.next().flatten().unwrap_or(0),
         t.next().flatten().unwrap_or(0),
@@ -180,7 +222,7 @@ fn date(text: &str) -> Option<i64> {
     let yoe = y - era * 400;
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + mi * 60 + s)
+    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + mi * 60 + s - offset)
 }
 
 fn in_cidr(ip: &str, cidr: &str) -> bool {

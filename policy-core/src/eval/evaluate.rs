@@ -3,7 +3,7 @@
 //! the access point policy *and* the bucket policy for a request through an access point, the
 //! identity policy *and* the trust policy to assume a role. Every decision carries its reasons.
 
-use super::condition::{arn_like, holds, substitute, wildcard, Context};
+use super::condition::{holds, resource_like, substitute, wildcard, Context};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::Problem;
@@ -150,6 +150,21 @@ impl PolicySet {
             .map(|i| &self.docs[*i])
     }
 
+    /// The ARN (with its path) of role `name` in `account`, when a document of the set names it.
+    fn role_arn(&self, account: &str, name: &str) -> Option<String> {
+        self.docs
+            .iter()
+            .map(|d| d.target.as_str())
+            .find(|t| {
+                let id = Identity::of(t);
+                t.contains(":role/")
+                    && !id.session
+                    && id.account == Some(account)
+                    && id.role_name == Some(name)
+            })
+            .map(str::to_owned)
+    }
+
     /// The identity policies of a principal (a role session uses its role's).
     fn identity(&self, principal: &str) -> Vec<&PolicyDoc> {
         let id = Identity::of(principal);
@@ -257,7 +272,7 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
     }
     if let Some(resources) = &s.resources {
         let hit = resources.iter().any(|r| {
-            substitute(r, &request.context).is_some_and(|r| arn_like(&r, &request.resource))
+            substitute(r, &request.context).is_some_and(|r| resource_like(&r, &request.resource))
         });
         if hit == s.not_resource {
             return false;
@@ -289,7 +304,10 @@ fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reaso
     (allow, deny)
 }
 
-fn with_principal_keys(request: &Request) -> Request {
+/// The keys AWS puts in every request about its principal. `aws:PrincipalArn` of a role session
+/// is the role's ARN, not the session's ("AWS global condition context keys": aws:PrincipalArn);
+/// the role's path comes from the documents of the set that name it.
+fn with_principal_keys(set: &PolicySet, request: &Request) -> Request {
     let mut r = request.clone();
     let who = Identity::of(&request.principal);
     if let Some(account) = who.account {
@@ -297,9 +315,16 @@ fn with_principal_keys(request: &Request) -> Request {
             .entry("aws:PrincipalAccount".into())
             .or_insert_with(|| vec![account.to_owned()]);
     }
+    let principal_arn = match (who.session, who.account, who.role_name) {
+        (true, Some(account), Some(role)) => set.role_arn(account, role).unwrap_or_else(|| {
+            let partition = request.principal.split(':').nth(1).unwrap_or("aws");
+            format!("arn:{partition}:iam::{account}:role/{role}")
+        }),
+        _ => request.principal.clone(),
+    };
     r.context
         .entry("aws:PrincipalArn".into())
-        .or_insert_with(|| vec![request.principal.clone()]);
+        .or_insert_with(|| vec![principal_arn]);
     r
 }
 
@@ -385,7 +410,7 @@ impl Tally {
 
 /// Evaluates one request against the set, as AWS would.
 pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
-    let request = with_principal_keys(request);
+    let request = with_principal_keys(set, request);
     let who = Identity::of(&request.principal);
     let identity = set.identity(&request.principal);
     let mut tally = Tally::new();
@@ -422,6 +447,15 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         .next()
         .unwrap_or_default();
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
+        // The access point keys describe the request: every policy that judges it sees them
+        // ("Configuring IAM policies for using access points": condition keys).
+        let mut request = request.clone();
+        request
+            .context
+            .insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
+        request
+            .context
+            .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
         let by_identity = tally.identity(set, &identity, &request, Some(&ap.account));
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
         let by_ap = tally.layer(&ap_docs, &request, true);
@@ -453,7 +487,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let bucket_ok = by_bucket
             || (caller == Some(ap.bucket_account.as_str())
                 && tally.layer(&identity, &bucket_request, false));
-        let identity_ok = by_identity || caller == Some(ap.account.as_str());
+        // A service principal has no identity policies: the resource policies alone decide
+        // ("Policy evaluation logic": AWS service principals).
+        let service = who.account.is_none() && !request.principal.starts_with("arn:");
+        let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
         let missing = if !identity_ok {
             "default: no identity policy of the caller allows it (needed from another account)"
                 .to_owned()
@@ -478,7 +515,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let by_identity = tally.identity(set, &identity, &request, owner.as_deref());
     let by_resource = tally.layer(&resource_docs, &request, true);
     let same_account = owner.is_none() || owner.as_deref() == who.account;
-    let allowed = if same_account {
+    let service = who.account.is_none() && !request.principal.starts_with("arn:");
+    let allowed = if service {
+        by_resource
+    } else if same_account {
         by_identity || by_resource
     } else {
         by_identity && by_resource
