@@ -48,6 +48,8 @@ pub struct PolicySet {
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
     by_target: HashMap<(DocumentKind, String), Vec<usize>>,
     by_identity: HashMap<(String, String), Vec<usize>>,
+    /// Role ARNs (with their paths) by (account, role name), from the documents attached to roles.
+    role_arns: HashMap<(String, String), String>,
     /// When set, a principal from another account whose identity policies are not in the set is
     /// assumed to be allowed anything by its own account (the proof's worst case). Off, such a
     /// principal has no identity policy at all.
@@ -139,6 +141,16 @@ impl PolicySet {
                 .or_default()
                 .push(index);
         }
+        if matches!(
+            doc.kind,
+            DocumentKind::RoleInlinePolicy | DocumentKind::RoleTrustPolicy
+        ) {
+            let id = Identity::of(&doc.target);
+            if let (Some(account), Some(name), false) = (id.account, id.role_name, id.session) {
+                self.role_arns
+                    .insert((account.to_owned(), name.to_owned()), doc.target.clone());
+            }
+        }
         self.docs.push(doc);
     }
 
@@ -150,19 +162,12 @@ impl PolicySet {
             .map(|i| &self.docs[*i])
     }
 
-    /// The ARN (with its path) of role `name` in `account`, when a document of the set names it.
+    /// The ARN (with its path) of role `name` in `account`, when a document of the set is
+    /// attached to it.
     fn role_arn(&self, account: &str, name: &str) -> Option<String> {
-        self.docs
-            .iter()
-            .map(|d| d.target.as_str())
-            .find(|t| {
-                let id = Identity::of(t);
-                t.contains(":role/")
-                    && !id.session
-                    && id.account == Some(account)
-                    && id.role_name == Some(name)
-            })
-            .map(str::to_owned)
+        self.role_arns
+            .get(&(account.to_owned(), name.to_owned()))
+            .cloned()
     }
 
     /// The identity policies of a principal (a role session uses its role's).
