@@ -415,7 +415,7 @@ impl Tally {
 
 /// Evaluates one request against the set, as AWS would.
 pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
-    let request = with_principal_keys(set, request);
+    let mut request = with_principal_keys(set, request);
     let who = Identity::of(&request.principal);
     let identity = set.identity(&request.principal);
     let mut tally = Tally::new();
@@ -454,7 +454,6 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
         // The access point keys describe the request: every policy that judges it sees them
         // ("Configuring IAM policies for using access points": condition keys).
-        let mut request = request.clone();
         request
             .context
             .insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
@@ -472,26 +471,21 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
             None => format!("arn:{partition}:s3:::{}", ap.bucket),
         };
-        let mut bucket_request = request.clone();
-        bucket_request.resource = bucket_resource.clone();
-        bucket_request
-            .context
-            .insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
-        bucket_request
-            .context
-            .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
+        // The bucket policy judges the same request on the bucket's own ARN.
+        request.resource = bucket_resource.clone();
+        let bucket_request = &request;
         let bucket_docs: Vec<&PolicyDoc> = set
             .docs(
                 DocumentKind::BucketPolicy,
                 &format!("arn:{partition}:s3:::{}", ap.bucket),
             )
             .collect();
-        let by_bucket = tally.layer(&bucket_docs, &bucket_request, true);
+        let by_bucket = tally.layer(&bucket_docs, bucket_request, true);
         let caller = who.account;
         let ap_ok = by_ap || (caller == Some(ap.account.as_str()) && by_identity);
         let bucket_ok = by_bucket
             || (caller == Some(ap.bucket_account.as_str())
-                && tally.layer(&identity, &bucket_request, false));
+                && tally.layer(&identity, bucket_request, false));
         // A service principal has no identity policies: the resource policies alone decide
         // ("Policy evaluation logic": AWS service principals).
         let service = who.account.is_none() && !request.principal.starts_with("arn:");
