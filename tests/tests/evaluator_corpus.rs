@@ -1941,3 +1941,114 @@ fn p10_a_service_principal_through_an_access_point_needs_only_its_policies() {
         &[]
     ));
 }
+
+/// P1/P10: in the same account, a bucket policy naming the account (id or `:root`) delegates to
+/// the account's identity policies; naming the role itself grants on its own.
+#[test]
+fn p10_same_account_account_principal_is_a_delegation_not_a_grant() {
+    let object = "arn:aws:s3:::shared-bucket/a";
+    for account in [
+        json!({"AWS": "222222222222"}),
+        json!({"AWS": "arn:aws:iam::222222222222:root"}),
+    ] {
+        let s = set(vec![
+            bucket(json!([allow_to(
+                account.clone(),
+                "s3:GetObject",
+                "arn:aws:s3:::shared-bucket/*"
+            )])),
+            identity(OWNER_ROLE, json!([])),
+        ]);
+        assert!(
+            !allowed(&s, OWNER_ROLE, "s3:GetObject", object, &[]),
+            "{account}"
+        );
+        let with_identity = set(vec![
+            bucket(json!([allow_to(
+                account.clone(),
+                "s3:GetObject",
+                "arn:aws:s3:::shared-bucket/*"
+            )])),
+            identity(OWNER_ROLE, json!([allow("s3:GetObject", object)])),
+        ]);
+        assert!(
+            allowed(&with_identity, OWNER_ROLE, "s3:GetObject", object, &[]),
+            "{account}"
+        );
+    }
+    let named = set(vec![
+        bucket(json!([allow_to(
+            json!({"AWS": OWNER_ROLE}),
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )])),
+        identity(OWNER_ROLE, json!([])),
+    ]);
+    assert!(allowed(&named, OWNER_ROLE, "s3:GetObject", object, &[]));
+}
+
+/// P10 / "Granting a user permissions to switch roles": a trust policy naming its own account lets
+/// the account's identities assume the role only if their identity policies allow it.
+#[test]
+fn p10_same_account_trust_in_the_account_root_needs_the_identity_policy() {
+    let ops = "arn:aws:iam::222222222222:role/ops";
+    let trust = || {
+        doc(
+            RoleTrustPolicy,
+            "222222222222",
+            OWNER_ROLE,
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "sts:AssumeRole"}]),
+        )
+    };
+    let without = set(vec![trust(), identity(ops, json!([]))]);
+    assert!(!allowed(&without, ops, "sts:AssumeRole", OWNER_ROLE, &[]));
+    let with = set(vec![
+        trust(),
+        identity(ops, json!([allow("sts:AssumeRole", OWNER_ROLE)])),
+    ]);
+    assert!(allowed(&with, ops, "sts:AssumeRole", OWNER_ROLE, &[]));
+}
+
+/// P3 with P10: an access point policy naming its own account delegates to identity policies.
+#[test]
+fn p3_access_point_policy_naming_its_account_needs_the_identity_policy() {
+    let object = format!("{AP}/object/a.csv");
+    let case = |principal: Value, identity_statements: Value| {
+        set(vec![
+            doc(
+                AccessPointPolicy,
+                "222222222222",
+                AP,
+                json!([allow_to(
+                    principal,
+                    "s3:GetObject",
+                    &format!("{AP}/object/*")
+                )]),
+            ),
+            bucket(delegation()),
+            identity(OWNER_ROLE, identity_statements),
+        ])
+    };
+    let root = json!({"AWS": "arn:aws:iam::222222222222:root"});
+    assert!(!allowed(
+        &case(root.clone(), json!([])),
+        OWNER_ROLE,
+        "s3:GetObject",
+        &object,
+        &[]
+    ));
+    assert!(allowed(
+        &case(root, json!([allow("s3:GetObject", &object)])),
+        OWNER_ROLE,
+        "s3:GetObject",
+        &object,
+        &[]
+    ));
+    assert!(allowed(
+        &case(json!({"AWS": OWNER_ROLE}), json!([])),
+        OWNER_ROLE,
+        "s3:GetObject",
+        &object,
+        &[]
+    ));
+}

@@ -286,9 +286,37 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
     s.conditions.iter().all(|c| holds(c, &request.context))
 }
 
-/// The statements of one document that apply: (allows, denies).
-fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reason>, Vec<Reason>) {
-    let (mut allow, mut deny) = (Vec::new(), Vec::new());
+/// Whether an `Allow` of a resource or trust policy that applies grants on its own: it names the
+/// principal itself (its role, user or session, `*`, a service). One that matches only through
+/// the account (`123456789012` or `arn:aws:iam::123456789012:root`) delegates to that account,
+/// whose identity policies must then allow as well — even in the same account ("Policy evaluation
+/// logic", "IAM JSON policy elements: Principal": AWS account principals).
+fn names_principal(s: &Statement, request: &Request) -> bool {
+    let Some(entries) = &s.principal else {
+        return true;
+    };
+    if s.not_principal {
+        return true;
+    }
+    let who = Identity::of(&request.principal);
+    entries
+        .iter()
+        .any(|e| !is_account_entry(e) && principal_matches(e, &request.principal, &who))
+}
+
+fn is_account_entry(entry: &PrincipalEntry) -> bool {
+    matches!(entry, PrincipalEntry::Aws(id)
+        if id.ends_with(":root") || (id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit())))
+}
+
+/// The statements of one document that apply: allows, denies, and whether an allow names the
+/// principal itself.
+fn scan(
+    doc: &PolicyDoc,
+    request: &Request,
+    resource_policy: bool,
+) -> (Vec<Reason>, Vec<Reason>, bool) {
+    let (mut allow, mut deny, mut direct) = (Vec::new(), Vec::new(), false);
     for s in doc
         .policy
         .statements
@@ -301,17 +329,15 @@ fn scan(doc: &PolicyDoc, request: &Request, resource_policy: bool) -> (Vec<Reaso
             sid: s.sid.clone(),
         };
         if s.effect == Effect::Allow {
+            direct |= !resource_policy || names_principal(s, request);
             allow.push(reason)
         } else {
             deny.push(reason)
         }
     }
-    (allow, deny)
+    (allow, deny, direct)
 }
 
-/// The keys AWS puts in every request about its principal. `aws:PrincipalArn` of a role session
-/// is the role's ARN, not the session's ("AWS global condition context keys": aws:PrincipalArn);
-/// the role's path comes from the documents of the set that name it.
 fn with_principal_keys(set: &PolicySet, request: &Request) -> Request {
     let mut r = request.clone();
     let who = Identity::of(&request.principal);
@@ -333,6 +359,14 @@ fn with_principal_keys(set: &PolicySet, request: &Request) -> Request {
     r
 }
 
+/// What one layer of resource policies says: whether it allows at all, and whether it names the
+/// principal itself rather than only its account.
+#[derive(Clone, Copy, Debug, Default)]
+struct Allowed {
+    any: bool,
+    direct: bool,
+}
+
 /// Collects allows and denies of several layers, then applies the rules.
 struct Tally {
     reasons: Vec<Reason>,
@@ -347,12 +381,12 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, (allow, deny): (Vec<Reason>, Vec<Reason>)) -> bool {
+    fn add(&mut self, (allow, deny, direct): (Vec<Reason>, Vec<Reason>, bool)) -> Allowed {
         self.denied |= !deny.is_empty();
-        let allowed = !allow.is_empty();
+        let any = !allow.is_empty();
         self.reasons.extend(deny);
         self.reasons.extend(allow);
-        allowed
+        Allowed { any, direct }
     }
 
     /// The caller's identity layer. A principal from another account whose identity policies are
@@ -380,10 +414,23 @@ impl Tally {
         self.layer(docs, request, false)
     }
 
+    /// Whether any document allows; for identity policies, `layer(..).any`.
     fn layer(&mut self, docs: &[&PolicyDoc], request: &Request, resource_policy: bool) -> bool {
-        let mut allowed = false;
+        self.resource_layer(docs, request, resource_policy).any
+    }
+
+    /// Whether the documents allow, and whether one of them names the principal itself.
+    fn resource_layer(
+        &mut self,
+        docs: &[&PolicyDoc],
+        request: &Request,
+        resource_policy: bool,
+    ) -> Allowed {
+        let mut allowed = Allowed::default();
         for d in docs {
-            allowed |= self.add(scan(d, request, resource_policy));
+            let found = self.add(scan(d, request, resource_policy));
+            allowed.any |= found.any;
+            allowed.direct |= found.direct;
         }
         allowed
     }
@@ -427,12 +474,15 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             .docs(DocumentKind::RoleTrustPolicy, &request.resource)
             .collect();
         let role_account = Identity::of(&request.resource).account;
-        let trusted = tally.layer(&trust, &request, true);
+        let trust_says = tally.resource_layer(&trust, &request, true);
+        let trusted = trust_says.any;
         let by_identity = tally.identity(set, &identity, &request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
         // A service principal has no identity policies: the trust policy alone decides.
         let service = who.account.is_none() && !request.principal.starts_with("arn:");
-        let allowed = trusted && (by_identity || same_account || service);
+        // In the role's own account a trust policy naming the principal is enough; naming the
+        // account delegates to its identity policies.
+        let allowed = trusted && (by_identity || service || (same_account && trust_says.direct));
         let missing = if !trusted {
             format!(
                 "default: the trust policy of {} does not allow this principal",
@@ -462,7 +512,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
         let by_identity = tally.identity(set, &identity, &request, Some(&ap.account));
         let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
-        let by_ap = tally.layer(&ap_docs, &request, true);
+        let ap_says = tally.resource_layer(&ap_docs, &request, true);
+        let by_ap = ap_says.any;
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
         let bucket_resource = match request
             .resource
@@ -480,10 +531,12 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
                 &format!("arn:{partition}:s3:::{}", ap.bucket),
             )
             .collect();
-        let by_bucket = tally.layer(&bucket_docs, bucket_request, true);
+        let bucket_says = tally.resource_layer(&bucket_docs, bucket_request, true);
         let caller = who.account;
-        let ap_ok = by_ap || (caller == Some(ap.account.as_str()) && by_identity);
-        let bucket_ok = by_bucket
+        // A policy that names only the caller's account delegates to its identity policies.
+        let ap_ok = (by_ap && (ap_says.direct || by_identity))
+            || (caller == Some(ap.account.as_str()) && by_identity);
+        let bucket_ok = (bucket_says.any && (bucket_says.direct || by_identity))
             || (caller == Some(ap.bucket_account.as_str())
                 && tally.layer(&identity, bucket_request, false));
         // A service principal has no identity policies: the resource policies alone decide
@@ -512,13 +565,14 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let resource_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, bucket).collect();
     let owner = resource_docs.first().map(|d| d.account.clone());
     let by_identity = tally.identity(set, &identity, &request, owner.as_deref());
-    let by_resource = tally.layer(&resource_docs, &request, true);
+    let resource_says = tally.resource_layer(&resource_docs, &request, true);
+    let by_resource = resource_says.any;
     let same_account = owner.is_none() || owner.as_deref() == who.account;
     let service = who.account.is_none() && !request.principal.starts_with("arn:");
     let allowed = if service {
         by_resource
     } else if same_account {
-        by_identity || by_resource
+        by_identity || resource_says.direct
     } else {
         by_identity && by_resource
     };
