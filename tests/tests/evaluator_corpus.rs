@@ -1288,7 +1288,8 @@ fn p5_deny_not_principal() {
             json!([allow("s3:*", "*")]),
         ),
         bucket(
-            json!([allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "NotPrincipal": {"AWS": ALICE}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}]),
+            // Exempting a role takes its account too (P5, NotPrincipal key points).
+            json!([allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"), {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, "arn:aws:iam::111111111111:root"]}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}]),
         ),
     ]);
     assert!(allowed(
@@ -2051,4 +2052,69 @@ fn p3_access_point_policy_naming_its_account_needs_the_identity_policy() {
         &object,
         &[]
     ));
+}
+
+/// P5 "NotPrincipal", key points: AWS checks the account, then the role, then the session; each
+/// must be listed for the caller to be exempt from a `Deny` with `NotPrincipal`.
+fn deny_all_but(listed: Value) -> PolicySet {
+    set(vec![
+        identity(ALICE, json!([allow("s3:*", "*")])),
+        bucket(json!([
+            allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"),
+            {"Effect": "Deny", "NotPrincipal": {"AWS": listed}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}
+        ])),
+    ])
+}
+
+#[test]
+fn p5_not_principal_naming_a_role_without_its_account_exempts_nobody() {
+    let object = "arn:aws:s3:::shared-bucket/a";
+    assert!(!allowed(
+        &deny_all_but(json!([ALICE])),
+        ALICE,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+    assert!(allowed(
+        &deny_all_but(json!([ALICE, "arn:aws:iam::111111111111:root"])),
+        ALICE,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+}
+
+#[test]
+fn p5_not_principal_naming_a_role_does_not_exempt_its_sessions() {
+    let object = "arn:aws:s3:::shared-bucket/a";
+    let role_and_account = json!([ALICE, "arn:aws:iam::111111111111:root"]);
+    assert!(!allowed(
+        &deny_all_but(role_and_account),
+        ALICE_SESSION,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+    let all_three = json!([ALICE, ALICE_SESSION, "arn:aws:iam::111111111111:root"]);
+    assert!(allowed(
+        &deny_all_but(all_three),
+        ALICE_SESSION,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+}
+
+#[test]
+fn p5_not_principal_naming_the_account_does_not_exempt_its_users() {
+    let object = "arn:aws:s3:::shared-bucket/a";
+    let s = set(vec![
+        identity(BOB, json!([allow("s3:*", "*")])),
+        bucket(json!([
+            allow_to(json!({"AWS": "111111111111"}), "s3:GetObject", "arn:aws:s3:::shared-bucket/*"),
+            {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}
+        ])),
+    ]);
+    assert!(!allowed(&s, BOB, "s3:GetObject", object, &[]));
 }

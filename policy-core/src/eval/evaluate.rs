@@ -256,6 +256,45 @@ fn principal_matches(entry: &PrincipalEntry, principal: &str, who: &Identity) ->
     }
 }
 
+/// Whether `NotPrincipal` exempts the caller: AWS checks each identity of the request — the
+/// account, then the role, then the role session (or the user) — so every one of them must be
+/// listed; naming a role does not exempt its sessions, naming a user or role without its account
+/// exempts nobody ("AWS JSON policy elements: NotPrincipal", key points).
+fn not_principal_exempts(entries: &[PrincipalEntry], principal: &str, who: &Identity) -> bool {
+    let listed = |wanted: &dyn Fn(&PrincipalEntry) -> bool| entries.iter().any(wanted);
+    if listed(&|e| matches!(e, PrincipalEntry::Anyone)) {
+        return true;
+    }
+    let Some(account) = who.account else {
+        // A service or other non-IAM principal: named as itself.
+        return listed(&|e| principal_matches(e, principal, who));
+    };
+    let account_listed = listed(&|e| {
+        is_account_entry(e)
+            && matches!(e, PrincipalEntry::Aws(id) if id == account || Identity::of(id).account == Some(account))
+    });
+    let role_listed = || {
+        listed(&|e| match e {
+            PrincipalEntry::Aws(id) => {
+                let named = Identity::of(id);
+                id.contains(":role/")
+                    && named.account == Some(account)
+                    && named.role_name == who.role_name
+            }
+            _ => false,
+        })
+    };
+    let itself_listed = || listed(&|e| matches!(e, PrincipalEntry::Aws(id) if id == principal));
+    let is_root = principal.ends_with(":root");
+    account_listed
+        && (is_root
+            || match (who.session, who.role_name.is_some()) {
+                (true, _) => role_listed() && itself_listed(),
+                (false, true) => role_listed(),
+                (false, false) => itself_listed(),
+            })
+}
+
 /// Whether a statement applies to the request; `resource_policy` says whether `Principal` is
 /// checked (resource and trust policies) or absent (identity policies).
 fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
@@ -264,11 +303,14 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
             return false;
         };
         let who = Identity::of(&request.principal);
-        if entries
-            .iter()
-            .any(|e| principal_matches(e, &request.principal, &who))
-            == s.not_principal
-        {
+        let applies_to_caller = if s.not_principal {
+            !not_principal_exempts(entries, &request.principal, &who)
+        } else {
+            entries
+                .iter()
+                .any(|e| principal_matches(e, &request.principal, &who))
+        };
+        if !applies_to_caller {
             return false;
         }
     }
