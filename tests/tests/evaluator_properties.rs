@@ -246,3 +246,110 @@ fn the_proof_catches_a_missing_delegation() {
         "{failures:?}"
     );
 }
+
+/// A bucket policy whose statements name `principal` (in place of each statement's own), with an
+/// identity policy for two callers of account 111111111111, judged for both callers and sessions.
+fn resource_decisions(statements: &[Value], principal: &Value, not_principal: bool) -> Vec<bool> {
+    let with_principal: Vec<Value> = statements
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            let key = if not_principal && s["Effect"] == "Deny" {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            s[key] = principal.clone();
+            s
+        })
+        .collect();
+    let bucket = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": with_principal}))
+        .unwrap_or_default();
+    let mut set = PolicySet::default();
+    set.push(PolicyDoc {
+        kind: DocumentKind::BucketPolicy,
+        account: "222222222222".into(),
+        target: "arn:aws:s3:::b".into(),
+        policy: bucket,
+    });
+    for caller in [
+        "arn:aws:iam::111111111111:role/r",
+        "arn:aws:iam::111111111111:user/u",
+    ] {
+        set.push(PolicyDoc {
+            kind: if caller.contains(":user/") {
+                DocumentKind::UserInlinePolicy
+            } else {
+                DocumentKind::RoleInlinePolicy
+            },
+            account: "111111111111".into(),
+            target: caller.into(),
+            policy: Policy::from_value(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+                .unwrap_or_default(),
+        });
+    }
+    let callers = [
+        "arn:aws:iam::111111111111:role/r",
+        "arn:aws:sts::111111111111:assumed-role/r/s",
+        "arn:aws:iam::111111111111:user/u",
+    ];
+    let mut out = Vec::new();
+    for principal in callers {
+        for action in ["s3:GetObject", "s3:PutObject", "s3:ListBucket"] {
+            for resource in ["arn:aws:s3:::b/reports/x", "arn:aws:s3:::b"] {
+                let request = Request {
+                    principal: principal.into(),
+                    action: action.into(),
+                    resource: resource.into(),
+                    context: Context::new(),
+                };
+                out.push(evaluate(&set, &request).allowed);
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// "Principal" page: an account is named by its id or by its root ARN, with the same meaning.
+    #[test]
+    fn an_account_id_and_its_root_arn_mean_the_same(statements in proptest::collection::vec(statement(), 1..5)) {
+        prop_assert_eq!(
+            resource_decisions(&statements, &json!({"AWS": "111111111111"}), false),
+            resource_decisions(&statements, &json!({"AWS": "arn:aws:iam::111111111111:root"}), false)
+        );
+        prop_assert_eq!(
+            resource_decisions(&statements, &json!({"AWS": "111111111111"}), true),
+            resource_decisions(&statements, &json!({"AWS": "arn:aws:iam::111111111111:root"}), true)
+        );
+    }
+
+    /// A role's sessions act as the role: a resource policy naming the role decides the same for
+    /// the role and its session.
+    #[test]
+    fn a_role_and_its_session_are_judged_alike(statements in proptest::collection::vec(statement(), 1..5)) {
+        let decisions = resource_decisions(&statements, &json!({"AWS": "arn:aws:iam::111111111111:role/r"}), false);
+        // Per caller: 3 actions x 2 resources; the role first, its session second.
+        prop_assert_eq!(&decisions[0..6], &decisions[6..12]);
+    }
+
+    /// A Deny naming everyone but the caller's whole chain (account, role, session) through
+    /// NotPrincipal never denies that caller more than no Deny would; one naming only the role
+    /// never denies its session less.
+    #[test]
+    fn not_principal_exempts_only_a_complete_chain(statements in proptest::collection::vec(statement(), 1..5)) {
+        let chain = json!({"AWS": ["arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/r", "arn:aws:sts::111111111111:assumed-role/r/s"]});
+        let only_role = json!({"AWS": "arn:aws:iam::111111111111:role/r"});
+        let allows_only: Vec<Value> = statements.iter().filter(|s| s["Effect"] == "Allow").cloned().collect();
+        let exempt = resource_decisions(&statements, &chain, true);
+        let without_denies = resource_decisions(&allows_only, &chain, true);
+        // The session (indices 6..12) is exempt from every Deny: as if they were not there.
+        prop_assert_eq!(&exempt[6..12], &without_denies[6..12]);
+        let not_exempt = resource_decisions(&statements, &only_role, true);
+        for (strict, loose) in not_exempt[6..12].iter().zip(&exempt[6..12]) {
+            prop_assert!(!strict || *loose);
+        }
+    }
+}
