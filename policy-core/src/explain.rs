@@ -97,6 +97,7 @@ fn unmet_conditions(set: &PolicySet, request: &Request, decision: &Decision) -> 
     };
     let mut unmet = Vec::new();
     for doc in set.documents().iter().filter(|d| on_resource(&d.target)) {
+        let variables = doc.policy.version.as_deref() == Some(crate::json::POLICY_VERSION);
         for statement in &doc.policy.statements {
             let action_matches = statement
                 .actions
@@ -109,7 +110,7 @@ fn unmet_conditions(set: &PolicySet, request: &Request, decision: &Decision) -> 
             for condition in statement
                 .conditions
                 .iter()
-                .filter(|c| !holds(c, &request.context))
+                .filter(|c| !holds(c, &request.context, variables))
             {
                 let had = match lookup(&request.context, &condition.key) {
                     Some(values) => format!("the request has `{}`", values.join("`, `")),

@@ -2118,3 +2118,113 @@ fn p5_not_principal_naming_the_account_does_not_exempt_its_users() {
     ]);
     assert!(!allowed(&s, BOB, "s3:GetObject", object, &[]));
 }
+
+/// P6: `${*}` is a literal `*` in a Resource, never a wildcard.
+#[test]
+fn p6_escaped_star_in_a_resource_is_literal() {
+    let s = set(vec![identity(
+        BOB,
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/${*}")]),
+    )]);
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/*",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P6: a variable AWS cannot resolve makes the statement not apply — also under NotResource.
+#[test]
+fn p6_an_unresolvable_variable_makes_the_statement_not_apply() {
+    let s = set(vec![identity(
+        BOB,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::shared-bucket/${aws:username}/*"}]),
+    )]);
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::other-bucket/a",
+        &[]
+    ));
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::other-bucket/a",
+        &[("aws:username", "bob")]
+    ));
+}
+
+/// P6: variables are substituted only in policies of version 2012-10-17.
+#[test]
+fn p6_variables_need_the_2012_version() {
+    let old = Policy::from_value(&json!({"Version": "2008-10-17", "Statement": [allow("s3:GetObject", "arn:aws:s3:::shared-bucket/${aws:username}/*")]})).unwrap();
+    let mut s = set(vec![]);
+    s.push(PolicyDoc {
+        kind: UserInlinePolicy,
+        account: "111111111111".into(),
+        target: BOB.into(),
+        policy: old,
+    });
+    let ctx = [("aws:username", "bob")];
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/bob/a",
+        &ctx
+    ));
+    assert!(allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/${aws:username}/a",
+        &ctx
+    ));
+}
+
+/// P6: variables work in string and ARN operators only; in a numeric operator `${...}` is text.
+#[test]
+fn p6_variables_are_not_substituted_in_numeric_operators() {
+    let s = set(vec![identity(
+        BOB,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": "${aws:username}"}}}]),
+    )]);
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::b/a",
+        &[("aws:username", "100"), ("s3:max-keys", "5")]
+    ));
+}
+
+/// P6: a multivalued key is never a policy variable.
+#[test]
+fn p6_a_multivalued_key_is_not_a_variable() {
+    let s = set(vec![identity(
+        BOB,
+        json!([allow(
+            "s3:GetObject",
+            "arn:aws:s3:::shared-bucket/${aws:TagKeys}/*"
+        )]),
+    )]);
+    let two = [("aws:TagKeys", "a"), ("aws:TagKeys", "b")];
+    assert!(!allowed(
+        &s,
+        BOB,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a/x",
+        &two
+    ));
+}

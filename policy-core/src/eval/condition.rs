@@ -63,6 +63,7 @@ pub fn is_known(operator: &str) -> bool {
 /// `*` any run of characters, `?` exactly one.
 pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     if !pattern.contains(['*', '?']) {
+        let pattern = unescaped(pattern);
         return if ignore_case {
             pattern.eq_ignore_ascii_case(text)
         } else {
@@ -82,7 +83,7 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     );
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == '?' || literal(p[pi]) == t[ti]) {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == '*' {
@@ -166,9 +167,15 @@ pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> 
             None => (inner, None),
         };
         match key {
-            "*" | "?" | "$" => out.push_str(key),
+            // The escapes give literal characters, never wildcards.
+            "*" => out.push(LITERAL_STAR),
+            "?" => out.push(LITERAL_QUESTION),
+            "$" => out.push('$'),
+            // A multivalued key is never a variable; an unresolvable one (no default) makes the
+            // statement not apply: `None`.
             _ => out.push_str(
                 &lookup(context, key)
+                    .filter(|v| v.len() == 1)
                     .and_then(|v| v.first().cloned())
                     .or(default)?,
             ),
@@ -177,6 +184,29 @@ pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> 
     }
     out.push_str(rest);
     Some(Cow::Owned(out))
+}
+
+/// What `${*}` and `${?}` become: characters no policy or request contains, which [`wildcard`]
+/// matches as a literal `*` and `?` only.
+const LITERAL_STAR: char = '\u{E000}';
+const LITERAL_QUESTION: char = '\u{E001}';
+
+fn literal(c: char) -> char {
+    match c {
+        LITERAL_STAR => '*',
+        LITERAL_QUESTION => '?',
+        c => c,
+    }
+}
+
+/// A substituted value with its escapes turned back into the characters they stand for, for the
+/// operators that do not match wildcards.
+fn unescaped(text: &str) -> Cow<'_, str> {
+    if text.contains([LITERAL_STAR, LITERAL_QUESTION]) {
+        Cow::Owned(text.chars().map(literal).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
@@ -263,11 +293,11 @@ fn matches_one(operator: &str, context: &str, policy: &str) -> bool {
     };
     use std::cmp::Ordering::*;
     match operator {
-        "StringEquals" | "StringNotEquals" | "BinaryEquals" => context == policy,
+        "StringEquals" | "StringNotEquals" | "BinaryEquals" => context == unescaped(policy),
         // ArnEquals and ArnLike are the same test: each of the six ARN parts matched on its own.
         "ArnEquals" | "ArnNotEquals" | "ArnLike" | "ArnNotLike" => arn_like(policy, context),
         "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
-            context.to_lowercase() == policy.to_lowercase()
+            context.to_lowercase() == unescaped(policy).to_lowercase()
         }
         "StringLike" | "StringNotLike" => wildcard(policy, context, false),
         "NumericEquals" | "NumericNotEquals" => cmp(|o| o == Equal, num(context), num(policy)),
@@ -301,7 +331,10 @@ fn negated(operator: &str) -> bool {
 }
 
 /// Whether a condition holds for the request's context.
-pub fn holds(condition: &Condition, context: &Context) -> bool {
+/// Whether a condition holds. `variables`: the policy is version 2012-10-17, where `${...}` in
+/// string and ARN operator values is a policy variable ("Policy variables": where you can use
+/// them); in other operators, or older policies, it is literal text.
+pub fn holds(condition: &Condition, context: &Context, variables: bool) -> bool {
     let present = lookup(context, &condition.key).filter(|v| !v.is_empty());
     if condition.operator == "Null" {
         let wants_absent = condition
@@ -316,11 +349,19 @@ pub fn holds(condition: &Condition, context: &Context) -> bool {
             || condition.qualifier == SetQualifier::ForAllValues
             || (negated(&condition.operator) && condition.qualifier == SetQualifier::Single);
     };
-    let policy_values: Vec<Cow<str>> = condition
-        .values
-        .iter()
-        .filter_map(|v| substitute(v, context))
-        .collect();
+    let substitutes = variables
+        && (condition.operator.starts_with("String") || condition.operator.starts_with("Arn"));
+    let mut policy_values: Vec<Cow<str>> = Vec::with_capacity(condition.values.len());
+    for value in &condition.values {
+        if !substitutes {
+            policy_values.push(Cow::Borrowed(value));
+        } else if let Some(v) = substitute(value, context) {
+            policy_values.push(v);
+        } else {
+            // A variable AWS cannot resolve: the statement does not apply.
+            return false;
+        }
+    }
     let any_match = |c: &String| {
         policy_values
             .iter()
@@ -362,7 +403,13 @@ mod tests {
             substitute("home/${aws:username}/*", &ctx).as_deref(),
             Some("home/ana/*")
         );
-        assert_eq!(substitute("a${*}b", &ctx).as_deref(), Some("a*b"));
+        // Escapes are literal characters, never wildcards.
+        let escaped = substitute("a${*}b", &ctx).unwrap();
+        assert_eq!(unescaped(&escaped), "a*b");
+        assert!(wildcard(&escaped, "a*b", false) && !wildcard(&escaped, "axb", false));
+        // A multivalued key is not a variable.
+        let many: Context = [("aws:username".to_owned(), vec!["a".into(), "b".into()])].into();
+        assert_eq!(substitute("${aws:username}", &many), None);
         assert_eq!(substitute("${aws:userid}", &ctx), None);
         assert_eq!(
             substitute("${aws:userid, 'none'}", &ctx).as_deref(),

@@ -7,6 +7,7 @@ use super::condition::{holds, resource_like, substitute, wildcard, Context};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::Problem;
+use crate::json::POLICY_VERSION;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -297,7 +298,8 @@ fn not_principal_exempts(entries: &[PrincipalEntry], principal: &str, who: &Iden
 
 /// Whether a statement applies to the request; `resource_policy` says whether `Principal` is
 /// checked (resource and trust policies) or absent (identity policies).
-fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
+/// `variables`: the policy is version 2012-10-17, so `${...}` are policy variables.
+fn applies(s: &Statement, request: &Request, resource_policy: bool, variables: bool) -> bool {
     if resource_policy {
         let Some(entries) = &s.principal else {
             return false;
@@ -318,14 +320,26 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool) -> bool {
         return false;
     }
     if let Some(resources) = &s.resources {
-        let hit = resources.iter().any(|r| {
-            substitute(r, &request.context).is_some_and(|r| resource_like(&r, &request.resource))
-        });
+        let mut hit = false;
+        for pattern in resources {
+            let pattern = if variables {
+                // A variable AWS cannot resolve: the statement does not apply.
+                let Some(p) = substitute(pattern, &request.context) else {
+                    return false;
+                };
+                p
+            } else {
+                std::borrow::Cow::Borrowed(pattern.as_str())
+            };
+            hit |= resource_like(&pattern, &request.resource);
+        }
         if hit == s.not_resource {
             return false;
         }
     }
-    s.conditions.iter().all(|c| holds(c, &request.context))
+    s.conditions
+        .iter()
+        .all(|c| holds(c, &request.context, variables))
 }
 
 /// Whether an `Allow` of a resource or trust policy that applies grants on its own: it names the
@@ -359,11 +373,12 @@ fn scan(
     resource_policy: bool,
 ) -> (Vec<Reason>, Vec<Reason>, bool) {
     let (mut allow, mut deny, mut direct) = (Vec::new(), Vec::new(), false);
+    let variables = doc.policy.version.as_deref() == Some(POLICY_VERSION);
     for s in doc
         .policy
         .statements
         .iter()
-        .filter(|s| applies(s, request, resource_policy))
+        .filter(|s| applies(s, request, resource_policy, variables))
     {
         let reason = Reason {
             effect: s.effect,
