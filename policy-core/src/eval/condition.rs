@@ -81,9 +81,11 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
         fold(pattern).chars().collect(),
         fold(text).chars().collect(),
     );
+    let escapes = !pattern.is_ascii();
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || literal(p[pi]) == t[ti]) {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti] || (escapes && literal(p[pi]) == t[ti]))
+        {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == '*' {
@@ -202,7 +204,8 @@ fn literal(c: char) -> char {
 /// A substituted value with its escapes turned back into the characters they stand for, for the
 /// operators that do not match wildcards.
 fn unescaped(text: &str) -> Cow<'_, str> {
-    if text.contains([LITERAL_STAR, LITERAL_QUESTION]) {
+    // The escapes are not ASCII: most texts are, and are answered without a scan for them.
+    if !text.is_ascii() && text.contains([LITERAL_STAR, LITERAL_QUESTION]) {
         Cow::Owned(text.chars().map(literal).collect())
     } else {
         Cow::Borrowed(text)

@@ -321,7 +321,11 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool, variables: b
     }
     if let Some(resources) = &s.resources {
         let mut hit = false;
+        let has_variables = variables && resources.iter().any(|r| r.contains("${"));
         for pattern in resources {
+            if hit && !has_variables {
+                break;
+            }
             let pattern = if variables {
                 // A variable AWS cannot resolve: the statement does not apply.
                 let Some(p) = substitute(pattern, &request.context) else {
