@@ -70,12 +70,8 @@ impl<'d> Session<'d> {
     /// Reads the record of what the deployment owns in every account reached, then every
     /// document the plan is about.
     pub async fn read_state(&self, mode: Mode) -> Result<(Vec<Target>, LiveState), DeployError> {
-        let accounts = self.aws.account_ids();
-        let inventory =
-            live::read_inventory(&self.aws, self.deployment, &accounts, self.concurrency).await?;
-        let targets = plan::targets(self.deployment, &inventory);
+        let (targets, inventory, documents) = self.read_documents().await?;
         let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
-        let documents = live::read_all(&self.aws, &docs, self.concurrency).await?;
         // Requesters the deployment does not create must exist before apply names them.
         let created: Vec<&str> = docs
             .iter()
@@ -144,8 +140,22 @@ impl<'d> Session<'d> {
 
     /// What is stored now for each document the deployment declares or still owns.
     pub async fn read_all(&self) -> Result<Vec<(Target, Live)>, DeployError> {
-        let (targets, state) = self.read_state(Mode::Apply).await?;
-        Ok(targets.into_iter().zip(state.documents).collect())
+        let (targets, _, documents) = self.read_documents().await?;
+        Ok(targets.into_iter().zip(documents).collect())
+    }
+
+    /// The record in every account reached, the targets it gives with the declaration, and what
+    /// is stored for each.
+    async fn read_documents(
+        &self,
+    ) -> Result<(Vec<Target>, inventory::Inventory, Vec<Live>), DeployError> {
+        let accounts = self.aws.account_ids();
+        let inventory =
+            live::read_inventory(&self.aws, self.deployment, &accounts, self.concurrency).await?;
+        let targets = plan::targets(self.deployment, &inventory);
+        let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
+        let documents = live::read_all(&self.aws, &docs, self.concurrency).await?;
+        Ok((targets, inventory, documents))
     }
 
     /// Reads the live documents of every account and checks the access they give against the
