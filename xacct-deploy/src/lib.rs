@@ -180,13 +180,7 @@ impl<'d> Session<'d> {
                     doc.account
                 ));
             }
-            let stored = match &live {
-                Live::Policy(Some(text)) => Some(text.as_str()),
-                Live::Role(Some(role)) if doc.kind == DocumentKind::RoleTrustPolicy => {
-                    Some(role.trust.as_str())
-                }
-                _ => None,
-            };
+            let stored = live.stored_policy(doc.kind);
             let ids = stored.map(plan::unique_ids).unwrap_or_default();
             if !ids.is_empty() {
                 differences.push(format!(

@@ -20,6 +20,16 @@ pub enum Live {
 }
 
 impl Live {
+    /// The policy text stored for a document of `kind`: its own policy, or the trust policy of
+    /// the role read for a trust policy document.
+    pub fn stored_policy(&self, kind: DocumentKind) -> Option<&str> {
+        match self {
+            Live::Policy(Some(text)) => Some(text),
+            Live::Role(Some(role)) if kind == DocumentKind::RoleTrustPolicy => Some(&role.trust),
+            _ => None,
+        }
+    }
+
     /// `doc` as AWS stores it: the stored policy in place of the declared one (and the bucket
     /// an access point really serves). `None` when the access point does not exist.
     pub fn stored(self, mut doc: Document) -> Option<Document> {

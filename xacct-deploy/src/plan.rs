@@ -340,17 +340,8 @@ impl Planner<'_> {
             });
         }
         let declared = doc.policy.as_deref().unwrap_or_default();
-        let stored = match live {
-            Live::Role(Some(role)) if doc.kind == DocumentKind::RoleTrustPolicy => {
-                Some(&role.trust)
-            }
-            Live::Policy(Some(text)) => Some(text),
-            _ => None,
-        };
-        if let Some(ids) = stored
-            .map(|text| unique_ids(text))
-            .filter(|ids| !ids.is_empty())
-        {
+        let stored = live.stored_policy(doc.kind);
+        if let Some(ids) = stored.map(unique_ids).filter(|ids| !ids.is_empty()) {
             change.reason = Some(format!(
                 "it names {}: unique ids AWS wrote in place of a role or user that was deleted, so it grants no one; apply names the declared principals again",
                 ids.join(", ")
@@ -750,11 +741,7 @@ mod tests {
                 .iter()
                 .find(|(k, t, _)| *k == doc.kind && t == doc.target.as_ref())
                 .map(|(_, _, live)| live.clone())
-                .unwrap_or(match doc.kind {
-                    DocumentKind::Role | DocumentKind::RoleTrustPolicy => Live::Role(None),
-                    DocumentKind::AccessPoint => Live::AccessPoint(None),
-                    _ => Live::Policy(None),
-                })
+                .unwrap_or_else(|| live_of_nothing(doc))
         })
     }
 

@@ -199,6 +199,11 @@ struct Identity<'a> {
 }
 
 impl<'a> Identity<'a> {
+    /// A service principal (`lambda.amazonaws.com`): no account, no identity policies.
+    fn is_service(&self, principal: &str) -> bool {
+        self.account.is_none() && !principal.starts_with("arn:")
+    }
+
     fn of(principal: &'a str) -> Identity<'a> {
         let mut parts = principal.splitn(6, ':');
         let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(resource)) = (
@@ -540,7 +545,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let by_identity = tally.identity(set, &identity, &request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
         // A service principal has no identity policies: the trust policy alone decides.
-        let service = who.account.is_none() && !request.principal.starts_with("arn:");
+        let service = who.is_service(&request.principal);
         // In the role's own account a trust policy naming the principal is enough; naming the
         // account delegates to its identity policies.
         let allowed = trusted && (by_identity || service || (same_account && trust_says.direct));
@@ -602,7 +607,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
                 && tally.layer(&identity, bucket_request, false));
         // A service principal has no identity policies: the resource policies alone decide
         // ("Policy evaluation logic": AWS service principals).
-        let service = who.account.is_none() && !request.principal.starts_with("arn:");
+        let service = who.is_service(&request.principal);
         let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
         let missing = if !identity_ok {
             "default: no identity policy of the caller allows it (needed from another account)"
@@ -629,7 +634,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let resource_says = tally.resource_layer(&resource_docs, &request, true);
     let by_resource = resource_says.any;
     let same_account = owner.is_none() || owner.as_deref() == who.account;
-    let service = who.account.is_none() && !request.principal.starts_with("arn:");
+    let service = who.is_service(&request.principal);
     let allowed = if service {
         by_resource
     } else if same_account {
