@@ -1,14 +1,19 @@
-"""moto's server with one fix the AWS SDK for Rust needs (ARCHITECTURE.md "The local AWS").
+"""moto's server with one fix the AWS SDK for Rust needs and one gap filled for the tests
+(ARCHITECTURE.md "The local AWS").
 
-moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
-requires `<XxxResult>`. This wraps moto's WSGI app and renames the root element of S3 Control
-responses (paths under /v20180820/); everything else passes through untouched.
+- moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
+  requires `<XxxResult>`. This wraps moto's WSGI app and renames the root element of S3 Control
+  responses (paths under /v20180820/); everything else passes through untouched.
+- moto has no InviteAccountToOrganization: accounts join an organization only through
+  CreateAccount, with a random id. An account created with the email `<12 digits>@join.invalid`
+  gets that id instead, so a test can put the accounts it deploys to into an organization.
 
     python moto_server.py HOST PORT
 """
 import re
 import sys
 
+from moto.organizations import models as organizations
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -32,6 +37,20 @@ def s3control_fix(app):
         return [body]
 
     return wrapped
+
+
+JOIN = re.compile(r"^(\d{12})@join\.invalid$")
+_account_init = organizations.FakeAccount.__init__
+
+
+def _account_with_chosen_id(self, organization, **kwargs):
+    _account_init(self, organization, **kwargs)
+    joined = JOIN.match(kwargs.get("Email", ""))
+    if joined:
+        self.id = joined.group(1)
+
+
+organizations.FakeAccount.__init__ = _account_with_chosen_id
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ use crate::arn::{AccessPointArn, Principal, RawArn};
 use crate::deployment::GrantData;
 use crate::diagnostic::{did_you_mean, Problem};
 use crate::eval::condition::{holds, lookup};
-use crate::eval::{evaluate, wildcard, Context, Decision, Effect, PolicySet, Request};
+use crate::eval::{evaluate, wildcard, Context, Decision, Effect, PolicySet, Request, Verdict};
 use crate::service_reference;
 
 #[derive(Clone, Debug)]
@@ -20,7 +20,8 @@ pub struct Step {
 
 #[derive(Clone, Debug)]
 pub struct Explanation {
-    pub allowed: bool,
+    /// The last step's verdict.
+    pub verdict: Verdict,
     pub steps: Vec<Step>,
 }
 
@@ -50,7 +51,7 @@ pub fn explain(
             context: context.clone(),
         };
         let decision = evaluate(set, &request);
-        let allowed = decision.allowed;
+        let verdict = decision.verdict.clone();
         let unmet = unmet_conditions(set, &request, &decision);
         steps.push(Step {
             title: format!("{principal} assumes the bridge role {role}"),
@@ -58,11 +59,8 @@ pub fn explain(
             decision,
             unmet,
         });
-        if !allowed {
-            return Explanation {
-                allowed: false,
-                steps,
-            };
+        if verdict != Verdict::Allow {
+            return Explanation { verdict, steps };
         }
         caller = role.to_owned();
     }
@@ -73,7 +71,7 @@ pub fn explain(
         context: context.clone(),
     };
     let decision = evaluate(set, &request);
-    let allowed = decision.allowed;
+    let verdict = decision.verdict.clone();
     let unmet = unmet_conditions(set, &request, &decision);
     steps.push(Step {
         title: format!("{caller} calls {action} on {resource}"),
@@ -81,13 +79,13 @@ pub fn explain(
         decision,
         unmet,
     });
-    Explanation { allowed, steps }
+    Explanation { verdict, steps }
 }
 
 /// For a denied request: each condition that kept an `Allow` statement of a policy on the
 /// resource (or of the caller) from applying, with what the request carried for its key.
 fn unmet_conditions(set: &PolicySet, request: &Request, decision: &Decision) -> Vec<String> {
-    if decision.allowed {
+    if decision.allowed() {
         return Vec::new();
     }
     let on_resource = |target: &str| {

@@ -7,7 +7,7 @@
 use crate::deployment::Document;
 use crate::diagnostic::Problem;
 use crate::eval::condition::{lookup, wildcard, Context};
-use crate::eval::{evaluate, Decision, Effect, PolicySet, Request};
+use crate::eval::{evaluate, Decision, Effect, PolicySet, Request, Verdict};
 use crate::grant::Grant;
 use crate::service_reference;
 
@@ -92,13 +92,18 @@ fn counterexample(
     } else {
         format!(" with {:?}", request.context)
     };
-    let why = decision
+    let mut why = decision
         .reasons
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ");
-    let message = if expected {
+    if let Verdict::Unknown(what) = &decision.verdict {
+        why = format!("{what}; {why}");
+    }
+    let message = if let Verdict::Unknown(_) = decision.verdict {
+        format!("proof failed for grant `{}`: whether `{}` may `{}` on `{}`{context} cannot be decided from the documents", grant.name, request.principal, request.action, request.resource)
+    } else if expected {
         format!("proof failed for grant `{}`: `{}` is denied `{}` on `{}`{context}, which the grant declares", grant.name, request.principal, request.action, request.resource)
     } else {
         format!("proof failed for grant `{}`: `{}` is allowed `{}` on `{}`{context}, which no grant declares", grant.name, request.principal, request.action, request.resource)
@@ -167,7 +172,13 @@ pub fn prove_set(
         let mut check = |request: Request, expected: bool| -> bool {
             evaluated += 1;
             let decision = evaluate(&set, &request);
-            if decision.allowed != expected {
+            // Unknown is a failure either way: the proof shows what AWS decides.
+            let as_declared = match decision.verdict {
+                Verdict::Allow => expected,
+                Verdict::Deny => !expected,
+                Verdict::Unknown(_) => false,
+            };
+            if !as_declared {
                 failures.push((
                     index,
                     counterexample(g, &request, &decision, expected, blame),

@@ -17,11 +17,20 @@
 //! - P13 https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
 //! - P14 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 //! - P15 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html (global keys)
+//! - P16 https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
+//! - P17 https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+//!   (what SCPs do not limit: the management account, service-linked roles; they grant nothing)
+//! - P18 https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
+//! - P19 https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+//!   (supported services, the management account's resources)
+//! - P20 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-auth-workflow-object-operation.html
+//!   (user context, then the bucket owner's context: who owns the bucket decides which policies judge)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use policy_core::eval::{evaluate, Policy, PolicySet, Request};
 use policy_core::eval::{AccessPointInfo, PolicyDoc};
+use policy_core::eval::{ControlKind, ControlPolicy, Level, Organization, Verdict};
 use policy_core::DocumentKind::{self, *};
 use serde_json::{json, Value};
 
@@ -31,6 +40,8 @@ const BOB: &str = "arn:aws:iam::111111111111:user/bob";
 const OWNER_ROLE: &str = "arn:aws:iam::222222222222:role/reader";
 const AP: &str = "arn:aws:s3:us-east-1:222222222222:accesspoint/shared";
 const BUCKET: &str = "arn:aws:s3:::shared-bucket";
+/// A bucket in the account of ALICE and BOB, for cases about identity policies alone.
+const HOME_BUCKET: &str = "arn:aws:s3:::home-bucket";
 
 fn doc(kind: DocumentKind, account: &str, target: &str, statements: Value) -> PolicyDoc {
     let policy = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
@@ -51,6 +62,11 @@ fn set(docs: Vec<PolicyDoc>) -> PolicySet {
         bucket: "shared-bucket".into(),
         bucket_account: "222222222222".into(),
     });
+    // Whether a request needs the bucket's policy depends on who owns the bucket.
+    set.set_bucket_owner("b", "222222222222");
+    for bucket in ["home-bucket", "home-bucket-2"] {
+        set.set_bucket_owner(bucket, "111111111111");
+    }
     for d in docs {
         set.push(d);
     }
@@ -79,7 +95,7 @@ fn allowed(
             context: ctx,
         },
     )
-    .allowed
+    .allowed()
 }
 
 fn identity(principal: &str, statements: Value) -> PolicyDoc {
@@ -1542,21 +1558,21 @@ fn p6_username_variable_in_resource() {
         BOB,
         json!([allow(
             "s3:GetObject",
-            "arn:aws:s3:::shared-bucket/home/${aws:username}/*"
+            "arn:aws:s3:::home-bucket/home/${aws:username}/*"
         )]),
     )]);
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/home/bob/a",
+        "arn:aws:s3:::home-bucket/home/bob/a",
         &[("aws:username", "bob")]
     ));
     assert!(!allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/home/eve/a",
+        "arn:aws:s3:::home-bucket/home/eve/a",
         &[("aws:username", "bob")]
     ));
 }
@@ -1567,14 +1583,14 @@ fn p6_missing_variable_matches_nothing() {
         BOB,
         json!([allow(
             "s3:GetObject",
-            "arn:aws:s3:::shared-bucket/home/${aws:username}/*"
+            "arn:aws:s3:::home-bucket/home/${aws:username}/*"
         )]),
     )]);
     assert!(!allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/home//a",
+        "arn:aws:s3:::home-bucket/home//a",
         &[]
     ));
 }
@@ -1585,21 +1601,21 @@ fn p6_variable_default_value() {
         BOB,
         json!([allow(
             "s3:GetObject",
-            "arn:aws:s3:::shared-bucket/${aws:PrincipalTag/team, 'shared'}/*"
+            "arn:aws:s3:::home-bucket/${aws:PrincipalTag/team, 'shared'}/*"
         )]),
     )]);
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/shared/a",
+        "arn:aws:s3:::home-bucket/shared/a",
         &[]
     ));
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/data/a",
+        "arn:aws:s3:::home-bucket/data/a",
         &[("aws:PrincipalTag/team", "data")]
     ));
 }
@@ -1614,14 +1630,14 @@ fn p6_escaped_wildcard_is_literal_after_substitution() {
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::b/a",
+        "arn:aws:s3:::home-bucket/a",
         &[("s3:prefix", "*")]
     ));
     assert!(!allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::b/a",
+        "arn:aws:s3:::home-bucket/a",
         &[("s3:prefix", "x")]
     ));
 }
@@ -1630,20 +1646,20 @@ fn p6_escaped_wildcard_is_literal_after_substitution() {
 fn p6_variable_in_condition_value() {
     let s = set(vec![identity(
         BOB,
-        json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET, "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}}]),
+        json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": HOME_BUCKET, "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}}]),
     )]);
     assert!(allowed(
         &s,
         BOB,
         "s3:ListBucket",
-        BUCKET,
+        HOME_BUCKET,
         &[("aws:username", "bob"), ("s3:prefix", "home/bob/x")]
     ));
     assert!(!allowed(
         &s,
         BOB,
         "s3:ListBucket",
-        BUCKET,
+        HOME_BUCKET,
         &[("aws:username", "bob"), ("s3:prefix", "home/eve/x")]
     ));
 }
@@ -1706,7 +1722,7 @@ fn reasons_name_the_deciding_statement() {
             context: Default::default(),
         },
     );
-    assert!(!decision.allowed);
+    assert!(!decision.allowed());
     assert_eq!(decision.reasons.len(), 1);
     assert_eq!(
         decision.reasons[0].to_string(),
@@ -1814,7 +1830,7 @@ fn p15_principal_arn_of_a_session_is_the_role() {
                 "Condition": {"StringEquals": {"aws:PrincipalArn": arn}}}]),
         )])
     };
-    let object = "arn:aws:s3:::unknown-bucket/a";
+    let object = "arn:aws:s3:::home-bucket/a";
     assert!(allowed(
         &only(ALICE),
         ALICE_SESSION,
@@ -1844,7 +1860,7 @@ fn p15_principal_arn_of_a_session_carries_the_role_path() {
         &s,
         session,
         "s3:GetObject",
-        "arn:aws:s3:::unknown-bucket/a",
+        "arn:aws:s3:::home-bucket/a",
         &[]
     ));
 }
@@ -2124,20 +2140,20 @@ fn p5_not_principal_naming_the_account_does_not_exempt_its_users() {
 fn p6_escaped_star_in_a_resource_is_literal() {
     let s = set(vec![identity(
         BOB,
-        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/${*}")]),
+        json!([allow("s3:GetObject", "arn:aws:s3:::home-bucket/${*}")]),
     )]);
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/*",
+        "arn:aws:s3:::home-bucket/*",
         &[]
     ));
     assert!(!allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/a",
+        "arn:aws:s3:::home-bucket/a",
         &[]
     ));
 }
@@ -2147,20 +2163,20 @@ fn p6_escaped_star_in_a_resource_is_literal() {
 fn p6_an_unresolvable_variable_makes_the_statement_not_apply() {
     let s = set(vec![identity(
         BOB,
-        json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::shared-bucket/${aws:username}/*"}]),
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::home-bucket/${aws:username}/*"}]),
     )]);
     assert!(!allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::other-bucket/a",
+        "arn:aws:s3:::home-bucket-2/a",
         &[]
     ));
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::other-bucket/a",
+        "arn:aws:s3:::home-bucket-2/a",
         &[("aws:username", "bob")]
     ));
 }
@@ -2168,7 +2184,7 @@ fn p6_an_unresolvable_variable_makes_the_statement_not_apply() {
 /// P6: variables are substituted only in policies of version 2012-10-17.
 #[test]
 fn p6_variables_need_the_2012_version() {
-    let old = Policy::from_value(&json!({"Version": "2008-10-17", "Statement": [allow("s3:GetObject", "arn:aws:s3:::shared-bucket/${aws:username}/*")]})).unwrap();
+    let old = Policy::from_value(&json!({"Version": "2008-10-17", "Statement": [allow("s3:GetObject", "arn:aws:s3:::home-bucket/${aws:username}/*")]})).unwrap();
     let mut s = set(vec![]);
     s.push(PolicyDoc {
         kind: UserInlinePolicy,
@@ -2181,14 +2197,14 @@ fn p6_variables_need_the_2012_version() {
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/bob/a",
+        "arn:aws:s3:::home-bucket/bob/a",
         &ctx
     ));
     assert!(allowed(
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/${aws:username}/a",
+        "arn:aws:s3:::home-bucket/${aws:username}/a",
         &ctx
     ));
 }
@@ -2216,7 +2232,7 @@ fn p6_a_multivalued_key_is_not_a_variable() {
         BOB,
         json!([allow(
             "s3:GetObject",
-            "arn:aws:s3:::shared-bucket/${aws:TagKeys}/*"
+            "arn:aws:s3:::home-bucket/${aws:TagKeys}/*"
         )]),
     )]);
     let two = [("aws:TagKeys", "a"), ("aws:TagKeys", "b")];
@@ -2224,7 +2240,764 @@ fn p6_a_multivalued_key_is_not_a_variable() {
         &s,
         BOB,
         "s3:GetObject",
-        "arn:aws:s3:::shared-bucket/a/x",
+        "arn:aws:s3:::home-bucket/a/x",
         &two
     ));
+}
+
+// ---- Organizations: service and resource control policies (P16–P19) ----
+
+const MANAGEMENT: &str = "999999999999";
+const OUTSIDER: &str = "arn:aws:iam::333333333333:role/partner";
+
+fn control(kind: ControlKind, id: &str, statements: Value) -> ControlPolicy {
+    ControlPolicy {
+        id: id.into(),
+        name: id.trim_start_matches("p-").into(),
+        kind,
+        policy: Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
+            .unwrap(),
+    }
+}
+
+fn scp(id: &str, statements: Value) -> ControlPolicy {
+    control(ControlKind::Service, id, statements)
+}
+
+fn rcp(id: &str, statements: Value) -> ControlPolicy {
+    control(ControlKind::Resource, id, statements)
+}
+
+/// 111111111111 in ou-analytics and 222222222222 in ou-marketing, managed by 999999999999. Every
+/// level has FullAWSAccess and RCPFullAWSAccess (as AWS attaches them), except FullAWSAccess at
+/// the targets in `bare`; `extra` attaches more policies at a root, OU or account.
+fn organization(extra: Vec<(&str, ControlPolicy)>, bare: &[&str]) -> Organization {
+    let mut org = Organization::new("o-exampleorgid", MANAGEMENT);
+    let full = [
+        org.add_policy(scp("p-FullAWSAccess", json!([allow("*", "*")]))),
+        org.add_policy(rcp(
+            "p-RCPFullAWSAccess",
+            json!([allow_to(json!("*"), "*", "*")]),
+        )),
+    ];
+    let extra: Vec<(String, usize)> = extra
+        .into_iter()
+        .map(|(target, policy)| (target.to_owned(), org.add_policy(policy)))
+        .collect();
+    for (account, ou) in [
+        ("111111111111", "ou-analytics"),
+        ("222222222222", "ou-marketing"),
+    ] {
+        let levels = ["r-root", ou, account]
+            .into_iter()
+            .map(|target| Level {
+                target: target.to_owned(),
+                policies: full
+                    .iter()
+                    .copied()
+                    .filter(|i| *i != full[0] || !bare.contains(&target))
+                    .chain(extra.iter().filter(|(t, _)| t == target).map(|(_, i)| *i))
+                    .collect(),
+            })
+            .collect();
+        org.add_member(account, levels);
+    }
+    org
+}
+
+fn with_org(mut set: PolicySet, org: Organization) -> PolicySet {
+    set.organization = Some(org);
+    set
+}
+
+/// The owner's role reading its own bucket: allowed by its identity policy alone.
+fn owner_reads() -> PolicySet {
+    set(vec![identity(
+        OWNER_ROLE,
+        json!([allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*")]),
+    )])
+}
+
+fn decide(
+    set: &PolicySet,
+    principal: &str,
+    action: &str,
+    resource: &str,
+) -> policy_core::eval::Decision {
+    evaluate(
+        set,
+        &Request {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: policy_core::eval::Context::new(),
+        },
+    )
+}
+
+/// P16: a `Deny` in an SCP of the caller's account denies, whatever its identity policy allows;
+/// the reason names the SCP and where it is attached.
+#[test]
+fn p16_an_scp_deny_limits_a_member_principal() {
+    let deny = scp(
+        "p-nos3reads",
+        json!([{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]),
+    );
+    let s = with_org(
+        owner_reads(),
+        organization(vec![("ou-marketing", deny)], &[]),
+    );
+    let decision = decide(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+    );
+    assert_eq!(decision.verdict, Verdict::Deny);
+    assert!(
+        decision.reasons[0]
+            .to_string()
+            .contains("service control policy p-nos3reads (nos3reads) attached to ou-marketing"),
+        "{:?}",
+        decision.reasons
+    );
+    assert!(allowed(
+        &with_org(owner_reads(), organization(vec![], &[])),
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P16: at every level from the root to the account an SCP must allow; an OU whose only SCP
+/// allows listing blocks reading, though the root and the account allow everything.
+#[test]
+fn p16_every_level_must_allow() {
+    let listing = scp("p-listonly", json!([allow("s3:ListBucket", "*")]));
+    let s = with_org(
+        owner_reads(),
+        organization(vec![("ou-marketing", listing)], &["ou-marketing"]),
+    );
+    let decision = decide(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+    );
+    assert_eq!(decision.verdict, Verdict::Deny);
+    assert!(decision.reasons.iter().any(|r| r
+        .document
+        .contains("no service control policy attached to ou-marketing allows it")));
+}
+
+/// P16: an allow at every level (not the same policy) is enough.
+#[test]
+fn p16_an_allow_at_each_level_from_different_policies_is_enough() {
+    let reads = scp("p-reads", json!([allow("s3:Get*", "*")]));
+    let objects = scp(
+        "p-objects",
+        json!([allow("s3:GetObject", "arn:aws:s3:::*/*")]),
+    );
+    let s = with_org(
+        owner_reads(),
+        organization(
+            vec![("ou-marketing", reads), ("222222222222", objects)],
+            &["ou-marketing", "222222222222"],
+        ),
+    );
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObjectAcl",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P17: an SCP grants nothing: FullAWSAccess everywhere and no identity policy is a deny.
+#[test]
+fn p17_an_scp_grants_nothing() {
+    let s = with_org(set(vec![]), organization(vec![], &[]));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P17: SCPs do not limit the management account's principals.
+#[test]
+fn p17_scps_do_not_limit_the_management_account() {
+    let admin = "arn:aws:iam::999999999999:role/admin";
+    let mut org = organization(
+        vec![(
+            "r-root",
+            scp(
+                "p-denyall",
+                json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+            ),
+        )],
+        &[],
+    );
+    // Even recorded with levels, the management account is never limited.
+    org.add_member(
+        MANAGEMENT,
+        vec![Level {
+            target: "r-root".into(),
+            policies: vec![2],
+        }],
+    );
+    let s = with_org(
+        set(vec![identity(admin, json!([allow("s3:GetObject", "*")]))]),
+        org,
+    );
+    let mut s = s;
+    s.set_bucket_owner("admin-bucket", MANAGEMENT);
+    assert!(allowed(
+        &s,
+        admin,
+        "s3:GetObject",
+        "arn:aws:s3:::admin-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P17: SCPs do not limit service-linked roles.
+#[test]
+fn p17_scps_do_not_limit_service_linked_roles() {
+    let linked = "arn:aws:iam::222222222222:role/aws-service-role/replication.s3.amazonaws.com/AWSServiceRoleForS3Replication";
+    let deny = scp(
+        "p-denyall",
+        json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+    );
+    let s = with_org(
+        set(vec![identity(linked, json!([allow("s3:GetObject", "*")]))]),
+        organization(vec![("ou-marketing", deny)], &[]),
+    );
+    assert!(allowed(
+        &s,
+        linked,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P16: a role session is a principal of the member account: its role's account's SCPs apply.
+#[test]
+fn p16_scps_limit_role_sessions() {
+    let deny = scp(
+        "p-nos3",
+        json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]),
+    );
+    let s = with_org(
+        set(vec![identity(ALICE, json!([allow("s3:GetObject", "*")]))]),
+        organization(vec![("ou-analytics", deny)], &[]),
+    );
+    assert!(!allowed(
+        &s,
+        ALICE_SESSION,
+        "s3:GetObject",
+        "arn:aws:s3:::home-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::home-bucket/a",
+        &[]
+    ));
+}
+
+/// P16: SCPs limit the caller's account, not the resource's: a deny in the bucket owner's SCP
+/// does not stop a principal of another account.
+#[test]
+fn p16_scps_follow_the_caller_not_the_resource() {
+    let deny = scp(
+        "p-nos3",
+        json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]),
+    );
+    let s = with_org(
+        set(vec![
+            identity(ALICE, json!([allow("s3:GetObject", "*")])),
+            bucket(json!([allow_to(
+                json!({"AWS": ALICE}),
+                "s3:GetObject",
+                "arn:aws:s3:::shared-bucket/*"
+            )])),
+        ]),
+        organization(vec![("ou-marketing", deny)], &[]),
+    );
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P16: SCPs apply to every action, sts:AssumeRole included.
+#[test]
+fn p16_scps_apply_to_assuming_a_role() {
+    let reader = "arn:aws:iam::222222222222:role/reader";
+    let deny = scp(
+        "p-noassume",
+        json!([{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]),
+    );
+    let docs = || {
+        vec![
+            identity(ALICE, json!([allow("sts:AssumeRole", reader)])),
+            doc(
+                RoleTrustPolicy,
+                "222222222222",
+                reader,
+                json!([{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"}]),
+            ),
+        ]
+    };
+    assert!(allowed(
+        &with_org(set(docs()), organization(vec![], &[])),
+        ALICE,
+        "sts:AssumeRole",
+        reader,
+        &[]
+    ));
+    assert!(!allowed(
+        &with_org(set(docs()), organization(vec![("ou-analytics", deny)], &[])),
+        ALICE,
+        "sts:AssumeRole",
+        reader,
+        &[]
+    ));
+}
+
+/// P16: an SCP statement applies only when its conditions hold.
+#[test]
+fn p16_an_scp_condition_decides_whether_it_applies() {
+    let deny = scp(
+        "p-tlsonly",
+        json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]),
+    );
+    let s = with_org(owner_reads(), organization(vec![("r-root", deny)], &[]));
+    let object = "arn:aws:s3:::shared-bucket/a";
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        object,
+        &[("aws:SecureTransport", "true")]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        object,
+        &[("aws:SecureTransport", "false")]
+    ));
+}
+
+/// P16: a policy type that is not enabled on the root limits nothing.
+#[test]
+fn p16_a_policy_type_not_enabled_limits_nothing() {
+    let deny = scp(
+        "p-nos3",
+        json!([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]),
+    );
+    let mut org = organization(vec![("ou-marketing", deny)], &[]);
+    org.enabled = vec![ControlKind::Resource];
+    assert!(allowed(
+        &with_org(owner_reads(), org),
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P18: an RCP limits everyone who acts on a member account's resources, principals of accounts
+/// outside the organization included — the data perimeter example.
+#[test]
+fn p18_an_rcp_limits_principals_outside_the_organization() {
+    let perimeter = rcp(
+        "p-perimeter",
+        json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorgid"}}}]),
+    );
+    let docs = || {
+        vec![
+            identity(OUTSIDER, json!([allow("s3:GetObject", "*")])),
+            identity(ALICE, json!([allow("s3:GetObject", "*")])),
+            bucket(json!([allow_to(
+                json!({"AWS": [OUTSIDER, ALICE]}),
+                "s3:GetObject",
+                "arn:aws:s3:::shared-bucket/*"
+            )])),
+        ]
+    };
+    let object = "arn:aws:s3:::shared-bucket/a";
+    assert!(allowed(
+        &with_org(set(docs()), organization(vec![], &[])),
+        OUTSIDER,
+        "s3:GetObject",
+        object,
+        &[]
+    ));
+    let s = with_org(
+        set(docs()),
+        organization(vec![("ou-marketing", perimeter)], &[]),
+    );
+    let decision = decide(&s, OUTSIDER, "s3:GetObject", object);
+    assert_eq!(decision.verdict, Verdict::Deny);
+    assert!(decision.reasons[0]
+        .to_string()
+        .contains("resource control policy p-perimeter"));
+    // A member account's principal carries the organization id and passes.
+    assert!(allowed(&s, ALICE, "s3:GetObject", object, &[]));
+}
+
+/// P18: RCPs judge requests through an access point of a member account.
+#[test]
+fn p18_an_rcp_judges_requests_through_an_access_point() {
+    let deny = rcp(
+        "p-noreads",
+        json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]),
+    );
+    let docs = || {
+        vec![
+            identity(
+                ALICE,
+                json!([allow("s3:GetObject", &format!("{AP}/object/*"))]),
+            ),
+            doc(
+                AccessPointPolicy,
+                "222222222222",
+                AP,
+                json!([allow_to(
+                    json!({"AWS": ALICE}),
+                    "s3:GetObject",
+                    &format!("{AP}/object/*")
+                )]),
+            ),
+            bucket(delegation()),
+        ]
+    };
+    let object = format!("{AP}/object/a");
+    assert!(allowed(
+        &with_org(set(docs()), organization(vec![], &[])),
+        ALICE,
+        "s3:GetObject",
+        &object,
+        &[]
+    ));
+    assert!(!allowed(
+        &with_org(set(docs()), organization(vec![("222222222222", deny)], &[])),
+        ALICE,
+        "s3:GetObject",
+        &object,
+        &[]
+    ));
+}
+
+/// P18: a level of the resource's account with no RCP that allows blocks every request.
+#[test]
+fn p18_a_level_without_an_allowing_rcp_blocks() {
+    let only_lists = rcp(
+        "p-lists",
+        json!([allow_to(json!("*"), "s3:ListBucket", "*")]),
+    );
+    let s = with_org(owner_reads(), {
+        let mut org = organization(vec![("ou-marketing", only_lists)], &[]);
+        // Keep the SCPs; replace the OU's RCPFullAWSAccess by the listing-only RCP.
+        org.add_member(
+            "222222222222",
+            vec![
+                Level {
+                    target: "r-root".into(),
+                    policies: vec![0, 1],
+                },
+                Level {
+                    target: "ou-marketing".into(),
+                    policies: vec![0, 2],
+                },
+                Level {
+                    target: "222222222222".into(),
+                    policies: vec![0, 1],
+                },
+            ],
+        );
+        org
+    });
+    let decision = decide(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+    );
+    assert_eq!(decision.verdict, Verdict::Deny);
+    assert!(decision.reasons.iter().any(|r| r
+        .document
+        .contains("no resource control policy attached to ou-marketing")));
+}
+
+/// P19: RCPs do not affect resources of the management account.
+#[test]
+fn p19_rcps_do_not_limit_the_management_accounts_resources() {
+    let deny = rcp(
+        "p-denyall",
+        json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]),
+    );
+    let admin = "arn:aws:iam::999999999999:role/admin";
+    let mut s = with_org(
+        set(vec![identity(admin, json!([allow("s3:GetObject", "*")]))]),
+        organization(vec![("r-root", deny)], &[]),
+    );
+    s.set_bucket_owner("admin-bucket", MANAGEMENT);
+    assert!(allowed(
+        &s,
+        admin,
+        "s3:GetObject",
+        "arn:aws:s3:::admin-bucket/a",
+        &[]
+    ));
+}
+
+/// P19: RCPs apply to the services that support them only; IAM is not one of them.
+#[test]
+fn p19_rcps_apply_only_to_supported_services() {
+    let deny = rcp(
+        "p-denyall",
+        json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]),
+    );
+    let s = with_org(
+        set(vec![identity(
+            OWNER_ROLE,
+            json!([allow("iam:GetRole", "*"), allow("s3:GetObject", "*")]),
+        )]),
+        organization(vec![("ou-marketing", deny)], &[]),
+    );
+    assert!(allowed(
+        &s,
+        OWNER_ROLE,
+        "iam:GetRole",
+        "arn:aws:iam::222222222222:role/reader",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OWNER_ROLE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+/// P18: RCPs judge AWS service principals too (SCPs cannot: a service is in no account), which is
+/// why AWS's examples exempt them with `aws:PrincipalIsAWSService`.
+#[test]
+fn p18_rcps_apply_to_service_principals() {
+    let logs = "logging.s3.amazonaws.com";
+    let docs = || {
+        vec![bucket(json!([allow_to(
+            json!({"Service": logs}),
+            "s3:PutObject",
+            "arn:aws:s3:::shared-bucket/*"
+        )]))]
+    };
+    let deny = rcp(
+        "p-noput",
+        json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*"}]),
+    );
+    let object = "arn:aws:s3:::shared-bucket/logs/a";
+    assert!(allowed(
+        &with_org(set(docs()), organization(vec![], &[])),
+        logs,
+        "s3:PutObject",
+        object,
+        &[]
+    ));
+    assert!(!allowed(
+        &with_org(set(docs()), organization(vec![("ou-marketing", deny)], &[])),
+        logs,
+        "s3:PutObject",
+        object,
+        &[]
+    ));
+}
+
+/// P15: aws:PrincipalOrgID is the organization of the caller's account when it is known.
+#[test]
+fn p15_principal_org_id_comes_from_the_organization() {
+    let s = with_org(
+        set(vec![
+            identity(ALICE, json!([allow("s3:GetObject", "*")])),
+            bucket(
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorgid"}}}]),
+            ),
+            identity(OUTSIDER, json!([allow("s3:GetObject", "*")])),
+        ]),
+        organization(vec![], &[]),
+    );
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        OUTSIDER,
+        "s3:GetObject",
+        "arn:aws:s3:::shared-bucket/a",
+        &[]
+    ));
+}
+
+// ---- Who owns the bucket (P20, P2) ----
+
+/// P20: a bucket the set knows nothing about may be the caller's or another account's: an
+/// identity allow is not enough to decide, and the evaluator says so instead of guessing.
+#[test]
+fn p20_an_unknown_bucket_owner_is_unknown_when_only_the_identity_allows() {
+    let s = set(vec![identity(ALICE, json!([allow("s3:GetObject", "*")]))]);
+    let decision = decide(&s, ALICE, "s3:GetObject", "arn:aws:s3:::somewhere/a");
+    let Verdict::Unknown(what) = &decision.verdict else {
+        panic!("{decision:?}");
+    };
+    assert!(what.contains("arn:aws:s3:::somewhere"), "{what}");
+    assert!(!decision.allowed());
+}
+
+/// P20: when nothing allows, the owner does not matter: denied.
+#[test]
+fn p20_an_unknown_bucket_owner_with_nothing_allowing_is_denied() {
+    let s = set(vec![identity(ALICE, json!([allow("s3:PutObject", "*")]))]);
+    assert_eq!(
+        decide(&s, ALICE, "s3:GetObject", "arn:aws:s3:::somewhere/a").verdict,
+        Verdict::Deny
+    );
+}
+
+/// P1: an explicit deny decides wherever the bucket is.
+#[test]
+fn p1_an_explicit_deny_decides_for_an_unknown_bucket() {
+    let s = set(vec![identity(
+        ALICE,
+        json!([allow("s3:*", "*"), {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]),
+    )]);
+    assert_eq!(
+        decide(&s, ALICE, "s3:GetObject", "arn:aws:s3:::somewhere/a").verdict,
+        Verdict::Deny
+    );
+}
+
+/// P20 / P2: once the owner is known, the rule is the usual one: the caller's own bucket needs its
+/// identity policy, another account's bucket needs that bucket's policy as well.
+#[test]
+fn p20_a_known_owner_decides_which_policies_are_needed() {
+    let mut s = set(vec![identity(ALICE, json!([allow("s3:GetObject", "*")]))]);
+    s.set_bucket_owner("mine", "111111111111");
+    s.set_bucket_owner("theirs", "333333333333");
+    assert!(allowed(
+        &s,
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::mine/a",
+        &[]
+    ));
+    assert_eq!(
+        decide(&s, ALICE, "s3:GetObject", "arn:aws:s3:::theirs/a").verdict,
+        Verdict::Deny
+    );
+}
+
+/// P20: an account-level action (`*`, no bucket) is judged in the caller's own account.
+#[test]
+fn p20_an_account_level_action_is_the_callers_account() {
+    let s = set(vec![identity(
+        ALICE,
+        json!([allow("s3:ListAllMyBuckets", "*")]),
+    )]);
+    assert!(allowed(&s, ALICE, "s3:ListAllMyBuckets", "*", &[]));
+}
+
+/// P2: any other ARN names its account: a role of another account read with an identity allow
+/// alone is a cross-account request that its (absent) resource policy does not allow.
+#[test]
+fn p2_an_arn_names_its_owner() {
+    let s = set(vec![identity(ALICE, json!([allow("iam:GetRole", "*")]))]);
+    assert!(allowed(
+        &s,
+        ALICE,
+        "iam:GetRole",
+        "arn:aws:iam::111111111111:role/x",
+        &[]
+    ));
+    assert!(!allowed(
+        &s,
+        ALICE,
+        "iam:GetRole",
+        "arn:aws:iam::222222222222:role/x",
+        &[]
+    ));
+}
+
+// ---- What a decision consulted (for `explain --json`) ----
+
+/// Through an access point: the caller's identity policy, the access point policy and the bucket
+/// policy are read, and the SCPs and RCPs on the way.
+#[test]
+fn a_decision_lists_the_documents_it_consulted() {
+    let s = with_org(
+        set(vec![
+            identity(
+                ALICE,
+                json!([allow("s3:GetObject", &format!("{AP}/object/*"))]),
+            ),
+            doc(
+                AccessPointPolicy,
+                "222222222222",
+                AP,
+                json!([allow_to(
+                    json!({"AWS": ALICE}),
+                    "s3:GetObject",
+                    &format!("{AP}/object/*")
+                )]),
+            ),
+            bucket(delegation()),
+        ]),
+        organization(vec![], &[]),
+    );
+    let decision = decide(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a"));
+    assert!(decision.allowed(), "{decision:?}");
+    let consulted = decision.consulted_documents(&s).join("\n");
+    for expected in [
+        "role inline policy of arn:aws:iam::111111111111:role/alice in account 111111111111",
+        "access point policy of arn:aws:s3:us-east-1:222222222222:accesspoint/shared in account 222222222222",
+        "bucket policy of arn:aws:s3:::shared-bucket in account 222222222222",
+        "service control policy p-FullAWSAccess",
+        "resource control policy p-RCPFullAWSAccess",
+    ] {
+        assert!(consulted.contains(expected), "{expected} not in:\n{consulted}");
+    }
 }

@@ -87,7 +87,7 @@ fn decisions_of(text: &str) -> Vec<bool> {
                             context,
                         },
                     )
-                    .allowed,
+                    .allowed(),
                 );
             }
         }
@@ -303,7 +303,7 @@ fn resource_decisions(statements: &[Value], principal: &Value, not_principal: bo
                     resource: resource.into(),
                     context: Context::new(),
                 };
-                out.push(evaluate(&set, &request).allowed);
+                out.push(evaluate(&set, &request).allowed());
             }
         }
     }

@@ -136,6 +136,129 @@ fn check_endpoint(url: &str) -> Result<(), DeployError> {
     }
 }
 
+/// The standard credential chain and region (us-east-1 when none is set), with the timeouts,
+/// and a checked endpoint override.
+async fn base_config(timeout: Duration) -> Result<SdkConfig, DeployError> {
+    let base = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts(timeout))
+        .load()
+        .await;
+    let base = if base.region().is_none() {
+        base.into_builder()
+            .region(Region::from_static("us-east-1"))
+            .build()
+    } else {
+        base
+    };
+    // aws-config leaves out an override it cannot use, but the clients still read it.
+    let from_env = std::env::var("AWS_ENDPOINT_URL").ok();
+    if let Some(url) = base.endpoint_url().or(from_env.as_deref()) {
+        check_endpoint(url)?;
+    }
+    Ok(base)
+}
+
+/// The configuration for `credentials` (the base identity when `None`); the error says why a
+/// profile gives none.
+async fn config_for(
+    base: &SdkConfig,
+    credentials: Option<&Credentials>,
+    timeout: Duration,
+) -> Result<SdkConfig, String> {
+    Ok(match credentials {
+        None => base.clone(),
+        Some(Credentials::Profile(name)) => {
+            // The profile's credentials only: the default chain would read the environment
+            // (AWS_ACCESS_KEY_ID) first and silently use another identity.
+            let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(name)
+                .build();
+            // Asked once here, so that a missing or broken profile is named as such.
+            if let Err(e) = credentials.provide_credentials().await {
+                let why = match e {
+                    CredentialsError::CredentialsNotLoaded(_) => "it is not defined in the AWS config and credentials files, or defines no credentials".to_owned(),
+                    other => aws_smithy_types::error::display::DisplayErrorContext(&other).to_string(),
+                };
+                return Err(format!("profile `{name}` gives no credentials: {why}"));
+            }
+            let loaded = aws_config::defaults(BehaviorVersion::latest())
+                .profile_name(name)
+                .credentials_provider(credentials)
+                .timeout_config(timeouts(timeout))
+                .load()
+                .await;
+            if loaded.region().is_none() {
+                loaded.into_builder().region(base.region().cloned()).build()
+            } else {
+                loaded
+            }
+        }
+        Some(Credentials::Role(arn)) => {
+            let provider = aws_config::sts::AssumeRoleProvider::builder(arn.clone())
+                .session_name("xacct-deploy")
+                .configure(base)
+                .build()
+                .await;
+            base.clone()
+                .into_builder()
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                )
+                .build()
+        }
+    })
+}
+
+/// Credentials for reading the organization: `--organization profile:NAME|role:ARN`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganizationSpec(pub Credentials);
+
+impl std::str::FromStr for OrganizationSpec {
+    type Err = DeployError;
+
+    fn from_str(spec: &str) -> Result<Self, DeployError> {
+        let bad = |reason: String| {
+            DeployError::Argument {
+            argument: format!("--organization {spec}"),
+            reason,
+            help: "give the management account's (or a delegated administrator's) credentials: `profile:NAME` or `role:ARN`",
+        }
+        };
+        match spec.split_once(':') {
+            Some(("profile", name)) if !name.is_empty() => {
+                Ok(OrganizationSpec(Credentials::Profile(name.to_owned())))
+            }
+            Some(("role", arn)) => {
+                let role = policy_core::Principal::parse(arn).map_err(|p| bad(p.message))?;
+                if role.kind != policy_core::PrincipalKind::Role {
+                    return Err(bad(format!("`{arn}` is not a role")));
+                }
+                Ok(OrganizationSpec(Credentials::Role(arn.to_owned())))
+            }
+            _ => Err(bad("expected `profile:NAME` or `role:ARN`".to_owned())),
+        }
+    }
+}
+
+/// The configuration for reading the organization, in us-east-1 where Organizations answers.
+pub async fn organization_config(
+    spec: &OrganizationSpec,
+    timeout: Duration,
+) -> Result<SdkConfig, DeployError> {
+    let base = base_config(timeout).await?;
+    let config = config_for(&base, Some(&spec.0), timeout)
+        .await
+        .map_err(|message| DeployError::Argument {
+            argument: "--organization".to_owned(),
+            reason: message,
+            help: "give the management account's (or a delegated administrator's) credentials: `profile:NAME` or `role:ARN`",
+        })?;
+    Ok(config
+        .into_builder()
+        .region(Region::from_static("us-east-1"))
+        .build())
+}
+
 /// Loads credentials for every account the deployment writes to and checks, with
 /// `sts:GetCallerIdentity`, that each really is that account. Nothing is read or written before
 /// every account has passed.
@@ -152,80 +275,25 @@ pub async fn connect(
             });
         }
     }
-    let timeouts = timeouts(timeout);
     // Accounts no grant names any more may still hold the deployment's resources: an explicit
     // `--account` for one of them is how its access gets revoked.
     let mut accounts: Vec<&str> = accounts.to_vec();
     accounts.extend(specs.iter().map(|s| s.account.as_str()));
     accounts.sort_unstable();
     accounts.dedup();
-    let base = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts.clone())
-        .load()
-        .await;
-    let base = if base.region().is_none() {
-        base.into_builder()
-            .region(Region::from_static("us-east-1"))
-            .build()
-    } else {
-        base
-    };
-    // aws-config leaves out an override it cannot use, but the clients still read it.
-    let from_env = std::env::var("AWS_ENDPOINT_URL").ok();
-    if let Some(url) = base.endpoint_url().or(from_env.as_deref()) {
-        check_endpoint(url)?;
-    }
+    let base = base_config(timeout).await?;
     let mut out = BTreeMap::new();
     for account in &accounts {
-        let config = match specs
+        let credentials = specs
             .iter()
             .find(|s| s.account == *account)
-            .map(|s| &s.credentials)
-        {
-            None => base.clone(),
-            Some(Credentials::Profile(name)) => {
-                // The profile's credentials only: the default chain would read the environment
-                // (AWS_ACCESS_KEY_ID) first and silently use another identity.
-                let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
-                    .profile_name(name)
-                    .build();
-                // Asked once here, so that a missing or broken profile is named as such.
-                if let Err(e) = credentials.provide_credentials().await {
-                    let why = match e {
-                        CredentialsError::CredentialsNotLoaded(_) => "it is not defined in the AWS config and credentials files, or defines no credentials".to_owned(),
-                        other => aws_smithy_types::error::display::DisplayErrorContext(&other).to_string(),
-                    };
-                    return Err(DeployError::Credentials {
-                        account: (*account).to_owned(),
-                        message: format!("profile `{name}` gives no credentials: {why}"),
-                    });
-                }
-                let loaded = aws_config::defaults(BehaviorVersion::latest())
-                    .profile_name(name)
-                    .credentials_provider(credentials)
-                    .timeout_config(timeouts.clone())
-                    .load()
-                    .await;
-                if loaded.region().is_none() {
-                    loaded.into_builder().region(base.region().cloned()).build()
-                } else {
-                    loaded
-                }
-            }
-            Some(Credentials::Role(arn)) => {
-                let provider = aws_config::sts::AssumeRoleProvider::builder(arn.clone())
-                    .session_name("xacct-deploy")
-                    .configure(&base)
-                    .build()
-                    .await;
-                base.clone()
-                    .into_builder()
-                    .credentials_provider(
-                        aws_credential_types::provider::SharedCredentialsProvider::new(provider),
-                    )
-                    .build()
-            }
-        };
+            .map(|s| &s.credentials);
+        let config = config_for(&base, credentials, timeout)
+            .await
+            .map_err(|message| DeployError::Credentials {
+                account: (*account).to_owned(),
+                message,
+            })?;
         let identity = aws_sdk_sts::Client::new(&config)
             .get_caller_identity()
             .send()

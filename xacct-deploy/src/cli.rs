@@ -2,8 +2,11 @@
 //! verify | explain`. One function per command below `execute`.
 
 use crate::apply::describe;
-use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, Plan, Session};
+use crate::organization::Guardrails;
+use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, OrganizationSpec, Plan, Session};
 use clap::{Parser, Subcommand};
+use policy_core::eval::Verdict;
+use policy_core::explain::CheckedRequest;
 use policy_core::write_message;
 use policy_core::Deployment;
 use serde_json::{json, Value};
@@ -87,15 +90,27 @@ enum Command {
         /// `s3:prefix=customers/`. Repeat for more keys or values.
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
-        /// Print `{"decision": "allow" | "deny", ...}`.
+        /// Print `{"decision": "allow" | "deny" | "unknown", ...}`, with the documents each
+        /// step consulted.
         #[arg(long)]
         json: bool,
+        /// Include the organization's SCPs and RCPs, read with the credentials of its management
+        /// account or a delegated administrator (the only AWS calls `explain` makes).
+        #[arg(long, value_name = "profile:NAME|role:ARN")]
+        organization: Option<OrganizationSpec>,
+        /// Seconds one attempt of an AWS call may take (a whole call: three times that).
+        #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        timeout: u64,
     },
     /// Read the live documents from every account and check that the effective access is exactly
     /// what the grants declare. Exit 0 when it is, 2 when it differs, 1 on error.
     Verify {
         #[command(flatten)]
         connection: Connection,
+        /// Include the organization's SCPs and RCPs, read with the credentials of its management
+        /// account or a delegated administrator: a declared grant one of them blocks is reported.
+        #[arg(long, value_name = "profile:NAME|role:ARN")]
+        organization: Option<OrganizationSpec>,
     },
     /// Read back what is stored in AWS for every document.
     Show {
@@ -285,10 +300,35 @@ async fn execute(
             resource,
             context,
             json,
-        } => explain(
-            deployment, &principal, &action, &resource, &context, json, out,
-        ),
-        Command::Verify { connection } => verify(deployment, &connection, out).await,
+            organization,
+            timeout,
+        } => {
+            let request =
+                policy_core::explain::check_request(&principal, &action, &resource, &context)
+                    .map_err(DeployError::Request)?;
+            let mut accounts = deployment.accounts();
+            // The caller's account too: its SCPs limit the caller.
+            accounts.extend(
+                principal
+                    .split(':')
+                    .nth(4)
+                    .filter(|a| policy_core::AccountId::parse(a).is_ok()),
+            );
+            let guardrails = guardrails(organization.as_ref(), &accounts, timeout).await?;
+            explain(deployment, &request, &guardrails, json, out)
+        }
+        Command::Verify {
+            connection,
+            organization,
+        } => {
+            let guardrails = guardrails(
+                organization.as_ref(),
+                &deployment.accounts(),
+                connection.timeout,
+            )
+            .await?;
+            verify(deployment, &connection, &guardrails, out).await
+        }
         Command::Show { connection } => show(deployment, &connection, out).await,
     }
 }
@@ -331,13 +371,30 @@ async fn plan(
     })
 }
 
+/// The organization's guardrails, when `--organization` asks for them. Credentials that cannot
+/// be loaded are an error; an organization that cannot be read is said in the output.
+async fn guardrails(
+    spec: Option<&OrganizationSpec>,
+    accounts: &[&str],
+    timeout: u64,
+) -> Result<Guardrails, DeployError> {
+    let Some(spec) = spec else {
+        return Ok(Guardrails::NotAsked);
+    };
+    let config =
+        crate::accounts::organization_config(spec, std::time::Duration::from_secs(timeout)).await?;
+    Ok(crate::organization::read(&config, accounts).await)
+}
+
 async fn verify(
     deployment: &Deployment,
     connection: &Connection,
+    guardrails: &Guardrails,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(deployment, connection).await?;
-    let differences = session.verify().await?;
+    let differences = session.verify(guardrails.organization()).await?;
+    outln!(out, "{}", guardrails.note());
     if differences.is_empty() {
         outln!(
             out,
@@ -553,28 +610,52 @@ fn live_json(live: &Live) -> Value {
 
 fn explain(
     deployment: &Deployment,
-    principal: &str,
-    action: &str,
-    resource: &str,
-    context: &[String],
+    request: &CheckedRequest,
+    guardrails: &Guardrails,
     as_json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let request = policy_core::explain::check_request(principal, action, resource, context)
-        .map_err(DeployError::Request)?;
-    let ctx = request.context;
-    let set = policy_core::eval::PolicySet::from_documents(deployment.documents())
+    let CheckedRequest {
+        principal,
+        action,
+        resource,
+        context,
+    } = request;
+    let mut set = policy_core::eval::PolicySet::from_documents(deployment.documents())
         .map_err(DeployError::Unreadable)?;
-    let explanation =
-        policy_core::explain::explain(&set, deployment.grants(), principal, action, resource, &ctx);
-    let word = |allowed: bool| if allowed { "allow" } else { "deny" };
+    set.organization = guardrails.organization().cloned();
+    let explanation = policy_core::explain::explain(
+        &set,
+        deployment.grants(),
+        principal,
+        action,
+        resource,
+        context,
+    );
+    let word = |verdict: &Verdict| match verdict {
+        Verdict::Allow => "allow",
+        Verdict::Deny => "deny",
+        Verdict::Unknown(_) => "unknown",
+    };
     if as_json {
         let steps: Vec<Value> = explanation
             .steps
             .iter()
-            .map(|s| json!({ "step": s.title, "decision": word(s.decision.allowed), "reasons": s.decision.reasons.iter().map(ToString::to_string).collect::<Vec<_>>(), "unmet_conditions": s.unmet }))
+            .map(|s| {
+                let reasons: Vec<Value> = s
+                    .decision
+                    .reasons
+                    .iter()
+                    .map(|r| json!({ "effect": if r.effect == policy_core::eval::Effect::Allow { "allow" } else { "deny" }, "document": r.document, "sid": r.sid, "text": r.to_string() }))
+                    .collect();
+                let unknown = match &s.decision.verdict {
+                    Verdict::Unknown(what) => Some(what),
+                    _ => None,
+                };
+                json!({ "step": s.title, "decision": word(&s.decision.verdict), "unknown": unknown, "documents_consulted": s.decision.consulted_documents(&set), "reasons": reasons, "unmet_conditions": s.unmet })
+            })
             .collect();
-        let answer = json!({ "decision": word(explanation.allowed), "principal": principal, "action": action, "resource": resource, "steps": steps });
+        let answer = json!({ "decision": word(&explanation.verdict), "principal": principal, "action": action, "resource": resource, "organization": guardrails.note(), "steps": steps });
         outln!(
             out,
             "{}",
@@ -587,8 +668,11 @@ fn explain(
                 "{}. {}: {}",
                 i + 1,
                 step.title,
-                word(step.decision.allowed).to_uppercase()
+                word(&step.decision.verdict).to_uppercase()
             );
+            if let Verdict::Unknown(what) = &step.decision.verdict {
+                outln!(out, "     unknown: {what}");
+            }
             for reason in &step.decision.reasons {
                 outln!(out, "     {reason}");
             }
@@ -599,8 +683,9 @@ fn explain(
         outln!(
             out,
             "\nDecision: {}",
-            word(explanation.allowed).to_uppercase()
+            word(&explanation.verdict).to_uppercase()
         );
+        outln!(out, "{}", guardrails.note());
     }
     Ok(0)
 }

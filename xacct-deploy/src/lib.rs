@@ -22,9 +22,10 @@ pub mod cli;
 pub mod error;
 pub mod inventory;
 pub mod live;
+pub mod organization;
 pub mod plan;
 
-pub use accounts::{AccountSpec, Credentials};
+pub use accounts::{AccountSpec, Credentials, OrganizationSpec};
 pub use aws::{LiveAccessPoint, LiveRole};
 pub use error::DeployError;
 pub use live::{Live, LiveState};
@@ -162,7 +163,10 @@ impl<'d> Session<'d> {
     /// declaration with the same proof `grants!` runs at compile time. Returns one line per grant
     /// whose live access differs, with a counterexample, and one per resource that still gives
     /// access although no grant declares it any more.
-    pub async fn verify(&self) -> Result<Vec<String>, DeployError> {
+    pub async fn verify(
+        &self,
+        organization: Option<&policy_core::eval::Organization>,
+    ) -> Result<Vec<String>, DeployError> {
         let live = self.read_all().await?;
         let mut documents = Vec::new();
         let mut differences = Vec::new();
@@ -193,8 +197,9 @@ impl<'d> Session<'d> {
             }
             documents.extend(live.stored(doc));
         }
-        let set = policy_core::eval::PolicySet::from_documents(&documents)
+        let mut set = policy_core::eval::PolicySet::from_documents(&documents)
             .map_err(DeployError::Unreadable)?;
+        set.organization = organization.cloned();
         let grants = self
             .deployment
             .grants()

@@ -55,7 +55,7 @@ fn main() {
         })
         .collect();
     for (request, (.., expected)) in ours.iter().zip(&requests) {
-        assert_eq!(policy_core::eval::evaluate(&set, request).allowed, *expected, "{request:?}");
+        assert_eq!(policy_core::eval::evaluate(&set, request).allowed(), *expected, "{request:?}");
     }
 
     // Cedar: the same decisions from an equivalent policy set.
@@ -96,7 +96,7 @@ fn main() {
         let mut allowed = 0usize;
         for _ in 0..rounds {
             for request in &ours {
-                allowed += usize::from(policy_core::eval::evaluate(&set, request).allowed);
+                allowed += usize::from(policy_core::eval::evaluate(&set, request).allowed());
             }
         }
         ours_rate.push((rounds * ours.len()) as f64 / start.elapsed().as_secs_f64());

@@ -4,6 +4,7 @@
 //! identity policy *and* the trust policy to assume a role. Every decision carries its reasons.
 
 use super::condition::{holds, resource_like, substitute, wildcard, Context};
+use super::organization::{ControlKind, Organization};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::Problem;
@@ -51,6 +52,11 @@ pub struct PolicySet {
     by_identity: HashMap<(String, String), Vec<usize>>,
     /// Role ARNs (with their paths) by (account, role name), from the documents attached to roles.
     role_arns: HashMap<(String, String), String>,
+    /// The account of each bucket the set knows (from its bucket policy, an access point or
+    /// [`PolicySet::set_bucket_owner`]).
+    bucket_owners: HashMap<String, String>,
+    /// The organization's SCPs and RCPs, when they could be read.
+    pub organization: Option<Organization>,
     /// When set, a principal from another account whose identity policies are not in the set is
     /// assumed to be allowed anything by its own account (the proof's worst case). Off, such a
     /// principal has no identity policy at all.
@@ -80,10 +86,60 @@ impl fmt::Display for Reason {
     }
 }
 
+/// What AWS would answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    Deny,
+    /// The set lacks what AWS would use to decide (the account of a bucket it has no document
+    /// for); the text says what.
+    Unknown(String),
+}
+
+/// A document the evaluation read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consulted {
+    /// An index into [`PolicySet::documents`].
+    Document(usize),
+    /// An index into the organization's [`Organization::policies`].
+    ControlPolicy(usize),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
-    pub allowed: bool,
+    pub verdict: Verdict,
+    /// The statements that decided (the denies when a deny decided), and the rule when none did.
     pub reasons: Vec<Reason>,
+    /// Every document read, in the order read (indexes: the hot path builds no text).
+    pub consulted: Vec<Consulted>,
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        self.verdict == Verdict::Allow
+    }
+
+    /// The documents read, in prose: "bucket policy of arn:aws:s3:::b in account 222222222222".
+    pub fn consulted_documents(&self, set: &PolicySet) -> Vec<String> {
+        self.consulted
+            .iter()
+            .filter_map(|c| match *c {
+                Consulted::Document(i) => set.docs.get(i).map(|d| {
+                    format!(
+                        "{} of {} in account {}",
+                        d.kind.describe(),
+                        d.target,
+                        d.account
+                    )
+                }),
+                Consulted::ControlPolicy(i) => set
+                    .organization
+                    .as_ref()
+                    .and_then(|o| o.policies.get(i))
+                    .map(|p| format!("{} {} ({})", p.kind.describe(), p.id, p.name)),
+            })
+            .collect()
+    }
 }
 
 impl PolicySet {
@@ -92,6 +148,9 @@ impl PolicySet {
         let mut set = PolicySet::default();
         for d in docs {
             if d.kind == DocumentKind::AccessPoint {
+                if let (Some(bucket), Some(owner)) = (&d.bucket, &d.bucket_account) {
+                    set.set_bucket_owner(bucket, owner);
+                }
                 set.access_points.push(AccessPointInfo {
                     arn: d.target.to_string(),
                     account: d.account.to_string(),
@@ -124,9 +183,60 @@ impl PolicySet {
         &self.docs
     }
 
+    /// Records the account that owns `bucket` (a name, not an ARN). A request on a bucket whose
+    /// owner the set does not know is [`Verdict::Unknown`] when it depends on it.
+    pub fn set_bucket_owner(&mut self, bucket: &str, account: &str) {
+        self.bucket_owners
+            .insert(bucket.to_owned(), account.to_owned());
+    }
+
+    /// The account of `bucket`, when the set knows it.
+    fn bucket_owner(&self, bucket: &str) -> Option<&str> {
+        self.bucket_owners
+            .get(bucket)
+            .map(String::as_str)
+            .or_else(|| {
+                self.access_points
+                    .iter()
+                    .find(|ap| ap.bucket == bucket)
+                    .map(|ap| ap.bucket_account.as_str())
+            })
+    }
+
+    /// The account that owns `resource`: an S3 bucket's from what the set knows, any other ARN's
+    /// from its account field; `*` and account-less ARNs are the caller's own account's
+    /// (account-level actions such as `s3:ListAllMyBuckets`).
+    fn resource_owner<'a>(&'a self, resource: &'a str, caller: Option<&'a str>) -> Option<&'a str> {
+        let mut parts = resource.splitn(6, ':');
+        let (Some("arn"), Some(_), Some(service), Some(region), Some(account), Some(rest)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return caller;
+        };
+        if service == "s3" && region.is_empty() && account.is_empty() {
+            return self.bucket_owner(rest.split('/').next().unwrap_or_default());
+        }
+        if account.is_empty() {
+            caller
+        } else {
+            Some(account)
+        }
+    }
+
     /// Adds a document to the set.
     pub fn push(&mut self, doc: PolicyDoc) {
         let index = self.docs.len();
+        if doc.kind == DocumentKind::BucketPolicy {
+            if let Some(bucket) = doc.target.rsplit(":::").next() {
+                self.bucket_owners
+                    .insert(bucket.to_owned(), doc.account.clone());
+            }
+        }
         self.by_target
             .entry((doc.kind, doc.target.clone()))
             .or_default()
@@ -155,12 +265,12 @@ impl PolicySet {
         self.docs.push(doc);
     }
 
-    fn docs(&self, kind: DocumentKind, target: &str) -> impl Iterator<Item = &PolicyDoc> {
+    /// The indexes of the documents of `kind` attached to `target`.
+    fn docs(&self, kind: DocumentKind, target: &str) -> &[usize] {
         self.by_target
             .get(&(kind, target.to_owned()))
-            .into_iter()
-            .flatten()
-            .map(|i| &self.docs[*i])
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// The ARN (with its path) of role `name` in `account`, when a document of the set is
@@ -171,8 +281,8 @@ impl PolicySet {
             .cloned()
     }
 
-    /// The identity policies of a principal (a role session uses its role's).
-    fn identity(&self, principal: &str) -> Vec<&PolicyDoc> {
+    /// The indexes of the identity policies of a principal (a role session uses its role's).
+    fn identity(&self, principal: &str) -> Vec<usize> {
         let id = Identity::of(principal);
         let name = id
             .role_name
@@ -181,8 +291,9 @@ impl PolicySet {
             .get(&(id.account.unwrap_or_default().to_owned(), name.to_owned()))
             .into_iter()
             .flatten()
-            .map(|i| &self.docs[*i])
-            .filter(|d| {
+            .copied()
+            .filter(|i| {
+                let d = &self.docs[*i];
                 d.target == principal || (id.role_name.is_some() && d.target.contains(":role/"))
             })
             .collect()
@@ -196,6 +307,8 @@ struct Identity<'a> {
     /// For roles and their sessions.
     role_name: Option<&'a str>,
     session: bool,
+    /// A service-linked role or its session: organization guardrails do not limit it.
+    service_linked: bool,
 }
 
 impl<'a> Identity<'a> {
@@ -218,6 +331,7 @@ impl<'a> Identity<'a> {
                 account: None,
                 role_name: None,
                 session: false,
+                service_linked: false,
             };
         };
         let (role_name, session) = if let Some(r) = resource.strip_prefix("role/") {
@@ -227,10 +341,15 @@ impl<'a> Identity<'a> {
         } else {
             (None, false)
         };
+        // Service-linked roles live under the path `/aws-service-role/` and are named
+        // `AWSServiceRoleFor…` ("Using service-linked roles", IAM user guide).
+        let service_linked = resource.starts_with("role/aws-service-role/")
+            || role_name.is_some_and(|r| r.starts_with("AWSServiceRoleFor"));
         Identity {
             account: Some(account).filter(|a| !a.is_empty()),
             role_name,
             session,
+            service_linked,
         }
     }
 }
@@ -381,17 +500,31 @@ fn scan(
     request: &Request,
     resource_policy: bool,
 ) -> (Vec<Reason>, Vec<Reason>, bool) {
+    scan_policy(
+        &doc.policy,
+        &|| format!("{} of {}", doc.kind.describe(), doc.target),
+        request,
+        resource_policy,
+    )
+}
+
+/// [`scan`] for any policy; `document` names it in the reasons.
+fn scan_policy(
+    policy: &Policy,
+    document: &dyn Fn() -> String,
+    request: &Request,
+    resource_policy: bool,
+) -> (Vec<Reason>, Vec<Reason>, bool) {
     let (mut allow, mut deny, mut direct) = (Vec::new(), Vec::new(), false);
-    let variables = doc.policy.version.as_deref() == Some(POLICY_VERSION);
-    for s in doc
-        .policy
+    let variables = policy.version.as_deref() == Some(POLICY_VERSION);
+    for s in policy
         .statements
         .iter()
         .filter(|s| applies(s, request, resource_policy, variables))
     {
         let reason = Reason {
             effect: s.effect,
-            document: format!("{} of {}", doc.kind.describe(), doc.target),
+            document: document(),
             sid: s.sid.clone(),
         };
         if s.effect == Effect::Allow {
@@ -422,6 +555,15 @@ fn with_principal_keys(set: &PolicySet, request: &Request) -> Request {
     r.context
         .entry("aws:PrincipalArn".into())
         .or_insert_with(|| vec![principal_arn]);
+    // The organization of a principal of a known organization account ("AWS global condition
+    // context keys": aws:PrincipalOrgID).
+    if let (Some(org), Some(account)) = (&set.organization, who.account) {
+        if org.knows(account) {
+            r.context
+                .entry("aws:PrincipalOrgID".into())
+                .or_insert_with(|| vec![org.id.clone()]);
+        }
+    }
     r
 }
 
@@ -434,16 +576,23 @@ struct Allowed {
 }
 
 /// Collects allows and denies of several layers, then applies the rules.
-struct Tally {
+struct Tally<'s> {
+    set: &'s PolicySet,
     reasons: Vec<Reason>,
+    consulted: Vec<Consulted>,
     denied: bool,
+    /// An SCP or RCP level that allows nothing here: an implicit deny no other policy lifts.
+    blocked: Option<String>,
 }
 
-impl Tally {
-    fn new() -> Self {
+impl<'s> Tally<'s> {
+    fn new(set: &'s PolicySet) -> Self {
         Tally {
+            set,
             reasons: Vec::new(),
+            consulted: Vec::new(),
             denied: false,
+            blocked: None,
         }
     }
 
@@ -459,13 +608,12 @@ impl Tally {
     /// not in the set may be allowed anything by its own account: assume the worst.
     fn identity(
         &mut self,
-        set: &PolicySet,
-        docs: &[&PolicyDoc],
+        docs: &[usize],
         request: &Request,
         resource_account: Option<&str>,
     ) -> bool {
         let who = Identity::of(&request.principal);
-        if set.assume_unknown_identities_allow
+        if self.set.assume_unknown_identities_allow
             && docs.is_empty()
             && who.account.is_some()
             && who.account != resource_account
@@ -481,48 +629,133 @@ impl Tally {
     }
 
     /// Whether any document allows; for identity policies, `layer(..).any`.
-    fn layer(&mut self, docs: &[&PolicyDoc], request: &Request, resource_policy: bool) -> bool {
+    fn layer(&mut self, docs: &[usize], request: &Request, resource_policy: bool) -> bool {
         self.resource_layer(docs, request, resource_policy).any
     }
 
     /// Whether the documents allow, and whether one of them names the principal itself.
     fn resource_layer(
         &mut self,
-        docs: &[&PolicyDoc],
+        docs: &[usize],
         request: &Request,
         resource_policy: bool,
     ) -> Allowed {
         let mut allowed = Allowed::default();
-        for d in docs {
-            let found = self.add(scan(d, request, resource_policy));
+        for &i in docs {
+            self.consulted.push(Consulted::Document(i));
+            let found = self.add(scan(&self.set.docs[i], request, resource_policy));
             allowed.any |= found.any;
             allowed.direct |= found.direct;
         }
         allowed
     }
 
-    fn decide(mut self, allowed: bool, missing: &str) -> Decision {
+    /// The organization's guardrails for one request: the SCPs of the caller's account (when
+    /// `caller`) and the RCPs of `resource_account`. A `Deny` counts as any other; a level that
+    /// allows nothing blocks the request.
+    fn guardrails(&mut self, request: &Request, caller: bool, resource_account: Option<&str>) {
+        let Some(org) = &self.set.organization else {
+            return;
+        };
+        let who = Identity::of(&request.principal);
+        if who.service_linked {
+            return;
+        }
+        let caller_levels = who.account.filter(|_| caller).and_then(|a| org.levels(a));
+        let resource_levels = resource_account
+            .filter(|_| Organization::rcp_applies_to(&request.action))
+            .and_then(|a| org.levels(a));
+        for (levels, kind) in [
+            (caller_levels, ControlKind::Service),
+            (resource_levels, ControlKind::Resource),
+        ] {
+            if !org.enabled.contains(&kind) {
+                continue;
+            }
+            for level in levels.unwrap_or_default() {
+                let mut allowed = false;
+                for &i in &level.policies {
+                    let control = &org.policies[i];
+                    if control.kind != kind {
+                        continue;
+                    }
+                    self.consulted.push(Consulted::ControlPolicy(i));
+                    let document = || {
+                        format!(
+                            "{} {} ({}) attached to {}",
+                            kind.describe(),
+                            control.id,
+                            control.name,
+                            level.target
+                        )
+                    };
+                    // RCPs are read as resource policies (`Principal` is checked), SCPs as
+                    // identity policies.
+                    let (allow, deny, _) = scan_policy(
+                        &control.policy,
+                        &document,
+                        request,
+                        kind == ControlKind::Resource,
+                    );
+                    allowed |= !allow.is_empty();
+                    self.denied |= !deny.is_empty();
+                    self.reasons.extend(deny);
+                }
+                if !allowed && self.blocked.is_none() {
+                    self.blocked = Some(format!(
+                        "default: no {} attached to {} allows it",
+                        kind.describe(),
+                        level.target
+                    ));
+                }
+            }
+        }
+    }
+
+    fn decide(mut self, verdict: Verdict, missing: &str) -> Decision {
         if self.denied {
             return Decision {
-                allowed: false,
+                verdict: Verdict::Deny,
                 reasons: self
                     .reasons
                     .into_iter()
                     .filter(|r| r.effect == Effect::Deny)
                     .collect(),
+                consulted: self.consulted,
             };
         }
-        if !allowed {
-            self.reasons.push(Reason {
-                effect: Effect::Deny,
-                document: missing.to_owned(),
-                sid: None,
-            });
-        }
+        let verdict = match (self.blocked.take(), verdict) {
+            (Some(blocked), _) => {
+                self.reasons.push(Reason {
+                    effect: Effect::Deny,
+                    document: blocked,
+                    sid: None,
+                });
+                Verdict::Deny
+            }
+            (None, Verdict::Deny) => {
+                self.reasons.push(Reason {
+                    effect: Effect::Deny,
+                    document: missing.to_owned(),
+                    sid: None,
+                });
+                Verdict::Deny
+            }
+            (None, verdict) => verdict,
+        };
         Decision {
-            allowed,
+            verdict,
             reasons: self.reasons,
+            consulted: self.consulted,
         }
+    }
+}
+
+fn verdict(allowed: bool) -> Verdict {
+    if allowed {
+        Verdict::Allow
+    } else {
+        Verdict::Deny
     }
 }
 
@@ -531,21 +764,21 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
     let mut request = with_principal_keys(set, request);
     let who = Identity::of(&request.principal);
     let identity = set.identity(&request.principal);
-    let mut tally = Tally::new();
+    let mut tally = Tally::new(set);
+    // A service principal has no identity policies: the resource policies alone decide
+    // ("Policy evaluation logic": AWS service principals).
+    let service = who.is_service(&request.principal);
 
     // Assuming a role: the trust policy must allow; from another account the caller's identity
     // policy must allow as well.
     if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
-        let trust: Vec<&PolicyDoc> = set
-            .docs(DocumentKind::RoleTrustPolicy, &request.resource)
-            .collect();
+        let trust = set.docs(DocumentKind::RoleTrustPolicy, &request.resource);
         let role_account = Identity::of(&request.resource).account;
-        let trust_says = tally.resource_layer(&trust, &request, true);
+        tally.guardrails(&request, true, role_account);
+        let trust_says = tally.resource_layer(trust, &request, true);
         let trusted = trust_says.any;
-        let by_identity = tally.identity(set, &identity, &request, role_account);
+        let by_identity = tally.identity(&identity, &request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
-        // A service principal has no identity policies: the trust policy alone decides.
-        let service = who.is_service(&request.principal);
         // In the role's own account a trust policy naming the principal is enough; naming the
         // account delegates to its identity policies.
         let allowed = trusted && (by_identity || service || (same_account && trust_says.direct));
@@ -557,7 +790,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         } else {
             "default: no identity policy allows sts:AssumeRole on this role".to_owned()
         };
-        return tally.decide(allowed, &missing);
+        return tally.decide(verdict(allowed), &missing);
     }
 
     // Through an access point: identity policies see the access point ARN, the access point policy
@@ -576,9 +809,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         request
             .context
             .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
-        let by_identity = tally.identity(set, &identity, &request, Some(&ap.account));
-        let ap_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::AccessPointPolicy, &ap.arn).collect();
-        let ap_says = tally.resource_layer(&ap_docs, &request, true);
+        tally.guardrails(&request, true, Some(&ap.account));
+        let by_identity = tally.identity(&identity, &request, Some(&ap.account));
+        let ap_docs = set.docs(DocumentKind::AccessPointPolicy, &ap.arn);
+        let ap_says = tally.resource_layer(ap_docs, &request, true);
         let by_ap = ap_says.any;
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
         let bucket_resource = match request
@@ -588,16 +822,18 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
             None => format!("arn:{partition}:s3:::{}", ap.bucket),
         };
-        // The bucket policy judges the same request on the bucket's own ARN.
+        // The bucket policy judges the same request on the bucket's own ARN; the bucket's
+        // account's RCPs judge it too.
         request.resource = bucket_resource.clone();
         let bucket_request = &request;
-        let bucket_docs: Vec<&PolicyDoc> = set
-            .docs(
-                DocumentKind::BucketPolicy,
-                &format!("arn:{partition}:s3:::{}", ap.bucket),
-            )
-            .collect();
-        let bucket_says = tally.resource_layer(&bucket_docs, bucket_request, true);
+        if ap.bucket_account != ap.account {
+            tally.guardrails(bucket_request, false, Some(&ap.bucket_account));
+        }
+        let bucket_docs = set.docs(
+            DocumentKind::BucketPolicy,
+            &format!("arn:{partition}:s3:::{}", ap.bucket),
+        );
+        let bucket_says = tally.resource_layer(bucket_docs, bucket_request, true);
         let caller = who.account;
         // A policy that names only the caller's account delegates to its identity policies.
         let ap_ok = (by_ap && (ap_says.direct || by_identity))
@@ -605,9 +841,6 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let bucket_ok = (bucket_says.any && (bucket_says.direct || by_identity))
             || (caller == Some(ap.bucket_account.as_str())
                 && tally.layer(&identity, bucket_request, false));
-        // A service principal has no identity policies: the resource policies alone decide
-        // ("Policy evaluation logic": AWS service principals).
-        let service = who.is_service(&request.principal);
         let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
         let missing = if !identity_ok {
             "default: no identity policy of the caller allows it (needed from another account)"
@@ -623,24 +856,32 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
                 ap.bucket
             )
         };
-        return tally.decide(identity_ok && ap_ok && bucket_ok, &missing);
+        return tally.decide(verdict(identity_ok && ap_ok && bucket_ok), &missing);
     }
 
-    // Anything else: a resource policy when the set has one for the resource, identity otherwise.
+    // Anything else: the resource's own policy (a bucket policy when the set has one), and the
+    // caller's identity policies.
     let bucket = request.resource.split('/').next().unwrap_or_default();
-    let resource_docs: Vec<&PolicyDoc> = set.docs(DocumentKind::BucketPolicy, bucket).collect();
-    let owner = resource_docs.first().map(|d| d.account.clone());
-    let by_identity = tally.identity(set, &identity, &request, owner.as_deref());
-    let resource_says = tally.resource_layer(&resource_docs, &request, true);
+    let resource_docs = set.docs(DocumentKind::BucketPolicy, bucket);
+    let owner = set.resource_owner(&request.resource, who.account);
+    tally.guardrails(&request, true, owner);
+    let by_identity = tally.identity(&identity, &request, owner);
+    let resource_says = tally.resource_layer(resource_docs, &request, true);
     let by_resource = resource_says.any;
-    let same_account = owner.is_none() || owner.as_deref() == who.account;
-    let service = who.is_service(&request.principal);
-    let allowed = if service {
-        by_resource
-    } else if same_account {
-        by_identity || resource_says.direct
+    let outcome = if service {
+        verdict(by_resource)
     } else {
-        by_identity && by_resource
+        match owner {
+            Some(owner) if Some(owner) == who.account => {
+                verdict(by_identity || resource_says.direct)
+            }
+            Some(_) => verdict(by_identity && by_resource),
+            // Nothing allows it, wherever the resource is.
+            None if !by_identity && !by_resource => Verdict::Deny,
+            None => Verdict::Unknown(format!(
+                "the account that owns {bucket} is not known here: the request is allowed if it is the caller's account; from any other account, the bucket's policy must allow it too"
+            )),
+        }
     };
-    tally.decide(allowed, "default: nothing allows it (implicit deny)")
+    tally.decide(outcome, "default: nothing allows it (implicit deny)")
 }

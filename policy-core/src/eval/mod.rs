@@ -4,8 +4,12 @@
 
 pub(crate) mod condition;
 pub(crate) mod evaluate;
+pub(crate) mod organization;
 pub(crate) mod policy;
 
 pub use condition::{wildcard, Condition, Context, SetQualifier};
-pub use evaluate::{evaluate, AccessPointInfo, Decision, PolicyDoc, PolicySet, Reason, Request};
+pub use evaluate::{
+    evaluate, AccessPointInfo, Consulted, Decision, PolicyDoc, PolicySet, Reason, Request, Verdict,
+};
+pub use organization::{ControlKind, ControlPolicy, Level, Organization};
 pub use policy::{Effect, Policy, PrincipalEntry, Statement};

@@ -51,6 +51,31 @@ if command == "seed":
         client(account, "iam").create_user(UserName=name(arn), Path=path)
     for account, bucket, policy in arg.get("bucket_policies", []):
         client(account, "s3").put_bucket_policy(Bucket=bucket, Policy=policy)
+elif command == "organization":
+    # {"management": account, "members": {account: ou_name}, "scps": {ou_name: policy},
+    #  "rcps": {ou_name: policy}} → {"id": org id, "ous": {ou_name: ou id}, "policies": {ou_name: policy id}}
+    # An organization whose root has SCPs and RCPs enabled (FullAWSAccess and RCPFullAWSAccess at
+    # the root), one OU per name holding its members, each OU with the given policies as well.
+    org = client(arg["management"], "organizations")
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root = org.list_roots()["Roots"][0]["Id"]
+    for kind in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
+        org.enable_policy_type(RootId=root, PolicyType=kind)
+    ous, policies = {}, {}
+    for account, ou_name in arg["members"].items():
+        if ou_name not in ous:
+            # AWS (and moto) attach FullAWSAccess and RCPFullAWSAccess to a new OU and account.
+            ous[ou_name] = org.create_organizational_unit(ParentId=root, Name=ou_name)["OrganizationalUnit"]["Id"]
+        created = org.create_account(AccountName=account, Email=f"{account}@join.invalid")
+        assert created["CreateAccountStatus"]["AccountId"] == account, created
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ous[ou_name])
+    for key, kind in (("scps", "SERVICE_CONTROL_POLICY"), ("rcps", "RESOURCE_CONTROL_POLICY")):
+        for ou_name, policy in arg.get(key, {}).items():
+            made = org.create_policy(Name=f"{ou_name}-{key}", Description="test", Type=kind, Content=json.dumps(policy))
+            policy_id = made["Policy"]["PolicySummary"]["Id"]
+            org.attach_policy(PolicyId=policy_id, TargetId=ous[ou_name])
+            policies[f"{ou_name}-{key}"] = policy_id
+    out = {"id": org_id, "root": root, "ous": ous, "policies": policies}
 elif command == "read":
     # documents as in render_json → what is stored for each, or null
     out = []

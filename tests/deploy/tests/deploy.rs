@@ -4,11 +4,27 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use policy_core::eval::Verdict;
 use policy_core::{Deployment, DocumentKind};
 use serde_json::{json, Value};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 use xacct_deploy::{AccountSpec, DeployError, Mode, Op, Session};
+
+/// A decision the live documents settle: allowed or denied, never unknown.
+trait Decided {
+    fn decided(&self) -> bool;
+}
+
+impl Decided for Verdict {
+    fn decided(&self) -> bool {
+        match self {
+            Verdict::Allow => true,
+            Verdict::Deny => false,
+            Verdict::Unknown(what) => panic!("the live documents do not decide: {what}"),
+        }
+    }
+}
 
 /// The emulator is one shared state: the tests take turns and reset it.
 static EMULATOR: Mutex<()> = Mutex::new(());
@@ -447,7 +463,7 @@ fn verify_reports_a_foreign_statement_that_widens_access() {
             .await
             .unwrap();
         assert_eq!(
-            session.verify().await.unwrap(),
+            session.verify(None).await.unwrap(),
             Vec::<String>::new(),
             "freshly applied: live access is the declaration"
         );
@@ -464,7 +480,7 @@ fn verify_reports_a_foreign_statement_that_widens_access() {
         let session = Session::connect(deployment, &specs(deployment))
             .await
             .unwrap();
-        let differences = session.verify().await.unwrap();
+        let differences = session.verify(None).await.unwrap();
         assert_eq!(differences.len(), 1, "{differences:?}");
         assert!(
             differences[0].contains("is allowed `s3:GetObject`")
@@ -514,7 +530,7 @@ fn explain_follows_the_requester_through_the_bridge_role() {
         object,
         &with_id,
     );
-    assert!(allowed.allowed);
+    assert_eq!(allowed.verdict, Verdict::Allow);
     assert_eq!(allowed.steps.len(), 2);
     assert!(allowed.steps[1]
         .decision
@@ -530,7 +546,7 @@ fn explain_follows_the_requester_through_the_bridge_role() {
         &Context::new(),
     );
     assert!(
-        !no_id.allowed && no_id.steps.len() == 1,
+        no_id.verdict == Verdict::Deny && no_id.steps.len() == 1,
         "without the external id the bridge role cannot be assumed"
     );
     let outside = explain(
@@ -541,7 +557,7 @@ fn explain_follows_the_requester_through_the_bridge_role() {
         "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/orders/1.csv",
         &with_id,
     );
-    assert!(!outside.allowed);
+    assert_eq!(outside.verdict, Verdict::Deny);
     let put = explain(
         &set,
         deployment.grants(),
@@ -550,7 +566,7 @@ fn explain_follows_the_requester_through_the_bridge_role() {
         object,
         &with_id,
     );
-    assert!(!put.allowed, "only declared actions");
+    assert_eq!(put.verdict, Verdict::Deny, "only declared actions");
 }
 
 /// A deployment of two grants, and the same deployment (same name) after its code changed: one
@@ -631,7 +647,8 @@ async fn live_decision(
         &resource,
         &Context::new(),
     )
-    .allowed
+    .verdict
+    .decided()
         || {
             // Through a bridge role the grant no longer declares: assume it, then read.
             let bridge = "arn:aws:iam::222222222222:role/bi-reader";
@@ -647,8 +664,8 @@ async fn live_decision(
                 resource,
                 context: Context::new(),
             };
-            policy_core::eval::evaluate(&set, &assume).allowed
-                && policy_core::eval::evaluate(&set, &read).allowed
+            policy_core::eval::evaluate(&set, &assume).verdict.decided()
+                && policy_core::eval::evaluate(&set, &read).verdict.decided()
         }
 }
 
@@ -693,7 +710,7 @@ fn a_grant_deleted_from_the_code_loses_every_access_path() {
                 .collect::<Vec<_>>()
         };
         assert_eq!(summary(&plan), summary(&again));
-        let differences = session.verify().await.unwrap();
+        let differences = session.verify(None).await.unwrap();
         assert!(
             differences
                 .iter()
@@ -987,7 +1004,7 @@ fn a_trust_policy_naming_a_deleted_role_by_its_unique_id_is_reported_and_repaire
             "{:?}",
             change.reason
         );
-        let differences = session.verify().await.unwrap();
+        let differences = session.verify(None).await.unwrap();
         assert!(
             differences
                 .iter()
