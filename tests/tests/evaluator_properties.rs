@@ -3,6 +3,7 @@
 
 use policy_core::eval::PolicyDoc;
 use policy_core::eval::{evaluate, Context, Policy, PolicySet, Request};
+use policy_core::eval::{ControlKind, ControlPolicy, Level, Organization};
 use policy_core::proof::prove;
 use policy_core::{DeploymentInput, DocumentKind, GrantInput, Loc, Spanned};
 use proptest::prelude::*;
@@ -51,6 +52,12 @@ fn decisions(statements: &[Value]) -> Vec<bool> {
 }
 
 fn decisions_of(text: &str) -> Vec<bool> {
+    decisions_within(text, None)
+}
+
+/// The decisions of an identity policy of a role of 111111111111 on two buckets of its own
+/// account, within an organization when given.
+fn decisions_within(text: &str, organization: Option<Organization>) -> Vec<bool> {
     let mut set = PolicySet::default();
     set.push(PolicyDoc {
         kind: DocumentKind::RoleInlinePolicy,
@@ -58,6 +65,10 @@ fn decisions_of(text: &str) -> Vec<bool> {
         target: "arn:aws:iam::111111111111:role/r".into(),
         policy: Policy::parse(text).unwrap_or_default(),
     });
+    for bucket in ["b", "other"] {
+        set.set_bucket_owner(bucket, "111111111111");
+    }
+    set.organization = organization;
     let mut out = Vec::new();
     for action in [
         "s3:GetObject",
@@ -351,5 +362,91 @@ proptest! {
         for (strict, loose) in not_exempt[6..12].iter().zip(&exempt[6..12]) {
             prop_assert!(!strict || *loose);
         }
+    }
+}
+
+/// An organization where 111111111111 sits in one OU: FullAWSAccess and RCPFullAWSAccess at every
+/// level, and at the OU also an SCP and an RCP made of `scp` and `rcp` (RCP statements get
+/// `Principal: "*"`, as RCPs require).
+fn organization(scp: &[Value], rcp: &[Value]) -> Organization {
+    let control = |kind, id: &str, statements: Vec<Value>| ControlPolicy {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        policy: Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
+            .unwrap_or_default(),
+    };
+    let everything = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+    let mut org = Organization::new("o-test", "999999999999");
+    let full_scp = org.add_policy(control(
+        ControlKind::Service,
+        "p-full",
+        vec![everything.clone()],
+    ));
+    let mut everyone = everything;
+    everyone["Principal"] = json!("*");
+    let full_rcp = org.add_policy(control(ControlKind::Resource, "p-rcpfull", vec![everyone]));
+    let mut at_ou = vec![full_scp, full_rcp];
+    if !scp.is_empty() {
+        at_ou.push(org.add_policy(control(ControlKind::Service, "p-scp", scp.to_vec())));
+    }
+    if !rcp.is_empty() {
+        let with_principal = rcp
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s["Principal"] = json!("*");
+                s
+            })
+            .collect();
+        at_ou.push(org.add_policy(control(ControlKind::Resource, "p-rcp", with_principal)));
+    }
+    let level = |target: &str, policies: Vec<usize>| Level {
+        target: target.into(),
+        policies,
+    };
+    org.add_member(
+        "111111111111",
+        vec![
+            level("r-root", vec![full_scp, full_rcp]),
+            level("ou-x", at_ou),
+            level("111111111111", vec![full_scp, full_rcp]),
+        ],
+    );
+    org
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// "SCP evaluation", "RCP evaluation": guardrails grant nothing, so an organization never
+    /// allows what the policies alone deny, and full access at every level changes nothing.
+    #[test]
+    fn guardrails_only_take_away(
+        statements in proptest::collection::vec(statement(), 1..5),
+        scp in proptest::collection::vec(statement(), 0..3),
+        rcp in proptest::collection::vec(statement(), 0..3),
+    ) {
+        let text = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+        let alone = decisions_within(&text, None);
+        prop_assert_eq!(&decisions_within(&text, Some(organization(&[], &[]))), &alone);
+        let limited = decisions_within(&text, Some(organization(&scp, &rcp)));
+        for (with_org, without) in limited.iter().zip(&alone) {
+            prop_assert!(!with_org || *without);
+        }
+    }
+
+    /// SCPs and RCPs never limit the management account: its decisions are the same whatever the
+    /// organization attaches.
+    #[test]
+    fn the_management_account_is_never_limited(
+        statements in proptest::collection::vec(statement(), 1..5),
+        scp in proptest::collection::vec(statement(), 0..3),
+        rcp in proptest::collection::vec(statement(), 0..3),
+    ) {
+        let text = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+        let mut org = organization(&scp, &rcp);
+        org.management_account = "111111111111".into();
+        prop_assert_eq!(decisions_within(&text, Some(org)), decisions_within(&text, None));
     }
 }

@@ -75,7 +75,7 @@ enum Command {
         auto_approve: bool,
     },
     /// Evaluate one request against the rendered documents, following the requester through its
-    /// bridge role, and print the decision with its reasons. No AWS call.
+    /// bridge role, and print the decision with its reasons. No AWS call unless `--organization`.
     Explain {
         /// Who asks: a role, user or account-root ARN.
         #[arg(long)]

@@ -160,7 +160,8 @@ impl<'d> Session<'d> {
     }
 
     /// Reads the live documents of every account and checks the access they give against the
-    /// declaration with the same proof `grants!` runs at compile time. Returns one line per grant
+    /// declaration with the same proof `grants!` runs at compile time, within the organization's
+    /// SCPs and RCPs when given. Returns one line per grant
     /// whose live access differs, with a counterexample, and one per resource that still gives
     /// access although no grant declares it any more.
     pub async fn verify(
@@ -207,7 +208,11 @@ impl<'d> Session<'d> {
             .map(policy_core::Grant::from_data)
             .collect::<Result<Vec<_>, _>>()
             .map_err(DeployError::Unreadable)?;
-        let blame = "a statement this deployment does not own, or a change made outside xacct";
+        let blame = if organization.is_some() {
+            "a statement this deployment does not own, a change made outside xacct, or a policy of the organization"
+        } else {
+            "a statement this deployment does not own, or a change made outside xacct"
+        };
         if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
         }

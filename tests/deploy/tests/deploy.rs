@@ -1454,3 +1454,129 @@ async fn futures_join<A: std::future::Future, B: std::future::Future>(
 ) -> (A::Output, B::Output) {
     tokio::join!(a, b)
 }
+
+/// Runs the shared-data binary against the emulator: exit code, stdout, stderr.
+fn run_cli_output(args: &[String]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xacct-under-test"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Organizations: `verify` and `explain --organization` read the SCPs and RCPs of an organization
+/// of three accounts (management 999999999999; 111111111111 in OU analytics, 222222222222 in OU
+/// marketing), report the declared access a guardrail blocks with the policy that blocks it, and
+/// say when they could not read them.
+#[test]
+fn verify_and_explain_name_the_organization_policy_that_blocks_a_grant() {
+    let _emulator = emulator();
+    let deployment = &shared_data::SHARING;
+    seed(deployment);
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let organization = "role:arn:aws:iam::999999999999:role/xacct-deployer";
+    let with_accounts = |command: &str, extra: &[&str]| {
+        let mut args = vec![command.to_owned()];
+        for a in deployment.accounts() {
+            args.extend([
+                "--account".to_owned(),
+                format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer"),
+            ]);
+        }
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        run_cli_output(&args)
+    };
+
+    // Not asked: said. Asked, but 999999999999 manages no organization yet: said, and the
+    // verification without the guardrails still runs.
+    let (code, out, err) = with_accounts("verify", &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("were not consulted"), "{out}");
+    let (code, out, err) = with_accounts("verify", &["--organization", organization]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("could not be read") && out.contains("AWSOrganizationsNotInUseException"),
+        "{out}"
+    );
+
+    let deny_assume = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]});
+    let deny_reads = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]});
+    let org = fixture(
+        "organization",
+        &json!({
+            "management": "999999999999",
+            "members": {"111111111111": "analytics", "222222222222": "marketing"},
+            "scps": {"analytics": deny_assume},
+            "rcps": {"marketing": deny_reads},
+        }),
+    );
+    let scp_id = org["policies"]["analytics-scps"].as_str().unwrap();
+    let analytics_ou = org["ous"]["analytics"].as_str().unwrap();
+    let (code, out, err) = with_accounts("verify", &["--organization", organization]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "service control policy {scp_id} (analytics-scps) attached to {analytics_ou}"
+        )) && out.contains("is denied `sts:AssumeRole`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(org["id"].as_str().unwrap()),
+        "says which organization: {out}"
+    );
+
+    // explain: the ETL role cannot assume the bridge role (the SCP of its account), and the bridge
+    // role cannot read (the RCP of the bucket's account).
+    let object =
+        "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/2026.csv";
+    let explain = |principal: &str| {
+        run_cli_output(
+            &[
+                "explain",
+                "--principal",
+                principal,
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                object,
+                "--context",
+                "sts:ExternalId=analytics-2026",
+                "--organization",
+                organization,
+                "--json",
+            ]
+            .map(str::to_owned),
+        )
+    };
+    let (code, out, err) = explain("arn:aws:iam::111111111111:role/analytics-etl");
+    assert_eq!(code, Some(0), "{err}");
+    let answer: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(answer["decision"], "deny", "{answer:#}");
+    let step = &answer["steps"][0];
+    assert!(
+        step["reasons"][0]["document"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("service control policy {scp_id}")),
+        "{step:#}"
+    );
+    let consulted = step["documents_consulted"].to_string();
+    assert!(
+        consulted.contains("trust policy of arn:aws:iam::222222222222:role/analytics-reader")
+            && consulted.contains("service control policy p-FullAWSAccess"),
+        "{consulted}"
+    );
+    let (_, out, err) = explain("arn:aws:iam::222222222222:role/analytics-reader");
+    let answer: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!(answer["decision"], "deny", "{answer:#}");
+    assert!(
+        answer["steps"][0]["reasons"]
+            .to_string()
+            .contains("resource control policy"),
+        "{answer:#}"
+    );
+}
