@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local AWS emulator (moto server, pinned) for the tests and the demo.
 #
-#   scripts/emulator.sh install   create .venv with moto and boto3 (once)
+#   scripts/emulator.sh install   create .venv with moto, boto3 and cfn-lint (once)
 #   scripts/emulator.sh start     start it on a free loopback port; prints the endpoint URL
 #   scripts/emulator.sh stop      stop it
 #
@@ -11,14 +11,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 venv=$root/.venv
 state=$root/.emulator
 MOTO_VERSION=5.2.5
+CFN_LINT_VERSION=1.58.0
 
 install() {
-  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import moto, boto3; assert moto.__version__ == '$MOTO_VERSION'" 2>/dev/null; then
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import moto, boto3; assert moto.__version__ == '$MOTO_VERSION'" 2>/dev/null \
+    && [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" = "cfn-lint $CFN_LINT_VERSION" ]; then
     return
   fi
-  echo "installing moto[server]==$MOTO_VERSION into $venv" >&2
+  echo "installing moto[server]==$MOTO_VERSION and cfn-lint==$CFN_LINT_VERSION into $venv" >&2
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3 "cfn-lint==$CFN_LINT_VERSION"
 }
 
 start() {

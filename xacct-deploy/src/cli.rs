@@ -2,6 +2,7 @@
 //! verify | explain`. One function per command below `execute`.
 
 use crate::apply::describe;
+use crate::export::{self, BucketPolicies};
 use crate::organization::Guardrails;
 use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, OrganizationSpec, Plan, Session};
 use clap::{Parser, Subcommand};
@@ -114,6 +115,36 @@ enum Command {
     },
     /// Read back what is stored in AWS for every document.
     Show {
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Write the deployment for another engine to deploy.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportFormat {
+    /// CloudFormation templates: one per account (and region), or one for a StackSet, with the
+    /// order the accounts must be deployed in (`ORDER`). The documents are those of `render`.
+    Cloudformation {
+        /// The directory to write the templates to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// One template for every account, for a service-managed StackSet.
+        #[arg(long)]
+        stack_set: bool,
+        /// Bucket policies, which CloudFormation replaces whole: `export` them (with the
+        /// statements others wrote, with `--read-live`) or `leave-out` (their statements are
+        /// printed, to add where the policy is managed).
+        #[arg(long, value_enum)]
+        bucket_policy: Option<BucketPolicies>,
+        /// Read the live bucket policies (with the `--account` credentials) and keep the
+        /// statements others wrote in them.
+        #[arg(long)]
+        read_live: bool,
         #[command(flatten)]
         connection: Connection,
     },
@@ -330,6 +361,26 @@ async fn execute(
             verify(deployment, &connection, &guardrails, out).await
         }
         Command::Show { connection } => show(deployment, &connection, out).await,
+        Command::Export {
+            format:
+                ExportFormat::Cloudformation {
+                    out: dir,
+                    stack_set,
+                    bucket_policy,
+                    read_live,
+                    connection,
+                },
+        } => {
+            export_cloudformation(
+                deployment,
+                &dir,
+                stack_set,
+                bucket_policy,
+                read_live.then_some(&connection),
+                out,
+            )
+            .await
+        }
     }
 }
 
@@ -412,6 +463,61 @@ async fn verify(
         differences.len()
     );
     Ok(2)
+}
+
+async fn export_cloudformation(
+    deployment: &Deployment,
+    dir: &std::path::Path,
+    stack_set: bool,
+    bucket_policy: Option<BucketPolicies>,
+    read_live: Option<&Connection>,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let has_bucket_policies = deployment
+        .documents()
+        .iter()
+        .any(|d| d.kind == policy_core::DocumentKind::BucketPolicy);
+    let bucket_policy = match bucket_policy {
+        Some(choice) => choice,
+        None if !has_bucket_policies => BucketPolicies::LeaveOut,
+        None => {
+            return Err(DeployError::Argument {
+                argument: "--bucket-policy".to_owned(),
+                reason: "the deployment writes bucket policies, which CloudFormation replaces whole: choose `export` or `leave-out`".to_owned(),
+                help: "`--bucket-policy export --read-live` keeps the statements others wrote (read with the `--account` credentials); `--bucket-policy leave-out` prints this deployment's statements to add where the policy is managed",
+            })
+        }
+    };
+    let live = match read_live {
+        Some(connection) => {
+            let session = connect(deployment, connection).await?;
+            let read = session.read_all().await?;
+            Some(export::live_bucket_policies(&read))
+        }
+        None => None,
+    };
+    let exported = if stack_set {
+        export::stack_set(deployment, bucket_policy, live.as_ref())
+    } else {
+        export::per_account(deployment, bucket_policy, live.as_ref())
+    }
+    .map_err(|reason| DeployError::Argument {
+        argument: "export cloudformation".to_owned(),
+        reason,
+        help: "the deployment's own documents could not be read back; this is a bug in xacct",
+    })?;
+    let written = export::write(deployment, dir, &exported).map_err(|e| DeployError::Export {
+        dir: dir.display().to_string(),
+        source: e,
+    })?;
+    for line in written {
+        outln!(out, "{line}");
+    }
+    outln!(out, "\n{}", export::order_text(&exported).trim_end());
+    for note in &exported.notes {
+        outln!(out, "\n{note}");
+    }
+    Ok(0)
 }
 
 async fn show(

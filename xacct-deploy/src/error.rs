@@ -65,6 +65,8 @@ pub enum DeployError {
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("cannot write the templates to {dir}: {source}")]
+    Export { dir: String, source: std::io::Error },
 }
 
 impl DeployError {
@@ -132,6 +134,9 @@ impl DeployError {
                 "the parameters under /xacct/<deployment>/ are written by xacct only; delete the one named, then plan again".into(),
             ),
             DeployError::Output(_) => None,
+            DeployError::Export { .. } => Some(
+                "choose a directory you can write to; a rerun writes every template again".into(),
+            ),
         }
     }
 }

@@ -20,6 +20,7 @@ mod apply;
 mod aws;
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod inventory;
 pub mod live;
 pub mod organization;
