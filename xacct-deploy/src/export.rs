@@ -94,7 +94,8 @@ fn resources(
     notes: &mut Vec<String>,
 ) -> Result<Vec<Resource>, String> {
     let home = home_region(deployment);
-    let docs = deployment.documents();
+    let docs = declared(deployment);
+    let docs = &docs;
     let policy_for = |kind: DocumentKind, target: &str| {
         docs.iter()
             .find(|d| d.kind == kind && d.target == target)
@@ -276,11 +277,18 @@ fn resources(
     Ok(out)
 }
 
+/// The declared documents as plan sees them (bucket policies with their region).
+fn declared(deployment: &Deployment) -> Vec<Document> {
+    crate::plan::targets(deployment, &Inventory::default())
+        .into_iter()
+        .map(|t| t.doc)
+        .collect()
+}
+
 /// What the deployment's first apply into accounts that hold none of it records: every declared
 /// resource, the roles and access points as created by it.
 pub fn first_record(deployment: &Deployment) -> Vec<RecordWrite> {
-    let kept: Vec<Entry> = deployment
-        .documents()
+    let kept: Vec<Entry> = declared(deployment)
         .iter()
         .filter_map(|doc| {
             Entry::of(
