@@ -109,13 +109,13 @@ write("fields/wrong-value-type", grant(require_mfa=A("yes"), bucket="marketing")
 write("fields/several-mistakes", grant(requester=A("arn:aws:iam::1111:role/analytics-etl"), actions="[s3:GetObjects, s3:CreateBucket]", bucket=A("Bad_Bucket")))
 write("fields/not-a-grant", raw="policy_macros::grants! {\n    pub static DEPLOYMENT = {\n        permit reads {}\n    };\n}\n")
 # size limits
-many = [grant(name=f"reader_{i:03}", requester=A(f"arn:aws:iam::111111111111:role/team-{i:03}/analytics-etl-long-name-{i:03}")) for i in range(12)]
+many = [grant(name=f"reader_{i:03}", requester=A(f"arn:aws:iam::111111111111:role/team-{i:03}/analytics-etl-long-name-{i:03}")) for i in range(40)]
 write("limits/trust-policy-too-large", *many)
 big = [grant(name=f"team_{i:03}", requester=A(f"arn:aws:iam::{100000000000 + i}:role/reader"), assume_role=A(f"arn:aws:iam::222222222222:role/reader-{i:03}"), prefixes='["' + '", "'.join(f"team-{i:03}/dataset-{j:02}/" for j in range(8)) + '"]') for i in range(40)]
 write("limits/access-point-policy-too-large", *big)
 role = [grant(name=f"share_{i:03}", access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:03}"), bucket=A(f"shared-bucket-{i:03}"), prefixes='["' + '", "'.join(f"dataset-{j:02}/partition/" for j in range(16)) + '"]') for i in range(8)]
 write("limits/role-inline-policies-too-large", *role)
-user = [grant(name=f"upload_{i:02}", requester=A("arn:aws:iam::111111111111:user/uploader"), assume_role=None, access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/intake-{i:02}"), bucket=A(f"intake-bucket-{i:02}"), actions="[s3:PutObject]") for i in range(14)]
+user = [grant(name=f"upload_{i:02}", requester=A("arn:aws:iam::111111111111:user/uploader"), assume_role=None, access_point=A(f"arn:aws:s3:us-east-1:222222222222:accesspoint/intake-{i:02}"), bucket=A(f"intake-bucket-{i:02}"), actions="[s3:PutObject]") for i in range(40)]
 write("limits/user-inline-policies-too-large", *user)
 write("names/role-name-case", grant(name="first"), grant(name="second", requester=A("arn:aws:iam::111111111111:role/Analytics-ETL"), access_point=A("arn:aws:s3:us-east-1:222222222222:accesspoint/other-data"), bucket=A("other-data")))
 # ownership names: only what maps to AWS's statement-id alphabet

@@ -37,9 +37,10 @@ pub fn over_limit(kind: DocumentKind, target: &str, text: &str) -> Option<Proble
     let size = policy_size(kind, text);
     (size > limit).then(|| {
         Problem::new(format!(
-            "the {} of `{target}` would be {size} {}, over AWS's limit of {limit} {unit}",
+            "the {} of `{target}` would be {size} {}, {} over AWS's limit of {limit} {unit}",
             kind.describe(),
-            unit.split(' ').next().unwrap_or(unit)
+            unit.split(' ').next().unwrap_or(unit),
+            size - limit
         ))
     })
 }

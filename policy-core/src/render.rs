@@ -13,7 +13,7 @@ use crate::limits::over_limit;
 use crate::ownership::{inline_policy_name, pascal_case, sid_prefix};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::json::POLICY_VERSION;
 
@@ -21,7 +21,8 @@ use crate::json::POLICY_VERSION;
 #[derive(Clone, Debug)]
 struct Statement {
     sid: String,
-    principal: Option<Value>,
+    /// The principal type (`AWS`, `Service`) and its values.
+    principal: Option<(&'static str, Vec<String>)>,
     actions: Vec<String>,
     resources: Vec<String>,
     /// operator → key → values
@@ -51,8 +52,11 @@ impl Statement {
         let mut s = Map::new();
         s.insert("Sid".into(), json!(self.sid));
         s.insert("Effect".into(), json!("Allow"));
-        if let Some(p) = &self.principal {
-            s.insert("Principal".into(), p.clone());
+        if let Some((kind, values)) = &self.principal {
+            s.insert(
+                "Principal".into(),
+                json!({ *kind: one_or_many(values.clone()) }),
+            );
         }
         s.insert("Action".into(), one_or_many(self.actions.clone()));
         if !self.resources.is_empty() {
@@ -79,8 +83,8 @@ impl Statement {
     }
 }
 
-fn aws_principal(p: &Principal) -> Value {
-    json!({ "AWS": p.arn() })
+fn aws_principal(p: &Principal) -> (&'static str, Vec<String>) {
+    ("AWS", vec![p.arn()])
 }
 
 /// Where a grant's S3 statements apply.
@@ -273,8 +277,8 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             let mut s = Statement::new(format!("{base}RequesterTrust"));
             s.actions = vec!["sts:AssumeRole".into()];
             s.principal = Some(match trust {
-                RequesterTrust::Service(service) => json!({ "Service": service }),
-                RequesterTrust::Account => json!({ "AWS": requester.account_root() }),
+                RequesterTrust::Service(service) => ("Service", vec![service.clone()]),
+                RequesterTrust::Account => ("AWS", vec![requester.account_root()]),
             });
             docs.add(
                 requester.account.as_str(),
@@ -358,7 +362,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
     let mut out = Vec::new();
     for pending in docs.0.into_values() {
         let policy = if pending.kind.has_policy() {
-            let mut statements = pending.statements.clone();
+            let mut statements = merge(pending.statements.clone(), &prefix);
             statements.sort_by(|a, b| a.sid.cmp(&b.sid));
             let value = json!({ "Version": POLICY_VERSION, "Statement": statements.iter().map(Statement::to_value).collect::<Vec<_>>() });
             let text = to_canonical_string(value);
@@ -380,7 +384,12 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             bucket_account: extra("bucket_account"),
             region: extra("region"),
             path: extra("path"),
-            grants: Cow::Owned(pending.grants.iter().cloned().map(Cow::Owned).collect()),
+            // Sorted: the same grants in any order give the same bytes.
+            grants: Cow::Owned({
+                let mut grants = pending.grants.clone();
+                grants.sort();
+                grants.into_iter().map(Cow::Owned).collect()
+            }),
         });
     }
     if diags.is_empty() {
@@ -404,18 +413,167 @@ fn create_role(docs: &mut Documents, role: &Principal, grant: &Grant) {
 
 fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
     let problem = over_limit(doc.kind, &doc.target, text)?;
-    Some(problem.help(format!(
-        "it holds the statements of grants {}; move some of them to another {}",
-        doc.grants
-            .iter()
-            .map(|g| format!("`{g}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        match doc.kind {
-            DocumentKind::AccessPointPolicy => "access point",
-            DocumentKind::BucketPolicy => "bucket",
-            DocumentKind::UserInlinePolicy => "user, or use a role",
-            _ => "role",
+    // Statements that differ in one element only are joined already: what is left to shrink.
+    let remedy = match doc.kind {
+        DocumentKind::AccessPointPolicy => {
+            "give some of them a second access point, or fewer prefixes or actions; requesters with the same access share statements, each one named once per statement"
         }
+        DocumentKind::BucketPolicy => {
+            "move some of them to another bucket, or give them fewer prefixes or actions; requesters with the same access share statements"
+        }
+        DocumentKind::RoleTrustPolicy => {
+            "give some requesters a second bridge role; requesters with the same conditions (MFA, external id) share one statement"
+        }
+        DocumentKind::UserInlinePolicy => "use a role for this requester, or give it fewer grants",
+        _ => "give this role fewer grants, or split them over a second role",
+    };
+    let shown: Vec<String> = doc
+        .grants
+        .iter()
+        .take(5)
+        .map(|g| format!("`{g}`"))
+        .collect();
+    let more = match doc.grants.len().saturating_sub(shown.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(problem.help(format!(
+        "it holds the statements of {} grant(s) ({}{more}): {remedy}",
+        doc.grants.len(),
+        shown.join(", ")
     )))
+}
+
+/// Which part of a statement a merge may join: statements equal in everything else become one.
+#[derive(Clone, Copy)]
+enum Dimension {
+    Principal,
+    Resource,
+    Action,
+}
+
+impl Statement {
+    /// Everything but the sid and `dimension`, as text: statements with the same key differ only
+    /// in `dimension`.
+    fn key(&self, dimension: Dimension) -> String {
+        let mut value = self.to_value();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("Sid");
+            match dimension {
+                Dimension::Principal => {
+                    // The principal's type stays in the key: `AWS` and `Service` never mix.
+                    let kind = self.principal.as_ref().map(|(kind, _)| *kind);
+                    map.insert("Principal".into(), json!(kind));
+                }
+                Dimension::Resource => {
+                    map.remove("Resource");
+                }
+                Dimension::Action => {
+                    map.remove("Action");
+                }
+            }
+        }
+        value.to_string()
+    }
+
+    /// The values of `dimension`; `None` when the statement has none to join (no principal, no
+    /// `Resource`).
+    fn values(&mut self, dimension: Dimension) -> Option<&mut Vec<String>> {
+        match dimension {
+            Dimension::Principal => self.principal.as_mut().map(|(_, values)| values),
+            Dimension::Resource => (!self.resources.is_empty()).then_some(&mut self.resources),
+            Dimension::Action => Some(&mut self.actions),
+        }
+    }
+}
+
+/// Joins statements that differ in one element only — their principals, then their resources,
+/// then their actions — across grants. A statement applies when its principal, action, resource
+/// and conditions all match, so joining the values of one element of otherwise equal statements
+/// allows exactly what the statements allowed together; the proof checks the result all the same.
+/// A joined statement's sid is `<prefix>Shared<hash>`, the hash taken over what it holds except
+/// its principals, so that adding a requester keeps it. The result does not depend on the order of
+/// the input.
+fn merge(statements: Vec<Statement>, prefix: &str) -> Vec<Statement> {
+    let mut current = statements;
+    let mut joined = BTreeSet::new();
+    // Until nothing joins any more: a join of resources can make two statements that differ in
+    // their principals only.
+    let mut before = usize::MAX;
+    while current.len() < before {
+        before = current.len();
+        (current, joined) = merge_once(current, joined);
+    }
+    for i in &joined {
+        let s = &mut current[*i];
+        let hash = fnv1a(s.key(Dimension::Principal).as_bytes());
+        s.sid = format!("{prefix}Shared{hash:016X}");
+    }
+    current
+}
+
+/// One pass of [`merge`]: principals, resources, actions. `joined` holds the indexes of the
+/// statements that are joins already; so does the result's.
+fn merge_once(
+    mut current: Vec<Statement>,
+    mut joined: BTreeSet<usize>,
+) -> (Vec<Statement>, BTreeSet<usize>) {
+    for dimension in [Dimension::Principal, Dimension::Resource, Dimension::Action] {
+        let mut groups: BTreeMap<String, Vec<(usize, Statement)>> = BTreeMap::new();
+        let mut rest = Vec::new();
+        for (i, mut s) in current.into_iter().enumerate() {
+            if s.values(dimension).is_some() {
+                groups.entry(s.key(dimension)).or_default().push((i, s));
+            } else {
+                rest.push((i, s));
+            }
+        }
+        let mut next = Vec::new();
+        let mut next_joined = BTreeSet::new();
+        for (_, mut members) in groups {
+            members.sort_by(|a, b| a.1.sid.cmp(&b.1.sid));
+            if members.len() == 1 {
+                let (i, alone) = members.remove(0);
+                if joined.contains(&i) {
+                    next_joined.insert(next.len());
+                }
+                next.push(alone);
+                continue;
+            }
+            let mut values: Vec<String> = Vec::new();
+            for (_, m) in &mut members {
+                values.extend(m.values(dimension).map(std::mem::take).unwrap_or_default());
+            }
+            values.sort();
+            values.dedup();
+            let (_, mut first) = members.remove(0);
+            match dimension {
+                Dimension::Principal => {
+                    if let Some((_, slot)) = first.principal.as_mut() {
+                        *slot = values;
+                    }
+                }
+                Dimension::Resource => first.resources = values,
+                Dimension::Action => first.actions = values,
+            }
+            next_joined.insert(next.len());
+            next.push(first);
+        }
+        for (i, s) in rest {
+            if joined.contains(&i) {
+                next_joined.insert(next.len());
+            }
+            next.push(s);
+        }
+        current = next;
+        joined = next_joined;
+    }
+    (current, joined)
+}
+
+/// FNV-1a, 64 bits: a hash no Rust release changes, for sids that must stay put.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

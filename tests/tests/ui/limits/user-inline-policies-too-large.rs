@@ -97,6 +97,188 @@ policy_macros::grants! {
             bucket: "intake-bucket-13",
             actions: [s3:PutObject],
         }
+
+        grant upload_14 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-14",
+            bucket: "intake-bucket-14",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_15 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-15",
+            bucket: "intake-bucket-15",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_16 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-16",
+            bucket: "intake-bucket-16",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_17 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-17",
+            bucket: "intake-bucket-17",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_18 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-18",
+            bucket: "intake-bucket-18",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_19 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-19",
+            bucket: "intake-bucket-19",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_20 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-20",
+            bucket: "intake-bucket-20",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_21 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-21",
+            bucket: "intake-bucket-21",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_22 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-22",
+            bucket: "intake-bucket-22",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_23 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-23",
+            bucket: "intake-bucket-23",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_24 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-24",
+            bucket: "intake-bucket-24",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_25 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-25",
+            bucket: "intake-bucket-25",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_26 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-26",
+            bucket: "intake-bucket-26",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_27 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-27",
+            bucket: "intake-bucket-27",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_28 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-28",
+            bucket: "intake-bucket-28",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_29 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-29",
+            bucket: "intake-bucket-29",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_30 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-30",
+            bucket: "intake-bucket-30",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_31 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-31",
+            bucket: "intake-bucket-31",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_32 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-32",
+            bucket: "intake-bucket-32",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_33 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-33",
+            bucket: "intake-bucket-33",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_34 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-34",
+            bucket: "intake-bucket-34",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_35 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-35",
+            bucket: "intake-bucket-35",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_36 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-36",
+            bucket: "intake-bucket-36",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_37 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-37",
+            bucket: "intake-bucket-37",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_38 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-38",
+            bucket: "intake-bucket-38",
+            actions: [s3:PutObject],
+        }
+
+        grant upload_39 {
+            requester: "arn:aws:iam::111111111111:user/uploader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/intake-39",
+            bucket: "intake-bucket-39",
+            actions: [s3:PutObject],
+        }
     };
 }
 

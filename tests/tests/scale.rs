@@ -1,0 +1,130 @@
+//! Statement merging at scale: requesters with the same access share statements, so one access
+//! point serves hundreds of them and one bridge role's trust policy dozens; the proof runs on the
+//! merged documents, and the same grants in any order give the same bytes.
+
+use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
+
+fn s(text: &str) -> Option<Spanned<String>> {
+    Some(Spanned::new(text.to_owned(), Loc::UNKNOWN))
+}
+
+fn list(items: &[&str]) -> Option<Spanned<Vec<Spanned<String>>>> {
+    Some(Spanned::new(
+        items
+            .iter()
+            .map(|i| Spanned::new((*i).to_owned(), Loc::UNKNOWN))
+            .collect(),
+        Loc::UNKNOWN,
+    ))
+}
+
+/// Consumer `i`: a role in its own account (39 characters, a typical role ARN).
+fn consumer(i: usize) -> String {
+    format!("arn:aws:iam::{}:role/consumer", 100_000_000_000 + i)
+}
+
+fn deployment(grants: Vec<GrantInput>) -> DeploymentInput {
+    DeploymentInput {
+        name: Spanned::new("LAKE".into(), Loc::UNKNOWN),
+        doc: String::new(),
+        grants,
+    }
+}
+
+/// Consumers, each a role in its own account, reading one prefix through one access point.
+fn direct_grants(order: impl Iterator<Item = usize>) -> DeploymentInput {
+    deployment(
+        order
+            .map(|i| GrantInput {
+                name: Spanned::new(format!("consumer_{i}"), Loc::UNKNOWN),
+                requester: s(&consumer(i)),
+                access_point: s("arn:aws:s3:us-east-1:222222222222:accesspoint/shared"),
+                bucket: s("lake"),
+                actions: list(&["s3:GetObject", "s3:ListBucket"]),
+                prefixes: list(&["curated/"]),
+                ..GrantInput::default()
+            })
+            .collect(),
+    )
+}
+
+fn policy_of<'a>(docs: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    &docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap()["policy"]
+}
+
+/// 236 consumers with the same access fit one access point and one bucket policy (before merging,
+/// 30 did): two statements each, every consumer named once in each, 84 bytes a consumer; the
+/// bucket policy reaches its 20 KB first. Shuffled, the same bytes.
+#[test]
+fn two_hundred_thirty_six_consumers_share_one_access_point() {
+    let n = 236;
+    let built = build(&direct_grants(0..n)).unwrap_or_else(|d| panic!("{d}"));
+    let docs: serde_json::Value = serde_json::from_str(built.render_json()).unwrap();
+    for kind in ["access-point-policy", "bucket-policy"] {
+        let policy = policy_of(&docs, kind);
+        assert!(policy.to_string().len() <= 20 * 1024, "{kind}");
+        let statements = policy["Statement"].as_array().unwrap();
+        assert_eq!(statements.len(), 2, "{kind}: {statements:#?}");
+        for st in statements {
+            assert_eq!(st["Principal"]["AWS"].as_array().unwrap().len(), n);
+            assert!(st["Sid"].as_str().unwrap().starts_with("Xacct4LakeShared"));
+        }
+    }
+    let shuffled = (0..n).map(|i| (i * 7) % n);
+    let again = build(&direct_grants(shuffled)).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(again.render_json(), built.render_json());
+}
+
+/// Past the limit, the error says by how much and what would make it fit.
+#[test]
+fn a_policy_still_over_its_limit_says_by_how_much_and_what_would_fit() {
+    let error = build(&direct_grants(0..300)).unwrap_err().to_string();
+    assert!(
+        error.contains("would be 25653 bytes, 5173 over AWS's limit of 20480 bytes"),
+        "{error}"
+    );
+    assert!(
+        error.contains("it holds the statements of 300 grant(s) (`consumer_0`, `consumer_1`, `consumer_2`, `consumer_3`, `consumer_4` and 295 more)"),
+        "{error}"
+    );
+    assert!(error.contains("second access point"), "{error}");
+}
+
+/// 40 requesters assuming one bridge role with the same external id share one trust statement,
+/// within the trust policy's 2,048 characters; the role's own permissions are one set of
+/// statements whoever assumes it.
+#[test]
+fn forty_requesters_share_one_trust_policy() {
+    let grants = (0..40)
+        .map(|i| GrantInput {
+            name: Spanned::new(format!("team_{i}"), Loc::UNKNOWN),
+            requester: s(&consumer(i)),
+            assume_role: s("arn:aws:iam::222222222222:role/lake-reader"),
+            access_point: s("arn:aws:s3:us-east-1:222222222222:accesspoint/shared"),
+            bucket: s("lake"),
+            actions: list(&["s3:GetObject", "s3:ListBucket"]),
+            prefixes: list(&["curated/"]),
+            external_id: s("lake-2026"),
+            ..GrantInput::default()
+        })
+        .collect();
+    let built = build(&deployment(grants)).unwrap_or_else(|d| panic!("{d}"));
+    let docs: serde_json::Value = serde_json::from_str(built.render_json()).unwrap();
+    let trust = policy_of(&docs, "role-trust-policy");
+    assert!(
+        trust.to_string().len() <= 2048,
+        "{}",
+        trust.to_string().len()
+    );
+    let statements = trust["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(
+        statements[0]["Principal"]["AWS"].as_array().unwrap().len(),
+        40
+    );
+}
