@@ -2,6 +2,8 @@
 //! point serves hundreds of them and one bridge role's trust policy dozens; the proof runs on the
 //! merged documents, and the same grants in any order give the same bytes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 
 fn s(text: &str) -> Option<Spanned<String>> {
