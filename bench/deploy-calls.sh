@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# AWS calls of plan and of a no-op apply, and plan's wall time sequential vs concurrent, against
-# the local emulator: bash bench/deploy-calls.sh
+# Plan and no-op apply at realistic latency: every AWS call goes through a proxy that answers 40 ms
+# late (tests/deploy/tests/fault_proxy.py, as AWS's control planes answer), one call at a time
+# against the default concurrency, for the shared-data example and generated deployments.
+#   bash bench/deploy-calls.sh [GRANTS ...]      (default: 50 500)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cargo build -q -p deploy-calls
 endpoint=$(scripts/emulator.sh start)
-trap 'scripts/emulator.sh stop' EXIT
-XACCT_TEST_ENDPOINT=$endpoint XACCT_TEST_PYTHON=$root/.venv/bin/python AWS_ENDPOINT_URL=$endpoint \
-  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 target/debug/deploy-calls
+proxy_out=$(mktemp)
+.venv/bin/python tests/deploy/tests/fault_proxy.py "$endpoint" >"$proxy_out" &
+proxy_pid=$!
+trap 'kill $proxy_pid 2>/dev/null; rm -f "$proxy_out"; scripts/emulator.sh stop' EXIT
+for _ in $(seq 50); do [ -s "$proxy_out" ] && break; sleep 0.1; done
+proxy=http://127.0.0.1:$(head -1 "$proxy_out")
+.venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=b'{\"latency_ms\": 40}', method='POST'), timeout=10)" "$proxy"
+XACCT_TEST_ENDPOINT=$endpoint XACCT_BENCH_PROXY=$proxy XACCT_TEST_PYTHON=$root/.venv/bin/python \
+  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+  target/debug/deploy-calls "$@"

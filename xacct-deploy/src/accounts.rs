@@ -121,6 +121,12 @@ fn timeouts(timeout: Duration) -> TimeoutConfig {
         .build()
 }
 
+/// The SDK's adaptive retries: on throttling (IAM throttles per account) it slows its own rate of
+/// requests instead of retrying at full speed ("Retry behavior", AWS SDKs and Tools reference).
+fn retries() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::adaptive()
+}
+
 /// An endpoint override (`AWS_ENDPOINT_URL`) must be an http(s) URL with a host: otherwise every
 /// call fails with the SDK's dump of the request.
 fn check_endpoint(url: &str) -> Result<(), DeployError> {
@@ -141,6 +147,7 @@ fn check_endpoint(url: &str) -> Result<(), DeployError> {
 async fn base_config(timeout: Duration) -> Result<SdkConfig, DeployError> {
     let base = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts(timeout))
+        .retry_config(retries())
         .load()
         .await;
     let base = if base.region().is_none() {
@@ -185,6 +192,7 @@ async fn config_for(
                 .profile_name(name)
                 .credentials_provider(credentials)
                 .timeout_config(timeouts(timeout))
+                .retry_config(retries())
                 .load()
                 .await;
             if loaded.region().is_none() {

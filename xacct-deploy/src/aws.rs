@@ -36,6 +36,11 @@ pub struct Calls {
 pub(crate) struct Aws {
     accounts: BTreeMap<String, Account>,
     pub(crate) calls: Calls,
+    /// At most this many calls at once to one service of one account: AWS throttles per account
+    /// and service (IAM per account), and every other account's calls go on meanwhile.
+    per_service: usize,
+    limits:
+        std::sync::Mutex<BTreeMap<(String, &'static str), std::sync::Arc<tokio::sync::Semaphore>>>,
     /// Test hook: fail the write after this many writes, to leave a half-applied deployment.
     pub(crate) fail_after_writes: Option<usize>,
 }
@@ -84,12 +89,43 @@ where
 }
 
 impl Aws {
-    pub(crate) fn new(accounts: BTreeMap<String, Account>) -> Aws {
+    pub(crate) fn new(accounts: BTreeMap<String, Account>, per_service: usize) -> Aws {
         Aws {
             accounts,
             calls: Calls::default(),
+            per_service: per_service.max(1),
+            limits: std::sync::Mutex::new(BTreeMap::new()),
             fail_after_writes: None,
         }
+    }
+
+    /// Sets how many calls may run at once against one service of one account.
+    pub(crate) fn set_per_service(&mut self, per_service: usize) {
+        self.per_service = per_service.max(1);
+        self.limits = std::sync::Mutex::new(BTreeMap::new());
+    }
+
+    /// Waits for a free place among the calls to `service` in `account`; the call holds the
+    /// returned permit while it runs.
+    async fn slot(
+        &self,
+        account: &str,
+        service: &'static str,
+    ) -> tokio::sync::OwnedSemaphorePermit {
+        let semaphore = {
+            let mut limits = self.limits.lock().unwrap_or_else(|e| e.into_inner());
+            limits
+                .entry((account.to_owned(), service))
+                .or_insert_with(|| {
+                    std::sync::Arc::new(tokio::sync::Semaphore::new(self.per_service))
+                })
+                .clone()
+        };
+        // The semaphore is never closed.
+        semaphore
+            .acquire_owned()
+            .await
+            .unwrap_or_else(|_| unreachable!("the semaphore is never closed"))
     }
 
     pub(crate) fn account_ids(&self) -> Vec<String> {
@@ -110,12 +146,35 @@ impl Aws {
             })
     }
 
-    fn read(&self) {
+    fn count_read(&self) {
         let n = self.calls.reads.fetch_add(1, Ordering::SeqCst);
         tracing::trace!(read = n + 1, "AWS read");
     }
 
-    fn write(&self, context: &Context) -> Result<(), DeployError> {
+    /// Counts a read and waits for its place (see [`Aws::slot`]).
+    async fn read(
+        &self,
+        account: &str,
+        service: &'static str,
+    ) -> tokio::sync::OwnedSemaphorePermit {
+        let permit = self.slot(account, service).await;
+        self.count_read();
+        permit
+    }
+
+    /// Counts a write and waits for its place; the service is the operation's prefix.
+    async fn write(
+        &self,
+        context: &Context,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, DeployError> {
+        let service = context.operation.split(':').next().unwrap_or_default();
+        let service = match service {
+            "iam" => "iam",
+            "ssm" => "ssm",
+            // S3 Control's and S3's calls share the account's S3 request rates.
+            _ => "s3",
+        };
+        let permit = self.slot(&context.account, service).await;
         let done = self.calls.writes.fetch_add(1, Ordering::SeqCst);
         tracing::info!(account = %context.account, resource = %context.resource, operation = context.operation, "AWS write");
         if self.fail_after_writes.is_some_and(|limit| done >= limit) {
@@ -125,7 +184,7 @@ impl Aws {
                 message: "failure injected by the test hook".into(),
             });
         }
-        Ok(())
+        Ok(permit)
     }
 
     fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
@@ -136,12 +195,13 @@ impl Aws {
         }
     }
 
+    /// The role with its tags: GetRole answers both ("GetRole", IAM API reference: `Role.Tags`).
     pub async fn get_role(
         &self,
         account: &str,
         arn: &str,
     ) -> Result<Option<LiveRole>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "iam").await;
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
         let role = match iam.get_role().role_name(&name).send().await {
@@ -150,14 +210,9 @@ impl Aws {
             Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
         };
         let Some(role) = role else { return Ok(None) };
-        self.read();
-        let tags = iam
-            .list_role_tags()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRoleTags"), &e))?
+        let tags = role
             .tags
+            .unwrap_or_default()
             .into_iter()
             .map(|t| (t.key, t.value))
             .collect();
@@ -173,7 +228,7 @@ impl Aws {
     }
 
     pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        self.read();
+        let _permit = self.read(account, "iam").await;
         match self
             .account(account)?
             .iam()
@@ -189,7 +244,7 @@ impl Aws {
     }
 
     pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        self.read();
+        let _permit = self.read(account, "iam").await;
         match self
             .account(account)?
             .iam()
@@ -210,7 +265,7 @@ impl Aws {
         account: &str,
         arn: &str,
     ) -> Result<Vec<String>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "iam").await;
         let iam = self.account(account)?.iam();
         let inline = iam
             .list_role_policies()
@@ -218,7 +273,7 @@ impl Aws {
             .send()
             .await
             .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
-        self.read();
+        self.count_read();
         let attached = iam
             .list_attached_role_policies()
             .role_name(iam_name(arn))
@@ -245,7 +300,7 @@ impl Aws {
         arn: &str,
         name: &str,
     ) -> Result<Option<String>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "iam").await;
         let iam = self.account(account)?.iam();
         if user {
             match iam
@@ -287,7 +342,7 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<Option<LiveAccessPoint>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "s3").await;
         match self
             .account(account)?
             .s3control(region)
@@ -316,7 +371,7 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "s3").await;
         match self
             .account(account)?
             .s3control(region)
@@ -343,7 +398,7 @@ impl Aws {
         bucket: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        self.read();
+        let _permit = self.read(account, "s3").await;
         match self
             .account(account)?
             .s3(region)
@@ -371,7 +426,7 @@ impl Aws {
         deployment: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:CreateRole");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let tag = aws_sdk_iam::types::Tag::builder()
             .key(OWNER_TAG)
             .value(deployment)
@@ -417,7 +472,7 @@ impl Aws {
         deployment: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:TagRole");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let tag = aws_sdk_iam::types::Tag::builder()
             .key(OWNER_TAG)
             .value(deployment)
@@ -445,7 +500,7 @@ impl Aws {
         trust: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         self.account(account)?
             .iam()
             .update_assume_role_policy()
@@ -459,7 +514,7 @@ impl Aws {
 
     pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:DeleteRole");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let result = self
             .account(account)?
             .iam()
@@ -481,7 +536,7 @@ impl Aws {
         let iam = self.account(account)?.iam();
         if user {
             let ctx = Self::ctx(account, arn, "iam:PutUserPolicy");
-            self.write(&ctx)?;
+            let _permit = self.write(&ctx).await?;
             iam.put_user_policy()
                 .user_name(iam_name(arn))
                 .policy_name(name)
@@ -491,7 +546,7 @@ impl Aws {
                 .map_err(|e| DeployError::aws(ctx, &e))?;
         } else {
             let ctx = Self::ctx(account, arn, "iam:PutRolePolicy");
-            self.write(&ctx)?;
+            let _permit = self.write(&ctx).await?;
             iam.put_role_policy()
                 .role_name(iam_name(arn))
                 .policy_name(name)
@@ -513,7 +568,7 @@ impl Aws {
         let iam = self.account(account)?.iam();
         if user {
             let ctx = Self::ctx(account, arn, "iam:DeleteUserPolicy");
-            self.write(&ctx)?;
+            let _permit = self.write(&ctx).await?;
             let result = iam
                 .delete_user_policy()
                 .user_name(iam_name(arn))
@@ -523,7 +578,7 @@ impl Aws {
             done_unless(result, ctx, &["NoSuchEntity"])?;
         } else {
             let ctx = Self::ctx(account, arn, "iam:DeleteRolePolicy");
-            self.write(&ctx)?;
+            let _permit = self.write(&ctx).await?;
             let result = iam
                 .delete_role_policy()
                 .role_name(iam_name(arn))
@@ -545,7 +600,7 @@ impl Aws {
         bucket_account: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let mut request = self
             .account(account)?
             .s3control(region)
@@ -577,7 +632,7 @@ impl Aws {
         arn: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let result = self
             .account(account)?
             .s3control(region)
@@ -598,7 +653,7 @@ impl Aws {
         policy: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         self.account(account)?
             .s3control(region)
             .put_access_point_policy()
@@ -619,7 +674,7 @@ impl Aws {
         arn: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let result = self
             .account(account)?
             .s3control(region)
@@ -644,7 +699,7 @@ impl Aws {
         policy: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:PutBucketPolicy");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         self.account(account)?
             .s3(region)
             .put_bucket_policy()
@@ -665,7 +720,7 @@ impl Aws {
         arn: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let result = self
             .account(account)?
             .s3(region)
@@ -677,7 +732,10 @@ impl Aws {
         done_unless(result, ctx, &["NoSuchBucketPolicy"])
     }
 
-    /// Every parameter under `path` (recursively), name → value.
+    /// Every parameter under `path` (recursively), name → value. The names come 50 a page
+    /// (DescribeParameters), the values 10 names a call (GetParameters), those calls at once:
+    /// GetParametersByPath gives 10 a page, one page after the other, which made the record of
+    /// a large deployment the slowest read of a plan.
     pub async fn get_parameters(
         &self,
         account: &str,
@@ -685,30 +743,64 @@ impl Aws {
         path: &str,
     ) -> Result<BTreeMap<String, String>, DeployError> {
         let ssm = self.account(account)?.ssm(region);
-        let mut out = BTreeMap::new();
+        let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
+            .key("Path")
+            .option("Recursive")
+            .values(path)
+            .build()
+            .map_err(|e| DeployError::Aws {
+                context: Self::ctx(account, path, "ssm:DescribeParameters"),
+                code: "InvalidRequest".into(),
+                message: e.to_string(),
+            })?;
+        let mut names = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            self.read();
+            let permit = self.read(account, "ssm").await;
             let page = ssm
-                .get_parameters_by_path()
-                .path(path)
-                .recursive(true)
+                .describe_parameters()
+                .parameter_filters(filter.clone())
+                .max_results(50)
                 .set_next_token(token.take())
                 .send()
                 .await
                 .map_err(|e| {
-                    DeployError::aws(Self::ctx(account, path, "ssm:GetParametersByPath"), &e)
+                    DeployError::aws(Self::ctx(account, path, "ssm:DescribeParameters"), &e)
                 })?;
-            for p in page.parameters.unwrap_or_default() {
+            drop(permit);
+            names.extend(
+                page.parameters
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|p| p.name),
+            );
+            match page.next_token {
+                Some(next) if !next.is_empty() => token = Some(next),
+                _ => break,
+            }
+        }
+        let batches = names.chunks(10).map(|batch| {
+            let ssm = ssm.clone();
+            async move {
+                let _permit = self.read(account, "ssm").await;
+                ssm.get_parameters()
+                    .set_names(Some(batch.to_vec()))
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        DeployError::aws(Self::ctx(account, path, "ssm:GetParameters"), &e)
+                    })
+            }
+        });
+        let mut out = BTreeMap::new();
+        for answer in futures::future::try_join_all(batches).await? {
+            for p in answer.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
                     out.insert(name, value);
                 }
             }
-            match page.next_token {
-                Some(next) if !next.is_empty() => token = Some(next),
-                _ => return Ok(out),
-            }
         }
+        Ok(out)
     }
 
     pub async fn put_parameter(
@@ -719,7 +811,7 @@ impl Aws {
         value: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, name, "ssm:PutParameter");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         self.account(account)?
             .ssm(region)
             .put_parameter()
@@ -741,7 +833,7 @@ impl Aws {
         name: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, name, "ssm:DeleteParameter");
-        self.write(&ctx)?;
+        let _permit = self.write(&ctx).await?;
         let result = self
             .account(account)?
             .ssm(region)

@@ -27,9 +27,10 @@ struct Connection {
     /// identity). Accounts not listed use the standard credential chain.
     #[arg(long = "account", value_name = "ID=profile:NAME|ID=role:ARN")]
     accounts: Vec<AccountSpec>,
-    /// At most this many AWS calls at once.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
+    /// At most this many AWS calls at once to one service (IAM, S3, SSM) of one account; other
+    /// accounts and services proceed side by side. 1: one call at a time in all.
+    #[arg(long, default_value_t = crate::DEFAULT_CONCURRENCY as u64, value_parser = clap::value_parser!(u64).range(1..=256))]
+    concurrency: u64,
     /// Seconds one attempt of an AWS call may take (a whole call: three times that).
     #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
@@ -266,7 +267,7 @@ async fn connect<'d>(
     let timeout = std::time::Duration::from_secs(connection.timeout);
     let mut session =
         Session::connect_with_timeout(deployment, &connection.accounts, timeout).await?;
-    session.concurrency = connection.concurrency;
+    session.set_concurrency(usize::try_from(connection.concurrency).unwrap_or(1));
     Ok(session)
 }
 
@@ -752,7 +753,7 @@ fn explain(
                     .decision
                     .reasons
                     .iter()
-                    .map(|r| json!({ "effect": if r.effect == policy_core::eval::Effect::Allow { "allow" } else { "deny" }, "document": r.document, "sid": r.sid, "text": r.to_string() }))
+                    .map(|r| json!({ "effect": if r.effect == policy_core::eval::Effect::Allow { "allow" } else { "deny" }, "document": r.document.as_ref(), "sid": r.sid.as_deref(), "text": r.to_string() }))
                     .collect();
                 let unknown = match &s.decision.verdict {
                     Verdict::Unknown(what) => Some(what),

@@ -41,9 +41,13 @@ use std::sync::atomic::Ordering;
 pub struct Session<'d> {
     deployment: &'d Deployment,
     aws: aws::Aws,
-    /// At most this many AWS calls at once.
-    pub concurrency: usize,
+    /// At most this many AWS calls at once to one service of one account (see
+    /// [`Session::set_concurrency`]).
+    concurrency: usize,
 }
+
+/// The default of `--concurrency`: calls at once to one service of one account.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 impl<'d> Session<'d> {
     /// Loads credentials for every account the deployment writes to (and every account an
@@ -64,9 +68,26 @@ impl<'d> Session<'d> {
         let accounts = accounts::connect(&deployment.accounts(), specs, timeout).await?;
         Ok(Session {
             deployment,
-            aws: aws::Aws::new(accounts),
-            concurrency: 8,
+            aws: aws::Aws::new(accounts, DEFAULT_CONCURRENCY),
+            concurrency: DEFAULT_CONCURRENCY,
         })
+    }
+
+    /// At most `per_service` calls at once to one service (IAM, S3, SSM) of one account, the unit
+    /// AWS throttles by; different accounts and services proceed side by side. 1 makes one call
+    /// at a time in all.
+    pub fn set_concurrency(&mut self, per_service: usize) {
+        self.concurrency = per_service.max(1);
+        self.aws.set_per_service(self.concurrency);
+    }
+
+    /// Calls started at once across accounts and services (each still waits for its place).
+    fn in_flight(&self) -> usize {
+        if self.concurrency == 1 {
+            1
+        } else {
+            self.concurrency * 16
+        }
     }
 
     /// Reads the record of what the deployment owns in every account reached, then every
@@ -92,7 +113,7 @@ impl<'d> Session<'d> {
             })
             .collect();
         let missing_principals =
-            live::missing_principals(&self.aws, &requesters, self.concurrency).await?;
+            live::missing_principals(&self.aws, &requesters, self.in_flight()).await?;
         // Roles that may go: ours, and not wanted after the plan.
         let ours = |live: &Live| match live {
             Live::Role(Some(role)) => {
@@ -110,7 +131,7 @@ impl<'d> Session<'d> {
             })
             .map(|(t, _)| &t.doc)
             .collect();
-        let role_policies = live::role_policies(&self.aws, &leaving, self.concurrency).await?;
+        let role_policies = live::role_policies(&self.aws, &leaving, self.in_flight()).await?;
         Ok((
             targets,
             LiveState {
@@ -137,7 +158,7 @@ impl<'d> Session<'d> {
         plan: &Plan,
         on_done: &(dyn Fn(&Change) + Sync),
     ) -> Result<(), DeployError> {
-        apply::apply(&self.aws, self.deployment, plan, self.concurrency, on_done).await
+        apply::apply(&self.aws, self.deployment, plan, self.in_flight(), on_done).await
     }
 
     /// What is stored now for each document the deployment declares or still owns.
@@ -153,10 +174,10 @@ impl<'d> Session<'d> {
     ) -> Result<(Vec<Target>, inventory::Inventory, Vec<Live>), DeployError> {
         let accounts = self.aws.account_ids();
         let inventory =
-            live::read_inventory(&self.aws, self.deployment, &accounts, self.concurrency).await?;
+            live::read_inventory(&self.aws, self.deployment, &accounts, self.in_flight()).await?;
         let targets = plan::targets(self.deployment, &inventory);
         let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
-        let documents = live::read_all(&self.aws, &docs, self.concurrency).await?;
+        let documents = live::read_all(&self.aws, &docs, self.in_flight()).await?;
         Ok((targets, inventory, documents))
     }
 

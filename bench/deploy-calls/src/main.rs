@@ -12,19 +12,21 @@ fn s(text: &str) -> Option<Spanned<String>> {
     Some(Spanned::new(text.to_owned(), Loc::UNKNOWN))
 }
 
-fn fifty_grants() -> Result<Deployment, String> {
-    let grants = (0..50)
+/// `n` grants: requesters in ten accounts, each with its own bridge role and access point in
+/// 222222222222, ten grants to a bucket.
+fn grants(n: usize) -> Result<Deployment, String> {
+    let grants = (0..n)
         .map(|i| GrantInput {
-            name: Spanned::new(format!("team_{i:02}_reads"), Loc::UNKNOWN),
+            name: Spanned::new(format!("team_{i:03}_reads"), Loc::UNKNOWN),
             requester: s(&format!(
-                "arn:aws:iam::{}:role/team-{i:02}",
+                "arn:aws:iam::{}:role/team-{i:03}",
                 100_000_000_000u64 + (i % 10) as u64
             )),
-            assume_role: s(&format!("arn:aws:iam::222222222222:role/reader-{i:02}")),
+            assume_role: s(&format!("arn:aws:iam::222222222222:role/reader-{i:03}")),
             access_point: s(&format!(
-                "arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:02}"
+                "arn:aws:s3:us-east-1:222222222222:accesspoint/share-{i:03}"
             )),
-            bucket: s(&format!("shared-bucket-{}", i % 5)),
+            bucket: s(&format!("shared-bucket-{}", i / 10)),
             actions: Some(Spanned::new(
                 ["s3:GetObject", "s3:ListBucket"]
                     .map(|a| Spanned::new(a.to_owned(), Loc::UNKNOWN))
@@ -32,14 +34,14 @@ fn fifty_grants() -> Result<Deployment, String> {
                 Loc::UNKNOWN,
             )),
             prefixes: Some(Spanned::new(
-                vec![Spanned::new(format!("team-{i:02}/"), Loc::UNKNOWN)],
+                vec![Spanned::new(format!("team-{i:03}/"), Loc::UNKNOWN)],
                 Loc::UNKNOWN,
             )),
             ..GrantInput::default()
         })
         .collect();
     let input = DeploymentInput {
-        name: Spanned::new("FIFTY".into(), Loc::UNKNOWN),
+        name: Spanned::new(format!("GRANTS_{n}"), Loc::UNKNOWN),
         doc: String::new(),
         grants,
     };
@@ -102,18 +104,38 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn measure(name: &str, d: &Deployment, endpoint: &str, python: &str) -> Result<(), String> {
-    let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
-    let _ = Command::new(python)
-        .args(["-c", reset, &format!("{endpoint}/moto-api/reset")])
-        .status();
-    seed(endpoint, python, d)?;
-    let specs: Vec<AccountSpec> = d
-        .accounts()
+/// Where the measured sessions send their calls: the latency proxy in front of the emulator.
+struct Endpoints {
+    emulator: String,
+    proxy: String,
+    python: String,
+}
+
+fn specs(d: &Deployment) -> Result<Vec<AccountSpec>, String> {
+    d.accounts()
         .iter()
         .map(|a| format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer").parse())
         .collect::<Result<_, _>>()
-        .map_err(|e: xacct_deploy::DeployError| e.to_string())?;
+        .map_err(|e: xacct_deploy::DeployError| e.to_string())
+}
+
+/// Applies `d` straight into the emulator (no latency), then times plan and a no-op apply through
+/// the proxy at `concurrency` 1 (one call at a time) and at the default, alternating, `rounds`
+/// times each (`sequential_rounds` for one call at a time, which is slow by design).
+async fn measure(
+    name: &str,
+    d: &Deployment,
+    at: &Endpoints,
+    rounds: usize,
+    sequential_rounds: usize,
+) -> Result<(), String> {
+    let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
+    let _ = Command::new(&at.python)
+        .args(["-c", reset, &format!("{}/moto-api/reset", at.emulator)])
+        .status();
+    seed(&at.emulator, &at.python, d)?;
+    std::env::set_var("AWS_ENDPOINT_URL", &at.emulator);
+    let specs = specs(d)?;
     let session = Session::connect(d, &specs)
         .await
         .map_err(|e| e.to_string())?;
@@ -126,71 +148,129 @@ async fn measure(name: &str, d: &Deployment, endpoint: &str, python: &str) -> Re
         .await
         .map_err(|e| e.to_string())?;
 
-    let mut times = [Vec::new(), Vec::new()];
-    let mut reads = [0, 0];
-    for _ in 0..5 {
-        for (slot, concurrency) in [1usize, 8].into_iter().enumerate() {
+    std::env::set_var("AWS_ENDPOINT_URL", &at.proxy);
+    // [plan, no-op apply] × [one at a time, default]
+    let mut times = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
+    let mut calls = [(0, 0), (0, 0)];
+    for round in 0..rounds {
+        for (slot, concurrency) in [1usize, xacct_deploy::DEFAULT_CONCURRENCY]
+            .into_iter()
+            .enumerate()
+        {
+            if slot == 0 && round >= sequential_rounds {
+                continue;
+            }
             let mut session = Session::connect(d, &specs)
                 .await
                 .map_err(|e| e.to_string())?;
-            session.concurrency = concurrency;
+            session.set_concurrency(concurrency);
             let start = Instant::now();
             let plan = session
                 .plan(Mode::Apply, false)
                 .await
                 .map_err(|e| e.to_string())?;
-            times[slot].push(start.elapsed().as_secs_f64());
-            reads[slot] = session.calls().0;
+            times[0][slot].push(start.elapsed().as_secs_f64());
             if plan.has_changes() {
                 return Err(format!("{name}: plan after apply is not empty"));
             }
+            let reads = session.calls().0;
+            let start = Instant::now();
+            let plan = session
+                .plan(Mode::Apply, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            session
+                .apply(&plan, &|_| {})
+                .await
+                .map_err(|e| e.to_string())?;
+            times[1][slot].push(start.elapsed().as_secs_f64());
+            let (all_reads, writes) = session.calls();
+            calls[slot] = (reads, all_reads - reads);
+            if writes != 0 {
+                return Err(format!("{name}: a no-op apply wrote {writes} times"));
+            }
         }
     }
-    let session = Session::connect(d, &specs)
+    // The emulator's own floor: the same plan with no latency added. moto answers one request at
+    // a time (one Python process), so no client can plan faster than this here.
+    latency(at, 0)?;
+    let mut session = Session::connect(d, &specs)
         .await
         .map_err(|e| e.to_string())?;
-    let plan = session
+    session.set_concurrency(xacct_deploy::DEFAULT_CONCURRENCY);
+    let start = Instant::now();
+    session
         .plan(Mode::Apply, false)
         .await
         .map_err(|e| e.to_string())?;
-    session
-        .apply(&plan, &|_| {})
-        .await
-        .map_err(|e| e.to_string())?;
-    let (apply_reads, apply_writes) = session.calls();
-    let (seq, conc) = (median(times[0].clone()), median(times[1].clone()));
+    let floor = start.elapsed().as_secs_f64();
+    latency(at, 40)?;
     println!(
-        "{name}: {} documents in {} accounts",
+        "{name}: {} documents in {} accounts; plan {} reads, no-op apply {} reads and 0 writes",
         d.documents().len(),
-        d.accounts().len()
+        d.accounts().len(),
+        calls[1].0,
+        calls[1].1
     );
-    println!(
-        "  plan: {} reads (+{} sts:GetCallerIdentity)",
-        reads[0],
-        d.accounts().len()
-    );
-    println!("  no-op apply: {apply_reads} reads, {apply_writes} writes");
-    println!(
-        "  plan wall time, median of 5: sequential {seq:.3}s, 8 at once {conc:.3}s, ratio {:.2}x",
-        seq / conc
-    );
+    for (what, t) in [("plan", &times[0]), ("no-op apply", &times[1])] {
+        let (one, many) = (median(t[0].clone()), median(t[1].clone()));
+        println!(
+            "  {what:<12} one call at a time {one:7.2}s | default ({} per account and service) {many:6.2}s | {:5.1}x",
+            xacct_deploy::DEFAULT_CONCURRENCY,
+            one / many
+        );
+    }
+    println!("  plan with no latency added (the emulator's floor): {floor:.2}s");
     Ok(())
 }
 
+/// Sets the proxy's added latency.
+fn latency(at: &Endpoints, ms: u64) -> Result<(), String> {
+    let set = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=sys.argv[2].encode(), method='POST'), timeout=10)";
+    let status = Command::new(&at.python)
+        .args(["-c", set, &at.proxy, &format!("{{\"latency_ms\": {ms}}}")])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("cannot set the proxy's latency".into())
+    }
+}
+
 fn main() -> ExitCode {
-    let (Ok(endpoint), Ok(python)) = (
+    let (Ok(emulator), Ok(proxy), Ok(python)) = (
         std::env::var("XACCT_TEST_ENDPOINT"),
+        std::env::var("XACCT_BENCH_PROXY"),
         std::env::var("XACCT_TEST_PYTHON"),
     ) else {
-        eprintln!("error: run through bench/deploy-calls.sh, which starts the emulator");
+        eprintln!("error: run through bench/deploy-calls.sh, which starts the emulator and the latency proxy");
         return ExitCode::from(1);
+    };
+    let at = Endpoints {
+        emulator,
+        proxy,
+        python,
     };
     let Ok(rt) = tokio::runtime::Runtime::new() else {
         return ExitCode::from(1);
     };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![50, 500]
+    } else {
+        sizes
+    };
     let result = rt.block_on(async {
-        measure("shared-data", &shared_data::SHARING, &endpoint, &python).await?;
-        measure("50 grants", &fifty_grants()?, &endpoint, &python).await
+        measure("shared-data", &shared_data::SHARING, &at, 3, 3).await?;
+        for n in sizes {
+            let (rounds, sequential) = if n > 100 { (3, 1) } else { (3, 3) };
+            measure(&format!("{n} grants"), &grants(n)?, &at, rounds, sequential).await?;
+        }
+        Ok::<(), String>(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

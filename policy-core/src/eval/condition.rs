@@ -70,6 +70,12 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
             pattern == text
         };
     }
+    // The usual case, without allocating: ASCII on both sides (the escapes are not ASCII).
+    if pattern.is_ascii() && text.is_ascii() {
+        let same =
+            |p: u8, t: u8| p == b'?' || p == t || (ignore_case && p.eq_ignore_ascii_case(&t));
+        return glob(pattern.as_bytes(), text.as_bytes(), same);
+    }
     let fold = |s: &str| {
         if ignore_case {
             s.to_lowercase()
@@ -103,6 +109,28 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// Glob matching with `*` over bytes; `same` says whether a pattern byte matches a text byte.
+fn glob(p: &[u8], t: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] != b'*' && same(p[pi], t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == b'*')
+}
+
 /// ARN matching: part by part, so a `*` never reaches across a `:` into the next part.
 pub fn arn_like(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
@@ -124,6 +152,10 @@ pub fn arn_like(pattern: &str, arn: &str) -> bool {
 pub fn resource_like(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
         return true;
+    }
+    // No wildcard (and no escape, which is not ASCII): the ARN itself.
+    if pattern.is_ascii() && !pattern.contains(['*', '?']) {
+        return pattern == arn;
     }
     // The common case, without allocating: six segments, none but the last ending with `*`.
     if pattern.split(':').count() >= 6 && !pattern.splitn(6, ':').take(5).any(|s| s.ends_with('*'))

@@ -11,6 +11,7 @@ use crate::diagnostic::Problem;
 use crate::json::POLICY_VERSION;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// One request: who, what, on which resource, with which context keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,8 +49,11 @@ pub struct PolicySet {
     pub access_points: Vec<AccessPointInfo>,
     /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
-    by_target: HashMap<(DocumentKind, String), Vec<usize>>,
-    by_identity: HashMap<(String, String), Vec<usize>>,
+    /// Nested, so that a lookup by `&str` allocates nothing.
+    by_target: HashMap<DocumentKind, HashMap<String, Vec<usize>>>,
+    by_identity: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// "access point policy of arn:…", per document, for the reasons that cite it.
+    descriptions: Vec<Arc<str>>,
     /// Role ARNs (with their paths) by (account, role name), from the documents attached to roles.
     role_arns: HashMap<(String, String), String>,
     /// The account of each bucket the set knows (from its bucket policy, an access point or
@@ -67,9 +71,10 @@ pub struct PolicySet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reason {
     pub effect: Effect,
-    /// "access point policy of arn:..." or the rule applied.
-    pub document: String,
-    pub sid: Option<String>,
+    /// "access point policy of arn:..." or the rule applied. Shared with the set: decisions are
+    /// made by the hundred thousand, and most of their reasons are never read.
+    pub document: Arc<str>,
+    pub sid: Option<Arc<str>>,
 }
 
 impl fmt::Display for Reason {
@@ -238,7 +243,9 @@ impl PolicySet {
             }
         }
         self.by_target
-            .entry((doc.kind, doc.target.clone()))
+            .entry(doc.kind)
+            .or_default()
+            .entry(doc.target.clone())
             .or_default()
             .push(index);
         if matches!(
@@ -248,7 +255,9 @@ impl PolicySet {
             let id = Identity::of(&doc.target);
             let name = doc.target.rsplit('/').next().unwrap_or_default().to_owned();
             self.by_identity
-                .entry((id.account.unwrap_or_default().to_owned(), name))
+                .entry(id.account.unwrap_or_default().to_owned())
+                .or_default()
+                .entry(name)
                 .or_default()
                 .push(index);
         }
@@ -262,13 +271,16 @@ impl PolicySet {
                     .insert((account.to_owned(), name.to_owned()), doc.target.clone());
             }
         }
+        self.descriptions
+            .push(format!("{} of {}", doc.kind.describe(), doc.target).into());
         self.docs.push(doc);
     }
 
     /// The indexes of the documents of `kind` attached to `target`.
     fn docs(&self, kind: DocumentKind, target: &str) -> &[usize] {
         self.by_target
-            .get(&(kind, target.to_owned()))
+            .get(&kind)
+            .and_then(|by_name| by_name.get(target))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -288,7 +300,8 @@ impl PolicySet {
             .role_name
             .unwrap_or_else(|| principal.rsplit('/').next().unwrap_or_default());
         self.by_identity
-            .get(&(id.account.unwrap_or_default().to_owned(), name.to_owned()))
+            .get(id.account.unwrap_or_default())
+            .and_then(|by_name| by_name.get(name))
             .into_iter()
             .flatten()
             .copied()
@@ -300,8 +313,8 @@ impl PolicySet {
     }
 }
 
-/// What the evaluator needs to know about a principal ARN (borrowed: this runs per statement).
-#[derive(Debug, PartialEq, Eq)]
+/// What the evaluator needs to know about a principal ARN (borrowed, and read once a request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Identity<'a> {
     account: Option<&'a str>,
     /// For roles and their sessions.
@@ -370,13 +383,13 @@ fn principal_matches(entry: &PrincipalEntry, principal: &str, who: &Identity) ->
             if id == principal {
                 return true;
             }
-            // A role's sessions act as the role.
-            let named = Identity::of(id);
-            who.session
-                && id.contains(":role/")
-                && named.role_name.is_some()
-                && named.role_name == who.role_name
-                && named.account == who.account
+            // A role's sessions act as the role (parsed only for a session: this runs per entry).
+            who.session && id.contains(":role/") && {
+                let named = Identity::of(id);
+                named.role_name.is_some()
+                    && named.role_name == who.role_name
+                    && named.account == who.account
+            }
         }
     }
 }
@@ -423,18 +436,23 @@ fn not_principal_exempts(entries: &[PrincipalEntry], principal: &str, who: &Iden
 /// Whether a statement applies to the request; `resource_policy` says whether `Principal` is
 /// checked (resource and trust policies) or absent (identity policies).
 /// `variables`: the policy is version 2012-10-17, so `${...}` are policy variables.
-fn applies(s: &Statement, request: &Request, resource_policy: bool, variables: bool) -> bool {
+fn applies(
+    s: &Statement,
+    request: &Request,
+    who: &Identity,
+    resource_policy: bool,
+    variables: bool,
+) -> bool {
     if resource_policy {
         let Some(entries) = &s.principal else {
             return false;
         };
-        let who = Identity::of(&request.principal);
         let applies_to_caller = if s.not_principal {
-            !not_principal_exempts(entries, &request.principal, &who)
+            !not_principal_exempts(entries, &request.principal, who)
         } else {
             entries
                 .iter()
-                .any(|e| principal_matches(e, &request.principal, &who))
+                .any(|e| principal_matches(e, &request.principal, who))
         };
         if !applies_to_caller {
             return false;
@@ -475,17 +493,16 @@ fn applies(s: &Statement, request: &Request, resource_policy: bool, variables: b
 /// the account (`123456789012` or `arn:aws:iam::123456789012:root`) delegates to that account,
 /// whose identity policies must then allow as well — even in the same account ("Policy evaluation
 /// logic", "IAM JSON policy elements: Principal": AWS account principals).
-fn names_principal(s: &Statement, request: &Request) -> bool {
+fn names_principal(s: &Statement, request: &Request, who: &Identity) -> bool {
     let Some(entries) = &s.principal else {
         return true;
     };
     if s.not_principal {
         return true;
     }
-    let who = Identity::of(&request.principal);
     entries
         .iter()
-        .any(|e| !is_account_entry(e) && principal_matches(e, &request.principal, &who))
+        .any(|e| !is_account_entry(e) && principal_matches(e, &request.principal, who))
 }
 
 fn is_account_entry(entry: &PrincipalEntry) -> bool {
@@ -496,14 +513,17 @@ fn is_account_entry(entry: &PrincipalEntry) -> bool {
 /// The statements of one document that apply: allows, denies, and whether an allow names the
 /// principal itself.
 fn scan(
-    doc: &PolicyDoc,
+    set: &PolicySet,
+    index: usize,
     request: &Request,
+    who: &Identity,
     resource_policy: bool,
 ) -> (Vec<Reason>, Vec<Reason>, bool) {
     scan_policy(
-        &doc.policy,
-        &|| format!("{} of {}", doc.kind.describe(), doc.target),
+        &set.docs[index].policy,
+        &|| set.descriptions[index].clone(),
         request,
+        who,
         resource_policy,
     )
 }
@@ -511,8 +531,9 @@ fn scan(
 /// [`scan`] for any policy; `document` names it in the reasons.
 fn scan_policy(
     policy: &Policy,
-    document: &dyn Fn() -> String,
+    document: &dyn Fn() -> Arc<str>,
     request: &Request,
+    who: &Identity,
     resource_policy: bool,
 ) -> (Vec<Reason>, Vec<Reason>, bool) {
     let (mut allow, mut deny, mut direct) = (Vec::new(), Vec::new(), false);
@@ -520,7 +541,7 @@ fn scan_policy(
     for s in policy
         .statements
         .iter()
-        .filter(|s| applies(s, request, resource_policy, variables))
+        .filter(|s| applies(s, request, who, resource_policy, variables))
     {
         let reason = Reason {
             effect: s.effect,
@@ -528,7 +549,7 @@ fn scan_policy(
             sid: s.sid.clone(),
         };
         if s.effect == Effect::Allow {
-            direct |= !resource_policy || names_principal(s, request);
+            direct |= !resource_policy || names_principal(s, request, who);
             allow.push(reason)
         } else {
             deny.push(reason)
@@ -537,9 +558,8 @@ fn scan_policy(
     (allow, deny, direct)
 }
 
-fn with_principal_keys(set: &PolicySet, request: &Request) -> Request {
+fn with_principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> Request {
     let mut r = request.clone();
-    let who = Identity::of(&request.principal);
     if let Some(account) = who.account {
         r.context
             .entry("aws:PrincipalAccount".into())
@@ -576,8 +596,10 @@ struct Allowed {
 }
 
 /// Collects allows and denies of several layers, then applies the rules.
-struct Tally<'s> {
+struct Tally<'s, 'r> {
     set: &'s PolicySet,
+    /// The caller, read once.
+    who: Identity<'r>,
     reasons: Vec<Reason>,
     consulted: Vec<Consulted>,
     denied: bool,
@@ -585,10 +607,11 @@ struct Tally<'s> {
     blocked: Option<String>,
 }
 
-impl<'s> Tally<'s> {
-    fn new(set: &'s PolicySet) -> Self {
+impl<'s, 'r> Tally<'s, 'r> {
+    fn new(set: &'s PolicySet, who: Identity<'r>) -> Self {
         Tally {
             set,
+            who,
             reasons: Vec::new(),
             consulted: Vec::new(),
             denied: false,
@@ -612,7 +635,7 @@ impl<'s> Tally<'s> {
         request: &Request,
         resource_account: Option<&str>,
     ) -> bool {
-        let who = Identity::of(&request.principal);
+        let who = self.who;
         if self.set.assume_unknown_identities_allow
             && docs.is_empty()
             && who.account.is_some()
@@ -620,7 +643,7 @@ impl<'s> Tally<'s> {
         {
             self.reasons.push(Reason {
                 effect: Effect::Allow,
-                document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal),
+                document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal).into(),
                 sid: None,
             });
             return true;
@@ -643,7 +666,7 @@ impl<'s> Tally<'s> {
         let mut allowed = Allowed::default();
         for &i in docs {
             self.consulted.push(Consulted::Document(i));
-            let found = self.add(scan(&self.set.docs[i], request, resource_policy));
+            let found = self.add(scan(self.set, i, request, &self.who, resource_policy));
             allowed.any |= found.any;
             allowed.direct |= found.direct;
         }
@@ -657,7 +680,7 @@ impl<'s> Tally<'s> {
         let Some(org) = &self.set.organization else {
             return;
         };
-        let who = Identity::of(&request.principal);
+        let who = self.who;
         if who.service_linked {
             return;
         }
@@ -680,7 +703,7 @@ impl<'s> Tally<'s> {
                         continue;
                     }
                     self.consulted.push(Consulted::ControlPolicy(i));
-                    let document = || {
+                    let document = || -> Arc<str> {
                         format!(
                             "{} {} ({}) attached to {}",
                             kind.describe(),
@@ -688,6 +711,7 @@ impl<'s> Tally<'s> {
                             control.name,
                             level.target
                         )
+                        .into()
                     };
                     // RCPs are read as resource policies (`Principal` is checked), SCPs as
                     // identity policies.
@@ -695,6 +719,7 @@ impl<'s> Tally<'s> {
                         &control.policy,
                         &document,
                         request,
+                        &who,
                         kind == ControlKind::Resource,
                     );
                     allowed |= !allow.is_empty();
@@ -712,7 +737,8 @@ impl<'s> Tally<'s> {
         }
     }
 
-    fn decide(mut self, verdict: Verdict, missing: &str) -> Decision {
+    /// `missing` says what no policy allowed; it is built only for a denial.
+    fn decide(mut self, verdict: Verdict, missing: impl FnOnce() -> String) -> Decision {
         if self.denied {
             return Decision {
                 verdict: Verdict::Deny,
@@ -728,7 +754,7 @@ impl<'s> Tally<'s> {
             (Some(blocked), _) => {
                 self.reasons.push(Reason {
                     effect: Effect::Deny,
-                    document: blocked,
+                    document: blocked.into(),
                     sid: None,
                 });
                 Verdict::Deny
@@ -736,7 +762,7 @@ impl<'s> Tally<'s> {
             (None, Verdict::Deny) => {
                 self.reasons.push(Reason {
                     effect: Effect::Deny,
-                    document: missing.to_owned(),
+                    document: missing().into(),
                     sid: None,
                 });
                 Verdict::Deny
@@ -760,11 +786,11 @@ fn verdict(allowed: bool) -> Verdict {
 }
 
 /// Evaluates one request against the set, as AWS would.
-pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
-    let mut request = with_principal_keys(set, request);
-    let who = Identity::of(&request.principal);
-    let identity = set.identity(&request.principal);
-    let mut tally = Tally::new(set);
+pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
+    let who = Identity::of(&asked.principal);
+    let mut request = with_principal_keys(set, asked, &who);
+    let identity = set.identity(&asked.principal);
+    let mut tally = Tally::new(set, who);
     // A service principal has no identity policies: the resource policies alone decide
     // ("Policy evaluation logic": AWS service principals).
     let service = who.is_service(&request.principal);
@@ -782,15 +808,17 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         // In the role's own account a trust policy naming the principal is enough; naming the
         // account delegates to its identity policies.
         let allowed = trusted && (by_identity || service || (same_account && trust_says.direct));
-        let missing = if !trusted {
-            format!(
-                "default: the trust policy of {} does not allow this principal",
-                request.resource
-            )
-        } else {
-            "default: no identity policy allows sts:AssumeRole on this role".to_owned()
+        let missing = || {
+            if !trusted {
+                format!(
+                    "default: the trust policy of {} does not allow this principal",
+                    request.resource
+                )
+            } else {
+                "default: no identity policy allows sts:AssumeRole on this role".to_owned()
+            }
         };
-        return tally.decide(verdict(allowed), &missing);
+        return tally.decide(verdict(allowed), missing);
     }
 
     // Through an access point: identity policies see the access point ARN, the access point policy
@@ -817,7 +845,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
         let bucket_resource = match request
             .resource
-            .strip_prefix(&format!("{}/object/", ap.arn))
+            .strip_prefix(ap.arn.as_str())
+            .and_then(|rest| rest.strip_prefix("/object/"))
         {
             Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
             None => format!("arn:{partition}:s3:::{}", ap.bucket),
@@ -842,21 +871,23 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             || (caller == Some(ap.bucket_account.as_str())
                 && tally.layer(&identity, bucket_request, false));
         let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
-        let missing = if !identity_ok {
-            "default: no identity policy of the caller allows it (needed from another account)"
-                .to_owned()
-        } else if !ap_ok {
-            format!(
-                "default: the access point policy of {} does not allow it",
-                ap.arn
-            )
-        } else {
-            format!(
-                "default: the bucket policy of {} does not delegate it to the access point",
-                ap.bucket
-            )
+        let missing = || {
+            if !identity_ok {
+                "default: no identity policy of the caller allows it (needed from another account)"
+                    .to_owned()
+            } else if !ap_ok {
+                format!(
+                    "default: the access point policy of {} does not allow it",
+                    ap.arn
+                )
+            } else {
+                format!(
+                    "default: the bucket policy of {} does not delegate it to the access point",
+                    ap.bucket
+                )
+            }
         };
-        return tally.decide(verdict(identity_ok && ap_ok && bucket_ok), &missing);
+        return tally.decide(verdict(identity_ok && ap_ok && bucket_ok), missing);
     }
 
     // Anything else: the resource's own policy (a bucket policy when the set has one), and the
@@ -883,5 +914,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Decision {
             )),
         }
     };
-    tally.decide(outcome, "default: nothing allows it (implicit deny)")
+    tally.decide(outcome, || {
+        "default: nothing allows it (implicit deny)".to_owned()
+    })
 }

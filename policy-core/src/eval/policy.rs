@@ -25,7 +25,8 @@ pub enum PrincipalEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
-    pub sid: Option<String>,
+    /// Shared: every decision that cites the statement holds it.
+    pub sid: Option<std::sync::Arc<str>>,
     pub effect: Effect,
     /// `Some` in resource and trust policies; `not_principal` says it is `NotPrincipal`.
     pub principal: Option<Vec<PrincipalEntry>>,
@@ -205,7 +206,7 @@ impl Statement {
             .transpose()?
             .unwrap_or_default();
         Ok(Statement {
-            sid: s["Sid"].as_str().map(str::to_owned),
+            sid: s["Sid"].as_str().map(std::sync::Arc::from),
             effect,
             principal,
             not_principal,

@@ -5,7 +5,11 @@
 Serves on a free loopback port, printed as the first line of stdout, and forwards every request to
 UPSTREAM. Faults are set while it runs, with `POST /__faults` and a JSON body:
 
-    {"rate": 0.2, "kinds": ["503", "throttle"], "seed": 7, "writes_only": false, "first_only": false}
+    {"rate": 0.2, "kinds": ["503", "throttle"], "seed": 7, "writes_only": false, "first_only": false,
+     "latency_ms": 40}
+
+- latency_ms: every request waits this long before it is forwarded (as AWS's control planes
+  answer in tens of milliseconds; the emulator answers in one), whatever the faults;
 
 - kinds: "delay" (answers 0.3 s late), "hang" (never answers), "503" (ServiceUnavailable),
   "throttle" (400 Throttling), "reset-before" (closes the connection without forwarding),
@@ -30,7 +34,7 @@ import urllib.parse
 
 upstream = urllib.parse.urlparse(sys.argv[1])
 lock = threading.Lock()
-state = {"rate": 0.0, "kinds": [], "writes_only": False, "first_only": False}
+state = {"rate": 0.0, "kinds": [], "writes_only": False, "first_only": False, "latency_ms": 0}
 rng = random.Random(0)
 seen = set()
 interleaved = set()
@@ -73,7 +77,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         with lock:
             if method == "POST":
                 new = json.loads(body or b"{}")
-                state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only") if k in new})
+                state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only", "latency_ms") if k in new})
                 rng.seed(new.get("seed", 0))
                 seen.clear()
                 interleaved.clear()
@@ -162,6 +166,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         body = self.body()
         if self.path.startswith("/__faults"):
             return self.control(method, body)
+        latency = state.get("latency_ms", 0)
+        if latency:
+            time.sleep(latency / 1000)
         kind = self.fault(method, body)
         if kind == "hang":
             time.sleep(3600)
