@@ -1,4 +1,4 @@
-//! What the least-privilege proof costs at compile time, for 1 and for 200 grants:
+//! What the least-privilege proof costs at compile time, for 1, 200 and 1,000 grants:
 //! `cargo run -p policy-core --example proof_cost` (a debug build, like the proc macro's own).
 //! Validation + rendering is the baseline measured in the same run; the ratio is the result.
 
@@ -47,7 +47,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    for n in [1, 200] {
+    for n in [1, 200, 1000] {
         let input = input(n);
         let (mut base, mut proof, mut requests) = (Vec::new(), Vec::new(), 0);
         for _ in 0..5 {

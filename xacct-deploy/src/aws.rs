@@ -426,7 +426,7 @@ impl Aws {
         deployment: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:CreateRole");
-        let _permit = self.write(&ctx).await?;
+        let permit = self.write(&ctx).await?;
         let tag = aws_sdk_iam::types::Tag::builder()
             .key(OWNER_TAG)
             .value(deployment)
@@ -451,6 +451,8 @@ impl Aws {
             Ok(_) => Ok(()),
             // A retry after a lost answer: the role is there; it is ours if it is as intended.
             Err(e) if is_code(&e, &["EntityAlreadyExists"]) => {
+                // Its place goes back first: the read waits for one of its own.
+                drop(permit);
                 match self.get_role(account, arn).await? {
                     Some(role)
                         if role.tags.get(OWNER_TAG).map(String::as_str) == Some(deployment)
@@ -600,7 +602,7 @@ impl Aws {
         bucket_account: &str,
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
-        let _permit = self.write(&ctx).await?;
+        let permit = self.write(&ctx).await?;
         let mut request = self
             .account(account)?
             .s3control(region)
@@ -615,6 +617,8 @@ impl Aws {
             Ok(_) => Ok(()),
             // A retry after a lost answer: the access point is there; fine if in front of `bucket`.
             Err(e) if is_code(&e, &["AccessPointAlreadyOwnedByYou"]) => {
+                // Its place goes back first: the read waits for one of its own.
+                drop(permit);
                 match self.get_access_point(account, region, name, arn).await? {
                     Some(ap) if ap.bucket == bucket => Ok(()),
                     _ => Err(DeployError::aws(ctx, &e)),
