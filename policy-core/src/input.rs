@@ -25,6 +25,8 @@ pub struct GrantInput {
     pub bucket: Option<Spanned<String>>,
     pub bucket_account: Option<Spanned<String>>,
     pub actions: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Key prefixes: folders (`reports/`), or `2025*` for every key starting with `2025`; a prefix
+    /// ending with neither is refused.
     pub prefixes: Option<Spanned<Vec<Spanned<String>>>>,
     pub require_mfa: Option<Spanned<bool>>,
     pub external_id: Option<Spanned<String>>,

@@ -366,6 +366,21 @@ fn check_prefixes(
         return None;
     }
     let before = diags.0.len();
+    // `2025*` says "every key starting with 2025"; `2025/` the folder. The bare `2025` is refused.
+    let list = Spanned::new(
+        list.value
+            .iter()
+            .filter_map(|p| {
+                diags
+                    .check(p.loc, intended_prefix(&p.value))
+                    .map(|value| Spanned::new(value, p.loc))
+            })
+            .collect::<Vec<_>>(),
+        list.loc,
+    );
+    if diags.0.len() > before {
+        return None;
+    }
     for (i, p) in list.value.iter().enumerate() {
         if diags.check(p.loc, check_prefix(&p.value)).is_none() {
             continue;
@@ -399,6 +414,37 @@ fn check_prefixes(
     Some(prefixes)
 }
 
+/// What a written prefix means: `reports/` (a folder) as it is, `2025*` (every key starting with
+/// `2025`, said explicitly) as `2025`. A prefix that ends with neither is refused: `2025` would
+/// reach `2025-secret/…` and `20250101.csv` as well as `2025/…`, where people almost always mean
+/// the folder.
+fn intended_prefix(written: &str) -> Result<String, Problem> {
+    if written.ends_with('/') || written.is_empty() {
+        return Ok(written.to_owned());
+    }
+    if let Some(stem) = written.strip_suffix('*') {
+        if stem.ends_with('/') {
+            return Err(
+                Problem::new(format!("prefix `{written}` ends with `/*`")).help(format!(
+                    "write `{stem}`: a folder prefix already covers every key under it"
+                )),
+            );
+        }
+        if stem.is_empty() {
+            return Err(Problem::new("prefix `*` is every key")
+                .help("remove `prefixes` to grant the whole access point"));
+        }
+        return Ok(stem.to_owned());
+    }
+    let folder = format!("{written}/");
+    Err(Problem::new(format!(
+        "prefix `{written}` does not end with `/`: it would reach every key that starts with `{written}` (`{written}-other/…`, `{written}0.csv`), not only the folder `{folder}`"
+    ))
+    .help(format!(
+        "write `{folder}` for the folder, or `{written}*` if every key starting with `{written}` is meant"
+    )))
+}
+
 /// A key prefix as it will appear in `.../object/<prefix>*` and in `s3:prefix` conditions.
 fn check_prefix(prefix: &str) -> Result<(), Problem> {
     if prefix.is_empty() {
@@ -414,7 +460,7 @@ fn check_prefix(prefix: &str) -> Result<(), Problem> {
     }
     if let Some(c) = prefix.chars().find(|c| *c == '*' || *c == '?') {
         return Err(Problem::new(format!("prefix `{prefix}` contains the wildcard `{c}`"))
-            .help("a prefix already covers every key that starts with it; IAM would read `*` and `?` as wildcards"));
+            .help("a prefix already covers every key that starts with it (end it with `*` to say so when it is not a folder); IAM would read `*` and `?` inside it as wildcards"));
     }
     if prefix.contains("${") {
         return Err(Problem::new(format!(

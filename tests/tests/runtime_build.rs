@@ -150,3 +150,28 @@ proptest! {
         }
     }
 }
+
+/// `2025*` says "every key starting with 2025" explicitly; it renders as the bare prefix would,
+/// and the proof holds (the bare `2025` is refused: see `ui/prefixes/no-trailing-slash`).
+#[test]
+fn a_prefix_ending_in_star_reaches_every_key_starting_with_it() {
+    let mut input = shared_data_input();
+    input.grants[0].prefixes = list(&["2025*".into(), "reports/".into()]);
+    let built = build(&input).unwrap_or_else(|d| panic!("{d}"));
+    let json = built.render_json();
+    assert!(
+        json.contains("accesspoint/marketing-data/object/2025*\""),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"s3:prefix\":[\"2025*\",\"reports/*\"]"),
+        "{json}"
+    );
+    let mut bare = shared_data_input();
+    bare.grants[0].prefixes = list(&["2025".into()]);
+    let error = build(&bare).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        error.contains("write `2025/` for the folder, or `2025*`"),
+        "{error}"
+    );
+}
