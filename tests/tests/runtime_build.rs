@@ -1,6 +1,8 @@
 //! `policy_core::build` at run time: the same checks and documents as the macro, deterministic,
 //! and the properties of the generated documents over random valid grants.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 use proptest::prelude::*;
 use serde_json::Value;
