@@ -146,6 +146,11 @@ pub fn arn_like(pattern: &str, arn: &str) -> bool {
     true
 }
 
+/// The byte index of the fifth `:`, where an ARN's resource part starts.
+fn fifth_colon(text: &str) -> Option<usize> {
+    text.match_indices(':').nth(4).map(|(i, _)| i)
+}
+
 /// Whether a `Resource` / `NotResource` ARN pattern matches `arn`: segment by segment, except that
 /// a `*` ending a segment may also match across colons, so `arn:aws:s3:*` matches every S3 ARN
 /// ("IAM JSON policy elements: Resource", "Using wildcards in resource ARNs").
@@ -157,7 +162,15 @@ pub fn resource_like(pattern: &str, arn: &str) -> bool {
     if pattern.is_ascii() && !pattern.contains(['*', '?']) {
         return pattern == arn;
     }
-    // The common case, without allocating: six segments, none but the last ending with `*`.
+    // The usual case: no wildcard before the resource part, which then is the only part matched
+    // as a pattern; the five parts before it are compared as they are.
+    if let (Some(p5), Some(a5)) = (fifth_colon(pattern), fifth_colon(arn)) {
+        let (head, rest) = pattern.split_at(p5);
+        if head.is_ascii() && !head.contains(['*', '?']) {
+            return head == &arn[..a5] && wildcard(&rest[1..], &arn[a5 + 1..], false);
+        }
+    }
+    // Six segments, none but the last ending with `*`.
     if pattern.split(':').count() >= 6 && !pattern.splitn(6, ':').take(5).any(|s| s.ends_with('*'))
     {
         return arn_like(pattern, arn);
@@ -182,7 +195,7 @@ fn segments_like(pattern: &[&str], arn: &[&str]) -> bool {
 /// Replaces `${key}` with the context's value and `${*}`, `${?}`, `${$}` with the literal
 /// character. A variable whose key is absent makes the element match nothing (`None`), unless it
 /// has a default: `${key, 'default'}`.
-pub fn substitute<'a>(text: &'a str, context: &Context) -> Option<Cow<'a, str>> {
+pub fn substitute<'a, K: Keys + ?Sized>(text: &'a str, context: &K) -> Option<Cow<'a, str>> {
     if !text.contains("${") {
         return Some(Cow::Borrowed(text));
     }
@@ -244,11 +257,23 @@ fn unescaped(text: &str) -> Cow<'_, str> {
     }
 }
 
-pub fn lookup<'a>(context: &'a Context, key: &str) -> Option<&'a Vec<String>> {
-    context
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)
+/// Where conditions read the request's keys: a [`Context`], or the evaluator's view of one with
+/// the keys it derives (`aws:PrincipalArn`, the access point keys) laid over it.
+pub trait Keys {
+    /// The values of `key` (condition keys are case-insensitive).
+    fn values(&self, key: &str) -> Option<&[String]>;
+}
+
+impl Keys for Context {
+    fn values(&self, key: &str) -> Option<&[String]> {
+        self.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+pub fn lookup<'a, K: Keys + ?Sized>(context: &'a K, key: &str) -> Option<&'a [String]> {
+    context.values(key)
 }
 
 /// Seconds since the epoch of an ISO 8601 date (`2026-01-01`, `2026-01-01T12:00:00Z`) or of an
@@ -369,7 +394,7 @@ fn negated(operator: &str) -> bool {
 /// Whether a condition holds. `variables`: the policy is version 2012-10-17, where `${...}` in
 /// string and ARN operator values is a policy variable ("Policy variables": where you can use
 /// them); in other operators, or older policies, it is literal text.
-pub fn holds(condition: &Condition, context: &Context, variables: bool) -> bool {
+pub fn holds<K: Keys + ?Sized>(condition: &Condition, context: &K, variables: bool) -> bool {
     let present = lookup(context, &condition.key).filter(|v| !v.is_empty());
     if condition.operator == "Null" {
         let wants_absent = condition
@@ -386,21 +411,29 @@ pub fn holds(condition: &Condition, context: &Context, variables: bool) -> bool 
     };
     let substitutes = variables
         && (condition.operator.starts_with("String") || condition.operator.starts_with("Arn"));
-    let mut policy_values: Vec<Cow<str>> = Vec::with_capacity(condition.values.len());
-    for value in &condition.values {
-        if !substitutes {
-            policy_values.push(Cow::Borrowed(value));
-        } else if let Some(v) = substitute(value, context) {
-            policy_values.push(v);
+    // Substituted values only where a variable is: most conditions are matched as written.
+    let substituted: Option<Vec<Cow<str>>> =
+        if substitutes && condition.values.iter().any(|v| v.contains("${")) {
+            let mut out = Vec::with_capacity(condition.values.len());
+            for value in &condition.values {
+                // A variable AWS cannot resolve: the statement does not apply.
+                let Some(v) = substitute(value, context) else {
+                    return false;
+                };
+                out.push(v);
+            }
+            Some(out)
         } else {
-            // A variable AWS cannot resolve: the statement does not apply.
-            return false;
-        }
-    }
-    let any_match = |c: &String| {
-        policy_values
+            None
+        };
+    let any_match = |c: &String| match &substituted {
+        Some(values) => values
             .iter()
-            .any(|p| matches_one(&condition.operator, c, p))
+            .any(|p| matches_one(&condition.operator, c, p)),
+        None => condition
+            .values
+            .iter()
+            .any(|p| matches_one(&condition.operator, c, p)),
     };
     let positive = match condition.qualifier {
         SetQualifier::ForAllValues => values.iter().all(any_match),

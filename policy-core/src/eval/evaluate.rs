@@ -3,7 +3,7 @@
 //! the access point policy *and* the bucket policy for a request through an access point, the
 //! identity policy *and* the trust policy to assume a role. Every decision carries its reasons.
 
-use super::condition::{holds, resource_like, substitute, wildcard, Context};
+use super::condition::{holds, resource_like, substitute, wildcard, Context, Keys};
 use super::organization::{ControlKind, Organization};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
@@ -22,6 +22,33 @@ pub struct Request {
     pub resource: String,
     pub context: Context,
 }
+
+/// FNV-1a for the set's indexes: keys are short ARNs and names, looked up several times a
+/// decision; SipHash's protection against chosen keys buys nothing for the deployment's own.
+#[derive(Clone, Copy, Debug, Default)]
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes.iter().fold(start, |hash, b| {
+            (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+/// A string-keyed index of the set.
+type Index<V> = HashMap<String, V, Fnv>;
 
 /// A policy document the evaluator knows, with what it is attached to.
 #[derive(Clone, Debug)]
@@ -50,15 +77,15 @@ pub struct PolicySet {
     /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
     /// Nested, so that a lookup by `&str` allocates nothing.
-    by_target: HashMap<DocumentKind, HashMap<String, Vec<usize>>>,
-    by_identity: HashMap<String, HashMap<String, Vec<usize>>>,
+    by_target: HashMap<DocumentKind, Index<Vec<usize>>>,
+    by_identity: Index<Index<Vec<usize>>>,
     /// "access point policy of arn:…", per document, for the reasons that cite it.
     descriptions: Vec<Arc<str>>,
     /// Role ARNs (with their paths) by (account, role name), from the documents attached to roles.
-    role_arns: HashMap<(String, String), String>,
+    role_arns: HashMap<(String, String), String, Fnv>,
     /// The account of each bucket the set knows (from its bucket policy, an access point or
     /// [`PolicySet::set_bucket_owner`]).
-    bucket_owners: HashMap<String, String>,
+    bucket_owners: Index<String>,
     /// The organization's SCPs and RCPs, when they could be read.
     pub organization: Option<Organization>,
     /// When set, a principal from another account whose identity policies are not in the set is
@@ -438,7 +465,7 @@ fn not_principal_exempts(entries: &[PrincipalEntry], principal: &str, who: &Iden
 /// `variables`: the policy is version 2012-10-17, so `${...}` are policy variables.
 fn applies(
     s: &Statement,
-    request: &Request,
+    request: &View,
     who: &Identity,
     resource_policy: bool,
     variables: bool,
@@ -448,17 +475,17 @@ fn applies(
             return false;
         };
         let applies_to_caller = if s.not_principal {
-            !not_principal_exempts(entries, &request.principal, who)
+            !not_principal_exempts(entries, request.principal, who)
         } else {
             entries
                 .iter()
-                .any(|e| principal_matches(e, &request.principal, who))
+                .any(|e| principal_matches(e, request.principal, who))
         };
         if !applies_to_caller {
             return false;
         }
     }
-    if s.actions.iter().any(|a| wildcard(a, &request.action, true)) == s.not_action {
+    if s.actions.iter().any(|a| wildcard(a, request.action, true)) == s.not_action {
         return false;
     }
     if let Some(resources) = &s.resources {
@@ -470,22 +497,20 @@ fn applies(
             }
             let pattern = if variables {
                 // A variable AWS cannot resolve: the statement does not apply.
-                let Some(p) = substitute(pattern, &request.context) else {
+                let Some(p) = substitute(pattern, request) else {
                     return false;
                 };
                 p
             } else {
                 std::borrow::Cow::Borrowed(pattern.as_str())
             };
-            hit |= resource_like(&pattern, &request.resource);
+            hit |= resource_like(&pattern, request.resource);
         }
         if hit == s.not_resource {
             return false;
         }
     }
-    s.conditions
-        .iter()
-        .all(|c| holds(c, &request.context, variables))
+    s.conditions.iter().all(|c| holds(c, request, variables))
 }
 
 /// Whether an `Allow` of a resource or trust policy that applies grants on its own: it names the
@@ -493,7 +518,7 @@ fn applies(
 /// the account (`123456789012` or `arn:aws:iam::123456789012:root`) delegates to that account,
 /// whose identity policies must then allow as well — even in the same account ("Policy evaluation
 /// logic", "IAM JSON policy elements: Principal": AWS account principals).
-fn names_principal(s: &Statement, request: &Request, who: &Identity) -> bool {
+fn names_principal(s: &Statement, request: &View, who: &Identity) -> bool {
     let Some(entries) = &s.principal else {
         return true;
     };
@@ -502,7 +527,7 @@ fn names_principal(s: &Statement, request: &Request, who: &Identity) -> bool {
     }
     entries
         .iter()
-        .any(|e| !is_account_entry(e) && principal_matches(e, &request.principal, who))
+        .any(|e| !is_account_entry(e) && principal_matches(e, request.principal, who))
 }
 
 fn is_account_entry(entry: &PrincipalEntry) -> bool {
@@ -510,61 +535,101 @@ fn is_account_entry(entry: &PrincipalEntry) -> bool {
         if id.ends_with(":root") || (id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit())))
 }
 
-/// The statements of one document that apply: allows, denies, and whether an allow names the
-/// principal itself.
+/// What the statements of one policy that apply say.
+#[derive(Clone, Copy, Debug, Default)]
+struct Found {
+    allow: bool,
+    deny: bool,
+    /// An `Allow` names the principal itself, not only its account.
+    direct: bool,
+}
+
+/// The statements of one document of the set that apply, their reasons added to `reasons`.
 fn scan(
     set: &PolicySet,
     index: usize,
-    request: &Request,
+    request: &View,
     who: &Identity,
     resource_policy: bool,
-) -> (Vec<Reason>, Vec<Reason>, bool) {
+    reasons: &mut Vec<Reason>,
+) -> Found {
     scan_policy(
         &set.docs[index].policy,
         &|| set.descriptions[index].clone(),
         request,
         who,
         resource_policy,
+        (reasons, true),
     )
 }
 
-/// [`scan`] for any policy; `document` names it in the reasons.
+/// [`scan`] for any policy; `document` names it in the reasons; the reasons of `Allow`
+/// statements are kept only when asked (a guardrail's allows explain nothing).
 fn scan_policy(
     policy: &Policy,
     document: &dyn Fn() -> Arc<str>,
-    request: &Request,
+    request: &View,
     who: &Identity,
     resource_policy: bool,
-) -> (Vec<Reason>, Vec<Reason>, bool) {
-    let (mut allow, mut deny, mut direct) = (Vec::new(), Vec::new(), false);
+    (reasons, keep_allows): (&mut Vec<Reason>, bool),
+) -> Found {
+    let mut found = Found::default();
     let variables = policy.version.as_deref() == Some(POLICY_VERSION);
     for s in policy
         .statements
         .iter()
         .filter(|s| applies(s, request, who, resource_policy, variables))
     {
-        let reason = Reason {
-            effect: s.effect,
-            document: document(),
-            sid: s.sid.clone(),
-        };
-        if s.effect == Effect::Allow {
-            direct |= !resource_policy || names_principal(s, request, who);
-            allow.push(reason)
+        let allow = s.effect == Effect::Allow;
+        if allow {
+            found.allow = true;
+            found.direct |= !resource_policy || names_principal(s, request, who);
         } else {
-            deny.push(reason)
+            found.deny = true;
+        }
+        if !allow || keep_allows {
+            reasons.push(Reason {
+                effect: s.effect,
+                document: document(),
+                sid: s.sid.clone(),
+            });
         }
     }
-    (allow, deny, direct)
+    found
 }
 
-fn with_principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> Request {
-    let mut r = request.clone();
-    if let Some(account) = who.account {
-        r.context
-            .entry("aws:PrincipalAccount".into())
-            .or_insert_with(|| vec![account.to_owned()]);
+/// A request as the evaluator reads it: the asked request's keys, with the keys the evaluator
+/// derives laid over them (`over`: the access point keys, which describe the request) and under
+/// them (`under`: the principal's keys, used when the request does not carry its own). Nothing
+/// of the asked request is copied.
+struct View<'a> {
+    principal: &'a str,
+    action: &'a str,
+    resource: &'a str,
+    base: &'a Context,
+    over: [(&'static str, &'a [String]); 2],
+    under: [(&'static str, &'a [String]); 3],
+}
+
+impl<'a> Keys for View<'a> {
+    fn values(&self, key: &str) -> Option<&[String]> {
+        let derived = |layer: &[(&'static str, &'a [String])]| {
+            layer
+                .iter()
+                .find(|(k, v)| !v.is_empty() && k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| *v)
+        };
+        derived(&self.over)
+            .or_else(|| Keys::values(self.base, key))
+            .or_else(|| derived(&self.under))
     }
+}
+
+/// The principal's keys ("AWS global condition context keys"): `aws:PrincipalAccount`,
+/// `aws:PrincipalArn` (a role session's is its role's ARN, with the role's path when the set
+/// names the role), and `aws:PrincipalOrgID` for an account of a known organization.
+fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[String; 1]; 3] {
+    let account = who.account.unwrap_or_default().to_owned();
     let principal_arn = match (who.session, who.account, who.role_name) {
         (true, Some(account), Some(role)) => set.role_arn(account, role).unwrap_or_else(|| {
             let partition = request.principal.split(':').nth(1).unwrap_or("aws");
@@ -572,19 +637,26 @@ fn with_principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> Re
         }),
         _ => request.principal.clone(),
     };
-    r.context
-        .entry("aws:PrincipalArn".into())
-        .or_insert_with(|| vec![principal_arn]);
-    // The organization of a principal of a known organization account ("AWS global condition
-    // context keys": aws:PrincipalOrgID).
-    if let (Some(org), Some(account)) = (&set.organization, who.account) {
-        if org.knows(account) {
-            r.context
-                .entry("aws:PrincipalOrgID".into())
-                .or_insert_with(|| vec![org.id.clone()]);
-        }
-    }
-    r
+    let org = match (&set.organization, who.account) {
+        (Some(org), Some(account)) if org.knows(account) => org.id.clone(),
+        _ => String::new(),
+    };
+    [[account], [principal_arn], [org]]
+}
+
+/// The keys, with empty values standing for absent ones.
+fn layer<'a, const N: usize>(
+    keys: [&'static str; N],
+    values: &'a [[String; 1]; N],
+) -> [(&'static str, &'a [String]); N] {
+    std::array::from_fn(|i| {
+        let value: &[String] = if values[i][0].is_empty() {
+            &[]
+        } else {
+            &values[i]
+        };
+        (keys[i], value)
+    })
 }
 
 /// What one layer of resource policies says: whether it allows at all, and whether it names the
@@ -619,22 +691,9 @@ impl<'s, 'r> Tally<'s, 'r> {
         }
     }
 
-    fn add(&mut self, (allow, deny, direct): (Vec<Reason>, Vec<Reason>, bool)) -> Allowed {
-        self.denied |= !deny.is_empty();
-        let any = !allow.is_empty();
-        self.reasons.extend(deny);
-        self.reasons.extend(allow);
-        Allowed { any, direct }
-    }
-
     /// The caller's identity layer. A principal from another account whose identity policies are
     /// not in the set may be allowed anything by its own account: assume the worst.
-    fn identity(
-        &mut self,
-        docs: &[usize],
-        request: &Request,
-        resource_account: Option<&str>,
-    ) -> bool {
+    fn identity(&mut self, docs: &[usize], request: &View, resource_account: Option<&str>) -> bool {
         let who = self.who;
         if self.set.assume_unknown_identities_allow
             && docs.is_empty()
@@ -652,22 +711,25 @@ impl<'s, 'r> Tally<'s, 'r> {
     }
 
     /// Whether any document allows; for identity policies, `layer(..).any`.
-    fn layer(&mut self, docs: &[usize], request: &Request, resource_policy: bool) -> bool {
+    fn layer(&mut self, docs: &[usize], request: &View, resource_policy: bool) -> bool {
         self.resource_layer(docs, request, resource_policy).any
     }
 
     /// Whether the documents allow, and whether one of them names the principal itself.
-    fn resource_layer(
-        &mut self,
-        docs: &[usize],
-        request: &Request,
-        resource_policy: bool,
-    ) -> Allowed {
+    fn resource_layer(&mut self, docs: &[usize], request: &View, resource_policy: bool) -> Allowed {
         let mut allowed = Allowed::default();
         for &i in docs {
             self.consulted.push(Consulted::Document(i));
-            let found = self.add(scan(self.set, i, request, &self.who, resource_policy));
-            allowed.any |= found.any;
+            let found = scan(
+                self.set,
+                i,
+                request,
+                &self.who,
+                resource_policy,
+                &mut self.reasons,
+            );
+            self.denied |= found.deny;
+            allowed.any |= found.allow;
             allowed.direct |= found.direct;
         }
         allowed
@@ -676,7 +738,7 @@ impl<'s, 'r> Tally<'s, 'r> {
     /// The organization's guardrails for one request: the SCPs of the caller's account (when
     /// `caller`) and the RCPs of `resource_account`. A `Deny` counts as any other; a level that
     /// allows nothing blocks the request.
-    fn guardrails(&mut self, request: &Request, caller: bool, resource_account: Option<&str>) {
+    fn guardrails(&mut self, request: &View, caller: bool, resource_account: Option<&str>) {
         let Some(org) = &self.set.organization else {
             return;
         };
@@ -686,7 +748,7 @@ impl<'s, 'r> Tally<'s, 'r> {
         }
         let caller_levels = who.account.filter(|_| caller).and_then(|a| org.levels(a));
         let resource_levels = resource_account
-            .filter(|_| Organization::rcp_applies_to(&request.action))
+            .filter(|_| Organization::rcp_applies_to(request.action))
             .and_then(|a| org.levels(a));
         for (levels, kind) in [
             (caller_levels, ControlKind::Service),
@@ -715,16 +777,16 @@ impl<'s, 'r> Tally<'s, 'r> {
                     };
                     // RCPs are read as resource policies (`Principal` is checked), SCPs as
                     // identity policies.
-                    let (allow, deny, _) = scan_policy(
+                    let found = scan_policy(
                         &control.policy,
                         &document,
                         request,
                         &who,
                         kind == ControlKind::Resource,
+                        (&mut self.reasons, false),
                     );
-                    allowed |= !allow.is_empty();
-                    self.denied |= !deny.is_empty();
-                    self.reasons.extend(deny);
+                    allowed |= found.allow;
+                    self.denied |= found.deny;
                 }
                 if !allowed && self.blocked.is_none() {
                     self.blocked = Some(format!(
@@ -788,18 +850,33 @@ fn verdict(allowed: bool) -> Verdict {
 /// Evaluates one request against the set, as AWS would.
 pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     let who = Identity::of(&asked.principal);
-    let mut request = with_principal_keys(set, asked, &who);
+    let principal_values = principal_keys(set, asked, &who);
+    let request = View {
+        principal: &asked.principal,
+        action: &asked.action,
+        resource: &asked.resource,
+        base: &asked.context,
+        over: [("", &[]), ("", &[])],
+        under: layer(
+            [
+                "aws:PrincipalAccount",
+                "aws:PrincipalArn",
+                "aws:PrincipalOrgID",
+            ],
+            &principal_values,
+        ),
+    };
     let identity = set.identity(&asked.principal);
     let mut tally = Tally::new(set, who);
     // A service principal has no identity policies: the resource policies alone decide
     // ("Policy evaluation logic": AWS service principals).
-    let service = who.is_service(&request.principal);
+    let service = who.is_service(request.principal);
 
     // Assuming a role: the trust policy must allow; from another account the caller's identity
     // policy must allow as well.
     if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
-        let trust = set.docs(DocumentKind::RoleTrustPolicy, &request.resource);
-        let role_account = Identity::of(&request.resource).account;
+        let trust = set.docs(DocumentKind::RoleTrustPolicy, request.resource);
+        let role_account = Identity::of(request.resource).account;
         tally.guardrails(&request, true, role_account);
         let trust_says = tally.resource_layer(trust, &request, true);
         let trusted = trust_says.any;
@@ -831,37 +908,39 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
         // The access point keys describe the request: every policy that judges it sees them
         // ("Configuring IAM policies for using access points": condition keys).
-        request
-            .context
-            .insert("s3:DataAccessPointArn".into(), vec![ap.arn.clone()]);
-        request
-            .context
-            .insert("s3:DataAccessPointAccount".into(), vec![ap.account.clone()]);
+        let ap_values = [[ap.arn.clone()], [ap.account.clone()]];
+        let request = View {
+            over: layer(
+                ["s3:DataAccessPointArn", "s3:DataAccessPointAccount"],
+                &ap_values,
+            ),
+            ..request
+        };
         tally.guardrails(&request, true, Some(&ap.account));
         let by_identity = tally.identity(&identity, &request, Some(&ap.account));
         let ap_docs = set.docs(DocumentKind::AccessPointPolicy, &ap.arn);
         let ap_says = tally.resource_layer(ap_docs, &request, true);
         let by_ap = ap_says.any;
         let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
+        let bucket_arn = format!("arn:{partition}:s3:::{}", ap.bucket);
+        let bucket_docs = set.docs(DocumentKind::BucketPolicy, &bucket_arn);
         let bucket_resource = match request
             .resource
             .strip_prefix(ap.arn.as_str())
             .and_then(|rest| rest.strip_prefix("/object/"))
         {
-            Some(key) => format!("arn:{partition}:s3:::{}/{key}", ap.bucket),
-            None => format!("arn:{partition}:s3:::{}", ap.bucket),
+            Some(key) => format!("{bucket_arn}/{key}"),
+            None => bucket_arn,
         };
         // The bucket policy judges the same request on the bucket's own ARN; the bucket's
         // account's RCPs judge it too.
-        request.resource = bucket_resource.clone();
-        let bucket_request = &request;
+        let bucket_request = &View {
+            resource: &bucket_resource,
+            ..request
+        };
         if ap.bucket_account != ap.account {
             tally.guardrails(bucket_request, false, Some(&ap.bucket_account));
         }
-        let bucket_docs = set.docs(
-            DocumentKind::BucketPolicy,
-            &format!("arn:{partition}:s3:::{}", ap.bucket),
-        );
         let bucket_says = tally.resource_layer(bucket_docs, bucket_request, true);
         let caller = who.account;
         // A policy that names only the caller's account delegates to its identity policies.
@@ -894,7 +973,7 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     // caller's identity policies.
     let bucket = request.resource.split('/').next().unwrap_or_default();
     let resource_docs = set.docs(DocumentKind::BucketPolicy, bucket);
-    let owner = set.resource_owner(&request.resource, who.account);
+    let owner = set.resource_owner(request.resource, who.account);
     tally.guardrails(&request, true, owner);
     let by_identity = tally.identity(&identity, &request, owner);
     let resource_says = tally.resource_layer(resource_docs, &request, true);
