@@ -74,7 +74,7 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
         let same =
             |p: u8, t: u8| p == b'?' || p == t || (ignore_case && p.eq_ignore_ascii_case(&t));
-        return glob(pattern.as_bytes(), text.as_bytes(), same);
+        return glob(pattern.as_bytes(), text.as_bytes(), b'*', same);
     }
     let fold = |s: &str| {
         if ignore_case {
@@ -88,39 +88,23 @@ pub fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
         fold(text).chars().collect(),
     );
     let escapes = !pattern.is_ascii();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti] || (escapes && literal(p[pi]) == t[ti]))
-        {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    glob(&p, &t, '*', |pc, tc| {
+        pc == '?' || pc == tc || (escapes && literal(pc) == tc)
+    })
 }
 
-/// Glob matching with `*` over bytes; `same` says whether a pattern byte matches a text byte.
-fn glob(p: &[u8], t: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+/// Glob matching: `star` matches any run; `same` says whether a pattern item matches a text item.
+fn glob<T: Copy + PartialEq>(p: &[T], t: &[T], star: T, same: impl Fn(T, T) -> bool) -> bool {
+    let (mut pi, mut ti, mut last_star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && p[pi] != b'*' && same(p[pi], t[ti]) {
+        if pi < p.len() && p[pi] != star && same(p[pi], t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
+        } else if pi < p.len() && p[pi] == star {
+            last_star = Some(pi);
             mark = ti;
             pi += 1;
-        } else if let Some(s) = star {
+        } else if let Some(s) = last_star {
             pi = s + 1;
             mark += 1;
             ti = mark;
@@ -128,7 +112,7 @@ fn glob(p: &[u8], t: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == b'*')
+    p[pi..].iter().all(|c| *c == star)
 }
 
 /// ARN matching: part by part, so a `*` never reaches across a `:` into the next part.

@@ -239,15 +239,7 @@ impl PolicySet {
     /// from its account field; `*` and account-less ARNs are the caller's own account's
     /// (account-level actions such as `s3:ListAllMyBuckets`).
     fn resource_owner<'a>(&'a self, resource: &'a str, caller: Option<&'a str>) -> Option<&'a str> {
-        let mut parts = resource.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(service), Some(region), Some(account), Some(rest)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let Some(["arn", _, service, region, account, rest]) = arn_parts(resource) else {
             return caller;
         };
         if service == "s3" && region.is_empty() && account.is_empty() {
@@ -340,6 +332,16 @@ impl PolicySet {
     }
 }
 
+/// The six parts of an ARN (the last keeps its colons), when `text` has them.
+fn arn_parts(text: &str) -> Option<[&str; 6]> {
+    let mut parts = text.splitn(6, ':');
+    let mut out = [""; 6];
+    for slot in &mut out {
+        *slot = parts.next()?;
+    }
+    Some(out)
+}
+
 /// What the evaluator needs to know about a principal ARN (borrowed, and read once a request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Identity<'a> {
@@ -358,15 +360,7 @@ impl<'a> Identity<'a> {
     }
 
     fn of(principal: &'a str) -> Identity<'a> {
-        let mut parts = principal.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(resource)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let Some(["arn", _, _, _, account, resource]) = arn_parts(principal) else {
             return Identity {
                 account: None,
                 role_name: None,
