@@ -2991,6 +2991,13 @@ fn a_decision_lists_the_documents_it_consulted() {
     let decision = decide(&s, ALICE, "s3:GetObject", &format!("{AP}/object/a"));
     assert!(decision.allowed(), "{decision:?}");
     let consulted = decision.consulted_documents(&s).join("\n");
+    let listed = decision.consulted_documents(&s);
+    let unique: std::collections::BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(
+        unique.len(),
+        listed.len(),
+        "each document once: {listed:#?}"
+    );
     for expected in [
         "role inline policy of arn:aws:iam::111111111111:role/alice in account 111111111111",
         "access point policy of arn:aws:s3:us-east-1:222222222222:accesspoint/shared in account 222222222222",

@@ -129,7 +129,7 @@ pub enum Verdict {
 }
 
 /// A document the evaluation read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Consulted {
     /// An index into [`PolicySet::documents`].
     Document(usize),
@@ -152,9 +152,13 @@ impl Decision {
     }
 
     /// The documents read, in prose: "bucket policy of arn:aws:s3:::b in account 222222222222".
+    /// Each once, in the order first read (a policy read for two layers, or attached at two
+    /// levels, is listed once).
     pub fn consulted_documents(&self, set: &PolicySet) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
         self.consulted
             .iter()
+            .filter(|c| seen.insert(**c))
             .filter_map(|c| match *c {
                 Consulted::Document(i) => set.docs.get(i).map(|d| {
                     format!(
