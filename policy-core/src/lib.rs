@@ -38,6 +38,7 @@ pub mod service_reference;
 // The pipeline, top-down: validate → render → prove, and what it produces.
 mod deployment;
 pub mod explain;
+pub mod hash;
 pub mod limits;
 pub mod ownership;
 pub mod pipeline;

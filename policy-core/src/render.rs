@@ -8,6 +8,7 @@ use crate::arn::{bucket_arn, Principal, PrincipalKind};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::{Diagnostics, Loc, Problem};
 use crate::grant::{Grant, RequesterTrust};
+use crate::hash::fnv1a;
 use crate::json::{one_or_many, to_canonical_string};
 use crate::limits::over_limit;
 use crate::ownership::{inline_policy_name, pascal_case, sid_prefix};
@@ -569,11 +570,4 @@ fn merge_once(
         joined = next_joined;
     }
     (current, joined)
-}
-
-/// FNV-1a, 64 bits: a hash no Rust release changes, for sids that must stay put.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }

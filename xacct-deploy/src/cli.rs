@@ -341,10 +341,10 @@ async fn execute(
             let mut accounts = deployment.accounts();
             // The caller's account too: its SCPs limit the caller.
             accounts.extend(
-                principal
-                    .split(':')
-                    .nth(4)
-                    .filter(|a| policy_core::AccountId::parse(a).is_ok()),
+                policy_core::RawArn::split(&principal)
+                    .ok()
+                    .map(|arn| arn.account)
+                    .filter(|a| !a.is_empty()),
             );
             let guardrails = guardrails(organization.as_ref(), &accounts, timeout).await?;
             explain(deployment, &request, &guardrails, json, out)

@@ -421,6 +421,38 @@ fn template(description: String, resources: Map<String, Value>) -> Value {
     })
 }
 
+/// What both kinds of export start from.
+struct Prepared {
+    resources: Vec<Resource>,
+    order: Vec<Vec<String>>,
+    notes: Vec<String>,
+}
+
+/// The resources with their final ids and links, the order of the accounts, and the notes so
+/// far. `one_template`: every account's resources go in one template, so ids carry the account
+/// and region. Links stay within an account and region: a stack (or StackSet instance) holds one.
+fn prepare(
+    deployment: &Deployment,
+    bucket_policies: BucketPolicies,
+    live: Option<&LiveBucketPolicies>,
+    one_template: bool,
+) -> Result<Prepared, String> {
+    let mut notes = Vec::new();
+    let mut all = resources(deployment, bucket_policies, live, &mut notes)?;
+    if one_template {
+        for r in &mut all {
+            r.id = format!("A{}{}{}", r.account, pascal(&r.region), r.id);
+        }
+    }
+    link(&mut all, |r| format!("{}.{}", r.account, r.region));
+    let order = order(&all, &mut notes);
+    Ok(Prepared {
+        resources: all,
+        order,
+        notes,
+    })
+}
+
 /// One template per account and region: `<account>.json` (home region) and
 /// `<account>.<region>.json`.
 pub fn per_account(
@@ -428,10 +460,11 @@ pub fn per_account(
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
 ) -> Result<Export, String> {
-    let mut notes = Vec::new();
-    let mut all = resources(deployment, bucket_policies, live, &mut notes)?;
-    link(&mut all, |r| format!("{}.{}", r.account, r.region));
-    let order = order(&all, &mut notes);
+    let Prepared {
+        resources: all,
+        order,
+        notes,
+    } = prepare(deployment, bucket_policies, live, false)?;
     let home = home_region(deployment);
     let mut by_stack: BTreeMap<(String, String), Map<String, Value>> = BTreeMap::new();
     for r in all {
@@ -473,14 +506,11 @@ pub fn stack_set(
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
 ) -> Result<Export, String> {
-    let mut notes = Vec::new();
-    let mut all = resources(deployment, bucket_policies, live, &mut notes)?;
-    for r in &mut all {
-        r.id = format!("A{}{}{}", r.account, pascal(&r.region), r.id);
-    }
-    // Each instance holds one account's (and region's) resources: links stay within it.
-    link(&mut all, |r| format!("{}.{}", r.account, r.region));
-    let order = order(&all, &mut notes);
+    let Prepared {
+        resources: all,
+        order,
+        mut notes,
+    } = prepare(deployment, bucket_policies, live, true)?;
     let mut conditions = Map::new();
     let mut resources = Map::new();
     for r in all {

@@ -9,6 +9,7 @@
 //! idempotent and crash-safe: apply records an entry before it creates the resource and removes
 //! it only after the resource is gone.
 
+use policy_core::hash::fnv1a;
 use policy_core::{Document, DocumentKind};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,14 +19,6 @@ const MAX_READABLE_KEY: usize = 400;
 
 /// SSM's limit on a standard parameter's value.
 const MAX_VALUE: usize = 4096;
-
-/// FNV-1a, 64 bits: a stable hash of a long key (std's `DefaultHasher` may change between Rust
-/// releases, and a parameter name must not).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
 
 /// One resource, or one shared document, the deployment wrote in an account.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

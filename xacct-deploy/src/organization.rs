@@ -136,11 +136,9 @@ async fn read_organization(client: &Client, accounts: &[&str]) -> Result<Organiz
     Ok(org)
 }
 
+/// The API's policy type: the SDK's enum from the name the model gives.
 fn policy_type(kind: ControlKind) -> PolicyType {
-    match kind {
-        ControlKind::Service => PolicyType::ServiceControlPolicy,
-        ControlKind::Resource => PolicyType::ResourceControlPolicy,
-    }
+    PolicyType::from(kind.policy_type())
 }
 
 /// The account and its parents up to the root (account first); `None` when the account is not

@@ -119,6 +119,30 @@ fn specs(d: &Deployment) -> Result<Vec<AccountSpec>, String> {
         .map_err(|e: xacct_deploy::DeployError| e.to_string())
 }
 
+async fn connect<'d>(
+    d: &'d Deployment,
+    specs: &[AccountSpec],
+    concurrency: usize,
+) -> Result<Session<'d>, String> {
+    let mut session = Session::connect(d, specs)
+        .await
+        .map_err(|e| e.to_string())?;
+    session.set_concurrency(concurrency);
+    Ok(session)
+}
+
+/// A plan and its apply: the deployment itself, or a no-op after it.
+async fn plan_and_apply(session: &Session<'_>) -> Result<(), String> {
+    let plan = session
+        .plan(Mode::Apply, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    session
+        .apply(&plan, &|_| {})
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Applies `d` straight into the emulator (no latency), then times plan and a no-op apply through
 /// the proxy at `concurrency` 1 (one call at a time) and at the default, alternating, `rounds`
 /// times each (`sequential_rounds` for one call at a time, which is slow by design).
@@ -136,17 +160,7 @@ async fn measure(
     seed(&at.emulator, &at.python, d)?;
     std::env::set_var("AWS_ENDPOINT_URL", &at.emulator);
     let specs = specs(d)?;
-    let session = Session::connect(d, &specs)
-        .await
-        .map_err(|e| e.to_string())?;
-    let plan = session
-        .plan(Mode::Apply, false)
-        .await
-        .map_err(|e| e.to_string())?;
-    session
-        .apply(&plan, &|_| {})
-        .await
-        .map_err(|e| e.to_string())?;
+    plan_and_apply(&connect(d, &specs, xacct_deploy::DEFAULT_CONCURRENCY).await?).await?;
 
     std::env::set_var("AWS_ENDPOINT_URL", &at.proxy);
     // [plan, no-op apply] × [one at a time, default]
@@ -160,10 +174,7 @@ async fn measure(
             if slot == 0 && round >= sequential_rounds {
                 continue;
             }
-            let mut session = Session::connect(d, &specs)
-                .await
-                .map_err(|e| e.to_string())?;
-            session.set_concurrency(concurrency);
+            let session = connect(d, &specs, concurrency).await?;
             let start = Instant::now();
             let plan = session
                 .plan(Mode::Apply, false)
@@ -175,14 +186,7 @@ async fn measure(
             }
             let reads = session.calls().0;
             let start = Instant::now();
-            let plan = session
-                .plan(Mode::Apply, false)
-                .await
-                .map_err(|e| e.to_string())?;
-            session
-                .apply(&plan, &|_| {})
-                .await
-                .map_err(|e| e.to_string())?;
+            plan_and_apply(&session).await?;
             times[1][slot].push(start.elapsed().as_secs_f64());
             let (all_reads, writes) = session.calls();
             calls[slot] = (reads, all_reads - reads);
@@ -194,10 +198,7 @@ async fn measure(
     // The emulator's own floor: the same plan with no latency added. moto answers one request at
     // a time (one Python process), so no client can plan faster than this here.
     latency(at, 0)?;
-    let mut session = Session::connect(d, &specs)
-        .await
-        .map_err(|e| e.to_string())?;
-    session.set_concurrency(xacct_deploy::DEFAULT_CONCURRENCY);
+    let session = connect(d, &specs, xacct_deploy::DEFAULT_CONCURRENCY).await?;
     let start = Instant::now();
     session
         .plan(Mode::Apply, false)

@@ -8,6 +8,7 @@ use super::organization::{ControlKind, Organization};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
 use crate::diagnostic::Problem;
+use crate::hash::Fnv;
 use crate::json::POLICY_VERSION;
 use std::collections::HashMap;
 use std::fmt;
@@ -22,30 +23,6 @@ pub struct Request {
     pub resource: String,
     pub context: Context,
 }
-
-/// FNV-1a for the set's indexes: keys are short ARNs and names, looked up several times a
-/// decision; SipHash's protection against chosen keys buys nothing for the deployment's own.
-#[derive(Clone, Copy, Debug, Default)]
-struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let start = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        self.0 = bytes.iter().fold(start, |hash, b| {
-            (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
-    }
-}
-
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 /// A string-keyed index of the set.
 type Index<V> = HashMap<String, V, Fnv>;
