@@ -133,6 +133,13 @@ pub struct GrantData {
     pub prefixes: Cow<'static, [Str]>,
     pub require_mfa: bool,
     pub external_id: Option<Str>,
+    /// `account`, or `service:<principal>`, when the deployment creates the requester role.
+    pub requester_trust: Option<Str>,
+    pub vpc_endpoints: Cow<'static, [Str]>,
+    pub vpcs: Cow<'static, [Str]>,
+    pub source_ips: Cow<'static, [Str]>,
+    /// RFC 3339, UTC.
+    pub expires: Option<Str>,
 }
 
 /// Every document of one `grants!` invocation.

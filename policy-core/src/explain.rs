@@ -6,6 +6,7 @@ use crate::deployment::GrantData;
 use crate::diagnostic::{did_you_mean, Problem};
 use crate::eval::condition::{holds, lookup};
 use crate::eval::{evaluate, wildcard, Context, Decision, Effect, PolicySet, Request, Verdict};
+use crate::restrictions::{check_resource_id, Expiry};
 use crate::service_reference;
 
 #[derive(Clone, Debug)]
@@ -267,8 +268,11 @@ fn check_context(pair: &str) -> Result<(String, String), Problem> {
         .chain([
             "aws:PrincipalArn",
             "aws:SourceIp",
+            "aws:SourceVpc",
+            "aws:SourceVpce",
             "aws:CurrentTime",
             "aws:PrincipalOrgID",
+            "aws:PrincipalOrgPaths",
         ])
         .collect();
     let Some((prefix, _)) = key.split_once(':') else {
@@ -298,6 +302,26 @@ fn check_context(pair: &str) -> Result<(String, String), Problem> {
         return Err(Problem::new(format!(
             "invalid `--context {pair}`: `{key}` is true or false"
         )));
+    }
+    // The values the grants' network and time conditions compare, in the form AWS sets them.
+    let invalid = |p: Problem| Problem {
+        message: format!("invalid `--context {pair}`: {}", p.message),
+        help: p.help,
+    };
+    if key.eq_ignore_ascii_case("aws:SourceIp") && value.parse::<std::net::IpAddr>().is_err() {
+        return Err(invalid(
+            Problem::new(format!("`{value}` is not an IP address"))
+                .help("the address the request came from, e.g. `203.0.113.7`"),
+        ));
+    }
+    if key.eq_ignore_ascii_case("aws:CurrentTime") {
+        Expiry::parse(value).map_err(invalid)?;
+    }
+    if key.eq_ignore_ascii_case("aws:SourceVpce") {
+        check_resource_id(value, "vpce", "a VPC endpoint").map_err(invalid)?;
+    }
+    if key.eq_ignore_ascii_case("aws:SourceVpc") {
+        check_resource_id(value, "vpc", "a VPC").map_err(invalid)?;
     }
     Ok((key.to_owned(), value.to_owned()))
 }

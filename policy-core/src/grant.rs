@@ -4,6 +4,7 @@ use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal};
 use crate::deployment::GrantData;
 use crate::diagnostic::Problem;
+use crate::restrictions::{Cidr, Expiry, Restrictions};
 use crate::service_reference::{self, Action};
 use std::borrow::Cow;
 
@@ -28,6 +29,8 @@ pub struct Grant {
     pub prefixes: Vec<String>,
     pub require_mfa: bool,
     pub external_id: Option<String>,
+    /// Network and time limits, on every document of the grant.
+    pub restrictions: Restrictions,
 }
 
 /// Who may assume a requester role the deployment creates.
@@ -60,16 +63,39 @@ impl Grant {
     }
 }
 
+impl RequesterTrust {
+    /// `account` or `service:<principal>`, as [`GrantData`] carries it.
+    pub fn to_data(&self) -> String {
+        match self {
+            RequesterTrust::Account => "account".to_owned(),
+            RequesterTrust::Service(service) => format!("service:{service}"),
+        }
+    }
+
+    pub fn from_data(text: &str) -> Result<RequesterTrust, Problem> {
+        match text.strip_prefix("service:") {
+            Some(service) => Ok(RequesterTrust::Service(service.to_owned())),
+            None if text == "account" => Ok(RequesterTrust::Account),
+            None => Err(Problem::new(format!("unknown requester trust `{text}`"))),
+        }
+    }
+}
+
 impl Grant {
-    /// A grant back from the data a deployment carries (for checks at run time, such as verify).
-    /// The requester's trust is not part of that data; it plays no part in those checks.
+    /// A grant back from the data a deployment carries (for checks and re-renders at run time,
+    /// such as verify and the removal of expired grants).
     pub fn from_data(data: &GrantData) -> Result<Grant, Problem> {
         let s3 = service_reference::s3();
+        let owned = |list: &[Cow<'static, str>]| list.iter().map(|v| v.to_string()).collect();
         Ok(Grant {
             name: data.name.to_string(),
             doc: data.doc.to_string(),
             requester: Principal::parse(&data.requester)?,
-            requester_trust: None,
+            requester_trust: data
+                .requester_trust
+                .as_deref()
+                .map(RequesterTrust::from_data)
+                .transpose()?,
             bridge_role: data
                 .assume_role
                 .as_deref()
@@ -89,6 +115,16 @@ impl Grant {
             prefixes: data.prefixes.iter().map(|p| p.to_string()).collect(),
             require_mfa: data.require_mfa,
             external_id: data.external_id.as_deref().map(str::to_owned),
+            restrictions: Restrictions {
+                vpc_endpoints: owned(&data.vpc_endpoints),
+                vpcs: owned(&data.vpcs),
+                source_ips: data
+                    .source_ips
+                    .iter()
+                    .map(|c| Cidr::parse(c))
+                    .collect::<Result<_, _>>()?,
+                expires: data.expires.as_deref().map(Expiry::parse).transpose()?,
+            },
         })
     }
 }
@@ -96,6 +132,7 @@ impl Grant {
 impl From<&Grant> for GrantData {
     fn from(g: &Grant) -> Self {
         let owned = |s: &str| Cow::Owned(s.to_owned());
+        let r = &g.restrictions;
         GrantData {
             name: owned(&g.name),
             doc: owned(&g.doc),
@@ -113,6 +150,16 @@ impl From<&Grant> for GrantData {
             prefixes: Cow::Owned(g.prefixes.iter().map(|p| owned(p)).collect()),
             require_mfa: g.require_mfa,
             external_id: g.external_id.as_deref().map(owned),
+            requester_trust: g.requester_trust.as_ref().map(|t| Cow::Owned(t.to_data())),
+            vpc_endpoints: Cow::Owned(r.vpc_endpoints.iter().map(|v| owned(v)).collect()),
+            vpcs: Cow::Owned(r.vpcs.iter().map(|v| owned(v)).collect()),
+            source_ips: Cow::Owned(
+                r.source_ips
+                    .iter()
+                    .map(|c| Cow::Owned(c.to_string()))
+                    .collect(),
+            ),
+            expires: r.expires.as_ref().map(|e| Cow::Owned(e.to_string())),
         }
     }
 }

@@ -31,6 +31,14 @@ pub struct GrantInput {
     pub require_mfa: Option<Spanned<bool>>,
     pub external_id: Option<Spanned<String>>,
     pub permissions_management: Option<Spanned<bool>>,
+    /// VPC endpoint ids (`vpce-…`) the S3 requests must come through.
+    pub vpc_endpoints: Option<Spanned<Vec<Spanned<String>>>>,
+    /// VPC ids (`vpc-…`) whose endpoints the S3 requests must come through.
+    pub vpcs: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Public IP ranges (CIDR) the S3 requests must come from.
+    pub source_ips: Option<Spanned<Vec<Spanned<String>>>>,
+    /// When the grant stops working: RFC 3339 in UTC.
+    pub expires: Option<Spanned<String>>,
 }
 
 /// `requester_trust: service "lambda.amazonaws.com"` or `requester_trust: account`.
@@ -61,10 +69,14 @@ pub enum GrantField {
     RequireMfa,
     ExternalId,
     PermissionsManagement,
+    VpcEndpoints,
+    Vpcs,
+    SourceIps,
+    Expires,
 }
 
 impl GrantField {
-    pub const ALL: [GrantField; 11] = [
+    pub const ALL: [GrantField; 15] = [
         GrantField::Requester,
         GrantField::RequesterTrust,
         GrantField::AssumeRole,
@@ -76,6 +88,10 @@ impl GrantField {
         GrantField::RequireMfa,
         GrantField::ExternalId,
         GrantField::PermissionsManagement,
+        GrantField::VpcEndpoints,
+        GrantField::Vpcs,
+        GrantField::SourceIps,
+        GrantField::Expires,
     ];
 
     /// The name written in a grant.
@@ -92,6 +108,10 @@ impl GrantField {
             GrantField::RequireMfa => "require_mfa",
             GrantField::ExternalId => "external_id",
             GrantField::PermissionsManagement => "permissions_management",
+            GrantField::VpcEndpoints => "vpc_endpoints",
+            GrantField::Vpcs => "vpcs",
+            GrantField::SourceIps => "source_ips",
+            GrantField::Expires => "expires",
         }
     }
 

@@ -33,6 +33,7 @@ mod input;
 mod json;
 mod names;
 mod partition;
+pub mod restrictions;
 pub mod service_reference;
 
 // The pipeline, top-down: validate → render → prove, and what it produces.

@@ -9,6 +9,7 @@ use crate::diagnostic::Problem;
 use crate::eval::condition::{lookup, wildcard, Context};
 use crate::eval::{evaluate, Decision, Effect, PolicySet, Request, Verdict};
 use crate::grant::Grant;
+use crate::restrictions::Expiry;
 use crate::service_reference;
 
 /// Outside every prefix a grant can declare: prefixes never start with `/`... but keys can.
@@ -22,6 +23,19 @@ fn ctx(pairs: &[(&str, &str)]) -> Context {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()]))
         .collect()
+}
+
+/// `context` with `pairs` added (replacing a key already there).
+fn with(context: &Context, pairs: &[(&'static str, String)]) -> Context {
+    let mut c = context.clone();
+    for (k, v) in pairs {
+        c.insert((*k).to_owned(), vec![v.clone()]);
+    }
+    c
+}
+
+fn values_of(context: &Context) -> impl Fn(&str) -> Option<Vec<String>> + '_ {
+    |key| lookup(context, key).map(<[String]>::to_vec)
 }
 
 fn mfa_of(context: &Context) -> bool {
@@ -61,6 +75,7 @@ fn declared(
     let name = action.strip_prefix("s3:").unwrap_or(action);
     grants_of_principal.iter().any(|(g, ap)| {
         (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
+            && g.restrictions.admits(values_of(context))
             && resource.starts_with(ap.as_str())
             && g.actions
                 .iter()
@@ -74,6 +89,7 @@ fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Cont
         g.requester.arn() == principal
             && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
             && (!g.require_mfa || mfa_of(context))
+            && g.restrictions.in_time(values_of(context))
             && g.external_id
                 .as_ref()
                 .is_none_or(|id| lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id)))
@@ -210,6 +226,14 @@ pub fn prove_set(
         } else {
             vec![Context::new()]
         };
+        // Inside the network and time limits, then outside each in turn.
+        let inside = g.restrictions.inside();
+        let mut limit_variants = vec![inside.clone()];
+        limit_variants.extend(g.restrictions.outside());
+        let variants: Vec<Context> = mfa_variants
+            .iter()
+            .flat_map(|m| limit_variants.iter().map(move |l| with(m, l)))
+            .collect();
         let principal = g.resource_principal().arn();
         let other_ap = format!(
             "arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other",
@@ -227,7 +251,7 @@ pub fn prove_set(
             {
                 continue;
             }
-            for mfa in &mfa_variants {
+            for mfa in &variants {
                 let mut requests: Vec<(String, Context)> = keys
                     .iter()
                     .map(|k| (format!("{ap}/object/{k}"), mfa.clone()))
@@ -306,6 +330,7 @@ pub fn prove_set(
                         ("aws:MultiFactorAuthPresent", "true"),
                     ])
                 };
+                let context = with(&context, &inside);
                 let expected = declared(of(other), &action.full_name(), &resource, &context);
                 if !check(
                     Request {
@@ -324,6 +349,14 @@ pub fn prove_set(
         // Assuming the bridge role: with and without MFA and external id, and by others.
         if let Some(role) = &g.bridge_role {
             let role = role.arn();
+            // Before the expiry, and at it.
+            let times: Vec<Vec<(&'static str, String)>> = match &g.restrictions.expires {
+                Some(e) => vec![
+                    vec![("aws:CurrentTime", Expiry::format(e.seconds - 1))],
+                    vec![("aws:CurrentTime", e.to_string())],
+                ],
+                None => vec![Vec::new()],
+            };
             let mut contexts = Vec::new();
             for mfa in ["true", "false"] {
                 contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa)]));
@@ -338,6 +371,10 @@ pub fn prove_set(
                     ]));
                 }
             }
+            let contexts: Vec<Context> = contexts
+                .iter()
+                .flat_map(|c| times.iter().map(move |t| with(c, t)))
+                .collect();
             let mut callers = vec![g.requester.arn()];
             callers.extend(others.iter().cloned());
             'assume: for caller in &callers {

@@ -12,6 +12,7 @@ use crate::hash::fnv1a;
 use crate::json::{one_or_many, to_canonical_string};
 use crate::limits::over_limit;
 use crate::ownership::{inline_policy_name, pascal_case, sid_prefix};
+use crate::restrictions::Restrictions;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,27 @@ impl Statement {
             .entry(operator)
             .or_default()
             .insert(key, values);
+        self
+    }
+
+    /// The grant's network and time limits (`network: false` for `sts:AssumeRole`, whose
+    /// network keys describe the way to STS rather than to S3: only the expiry applies).
+    fn restricted(mut self, r: &Restrictions, network: bool) -> Self {
+        if network {
+            if !r.vpc_endpoints.is_empty() {
+                self = self.condition("StringEquals", "aws:SourceVpce", r.vpc_endpoints.clone());
+            }
+            if !r.vpcs.is_empty() {
+                self = self.condition("StringEquals", "aws:SourceVpc", r.vpcs.clone());
+            }
+            if !r.source_ips.is_empty() {
+                let ranges = r.source_ips.iter().map(ToString::to_string).collect();
+                self = self.condition("IpAddress", "aws:SourceIp", ranges);
+            }
+        }
+        if let Some(expiry) = &r.expires {
+            self = self.condition("DateLessThan", "aws:CurrentTime", vec![expiry.to_string()]);
+        }
         self
     }
 
@@ -178,7 +200,7 @@ fn s3_statements(
         if grant.require_mfa && grant.bridge_role.is_none() {
             s = s.condition("Bool", "aws:MultiFactorAuthPresent", vec!["true".into()]);
         }
-        out.push(s);
+        out.push(s.restricted(&grant.restrictions, true));
     }
     out
 }
@@ -245,7 +267,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 let mut s = Statement::new(format!("{base}AssumeBridge"));
                 s.actions = vec!["sts:AssumeRole".into()];
                 s.resources = vec![role.arn()];
-                vec![s]
+                vec![s.restricted(&grant.restrictions, false)]
             }
             None => s3_statements(grant, &base, Scope::AccessPoint, None),
         };
@@ -303,6 +325,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             if let Some(id) = &grant.external_id {
                 trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.clone()]);
             }
+            let trust = trust.restricted(&grant.restrictions, false);
             docs.add(
                 role.account.as_str(),
                 DocumentKind::RoleTrustPolicy,

@@ -11,6 +11,7 @@ use crate::grant::{Grant, RequesterTrust};
 use crate::input::{DeploymentInput, GrantInput, TrustInput};
 use crate::names;
 use crate::ownership;
+use crate::restrictions::{check_resource_id, Cidr, Expiry, Restrictions};
 use crate::service_reference::{self, Action};
 use std::collections::{BTreeMap, HashMap};
 
@@ -192,6 +193,7 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
                 .at(e.loc),
         );
     }
+    let restrictions = check_restrictions(g, diags);
     if diags.0.len() > before {
         return None;
     }
@@ -209,7 +211,108 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         prefixes: prefixes?,
         require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
         external_id,
+        restrictions: restrictions?,
     })
+}
+
+/// The network and time limits: each value's shape, then what they say together.
+fn check_restrictions(g: &GrantInput, diags: &mut Diagnostics) -> Option<Restrictions> {
+    let before = diags.0.len();
+    let ids = |field: &Option<Spanned<Vec<Spanned<String>>>>,
+               name: &str,
+               prefix: &str,
+               what: &str,
+               diags: &mut Diagnostics| {
+        let Some(list) = field else {
+            return Vec::new();
+        };
+        non_empty_unique(list, name, diags);
+        list.value
+            .iter()
+            .filter_map(|v| {
+                diags
+                    .check(v.loc, check_resource_id(&v.value, prefix, what))
+                    .map(|()| v.value.clone())
+            })
+            .collect()
+    };
+    let vpc_endpoints = ids(
+        &g.vpc_endpoints,
+        "vpc_endpoints",
+        "vpce",
+        "a VPC endpoint",
+        diags,
+    );
+    let vpcs = ids(&g.vpcs, "vpcs", "vpc", "a VPC", diags);
+    let mut source_ips = Vec::new();
+    if let Some(list) = &g.source_ips {
+        non_empty_unique(list, "source_ips", diags);
+        for v in &list.value {
+            let Some(cidr) = diags.check(v.loc, Cidr::parse(&v.value)) else {
+                continue;
+            };
+            if cidr.bits == 0 {
+                diags.push(
+                    Problem::new(format!("`{cidr}` is every address: it limits nothing"))
+                        .help(
+                            "remove `source_ips`, or list the public ranges the requests come from",
+                        )
+                        .at(v.loc),
+                );
+            } else if cidr.is_private() {
+                diags.push(
+                    Problem::new(format!("`{cidr}` holds private addresses, which AWS never sees as a request's source IP"))
+                        .help("requests from inside a VPC reach S3 through an endpoint and carry it instead: limit them with `vpc_endpoints` or `vpcs`; `source_ips` takes public ranges")
+                        .at(v.loc),
+                );
+            }
+            source_ips.push(cidr);
+        }
+        if g.vpc_endpoints.is_some() || g.vpcs.is_some() {
+            diags.push(
+                Problem::new("`source_ips` with `vpc_endpoints` or `vpcs` can never be satisfied: a request through a VPC endpoint carries no source IP, and one from a public address no endpoint")
+                    .help("keep the VPC limits for requests from your VPCs, or `source_ips` for requests over the internet, in separate grants")
+                    .at(list.loc),
+            );
+        }
+    }
+    let expires = g
+        .expires
+        .as_ref()
+        .and_then(|e| diags.check(e.loc, Expiry::parse(&e.value)));
+    if diags.0.len() > before {
+        return None;
+    }
+    let mut restrictions = Restrictions {
+        vpc_endpoints,
+        vpcs,
+        source_ips,
+        expires,
+    };
+    restrictions.vpc_endpoints.sort();
+    restrictions.vpcs.sort();
+    restrictions.source_ips.sort_by_key(ToString::to_string);
+    Some(restrictions)
+}
+
+/// A list field that limits must name something, and each thing once.
+fn non_empty_unique(list: &Spanned<Vec<Spanned<String>>>, name: &str, diags: &mut Diagnostics) {
+    if list.value.is_empty() {
+        diags.push(
+            Problem::new(format!("`{name}` is empty: no request could meet it"))
+                .help(format!("remove `{name}`, or list at least one value"))
+                .at(list.loc),
+        );
+    }
+    for (i, v) in list.value.iter().enumerate() {
+        if list.value[..i].iter().any(|e| e.value == v.value) {
+            diags.push(
+                Problem::new(format!("duplicate `{}` in `{name}`", v.value))
+                    .help("remove one of them")
+                    .at(v.loc),
+            );
+        }
+    }
 }
 
 fn article(noun: &str) -> String {

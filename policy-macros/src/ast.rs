@@ -215,6 +215,10 @@ fn read_value(
         GrantField::PermissionsManagement => {
             grant.permissions_management = Some(read_bool(name, value, input)?)
         }
+        GrantField::VpcEndpoints => grant.vpc_endpoints = Some(read_str_list(name, value, input)?),
+        GrantField::Vpcs => grant.vpcs = Some(read_str_list(name, value, input)?),
+        GrantField::SourceIps => grant.source_ips = Some(read_str_list(name, value, input)?),
+        GrantField::Expires => grant.expires = Some(read_str(name, value, input)?),
     }
     Ok(())
 }

@@ -115,11 +115,18 @@ fn grant_tokens(g: &GrantData, core: &TokenStream) -> TokenStream {
     let actions = cows(g.actions.iter().map(|a| a.as_ref()));
     let prefixes = cows(g.prefixes.iter().map(|p| p.as_ref()));
     let require_mfa = g.require_mfa;
+    let requester_trust = option(g.requester_trust.as_deref());
+    let vpc_endpoints = cows(g.vpc_endpoints.iter().map(|v| v.as_ref()));
+    let vpcs = cows(g.vpcs.iter().map(|v| v.as_ref()));
+    let source_ips = cows(g.source_ips.iter().map(|v| v.as_ref()));
+    let expires = option(g.expires.as_deref());
     quote! {
         #core::GrantData {
             name: #name, doc: #doc, requester: #requester, assume_role: #assume_role,
             access_point: #access_point, bucket: #bucket, bucket_account: #bucket_account,
             actions: #actions, prefixes: #prefixes, require_mfa: #require_mfa, external_id: #external_id,
+            requester_trust: #requester_trust, vpc_endpoints: #vpc_endpoints, vpcs: #vpcs,
+            source_ips: #source_ips, expires: #expires,
         }
     }
 }

@@ -25,6 +25,10 @@
 //!   (supported services, the management account's resources)
 //! - P20 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-auth-workflow-object-operation.html
 //!   (user context, then the bucket owner's context: who owns the bucket decides which policies judge)
+//! - P21 https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
+//!   (`aws:SourceVpce`, `aws:SourceVpc`: set only on requests through a VPC endpoint)
+//! - P22 https://repost.aws/knowledge-center/iam-restrict-access-policy
+//!   (`aws:SourceIp` is in every request except those through a VPC endpoint)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -3007,4 +3011,95 @@ fn a_decision_lists_the_documents_it_consulted() {
     ] {
         assert!(consulted.contains(expected), "{expected} not in:\n{consulted}");
     }
+}
+
+// ---- Network and time limits (P15, P21, P22): the keys a grant's limits compare ----
+
+/// An access point whose policy, the bucket's delegation and ALICE's identity policy all carry
+/// `condition`, as the grants' documents do.
+fn limited(condition: Value) -> PolicySet {
+    let objects = format!("{AP}/object/*");
+    let mut to_alice = allow_to(json!({"AWS": ALICE}), "s3:GetObject", &objects);
+    to_alice["Condition"] = condition.clone();
+    let mut own = allow("s3:GetObject", &objects);
+    own["Condition"] = condition;
+    ap_case(json!([to_alice]), delegation(), json!([own]))
+}
+
+fn get(s: &PolicySet, context: &[(&str, &str)]) -> bool {
+    allowed(
+        s,
+        ALICE,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        context,
+    )
+}
+
+/// P21: a statement limited to an endpoint allows requests through it, and neither requests
+/// through another endpoint nor requests over the internet, which carry no `aws:SourceVpce`.
+#[test]
+fn p21_source_vpce_allows_only_requests_through_the_endpoint() {
+    let s = limited(json!({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}));
+    assert!(get(&s, &[("aws:SourceVpce", "vpce-1a2b3c4d")]));
+    assert!(!get(&s, &[("aws:SourceVpce", "vpce-9f9f9f9f")]));
+    assert!(!get(&s, &[("aws:SourceIp", "203.0.113.9")]));
+}
+
+/// P21: `aws:SourceVpc` names the VPC of the endpoint the request came through.
+#[test]
+fn p21_source_vpc_allows_only_requests_from_the_vpc() {
+    let s = limited(json!({"StringEquals": {"aws:SourceVpc": "vpc-111bbb22"}}));
+    assert!(get(
+        &s,
+        &[
+            ("aws:SourceVpc", "vpc-111bbb22"),
+            ("aws:SourceVpce", "vpce-1a2b3c4d")
+        ]
+    ));
+    assert!(!get(&s, &[("aws:SourceVpc", "vpc-999fff00")]));
+    assert!(!get(&s, &[]));
+}
+
+/// P21: the documented pattern "deny unless through the endpoint" (`StringNotEquals` on a key
+/// the request lacks matches, so the deny applies to every request over the internet).
+#[test]
+fn p21_deny_unless_through_the_endpoint_denies_public_requests() {
+    let objects = format!("{AP}/object/*");
+    let mut deny = json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [BUCKET, "arn:aws:s3:::shared-bucket/*"]});
+    deny["Condition"] = json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}});
+    let mut bucket_statements = delegation();
+    bucket_statements.as_array_mut().unwrap().push(deny);
+    let s = ap_case(
+        json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &objects)]),
+        bucket_statements,
+        json!([allow("s3:GetObject", &objects)]),
+    );
+    assert!(get(&s, &[("aws:SourceVpce", "vpce-1a2b3c4d")]));
+    assert!(!get(&s, &[("aws:SourceIp", "203.0.113.9")]));
+    assert!(!get(&s, &[("aws:SourceVpce", "vpce-9f9f9f9f")]));
+}
+
+/// P22: a request through a VPC endpoint has no `aws:SourceIp`, so a statement limited to
+/// public ranges does not allow it, whatever address the caller has inside the VPC.
+#[test]
+fn p22_source_ip_never_matches_a_request_through_an_endpoint() {
+    let s = limited(json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8:a0::/48"]}}));
+    assert!(get(&s, &[("aws:SourceIp", "203.0.113.200")]));
+    assert!(get(&s, &[("aws:SourceIp", "2001:db8:a0:1::7")]));
+    assert!(!get(&s, &[("aws:SourceIp", "203.0.114.0")]));
+    assert!(!get(&s, &[("aws:SourceVpce", "vpce-1a2b3c4d")]));
+}
+
+/// P4, P15: `DateLessThan` on `aws:CurrentTime` is strict: at the instant itself the statement
+/// no longer applies; an epoch number in the request compares as the same instant.
+#[test]
+fn p15_current_time_before_the_expiry_only() {
+    let s = limited(json!({"DateLessThan": {"aws:CurrentTime": "2027-04-01T00:00:00Z"}}));
+    assert!(get(&s, &[("aws:CurrentTime", "2027-03-31T23:59:59Z")]));
+    assert!(!get(&s, &[("aws:CurrentTime", "2027-04-01T00:00:00Z")]));
+    assert!(!get(&s, &[("aws:CurrentTime", "2027-04-01T00:00:01Z")]));
+    assert!(get(&s, &[("aws:CurrentTime", "1806537599")]));
+    assert!(!get(&s, &[("aws:CurrentTime", "1806537600")]));
+    assert!(!get(&s, &[]), "a request without the time is not before it");
 }

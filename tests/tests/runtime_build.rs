@@ -104,7 +104,18 @@ prop_compose! {
         prefixes in proptest::collection::btree_set("[a-z]{1,8}/", 0..3),
         bridge in any::<bool>(),
         mfa in any::<bool>(),
+        network in 0..4usize,
+        hosts in proptest::collection::btree_set(1u8..=254, 1..3),
+        expires in proptest::option::of(1_800_000_000i64..2_000_000_000),
     ) -> GrantInput {
+        // No limit, endpoints, endpoints and VPCs, or public ranges (v4 and v6).
+        let ids = |prefix: &str| hosts.iter().map(|h| format!("{prefix}-{h:08x}")).collect::<Vec<_>>();
+        let (vpc_endpoints, vpcs, source_ips) = match network {
+            1 => (list(&ids("vpce")), None, None),
+            2 => (list(&ids("vpce")), list(&ids("vpc")), None),
+            3 => (None, None, list(&hosts.iter().flat_map(|h| [format!("198.51.{h}.0/24"), format!("2001:db8:{h:x}::/48")]).collect::<Vec<_>>())),
+            _ => (None, None, None),
+        };
         // Distinct first letters never make one prefix cover another.
         let mut seen = std::collections::BTreeSet::new();
         let prefixes: Vec<String> = prefixes.into_iter().filter(|p| seen.insert(p.as_bytes()[0])).collect();
@@ -118,6 +129,10 @@ prop_compose! {
             actions: list(&actions.iter().map(|a| format!("s3:{a}")).collect::<Vec<_>>()),
             prefixes: if prefixes.is_empty() { None } else { list(&prefixes) },
             require_mfa: Some(Spanned::new(mfa, Loc::UNKNOWN)),
+            vpc_endpoints,
+            vpcs,
+            source_ips,
+            expires: expires.and_then(|e| s(&policy_core::restrictions::Expiry::format(e))),
             ..GrantInput::default()
         }
     }
@@ -149,7 +164,42 @@ proptest! {
             }
             // The access point policy grants exactly the declared actions, no more, no fewer.
             prop_assert_eq!(granted, declared);
+            // Every S3 statement of the grant carries each of its limits.
+            let limits = [
+                grant.vpc_endpoints.as_ref().map(|_| "aws:SourceVpce"),
+                grant.vpcs.as_ref().map(|_| "aws:SourceVpc"),
+                grant.source_ips.as_ref().map(|_| "aws:SourceIp"),
+                grant.expires.as_ref().map(|_| "aws:CurrentTime"),
+            ];
+            for statement in policy["Statement"].as_array().into_iter().flatten() {
+                for key in limits.iter().flatten() {
+                    prop_assert!(statement["Condition"].to_string().contains(key), "{} lacks {}", statement, key);
+                }
+            }
         }
+    }
+
+    /// After its expiry a grant is out of what deploy holds AWS to: its documents are gone, the
+    /// other grant's are as if it had never been declared.
+    #[test]
+    fn an_expired_grant_leaves_the_deployment_in_force(a in valid_grant(0), b in valid_grant(1)) {
+        let mut a = a;
+        a.expires = s("2027-04-01T00:00:00Z");
+        let mut b = b;
+        b.expires = None;
+        let both = DeploymentInput { name: Spanned::new("RANDOM".into(), Loc::UNKNOWN), doc: String::new(), grants: vec![a, b.clone()] };
+        let only_b = DeploymentInput { grants: vec![b], ..both.clone() };
+        let (both, only_b) = (build(&both).map_err(|d| d.to_string()), build(&only_b).map_err(|d| d.to_string()));
+        prop_assert!(both.is_ok() && only_b.is_ok(), "{:?} {:?}", both, only_b);
+        let (both, only_b) = (both.unwrap_or(policy_core::Deployment::EMPTY), only_b.unwrap_or(policy_core::Deployment::EMPTY));
+        let expiry = policy_core::restrictions::Expiry::parse("2027-04-01T00:00:00Z").map_err(|p| TestCaseError::fail(p.to_string()))?;
+        let before = policy_core::pipeline::in_force(&both, expiry.seconds - 1).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        prop_assert!(before.expired.is_empty());
+        prop_assert_eq!(before.deployment.render_json(), both.render_json());
+        let after = policy_core::pipeline::in_force(&both, expiry.seconds).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        prop_assert_eq!(after.expired.iter().map(|(g, e)| (g.as_str(), e.to_string())).collect::<Vec<_>>(), vec![("grant_0", "2027-04-01T00:00:00Z".to_owned())]);
+        prop_assert_eq!(after.deployment.render_json(), only_b.render_json());
+        prop_assert_eq!(after.declared.accounts(), both.accounts());
     }
 }
 

@@ -19,11 +19,15 @@ mod direct_grant;
 mod lambda_requester;
 #[path = "../../examples/multi-access-point/src/lib.rs"]
 mod multi_access_point;
+#[path = "../../examples/private-network/src/lib.rs"]
+mod private_network;
 #[path = "../../examples/shared-data/src/lib.rs"]
 mod shared_data;
+#[path = "../../examples/temporary-audit/src/lib.rs"]
+mod temporary_audit;
 use serde_json::Value;
 
-fn examples() -> [(&'static str, &'static Deployment); 6] {
+fn examples() -> [(&'static str, &'static Deployment); 8] {
     [
         ("shared-data", &shared_data::SHARING),
         ("data-lake", &data_lake::DATA_LAKE),
@@ -34,6 +38,8 @@ fn examples() -> [(&'static str, &'static Deployment); 6] {
             "cross-account-access-point",
             &cross_account_access_point::ARCHIVE,
         ),
+        ("private-network", &private_network::PRIVATE_LAKE),
+        ("temporary-audit", &temporary_audit::LEDGER_AUDIT),
     ]
 }
 

@@ -8,6 +8,7 @@ use crate::{AccountSpec, Change, DeployError, Live, Mode, Op, OrganizationSpec, 
 use clap::{Parser, Subcommand};
 use policy_core::eval::Verdict;
 use policy_core::explain::CheckedRequest;
+use policy_core::pipeline::InForce;
 use policy_core::write_message;
 use policy_core::Deployment;
 use serde_json::{json, Value};
@@ -260,13 +261,19 @@ where
     }
 }
 
+/// Seconds since the epoch: the `aws:CurrentTime` expiries are compared with.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 async fn connect<'d>(
-    deployment: &'d Deployment,
+    in_force: &'d InForce<'_>,
     connection: &Connection,
 ) -> Result<Session<'d>, DeployError> {
     let timeout = std::time::Duration::from_secs(connection.timeout);
-    let mut session =
-        Session::connect_with_timeout(deployment, &connection.accounts, timeout).await?;
+    let mut session = Session::connect_in_force(in_force, &connection.accounts, timeout).await?;
     session.set_concurrency(usize::try_from(connection.concurrency).unwrap_or(1));
     Ok(session)
 }
@@ -276,6 +283,10 @@ async fn execute(
     command: Command,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
+    // What AWS is held to: the grants whose expiry has not passed.
+    let in_force = policy_core::pipeline::in_force(deployment, now())
+        .map_err(|d| DeployError::Unreadable(policy_core::Problem::new(d.to_string())))?;
+    let in_force = &in_force;
     match command {
         Command::Render => render(deployment, out),
         Command::Plan {
@@ -287,7 +298,7 @@ async fn execute(
         } => {
             let mode = if destroy { Mode::Destroy } else { Mode::Apply };
             plan(
-                deployment,
+                in_force,
                 &connection,
                 mode,
                 adopt,
@@ -301,23 +312,13 @@ async fn execute(
             connection,
             auto_approve,
             adopt,
-        } => {
-            execute_plan(
-                deployment,
-                &connection,
-                Mode::Apply,
-                adopt,
-                auto_approve,
-                out,
-            )
-            .await
-        }
+        } => execute_plan(in_force, &connection, Mode::Apply, adopt, auto_approve, out).await,
         Command::Destroy {
             connection,
             auto_approve,
         } => {
             execute_plan(
-                deployment,
+                in_force,
                 &connection,
                 Mode::Destroy,
                 false,
@@ -335,9 +336,20 @@ async fn execute(
             organization,
             timeout,
         } => {
-            let request =
+            let mut request =
                 policy_core::explain::check_request(&principal, &action, &resource, &context)
                     .map_err(DeployError::Request)?;
+            // AWS puts the time on every request; expiring grants are decided by it.
+            if !request
+                .context
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case("aws:CurrentTime"))
+            {
+                request.context.insert(
+                    "aws:CurrentTime".to_owned(),
+                    vec![policy_core::restrictions::Expiry::format(now())],
+                );
+            }
             let mut accounts = deployment.accounts();
             // The caller's account too: its SCPs limit the caller.
             accounts.extend(
@@ -359,9 +371,9 @@ async fn execute(
                 connection.timeout,
             )
             .await?;
-            verify(deployment, &connection, &guardrails, out).await
+            verify(in_force, &connection, &guardrails, out).await
         }
-        Command::Show { connection } => show(deployment, &connection, out).await,
+        Command::Show { connection } => show(in_force, &connection, out).await,
         Command::Export {
             format:
                 ExportFormat::Cloudformation {
@@ -373,7 +385,7 @@ async fn execute(
                 },
         } => {
             export_cloudformation(
-                deployment,
+                in_force,
                 &dir,
                 stack_set,
                 bucket_policy,
@@ -397,7 +409,7 @@ fn render(deployment: &Deployment, out: &mut Out) -> Result<u8, DeployError> {
 }
 
 async fn plan(
-    deployment: &Deployment,
+    in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
     adopt: bool,
@@ -405,7 +417,7 @@ async fn plan(
     json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(deployment, connection).await?;
+    let session = connect(in_force, connection).await?;
     let plan = session.plan(mode, adopt).await?;
     if json {
         outln!(
@@ -439,19 +451,19 @@ async fn guardrails(
 }
 
 async fn verify(
-    deployment: &Deployment,
+    in_force: &InForce<'_>,
     connection: &Connection,
     guardrails: &Guardrails,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(deployment, connection).await?;
+    let session = connect(in_force, connection).await?;
     let differences = session.verify(guardrails.organization()).await?;
     outln!(out, "{}", guardrails.note());
     if differences.is_empty() {
         outln!(
             out,
             "Verified: the live documents allow exactly what the {} grants declare.",
-            deployment.grants().len()
+            in_force.deployment.grants().len()
         );
         return Ok(0);
     }
@@ -467,13 +479,14 @@ async fn verify(
 }
 
 async fn export_cloudformation(
-    deployment: &Deployment,
+    in_force: &InForce<'_>,
     dir: &std::path::Path,
     stack_set: bool,
     bucket_policy: Option<BucketPolicies>,
     read_live: Option<&Connection>,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
+    let deployment: &Deployment = &in_force.deployment;
     let has_bucket_policies = deployment
         .documents()
         .iter()
@@ -491,7 +504,7 @@ async fn export_cloudformation(
     };
     let live = match read_live {
         Some(connection) => {
-            let session = connect(deployment, connection).await?;
+            let session = connect(in_force, connection).await?;
             let read = session.read_all().await?;
             Some(export::live_bucket_policies(&read))
         }
@@ -522,11 +535,11 @@ async fn export_cloudformation(
 }
 
 async fn show(
-    deployment: &Deployment,
+    in_force: &InForce<'_>,
     connection: &Connection,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(deployment, connection).await?;
+    let session = connect(in_force, connection).await?;
     let live = session.read_all().await?;
     let shown: Vec<Value> = live
         .iter()
@@ -549,14 +562,14 @@ async fn show(
 }
 
 async fn execute_plan(
-    deployment: &Deployment,
+    in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
     adopt: bool,
     auto_approve: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(deployment, connection).await?;
+    let session = connect(in_force, connection).await?;
     let plan = session.plan(mode, adopt).await?;
     print_plan(&plan, out)?;
     if !plan.has_changes() {

@@ -44,6 +44,8 @@ pub struct Session<'d> {
     /// At most this many AWS calls at once to one service of one account (see
     /// [`Session::set_concurrency`]).
     concurrency: usize,
+    /// Grants left out of `deployment` because their expiry passed, with it.
+    expired: Vec<(String, policy_core::restrictions::Expiry)>,
 }
 
 /// The default of `--concurrency`: calls at once to one service of one account.
@@ -70,7 +72,30 @@ impl<'d> Session<'d> {
             deployment,
             aws: aws::Aws::new(accounts, DEFAULT_CONCURRENCY),
             concurrency: DEFAULT_CONCURRENCY,
+            expired: Vec::new(),
         })
+    }
+
+    /// A session for the grants still in force (`policy_core::pipeline::in_force`): it reaches
+    /// every account of every declared grant, so that an expired grant's resources are found and removed
+    /// even when no grant in force names their account.
+    pub async fn connect_in_force(
+        in_force: &'d policy_core::pipeline::InForce<'_>,
+        specs: &[AccountSpec],
+        timeout: std::time::Duration,
+    ) -> Result<Session<'d>, DeployError> {
+        let accounts = accounts::connect(&in_force.declared.accounts(), specs, timeout).await?;
+        Ok(Session {
+            deployment: &in_force.deployment,
+            aws: aws::Aws::new(accounts, DEFAULT_CONCURRENCY),
+            concurrency: DEFAULT_CONCURRENCY,
+            expired: in_force.expired.clone(),
+        })
+    }
+
+    /// Grants whose expiry has passed: left out of what this session holds AWS to.
+    pub fn expired(&self) -> &[(String, policy_core::restrictions::Expiry)] {
+        &self.expired
     }
 
     /// At most `per_service` calls at once to one service (IAM, S3, SSM) of one account, the unit
@@ -149,6 +174,7 @@ impl<'d> Session<'d> {
             deployment: self.deployment,
             mode,
             adopt,
+            expired: &self.expired,
         };
         plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)
     }
@@ -190,9 +216,17 @@ impl<'d> Session<'d> {
         &self,
         organization: Option<&policy_core::eval::Organization>,
     ) -> Result<Vec<String>, DeployError> {
-        let live = self.read_all().await?;
+        let (targets, inventory, stored) = self.read_documents().await?;
+        let live = targets.into_iter().zip(stored);
         let mut documents = Vec::new();
         let mut differences = Vec::new();
+        for (grant, expiry) in &self.expired {
+            if inventory.entries.values().any(|e| e.grants.contains(grant)) {
+                differences.push(format!(
+                    "grant {grant} expired at {expiry}: AWS denies its requests since then, but its statements are still in place; run apply to remove them"
+                ));
+            }
+        }
         for (target, live) in live {
             let doc = target.doc;
             let exists = !matches!(

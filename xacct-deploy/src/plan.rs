@@ -103,6 +103,8 @@ pub struct PlanContext<'d> {
     pub mode: Mode,
     /// Take over roles and access points the deployment did not create.
     pub adopt: bool,
+    /// Grants the code declares whose expiry has passed: planned away like deleted ones.
+    pub expired: &'d [(String, policy_core::restrictions::Expiry)],
 }
 
 /// The documents a plan is about: every declared one (bucket policies given the region of their
@@ -314,6 +316,49 @@ impl Planner<'_> {
         recorded || taken_now
     }
 
+    /// Why the documents of `grants` are no longer wanted: deleted from the code, or expired.
+    fn gone<'g>(&self, grants: impl Iterator<Item = &'g str>) -> String {
+        let (mut expired, mut deleted) = (Vec::new(), Vec::new());
+        for grant in grants {
+            match self.ctx.expired.iter().find(|(name, _)| name == grant) {
+                Some((name, at)) => expired.push(format!("grant {name} expired at {at}")),
+                None => deleted.push(grant),
+            }
+        }
+        match deleted.as_slice() {
+            [] if expired.is_empty() => "no grant declares it any more".to_owned(),
+            [] => expired.join("; "),
+            [one] => [format!("grant {one} is no longer declared")]
+                .into_iter()
+                .chain(expired)
+                .collect::<Vec<_>>()
+                .join("; "),
+            many => [format!("grants {} are no longer declared", many.join(", "))]
+                .into_iter()
+                .chain(expired)
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+
+    /// A shared document still declared that held statements of an expired grant, as the
+    /// record says: the reason its update takes them out.
+    fn expired_in(&self, doc: &policy_core::Document) -> Option<String> {
+        let recorded = self.inventory.entries.get(&(
+            doc.account.to_string(),
+            doc.kind,
+            doc.target.to_string(),
+        ))?;
+        let expired: Vec<String> = self
+            .ctx
+            .expired
+            .iter()
+            .filter(|(name, _)| recorded.grants.iter().any(|g| g == name))
+            .map(|(name, at)| format!("grant {name} expired at {at}"))
+            .collect();
+        (!expired.is_empty()).then(|| expired.join("; "))
+    }
+
     fn change(&mut self, target: &Target, live: &Live) -> Change {
         let doc = &target.doc;
         let mut change = Change {
@@ -327,17 +372,9 @@ impl Planner<'_> {
         };
         let wanted = self.wanted(target);
         if !target.declared {
-            change.reason = Some(match doc.grants.as_ref() {
-                [] => "no grant declares it any more".to_owned(),
-                [one] => format!("grant {one} is no longer declared"),
-                many => format!(
-                    "grants {} are no longer declared",
-                    many.iter()
-                        .map(|g| g.as_ref())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
+            change.reason = Some(self.gone(doc.grants.iter().map(|g| g.as_ref())));
+        } else if let Some(why) = self.expired_in(doc) {
+            change.reason = Some(why);
         }
         let declared = doc.policy.as_deref().unwrap_or_default();
         let stored = live.stored_policy(doc.kind);
@@ -668,6 +705,7 @@ mod tests {
             deployment,
             mode: Mode::Apply,
             adopt: false,
+            expired: &[],
         };
         let plan = plan(ctx, &targets, &nothing).unwrap();
         let path = policy_core::ownership::inventory_path(&deployment.name);
@@ -731,6 +769,7 @@ mod tests {
             deployment,
             mode: Mode::Apply,
             adopt,
+            expired: &[],
         };
         plan(ctx, &targets, &state)
     }
@@ -840,6 +879,7 @@ mod tests {
             deployment: &d,
             mode: Mode::Destroy,
             adopt: false,
+            expired: &[],
         };
         let plan = plan(destroy, &targets, &state).unwrap();
         let change = plan
@@ -873,6 +913,7 @@ mod tests {
                 deployment: &d,
                 mode: Mode::Apply,
                 adopt: false,
+                expired: &[],
             },
             &targets(&d, &state.inventory),
             &state,
@@ -1031,6 +1072,7 @@ mod tests {
                 deployment: &d,
                 mode: Mode::Destroy,
                 adopt: false,
+                expired: &[],
             },
             &targets,
             &state,
