@@ -184,13 +184,15 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     });
 }
 
-const EXAMPLES: [&Deployment; 6] = [
+const EXAMPLES: [&Deployment; 8] = [
     &shared_data::SHARING,
     &data_lake::DATA_LAKE,
     &lambda_requester::INVOICES,
     &multi_access_point::REPORTING,
     &direct_grant::PARTNER_UPLOADS,
     &cross_account_access_point::ARCHIVE,
+    &private_network::PRIVATE_LAKE,
+    &temporary_audit::LEDGER_AUDIT,
 ];
 
 #[test]
@@ -1769,4 +1771,80 @@ fn exported_stacks_deployed_in_order_agree_with_plan() {
         .notes
         .iter()
         .any(|n| n.contains("add these statements")));
+}
+
+/// The deployment in force now, as the command line computes it.
+fn in_force_now(deployment: &Deployment) -> policy_core::pipeline::InForce<'_> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    policy_core::pipeline::in_force(deployment, i64::try_from(now).unwrap()).unwrap()
+}
+
+/// A grant whose expiry has passed is planned away like a deleted one, with the expiry as the
+/// reason: its own documents go, its statements leave the documents it shared, and the grant
+/// still in force keeps exactly its access. `verify` says so before the apply.
+#[test]
+fn an_expired_grant_is_reported_and_its_access_removed() {
+    let _emulator = emulator();
+    let declared = &private_network::PRIVATE_LAKE;
+    seed(declared);
+    runtime().block_on(apply(declared, Mode::Apply));
+    // The same code after `bi_reads`'s expiry (an expiry in the past).
+    let mut expired = declared.clone();
+    let mut grants = expired.grants.to_vec();
+    let bi = grants.iter_mut().find(|g| g.name == "bi_reads").unwrap();
+    bi.expires = Some("2020-01-01T00:00:00Z".into());
+    expired.grants = grants.into();
+    let in_force = in_force_now(&expired);
+    assert_eq!(in_force.expired.len(), 1);
+    assert_eq!(in_force.expired[0].0, "bi_reads");
+    let specs = specs(declared);
+    runtime().block_on(async {
+        let session =
+            Session::connect_in_force(&in_force, &specs, std::time::Duration::from_secs(20))
+                .await
+                .unwrap();
+        let differences = session.verify(None).await.unwrap();
+        assert!(
+            differences.iter().any(|d| d
+                .contains("grant bi_reads expired at 2020-01-01T00:00:00Z")
+                && d.contains("run apply")),
+            "{differences:#?}"
+        );
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let mut changes: Vec<(DocumentKind, Op, String)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp)
+            .map(|c| (c.doc.kind, c.op, c.reason.clone().unwrap_or_default()))
+            .collect();
+        changes.sort_by_key(|c| c.0);
+        let reason = "grant bi_reads expired at 2020-01-01T00:00:00Z".to_owned();
+        assert_eq!(
+            changes,
+            vec![
+                (DocumentKind::RoleInlinePolicy, Op::Delete, reason.clone()),
+                (DocumentKind::AccessPointPolicy, Op::Update, reason.clone()),
+                (DocumentKind::BucketPolicy, Op::Update, reason.clone()),
+            ]
+        );
+        session.apply(&plan, &|_| {}).await.unwrap();
+        let again = session.plan(Mode::Apply, false).await.unwrap();
+        assert!(!again.has_changes(), "converged after the removal");
+        assert!(session.verify(None).await.unwrap().is_empty());
+    });
+    assert_stored_equals_render(&in_force.deployment);
+    let gone = read_back(declared);
+    let bi_policy = declared
+        .documents()
+        .iter()
+        .position(|d| d.target.as_ref() == "arn:aws:iam::111111111111:role/bi-dashboards")
+        .unwrap();
+    assert!(
+        gone[bi_policy].is_null(),
+        "the expired grant's identity policy is deleted: {}",
+        gone[bi_policy]
+    );
 }
