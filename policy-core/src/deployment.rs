@@ -85,6 +85,8 @@ pub struct Document {
     pub region: Option<Str>,
     /// Roles: the IAM path.
     pub path: Option<Str>,
+    /// Access points reachable from one VPC only (network origin `VPC`): its id.
+    pub vpc: Option<Str>,
     /// The grants whose statements the document holds.
     pub grants: Cow<'static, [Str]>,
 }
@@ -102,6 +104,7 @@ impl Document {
             ("bucket_account", &self.bucket_account),
             ("region", &self.region),
             ("path", &self.path),
+            ("vpc", &self.vpc),
         ];
         for (key, value) in optional {
             if let Some(v) = value {
@@ -140,6 +143,8 @@ pub struct GrantData {
     pub source_ips: Cow<'static, [Str]>,
     /// RFC 3339, UTC.
     pub expires: Option<Str>,
+    /// The access point's network origin VPC, when it has one.
+    pub access_point_vpc: Option<Str>,
 }
 
 /// Every document of one `grants!` invocation.

@@ -124,6 +124,7 @@ impl Grant {
                     .map(|c| Cidr::parse(c))
                     .collect::<Result<_, _>>()?,
                 expires: data.expires.as_deref().map(Expiry::parse).transpose()?,
+                access_point_vpc: data.access_point_vpc.as_deref().map(str::to_owned),
             },
         })
     }
@@ -160,6 +161,7 @@ impl From<&Grant> for GrantData {
                     .collect(),
             ),
             expires: r.expires.as_ref().map(|e| Cow::Owned(e.to_string())),
+            access_point_vpc: r.access_point_vpc.as_deref().map(owned),
         }
     }
 }

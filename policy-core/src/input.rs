@@ -39,6 +39,8 @@ pub struct GrantInput {
     pub source_ips: Option<Spanned<Vec<Spanned<String>>>>,
     /// When the grant stops working: RFC 3339 in UTC.
     pub expires: Option<Spanned<String>>,
+    /// The VPC (`vpc-…`) the access point accepts requests from: its network origin.
+    pub access_point_vpc: Option<Spanned<String>>,
 }
 
 /// `requester_trust: service "lambda.amazonaws.com"` or `requester_trust: account`.
@@ -73,10 +75,11 @@ pub enum GrantField {
     Vpcs,
     SourceIps,
     Expires,
+    AccessPointVpc,
 }
 
 impl GrantField {
-    pub const ALL: [GrantField; 15] = [
+    pub const ALL: [GrantField; 16] = [
         GrantField::Requester,
         GrantField::RequesterTrust,
         GrantField::AssumeRole,
@@ -92,6 +95,7 @@ impl GrantField {
         GrantField::Vpcs,
         GrantField::SourceIps,
         GrantField::Expires,
+        GrantField::AccessPointVpc,
     ];
 
     /// The name written in a grant.
@@ -112,6 +116,7 @@ impl GrantField {
             GrantField::Vpcs => "vpcs",
             GrantField::SourceIps => "source_ips",
             GrantField::Expires => "expires",
+            GrantField::AccessPointVpc => "access_point_vpc",
         }
     }
 

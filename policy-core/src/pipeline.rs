@@ -22,6 +22,12 @@ pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
     build_grants(&input.name.value, &grants, input.name.loc, loc)
 }
 
+/// [`build`] from grants checked already (such as [`Grant::from_data`] gives back), for tools
+/// that derive one deployment from another.
+pub fn build_from_grants(name: &str, grants: &[Grant]) -> Result<Deployment, Diagnostics> {
+    build_grants(name, grants, Loc::UNKNOWN, |_| Loc::UNKNOWN)
+}
+
 /// Render, prove and gather checked grants; `loc` places a failed proof on its grant.
 fn build_grants(
     name: &str,
@@ -78,7 +84,7 @@ pub fn in_force(deployment: &Deployment, now: i64) -> Result<InForce<'_>, Diagno
             expired,
         });
     }
-    let rebuilt = build_grants(&deployment.name, &grants, Loc::UNKNOWN, |_| Loc::UNKNOWN)?;
+    let rebuilt = build_from_grants(&deployment.name, &grants)?;
     Ok(InForce {
         declared: deployment,
         deployment: Cow::Owned(rebuilt),

@@ -360,6 +360,9 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             .extra
             .insert("bucket_account", grant.bucket_account.to_string());
         entry.extra.insert("region", ap.region.clone());
+        if let Some(vpc) = &grant.restrictions.access_point_vpc {
+            entry.extra.insert("vpc", vpc.clone());
+        }
         let statements = s3_statements(grant, &base, Scope::AccessPoint, Some(principal));
         docs.add(
             ap.account.as_str(),
@@ -408,6 +411,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             bucket_account: extra("bucket_account"),
             region: extra("region"),
             path: extra("path"),
+            vpc: extra("vpc"),
             // Sorted: the same grants in any order give the same bytes.
             grants: Cow::Owned({
                 let mut grants = pending.grants.clone();

@@ -22,6 +22,11 @@ pub struct Restrictions {
     pub source_ips: Vec<Cidr>,
     /// `aws:CurrentTime`: the request came before this instant.
     pub expires: Option<Expiry>,
+    /// The access point's network origin: S3 rejects requests through it from anywhere but this
+    /// VPC ("Creating access points restricted to a virtual private cloud", S3 User Guide,
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html>). A property
+    /// of the access point, not a condition: no document carries it.
+    pub access_point_vpc: Option<String>,
 }
 
 impl Restrictions {
@@ -42,8 +47,10 @@ impl Restrictions {
                         .is_ok_and(|ip| self.source_ips.iter().any(|c| c.contains(ip)))
                 })
             });
+        let origin: Vec<String> = self.access_point_vpc.iter().cloned().collect();
         one_of("aws:SourceVpce", &self.vpc_endpoints)
             && one_of("aws:SourceVpc", &self.vpcs)
+            && one_of("aws:SourceVpc", &origin)
             && in_ranges
             && self.in_time(values)
     }
@@ -65,7 +72,8 @@ impl Restrictions {
         if let Some(e) = self.vpc_endpoints.first() {
             pairs.push(("aws:SourceVpce", e.clone()));
         }
-        if let Some(v) = self.vpcs.first() {
+        // The access point's VPC is one of `vpcs` when both are given (validation sees to it).
+        if let Some(v) = self.access_point_vpc.as_ref().or(self.vpcs.first()) {
             pairs.push(("aws:SourceVpc", v.clone()));
         }
         if let Some(c) = self.source_ips.first() {
@@ -91,7 +99,7 @@ impl Restrictions {
             variants.push(but("aws:SourceVpce", Some("vpce-0000000000000000f".into())));
             variants.push(but("aws:SourceVpce", None));
         }
-        if !self.vpcs.is_empty() {
+        if !self.vpcs.is_empty() || self.access_point_vpc.is_some() {
             variants.push(but("aws:SourceVpc", Some("vpc-0000000000000000f".into())));
             variants.push(but("aws:SourceVpc", None));
         }

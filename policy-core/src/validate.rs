@@ -280,6 +280,26 @@ fn check_restrictions(g: &GrantInput, diags: &mut Diagnostics) -> Option<Restric
         .expires
         .as_ref()
         .and_then(|e| diags.check(e.loc, Expiry::parse(&e.value)));
+    let access_point_vpc = g.access_point_vpc.as_ref().and_then(|v| {
+        diags.check(v.loc, check_resource_id(&v.value, "vpc", "a VPC"))?;
+        if let Some(ips) = &g.source_ips {
+            diags.push(
+                Problem::new(format!("`source_ips` can never be satisfied through an access point that takes requests from `{}` only: requests from a VPC carry no source IP", v.value))
+                    .help("remove `source_ips`; the access point's VPC already limits where requests come from")
+                    .at(ips.loc),
+            );
+        }
+        if let Some(list) = &g.vpcs {
+            if !list.value.iter().any(|x| x.value == v.value) {
+                diags.push(
+                    Problem::new(format!("`vpcs` does not include `{}`, the only VPC the access point takes requests from: no request could meet both", v.value))
+                        .help(format!("add `{}` to `vpcs`, or remove `vpcs`", v.value))
+                        .at(list.loc),
+                );
+            }
+        }
+        Some(v.value.clone())
+    });
     if diags.0.len() > before {
         return None;
     }
@@ -288,6 +308,7 @@ fn check_restrictions(g: &GrantInput, diags: &mut Diagnostics) -> Option<Restric
         vpcs,
         source_ips,
         expires,
+        access_point_vpc,
     };
     restrictions.vpc_endpoints.sort();
     restrictions.vpcs.sort();
@@ -686,6 +707,22 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                     ))
                     .help("an access point belongs to exactly one bucket; use the same bucket, or another access point")
                     .at(loc(&input.bucket, input)),
+                );
+            }
+            let origin = |g: &Grant| {
+                g.restrictions
+                    .access_point_vpc
+                    .as_ref()
+                    .map_or("the internet".to_owned(), |v| format!("VPC `{v}`"))
+            };
+            if other.restrictions.access_point_vpc != grant.restrictions.access_point_vpc {
+                diags.push(
+                    Problem::new(format!(
+                        "access point `{ap}` takes requests from {} in grant `{}`, but from {} here",
+                        origin(other), other.name, origin(grant)
+                    ))
+                    .help("an access point has one network origin, chosen when it is created; write the same `access_point_vpc` in every grant on it, or use another access point")
+                    .at(input.access_point_vpc.as_ref().map_or(input.name.loc, |v| v.loc)),
                 );
             }
         }

@@ -120,13 +120,14 @@ fn grant_tokens(g: &GrantData, core: &TokenStream) -> TokenStream {
     let vpcs = cows(g.vpcs.iter().map(|v| v.as_ref()));
     let source_ips = cows(g.source_ips.iter().map(|v| v.as_ref()));
     let expires = option(g.expires.as_deref());
+    let access_point_vpc = option(g.access_point_vpc.as_deref());
     quote! {
         #core::GrantData {
             name: #name, doc: #doc, requester: #requester, assume_role: #assume_role,
             access_point: #access_point, bucket: #bucket, bucket_account: #bucket_account,
             actions: #actions, prefixes: #prefixes, require_mfa: #require_mfa, external_id: #external_id,
             requester_trust: #requester_trust, vpc_endpoints: #vpc_endpoints, vpcs: #vpcs,
-            source_ips: #source_ips, expires: #expires,
+            source_ips: #source_ips, expires: #expires, access_point_vpc: #access_point_vpc,
         }
     }
 }
@@ -140,12 +141,13 @@ fn document_tokens(d: &Document, core: &TokenStream) -> TokenStream {
     let bucket_account = option(d.bucket_account.as_deref());
     let region = option(d.region.as_deref());
     let path = option(d.path.as_deref());
+    let vpc = option(d.vpc.as_deref());
     let grants = cows(d.grants.iter().map(|g| g.as_ref()));
     quote! {
         #core::Document {
             account: #account, kind: #core::DocumentKind::#kind, target: #target, name: #name,
             policy: #policy, bucket: #bucket, bucket_account: #bucket_account, region: #region,
-            path: #path, grants: #grants,
+            path: #path, vpc: #vpc, grants: #grants,
         }
     }
 }

@@ -27,6 +27,8 @@
 //!   (user context, then the bucket owner's context: who owns the bucket decides which policies judge)
 //! - P21 https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
 //!   (`aws:SourceVpce`, `aws:SourceVpc`: set only on requests through a VPC endpoint)
+//! - P23 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+//!   (network origin VPC: S3 rejects requests through the access point from anywhere else)
 //! - P22 https://repost.aws/knowledge-center/iam-restrict-access-policy
 //!   (`aws:SourceIp` is in every request except those through a VPC endpoint)
 
@@ -65,6 +67,7 @@ fn set(docs: Vec<PolicyDoc>) -> PolicySet {
         account: "222222222222".into(),
         bucket: "shared-bucket".into(),
         bucket_account: "222222222222".into(),
+        vpc: None,
     });
     // Whether a request needs the bucket's policy depends on who owns the bucket.
     set.set_bucket_owner("b", "222222222222");
@@ -3102,4 +3105,39 @@ fn p15_current_time_before_the_expiry_only() {
     assert!(get(&s, &[("aws:CurrentTime", "1806537599")]));
     assert!(!get(&s, &[("aws:CurrentTime", "1806537600")]));
     assert!(!get(&s, &[]), "a request without the time is not before it");
+}
+
+/// P23: an access point with network origin VPC rejects requests that do not come from its VPC,
+/// even when every policy allows them; from the VPC the policies decide as usual.
+#[test]
+fn p23_a_vpc_access_point_takes_requests_from_its_vpc_only() {
+    let objects = format!("{AP}/object/*");
+    let mut s = ap_case(
+        json!([allow_to(json!({"AWS": ALICE}), "s3:GetObject", &objects)]),
+        delegation(),
+        json!([allow("s3:GetObject", &objects)]),
+    );
+    s.access_points[0].vpc = Some("vpc-111bbb22".into());
+    assert!(get(
+        &s,
+        &[
+            ("aws:SourceVpc", "vpc-111bbb22"),
+            ("aws:SourceVpce", "vpce-1a2b3c4d")
+        ]
+    ));
+    assert!(!get(&s, &[("aws:SourceVpc", "vpc-999fff00")]));
+    assert!(!get(&s, &[("aws:SourceIp", "203.0.113.9")]));
+    let decision = evaluate(
+        &s,
+        &Request {
+            principal: ALICE.into(),
+            action: "s3:GetObject".into(),
+            resource: format!("{AP}/object/a.csv"),
+            context: policy_core::eval::Context::new(),
+        },
+    );
+    assert!(
+        format!("{decision:?}").contains("network origin VPC"),
+        "the reason names the origin: {decision:?}"
+    );
 }

@@ -24,6 +24,20 @@ pub struct LiveRole {
 pub struct LiveAccessPoint {
     pub bucket: String,
     pub bucket_account: Option<String>,
+    /// Network origin `VPC`: the VPC; `None` for `Internet`.
+    pub vpc: Option<String>,
+    /// All four Block Public Access settings on (AWS's default, which xacct always asks for).
+    pub blocks_public_access: bool,
+}
+
+/// What an access point is created with.
+#[derive(Clone, Copy, Debug)]
+pub struct NewAccessPoint<'a> {
+    pub name: &'a str,
+    pub bucket: &'a str,
+    pub bucket_account: &'a str,
+    /// The network origin VPC; `None` for the internet.
+    pub vpc: Option<&'a str>,
 }
 
 /// Counts of calls, for reports and for tests that a no-op apply writes nothing.
@@ -353,6 +367,19 @@ impl Aws {
             .await
         {
             Ok(out) => Ok(Some(LiveAccessPoint {
+                blocks_public_access: out.public_access_block_configuration.as_ref().is_none_or(
+                    |b| {
+                        [
+                            b.block_public_acls,
+                            b.ignore_public_acls,
+                            b.block_public_policy,
+                            b.restrict_public_buckets,
+                        ]
+                        .into_iter()
+                        .all(|on| on != Some(false))
+                    },
+                ),
+                vpc: out.vpc_configuration.map(|v| v.vpc_id),
                 bucket: out.bucket.unwrap_or_default(),
                 bucket_account: out.bucket_account_id,
             })),
@@ -596,22 +623,46 @@ impl Aws {
         &self,
         account: &str,
         region: &str,
-        name: &str,
         arn: &str,
-        bucket: &str,
-        bucket_account: &str,
+        ap: NewAccessPoint<'_>,
     ) -> Result<(), DeployError> {
+        let NewAccessPoint {
+            name,
+            bucket,
+            bucket_account,
+            vpc,
+        } = ap;
+        use aws_sdk_s3control::types::{PublicAccessBlockConfiguration, VpcConfiguration};
         let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
         let permit = self.write(&ctx).await?;
+        // All four on, said rather than left to the default: nothing xacct grants is public.
+        let block_public_access = PublicAccessBlockConfiguration::builder()
+            .block_public_acls(true)
+            .ignore_public_acls(true)
+            .block_public_policy(true)
+            .restrict_public_buckets(true)
+            .build();
         let mut request = self
             .account(account)?
             .s3control(region)
             .create_access_point()
             .account_id(account)
             .name(name)
-            .bucket(bucket);
+            .bucket(bucket)
+            .public_access_block_configuration(block_public_access);
         if bucket_account != account {
             request = request.bucket_account_id(bucket_account);
+        }
+        if let Some(vpc) = vpc {
+            let config = VpcConfiguration::builder()
+                .vpc_id(vpc)
+                .build()
+                .map_err(|e| DeployError::Aws {
+                    context: ctx.clone(),
+                    code: "InvalidVpcConfiguration".to_owned(),
+                    message: e.to_string(),
+                })?;
+            request = request.vpc_configuration(config);
         }
         match request.send().await {
             Ok(_) => Ok(()),
@@ -620,7 +671,7 @@ impl Aws {
                 // Its place goes back first: the read waits for one of its own.
                 drop(permit);
                 match self.get_access_point(account, region, name, arn).await? {
-                    Some(ap) if ap.bucket == bucket => Ok(()),
+                    Some(ap) if ap.bucket == bucket && ap.vpc.as_deref() == vpc => Ok(()),
                     _ => Err(DeployError::aws(ctx, &e)),
                 }
             }

@@ -641,6 +641,7 @@ fn print_plan(plan: &Plan, out: &mut Out) -> Result<(), DeployError> {
         let sign = match change.op {
             Op::Create => "+",
             Op::Update => "~",
+            Op::Replace => "-/+",
             _ => "-",
         };
         outln!(
@@ -696,7 +697,7 @@ fn plan_json(plan: &Plan) -> Value {
             "reason": c.reason,
         })).collect::<Vec<_>>(),
         "record": { "write": record_counts(plan).0, "remove": record_counts(plan).1 },
-        "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "destroy": plan.count(Op::Delete) },
+        "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "replace": plan.count(Op::Replace), "destroy": plan.count(Op::Delete) },
         "left_in_place": plan.kept,
     })
 }

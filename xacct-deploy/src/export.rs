@@ -160,6 +160,17 @@ fn resources(
                 if let Some(policy) = policy_for(DocumentKind::AccessPointPolicy, &doc.target)? {
                     properties["Policy"] = policy;
                 }
+                // As `apply` creates them: all four Block Public Access settings on, and the
+                // network origin VPC when the grants name one.
+                properties["PublicAccessBlockConfiguration"] = json!({
+                    "BlockPublicAcls": true,
+                    "IgnorePublicAcls": true,
+                    "BlockPublicPolicy": true,
+                    "RestrictPublicBuckets": true,
+                });
+                if let Some(vpc) = &doc.vpc {
+                    properties["VpcConfiguration"] = json!({ "VpcId": vpc });
+                }
                 let body = json!({"Type": "AWS::S3::AccessPoint", "Properties": properties});
                 (
                     format!("AccessPoint{}", pascal(name)),

@@ -125,6 +125,7 @@ impl Entry {
             bucket_account: None,
             region: self.region.clone().map(Into::into),
             path: None,
+            vpc: None,
             grants: self
                 .grants
                 .iter()

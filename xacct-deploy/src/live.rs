@@ -38,7 +38,10 @@ impl Live {
             Live::Role(role) if doc.kind == DocumentKind::RoleTrustPolicy => {
                 doc.policy = role.map(|r| r.trust.into())
             }
-            Live::AccessPoint(Some(ap)) => doc.bucket = Some(ap.bucket.into()),
+            Live::AccessPoint(Some(ap)) => {
+                doc.bucket = Some(ap.bucket.into());
+                doc.vpc = ap.vpc.map(Into::into);
+            }
             Live::AccessPoint(None) => return None,
             Live::Role(_) => {}
         }

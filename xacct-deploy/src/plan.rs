@@ -29,6 +29,9 @@ pub enum Mode {
 pub enum Op {
     Create,
     Update,
+    /// Deleted and created again: what AWS cannot change in place (an access point's network
+    /// origin).
+    Replace,
     Delete,
     NoOp,
 }
@@ -39,6 +42,7 @@ impl Op {
         match self {
             Op::Create => "create",
             Op::Update => "update",
+            Op::Replace => "replace",
             Op::Delete => "destroy",
             Op::NoOp => "no-op",
         }
@@ -80,8 +84,12 @@ impl Plan {
     }
 
     pub fn summary(&self) -> String {
+        let replace = match self.count(Op::Replace) {
+            0 => String::new(),
+            n => format!("{n} to replace, "),
+        };
         format!(
-            "{} to create, {} to change, {} to destroy",
+            "{} to create, {} to change, {replace}{} to destroy",
             self.count(Op::Create),
             self.count(Op::Update),
             self.count(Op::Delete)
@@ -240,6 +248,7 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
         live: &live.documents,
         problems: Vec::new(),
         kept: Vec::new(),
+        replaced: Vec::new(),
     };
     for missing in &live.missing_principals {
         let target = targets.iter().find(|t| t.doc.target == *missing);
@@ -283,6 +292,8 @@ struct Planner<'a> {
     live: &'a [Live],
     problems: Vec<String>,
     kept: Vec<String>,
+    /// Access points this plan replaces, by ARN: their policies are written again.
+    replaced: Vec<String>,
 }
 
 impl Planner<'_> {
@@ -429,6 +440,16 @@ impl Planner<'_> {
                     && self.owns_access_point(&doc.account, &doc.target);
                 let ours = if wanted { doc.policy.as_deref() } else { None };
                 self.shared_policy(&mut change, policy.as_deref(), ours, whole);
+                // A replaced access point comes back without a policy: write it again.
+                if doc.kind == DocumentKind::AccessPointPolicy
+                    && change.op == Op::NoOp
+                    && wanted
+                    && self.replaced.contains(&doc.target.to_string())
+                {
+                    change.op = Op::Update;
+                    change.write = doc.policy.as_deref().map(str::to_owned);
+                    change.reason = Some("the access point is replaced".to_owned());
+                }
             }
             _ => {}
         }
@@ -496,10 +517,45 @@ impl Planner<'_> {
             )
         };
         let recorded = self.inventory.owned(doc);
+        let origin = |vpc: Option<&str>| {
+            vpc.map_or("network origin Internet".to_owned(), |v| {
+                format!("network origin VPC {v}")
+            })
+        };
+        let declared_origin = origin(doc.vpc.as_deref());
         match (ap, wanted) {
             (None, true) => {
                 change.op = Op::Create;
-                change.after = Some(describe(self.owner()));
+                change.after = Some(format!("{}, {declared_origin}", describe(self.owner())));
+            }
+            // Fixed at creation ("Creating access points restricted to a virtual private cloud",
+            // "Managing public access to access points", S3 User Guide): replaced when ours,
+            // refused when not.
+            (Some(live), true)
+                if live.bucket == bucket
+                    && (live.vpc.as_deref() != doc.vpc.as_deref()
+                        || !live.blocks_public_access) =>
+            {
+                let live_origin = origin(live.vpc.as_deref());
+                let what = if live.vpc.as_deref() != doc.vpc.as_deref() {
+                    format!("it has {live_origin}, the grants declare {declared_origin}")
+                } else {
+                    "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
+                };
+                if recorded {
+                    self.replaced.push(doc.target.to_string());
+                    change.op = Op::Replace;
+                    change.before = Some(format!("{}, {live_origin}", describe(self.owner())));
+                    change.after = Some(format!("{}, {declared_origin}", describe(self.owner())));
+                    change.reason = Some(format!(
+                        "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
+                    ));
+                } else {
+                    self.problems.push(format!(
+                        "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
+                        doc.target, doc.account, self.owner()
+                    ));
+                }
             }
             (Some(live), true)
                 if live.bucket != bucket
@@ -748,6 +804,8 @@ mod tests {
             DocumentKind::AccessPoint => Live::AccessPoint(Some(LiveAccessPoint {
                 bucket: doc.bucket.as_deref().unwrap_or_default().to_owned(),
                 bucket_account: None,
+                vpc: doc.vpc.as_deref().map(str::to_owned),
+                blocks_public_access: true,
             })),
             _ => Live::Policy(doc.policy.as_deref().map(str::to_owned)),
         }

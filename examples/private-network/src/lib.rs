@@ -1,7 +1,8 @@
 //! The warehouse account (111111111111) reads the lake's curated zone (222222222222) only from
-//! inside its own network: the loader through its S3 gateway endpoint, the BI role from any
-//! endpoint of the analytics VPC. A stolen key used from anywhere else is denied by every
-//! document of the grant.
+//! inside its own network: the access point takes requests from the analytics VPC only (network
+//! origin VPC, fixed when it is created); the loader must come through its S3 gateway endpoint,
+//! the BI role from any endpoint of that VPC. A stolen key used from anywhere else is refused by
+//! the access point and by every document of the grant.
 
 xacct::grants! {
     /// Curated data, readable from the warehouse's VPCs only.
@@ -15,6 +16,7 @@ xacct::grants! {
             actions: [s3:GetObject, s3:ListBucket],
             prefixes: ["curated/"],
             vpc_endpoints: ["vpce-0a1b2c3d4e5f60718"],
+            access_point_vpc: "vpc-0f1e2d3c4b5a69788",
         }
         /// BI dashboards, from any endpoint of the analytics VPC.
         grant bi_reads {
@@ -24,6 +26,7 @@ xacct::grants! {
             actions: [s3:GetObject],
             prefixes: ["curated/reports/"],
             vpcs: ["vpc-0f1e2d3c4b5a69788"],
+            access_point_vpc: "vpc-0f1e2d3c4b5a69788",
         }
     };
 }

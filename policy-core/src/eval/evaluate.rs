@@ -43,6 +43,8 @@ pub struct AccessPointInfo {
     pub account: String,
     pub bucket: String,
     pub bucket_account: String,
+    /// Network origin `VPC`: S3 rejects requests through the access point from other places.
+    pub vpc: Option<String>,
 }
 
 /// Every document the evaluation may consult.
@@ -169,6 +171,7 @@ impl PolicySet {
                     account: d.account.to_string(),
                     bucket: d.bucket.as_deref().unwrap_or_default().to_owned(),
                     bucket_account: d.bucket_account.as_deref().unwrap_or(&d.account).to_owned(),
+                    vpc: d.vpc.as_deref().map(str::to_owned),
                 });
             }
             if let Some(text) = &d.policy {
@@ -925,8 +928,20 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
             || (caller == Some(ap.bucket_account.as_str())
                 && tally.layer(&identity, bucket_request, false));
         let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
+        // A VPC-only access point takes requests from its VPC only, before any policy
+        // ("Creating access points restricted to a virtual private cloud", S3 User Guide).
+        let from_origin = ap.vpc.as_ref().is_none_or(|vpc| {
+            request
+                .values("aws:SourceVpc")
+                .is_some_and(|v| v.iter().any(|x| x == vpc))
+        });
         let missing = || {
-            if !identity_ok {
+            if let (false, Some(vpc)) = (from_origin, &ap.vpc) {
+                format!(
+                    "denied: the access point {} takes requests from {vpc} only (network origin VPC), and this one does not come from it",
+                    ap.arn
+                )
+            } else if !identity_ok {
                 "default: no identity policy of the caller allows it (needed from another account)"
                     .to_owned()
             } else if !ap_ok {
@@ -941,7 +956,10 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 )
             }
         };
-        return tally.decide(verdict(identity_ok && ap_ok && bucket_ok), missing);
+        return tally.decide(
+            verdict(from_origin && identity_ok && ap_ok && bucket_ok),
+            missing,
+        );
     }
 
     // Anything else: the resource's own policy (a bucket policy when the set has one), and the

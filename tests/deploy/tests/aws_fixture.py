@@ -70,8 +70,9 @@ elif command == "create-stacks":
             props = resource["Properties"]
             if resource["Type"] == "AWS::S3::AccessPoint":
                 control = client(account, "s3control", region)
+                extra = {k: props[k] for k in ("VpcConfiguration", "PublicAccessBlockConfiguration") if k in props}
                 control.create_access_point(AccountId=account, Name=props["Name"], Bucket=props["Bucket"],
-                                            BucketAccountId=props["BucketAccountId"])
+                                            BucketAccountId=props["BucketAccountId"], **extra)
                 if "Policy" in props:
                     control.put_access_point_policy(AccountId=account, Name=props["Name"], Policy=json.dumps(props["Policy"]))
                 by_hand.append(logical_id)
@@ -123,7 +124,11 @@ elif command == "read":
                 doc = client(acct, "iam").get_user_policy(UserName=name(target), PolicyName=d["name"])["PolicyDocument"]
                 stored = doc if isinstance(doc, dict) else json.loads(urllib.parse.unquote(doc))
             elif kind == "access-point":
-                stored = client(acct, "s3control").get_access_point(AccountId=acct, Name=d["name"])["Bucket"]
+                ap = client(acct, "s3control").get_access_point(AccountId=acct, Name=d["name"])
+                blocks = ap.get("PublicAccessBlockConfiguration", {})
+                stored = {"bucket": ap["Bucket"], "network_origin": ap.get("NetworkOrigin"),
+                          "vpc": ap.get("VpcConfiguration", {}).get("VpcId"),
+                          "blocks_public_access": all(blocks.get(k) for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"))}
             elif kind == "access-point-policy":
                 stored = json.loads(client(acct, "s3control").get_access_point_policy(AccountId=acct, Name=d["name"])["Policy"])
             elif kind == "bucket-policy":

@@ -148,7 +148,17 @@ fn assert_stored_equals_render(deployment: &Deployment) {
     for (doc, stored) in deployment.documents().iter().zip(stored) {
         match doc.kind {
             DocumentKind::Role => assert_eq!(stored, json!(doc.name), "{}", doc.target),
-            DocumentKind::AccessPoint => assert_eq!(stored, json!(doc.bucket), "{}", doc.target),
+            DocumentKind::AccessPoint => assert_eq!(
+                stored,
+                json!({
+                    "bucket": doc.bucket,
+                    "network_origin": if doc.vpc.is_some() { "VPC" } else { "Internet" },
+                    "vpc": doc.vpc,
+                    "blocks_public_access": true,
+                }),
+                "{}",
+                doc.target
+            ),
             _ => {
                 let stored = xacct_deploy::plan::normalize(&stored);
                 let declared = xacct_deploy::plan::normalize(
@@ -1847,4 +1857,67 @@ fn an_expired_grant_is_reported_and_its_access_removed() {
         "the expired grant's identity policy is deleted: {}",
         gone[bi_policy]
     );
+}
+
+/// An access point's network origin is fixed when it is created: changing `access_point_vpc` of
+/// an access point the deployment created replaces it (deleted, created with the VPC, its policy
+/// written again), and the plan says why.
+#[test]
+fn a_new_network_origin_replaces_the_access_point() {
+    let _emulator = emulator();
+    let with_vpc = &private_network::PRIVATE_LAKE;
+    // The same grants on an internet-facing access point.
+    let grants: Vec<policy_core::Grant> = with_vpc
+        .grants()
+        .iter()
+        .map(|g| {
+            let mut g = policy_core::Grant::from_data(g).unwrap();
+            g.restrictions.access_point_vpc = None;
+            g
+        })
+        .collect();
+    let internet = policy_core::pipeline::build_from_grants(&with_vpc.name, &grants).unwrap();
+    seed(&internet);
+    runtime().block_on(apply(&internet, Mode::Apply));
+    assert_stored_equals_render(&internet);
+    runtime().block_on(async {
+        let session = Session::connect(with_vpc, &specs(with_vpc)).await.unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        let changes: Vec<(DocumentKind, Op, String)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::NoOp)
+            .map(|c| (c.doc.kind, c.op, c.reason.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(changes.len(), 2, "{changes:#?}");
+        assert_eq!((changes[0].0, changes[0].1), (DocumentKind::AccessPoint, Op::Replace));
+        assert!(
+            changes[0].2.contains("it has network origin Internet, the grants declare network origin VPC vpc-0f1e2d3c4b5a69788"),
+            "{}",
+            changes[0].2
+        );
+        assert_eq!(
+            changes[1],
+            (
+                DocumentKind::AccessPointPolicy,
+                Op::Update,
+                "the access point is replaced".to_owned()
+            )
+        );
+        assert!(plan.summary().contains("1 to replace"), "{}", plan.summary());
+        session.apply(&plan, &|_| {}).await.unwrap();
+        assert!(!has_changes(with_vpc, Mode::Apply).await, "converged");
+    });
+    assert_stored_equals_render(with_vpc);
+    // Back to the internet: the other way round, too.
+    runtime().block_on(async {
+        let session = Session::connect(&internet, &specs(&internet))
+            .await
+            .unwrap();
+        let plan = session.plan(Mode::Apply, false).await.unwrap();
+        assert_eq!(plan.count(Op::Replace), 1);
+        session.apply(&plan, &|_| {}).await.unwrap();
+        apply(&internet, Mode::Destroy).await;
+    });
+    assert!(read_back(&internet).iter().all(Value::is_null));
 }

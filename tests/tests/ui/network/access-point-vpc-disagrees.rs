@@ -1,0 +1,22 @@
+policy_macros::grants! {
+    pub static DEPLOYMENT = {
+        grant reads {
+            requester: "arn:aws:iam::111111111111:role/analytics-etl",
+            assume_role: "arn:aws:iam::222222222222:role/analytics-reader",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data",
+            bucket: "marketing-customer-data",
+            actions: [s3:GetObject, s3:ListBucket],
+            access_point_vpc: "vpc-0a1b2c3d",
+        }
+
+        grant writes {
+            requester: "arn:aws:iam::111111111111:role/loader",
+            assume_role: "arn:aws:iam::222222222222:role/loader-bridge",
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data",
+            bucket: "marketing-customer-data",
+            actions: [s3:GetObject, s3:ListBucket],
+        }
+    };
+}
+
+fn main() {}
