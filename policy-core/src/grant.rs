@@ -4,6 +4,7 @@ use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal};
 use crate::deployment::GrantData;
 use crate::diagnostic::Problem;
+use crate::requester::Requester;
 use crate::restrictions::{Cidr, Expiry, Restrictions};
 use crate::service_reference::{self, Action};
 use std::borrow::Cow;
@@ -13,7 +14,7 @@ use std::borrow::Cow;
 pub struct Grant {
     pub name: String,
     pub doc: String,
-    pub requester: Principal,
+    pub requester: Requester,
     /// Present when the deployment creates the requester role.
     pub requester_trust: Option<RequesterTrust>,
     /// The role in the access point owner's account that the requester assumes; `None` for a
@@ -43,9 +44,10 @@ pub enum RequesterTrust {
 }
 
 impl Grant {
-    /// Whom the access point and bucket policies name: the bridge role, or the requester itself.
-    pub fn resource_principal(&self) -> &Principal {
-        self.bridge_role.as_ref().unwrap_or(&self.requester)
+    /// Whom the access point and bucket policies name: the bridge role, or the requester itself;
+    /// `None` for an organization, which they name by condition.
+    pub fn resource_principal(&self) -> Option<&Principal> {
+        self.bridge_role.as_ref().or(self.requester.principal())
     }
 
     pub fn object_actions(&self) -> impl Iterator<Item = &'static Action> + '_ {
@@ -90,7 +92,7 @@ impl Grant {
         Ok(Grant {
             name: data.name.to_string(),
             doc: data.doc.to_string(),
-            requester: Principal::parse(&data.requester)?,
+            requester: Requester::parse(&data.requester)?,
             requester_trust: data
                 .requester_trust
                 .as_deref()
@@ -137,7 +139,7 @@ impl From<&Grant> for GrantData {
         GrantData {
             name: owned(&g.name),
             doc: owned(&g.doc),
-            requester: Cow::Owned(g.requester.arn()),
+            requester: Cow::Owned(g.requester.to_data()),
             assume_role: g.bridge_role.as_ref().map(|r| Cow::Owned(r.arn())),
             access_point: Cow::Owned(g.access_point.arn()),
             bucket: owned(&g.bucket),

@@ -33,6 +33,7 @@ mod input;
 mod json;
 mod names;
 mod partition;
+mod requester;
 pub mod restrictions;
 pub mod service_reference;
 
@@ -61,3 +62,4 @@ pub use json::{
 };
 pub use partition::Partition;
 pub use pipeline::build;
+pub use requester::{OrgScope, Requester};

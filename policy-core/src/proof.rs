@@ -4,11 +4,13 @@
 //! (same account, the requester's account, the requester skipping its bridge role), with and
 //! without MFA and external id — and each decision must be what the grants declare.
 
+use crate::arn::Principal;
 use crate::deployment::Document;
 use crate::diagnostic::Problem;
 use crate::eval::condition::{lookup, wildcard, Context};
 use crate::eval::{evaluate, Decision, Effect, PolicySet, Request, Verdict};
 use crate::grant::Grant;
+use crate::requester::{OrgScope, Requester};
 use crate::restrictions::Expiry;
 use crate::service_reference;
 
@@ -17,6 +19,41 @@ use crate::service_reference;
 const STRANGER: &str = "999999999999";
 
 const OUTSIDE: &str = "/xacct-proof-outside/";
+
+/// A member account of the organization an organization grant names.
+const MEMBER: &str = "444444444444";
+
+/// The organization keys of an identity inside `org` (in an OU below the one named), then of
+/// identities outside it: another organization, no organization, a sibling OU.
+fn organization_variants(org: &OrgScope) -> Vec<Context> {
+    let keys = |id: &str, path: String| -> Context {
+        [
+            ("aws:PrincipalOrgID".to_owned(), vec![id.to_owned()]),
+            ("aws:PrincipalOrgPaths".to_owned(), vec![path]),
+        ]
+        .into_iter()
+        .collect()
+    };
+    let (root, inside) = match &org.path {
+        Some(path) => {
+            let root = path.split('/').take(2).collect::<Vec<_>>().join("/");
+            (root, format!("{path}ou-proof-xacctchild/"))
+        }
+        None => {
+            let root = format!("{}/r-proof", org.id);
+            (root.clone(), format!("{root}/ou-proof-xacctunit/"))
+        }
+    };
+    let mut variants = vec![
+        keys(&org.id, inside),
+        keys("o-xacctproofother", "o-xacctproofother/r-proof/".to_owned()),
+        Context::new(),
+    ];
+    if org.path.is_some() {
+        variants.push(keys(&org.id, format!("{root}/ou-proof-xacctsibling/")));
+    }
+    variants
+}
 
 fn ctx(pairs: &[(&str, &str)]) -> Context {
     pairs
@@ -64,17 +101,30 @@ fn in_scope(
     lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
 }
 
-/// What the grants of `principal` (the grants whose resource principal it is) declare for an S3
-/// request through an access point.
+/// A principal's own grants, and the grants to organizations; each with its access point's ARN.
+type GrantsOf<'a> = (&'a [(Grant, String)], &'a [(Grant, String)]);
+
+/// What the grants of `principal` (the grants whose resource principal it is, and the grants to
+/// an organization, which the request's organization keys decide) declare for an S3 request
+/// through an access point.
 fn declared(
-    grants_of_principal: &[(Grant, String)],
+    grants_of_principal: GrantsOf<'_>,
     action: &str,
     resource: &str,
     context: &Context,
 ) -> bool {
     let name = action.strip_prefix("s3:").unwrap_or(action);
-    grants_of_principal.iter().any(|(g, ap)| {
-        (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
+    let (own, organizations) = grants_of_principal;
+    own.iter().chain(organizations).any(|(g, ap)| {
+        let member = match &g.requester {
+            Requester::Organization(org) => org.admits(
+                lookup(context, "aws:PrincipalOrgID"),
+                lookup(context, "aws:PrincipalOrgPaths"),
+            ),
+            Requester::Principal(_) => true,
+        };
+        member
+            && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
             && g.restrictions.admits(values_of(context))
             && resource.starts_with(ap.as_str())
             && g.actions
@@ -86,7 +136,9 @@ fn declared(
 /// What the grants declare for assuming a bridge role.
 fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Context) -> bool {
     grants.iter().any(|g| {
-        g.requester.arn() == principal
+        g.requester
+            .principal()
+            .is_some_and(|r| r.arn() == principal)
             && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
             && (!g.require_mfa || mfa_of(context))
             && g.restrictions.in_time(values_of(context))
@@ -150,16 +202,22 @@ pub fn prove_set(
     // Only the grants of a principal can declare its access.
     let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> =
         std::collections::HashMap::new();
+    let mut organization_grants = Vec::new();
     for g in grants {
-        by_principal
-            .entry(g.resource_principal().arn())
-            .or_default()
-            .push((g.clone(), g.access_point.arn()));
-        if g.bridge_role.is_some() {
-            by_principal.entry(g.requester.arn()).or_default();
+        match g.resource_principal() {
+            Some(p) => by_principal
+                .entry(p.arn())
+                .or_default()
+                .push((g.clone(), g.access_point.arn())),
+            None => organization_grants.push((g.clone(), g.access_point.arn())),
         }
     }
-    let of = |p: &str| by_principal.get(p).map(Vec::as_slice).unwrap_or_default();
+    let of = |p: &str| {
+        (
+            by_principal.get(p).map(Vec::as_slice).unwrap_or_default(),
+            organization_grants.as_slice(),
+        )
+    };
     // An action no Allow statement of the set can match (by `Action`, or any `NotAction`) is
     // denied for every request: proven once here instead of request by request.
     let allow_patterns: std::collections::BTreeSet<&str> = set
@@ -218,23 +276,33 @@ pub fn prove_set(
         let mut listings: Vec<Context> = vec![Context::new()];
         listings.extend(prefixes.iter().map(|p| ctx(&[("s3:prefix", p)])));
         listings.push(ctx(&[("s3:prefix", OUTSIDE)]));
-        let mfa_variants: Vec<Context> = if g.require_mfa && g.bridge_role.is_none() {
-            vec![
-                ctx(&[("aws:MultiFactorAuthPresent", "true")]),
-                ctx(&[("aws:MultiFactorAuthPresent", "false")]),
-            ]
-        } else {
-            vec![Context::new()]
+        // Who asks: the grant's principal with and without MFA, or an identity of a member
+        // account inside the organization (or OU) and outside it.
+        let (principal, identity_variants) = match (&g.requester, g.resource_principal()) {
+            (Requester::Organization(org), _) => (
+                format!("arn:{partition}:iam::{MEMBER}:role/xacct-proof-member"),
+                organization_variants(org),
+            ),
+            (_, Some(p)) if g.require_mfa && g.bridge_role.is_none() => (
+                p.arn(),
+                vec![
+                    ctx(&[("aws:MultiFactorAuthPresent", "true")]),
+                    ctx(&[("aws:MultiFactorAuthPresent", "false")]),
+                ],
+            ),
+            (_, p) => (
+                p.map(Principal::arn).unwrap_or_default(),
+                vec![Context::new()],
+            ),
         };
         // Inside the network and time limits, then outside each in turn.
         let inside = g.restrictions.inside();
         let mut limit_variants = vec![inside.clone()];
         limit_variants.extend(g.restrictions.outside());
-        let variants: Vec<Context> = mfa_variants
+        let variants: Vec<Context> = identity_variants
             .iter()
             .flat_map(|m| limit_variants.iter().map(move |l| with(m, l)))
             .collect();
-        let principal = g.resource_principal().arn();
         let other_ap = format!(
             "arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other",
             g.access_point.region, g.access_point.account
@@ -246,7 +314,9 @@ pub fn prove_set(
             let grants_of = of(&principal);
             if !may_be_allowed
                 && !grants_of
+                    .0
                     .iter()
+                    .chain(grants_of.1)
                     .any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action)))
             {
                 continue;
@@ -281,18 +351,20 @@ pub fn prove_set(
 
         // Other principals, on what the grant declares.
         let mut others = vec![
-            format!(
-                "arn:{partition}:iam::{}:role/xacct-proof-other",
-                g.requester.account
-            ),
             format!("arn:{partition}:iam::{STRANGER}:role/xacct-proof-stranger"),
             format!(
                 "arn:{partition}:iam::{}:role/xacct-proof-other",
                 g.access_point.account
             ),
         ];
-        if g.bridge_role.is_some() {
-            others.push(g.requester.arn());
+        if let Some(requester) = g.requester.principal() {
+            others.push(format!(
+                "arn:{partition}:iam::{}:role/xacct-proof-other",
+                requester.account
+            ));
+            if g.bridge_role.is_some() {
+                others.push(requester.arn());
+            }
         }
         'others: for other in &others {
             // A stranger also tries the bucket directly, around the access point.
@@ -375,7 +447,12 @@ pub fn prove_set(
                 .iter()
                 .flat_map(|c| times.iter().map(move |t| with(c, t)))
                 .collect();
-            let mut callers = vec![g.requester.arn()];
+            let mut callers: Vec<String> = g
+                .requester
+                .principal()
+                .map(Principal::arn)
+                .into_iter()
+                .collect();
             callers.extend(others.iter().cloned());
             'assume: for caller in &callers {
                 for context in &contexts {

@@ -12,6 +12,7 @@ use crate::hash::fnv1a;
 use crate::json::{one_or_many, to_canonical_string};
 use crate::limits::over_limit;
 use crate::ownership::{inline_policy_name, pascal_case, sid_prefix};
+use crate::requester::Requester;
 use crate::restrictions::Restrictions;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -110,6 +111,76 @@ fn aws_principal(p: &Principal) -> (&'static str, Vec<String>) {
     ("AWS", vec![p.arn()])
 }
 
+/// Who a resource-policy statement names: the grant's principal, or, for an organization,
+/// everyone limited by `aws:PrincipalOrgID` (and `aws:PrincipalOrgPaths` for an OU and the OUs
+/// below it), with the access point's ARN fixed as well, which keeps the statement non-public
+/// to Block Public Access ([`is_public`]).
+fn named(mut s: Statement, grant: &Grant, scope: Scope) -> Statement {
+    if let Some(p) = grant.resource_principal() {
+        s.principal = Some(aws_principal(p));
+        return s;
+    }
+    s.principal = Some(("AWS", vec!["*".to_owned()]));
+    if let Requester::Organization(org) = &grant.requester {
+        s = s.condition("StringEquals", "aws:PrincipalOrgID", vec![org.id.clone()]);
+        if let Some(path) = &org.path {
+            s = s.condition(
+                "ForAnyValue:StringLike",
+                "aws:PrincipalOrgPaths",
+                vec![format!("{path}*")],
+            );
+        }
+    }
+    if scope == Scope::AccessPoint {
+        s = s.condition(
+            "StringEquals",
+            "s3:DataAccessPointArn",
+            vec![grant.access_point.arn()],
+        );
+    }
+    s
+}
+
+/// Condition keys whose fixed values make a statement naming everyone non-public to S3 Block
+/// Public Access ("Blocking public access to your Amazon S3 storage", The meaning of "public";
+/// `PublicAccessBlockConfiguration` in the S3 API Reference): a statement naming `*` without one
+/// of them would be refused by the access point's and bucket's `BlockPublicPolicy`.
+const NON_PUBLIC_KEYS: [&str; 10] = [
+    "aws:SourceArn",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceOwner",
+    "aws:SourceAccount",
+    "aws:userid",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+    "aws:SourceIp",
+];
+
+/// Whether S3 would read the statement as public: it names everyone, and no condition fixes one
+/// of [`NON_PUBLIC_KEYS`] (an exact operator, values without wildcards or variables).
+fn is_public(s: &Statement) -> bool {
+    let everyone = s
+        .principal
+        .as_ref()
+        .is_some_and(|(_, values)| values.iter().any(|v| v == "*"));
+    let fixed = s.conditions.iter().any(|(operator, keys)| {
+        let exact = matches!(
+            *operator,
+            "StringEquals" | "ArnEquals" | "IpAddress" | "ForAnyValue:StringEquals"
+        );
+        exact
+            && keys.iter().any(|(key, values)| {
+                NON_PUBLIC_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+                    && values
+                        .iter()
+                        .all(|v| !v.contains(['*', '?', '$']) && v != "0.0.0.0/0" && v != "::/0")
+            })
+    });
+    everyone && !fixed
+}
+
 /// Where a grant's S3 statements apply.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -121,12 +192,7 @@ enum Scope {
 
 /// The S3 statements of a grant: objects under its prefixes, listings scoped by `s3:prefix`,
 /// and other bucket-level reads. `principal` is set for resource policies.
-fn s3_statements(
-    grant: &Grant,
-    base: &str,
-    scope: Scope,
-    principal: Option<&Principal>,
-) -> Vec<Statement> {
+fn s3_statements(grant: &Grant, base: &str, scope: Scope, resource_policy: bool) -> Vec<Statement> {
     let ap = &grant.access_point;
     let partition = ap.partition;
     let prefixes: Vec<&str> = if grant.prefixes.is_empty() {
@@ -186,7 +252,9 @@ fn s3_statements(
         let mut s = Statement::new(format!("{base}{tag}{part}"));
         s.actions = actions;
         s.resources = resources;
-        s.principal = principal.map(aws_principal);
+        if resource_policy {
+            s = named(s, grant, scope);
+        }
         if scoped_by_prefix {
             s = s.condition(
                 "StringLike",
@@ -259,62 +327,14 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
     for grant in grants {
         let base = format!("{prefix}{}", pascal_case(&grant.name));
         let ap = &grant.access_point;
-        let requester = &grant.requester;
-
-        // Account A: the requester's identity policy (and the role, when the deployment creates it).
-        let identity = match &grant.bridge_role {
-            Some(role) => {
-                let mut s = Statement::new(format!("{base}AssumeBridge"));
-                s.actions = vec!["sts:AssumeRole".into()];
-                s.resources = vec![role.arn()];
-                vec![s.restricted(&grant.restrictions, false)]
-            }
-            None => s3_statements(grant, &base, Scope::AccessPoint, None),
-        };
-        match requester.kind {
-            PrincipalKind::Role => {
-                docs.add(
-                    requester.account.as_str(),
-                    DocumentKind::RoleInlinePolicy,
-                    requester.arn(),
-                    Some(policy_name.clone()),
-                    grant,
-                    identity,
-                );
-            }
-            PrincipalKind::User => {
-                docs.add(
-                    requester.account.as_str(),
-                    DocumentKind::UserInlinePolicy,
-                    requester.arn(),
-                    Some(policy_name.clone()),
-                    grant,
-                    identity,
-                );
-            }
-            // An account root delegates to its own administrators: nothing to attach in A.
-            PrincipalKind::Root => {}
-        }
-        if let Some(trust) = &grant.requester_trust {
-            create_role(&mut docs, requester, grant);
-            let mut s = Statement::new(format!("{base}RequesterTrust"));
-            s.actions = vec!["sts:AssumeRole".into()];
-            s.principal = Some(match trust {
-                RequesterTrust::Service(service) => ("Service", vec![service.clone()]),
-                RequesterTrust::Account => ("AWS", vec![requester.account_root()]),
-            });
-            docs.add(
-                requester.account.as_str(),
-                DocumentKind::RoleTrustPolicy,
-                requester.arn(),
-                None,
-                grant,
-                vec![s],
-            );
+        // An organization's accounts grant their own identities: only resource policies here.
+        if let Some(requester) = grant.requester.principal() {
+            requester_documents(&mut docs, grant, requester, &base, &policy_name);
         }
 
         // Account B: the bridge role, its trust and permissions.
         if let Some(role) = &grant.bridge_role {
+            let requester = grant.requester.principal().unwrap_or(role);
             create_role(&mut docs, role, grant);
             let mut trust = Statement::new(format!("{base}Trust"));
             trust.actions = vec!["sts:AssumeRole".into()];
@@ -334,7 +354,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 grant,
                 vec![trust],
             );
-            let permissions = s3_statements(grant, &base, Scope::AccessPoint, None);
+            let permissions = s3_statements(grant, &base, Scope::AccessPoint, false);
             docs.add(
                 role.account.as_str(),
                 DocumentKind::RoleInlinePolicy,
@@ -344,9 +364,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 permissions,
             );
         }
-
         // Account B: the access point and its policy.
-        let principal = grant.resource_principal();
         let entry = docs.add(
             ap.account.as_str(),
             DocumentKind::AccessPoint,
@@ -363,7 +381,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         if let Some(vpc) = &grant.restrictions.access_point_vpc {
             entry.extra.insert("vpc", vpc.clone());
         }
-        let statements = s3_statements(grant, &base, Scope::AccessPoint, Some(principal));
+        let statements = s3_statements(grant, &base, Scope::AccessPoint, true);
         docs.add(
             ap.account.as_str(),
             DocumentKind::AccessPointPolicy,
@@ -374,7 +392,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         );
 
         // Account B or C: the bucket's delegation to this access point.
-        let statements = s3_statements(grant, &base, Scope::Bucket, Some(principal));
+        let statements = s3_statements(grant, &base, Scope::Bucket, true);
         docs.add(
             grant.bucket_account.as_str(),
             DocumentKind::BucketPolicy,
@@ -391,6 +409,18 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         let policy = if pending.kind.has_policy() {
             let mut statements = merge(pending.statements.clone(), &prefix);
             statements.sort_by(|a, b| a.sid.cmp(&b.sid));
+            if let Some(public) = statements.iter().find(|s| is_public(s)) {
+                diags.push(
+                    Problem::new(format!(
+                        "statement `{}` of the {} of {} would be public to S3 Block Public Access",
+                        public.sid,
+                        pending.kind.describe(),
+                        pending.target
+                    ))
+                    .help("this is a bug in xacct's document generation; please report it")
+                    .at(at),
+                );
+            }
             let value = json!({ "Version": POLICY_VERSION, "Statement": statements.iter().map(Statement::to_value).collect::<Vec<_>>() });
             let text = to_canonical_string(value);
             if let Some(problem) = check_size(&pending, &text) {
@@ -424,6 +454,67 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         Ok(out)
     } else {
         Err(diags)
+    }
+}
+
+/// Account A: the requester's identity policy, and its role and trust when the deployment
+/// creates it.
+fn requester_documents(
+    docs: &mut Documents,
+    grant: &Grant,
+    requester: &Principal,
+    base: &str,
+    policy_name: &str,
+) {
+    let identity = match &grant.bridge_role {
+        Some(role) => {
+            let mut s = Statement::new(format!("{base}AssumeBridge"));
+            s.actions = vec!["sts:AssumeRole".into()];
+            s.resources = vec![role.arn()];
+            vec![s.restricted(&grant.restrictions, false)]
+        }
+        None => s3_statements(grant, base, Scope::AccessPoint, false),
+    };
+    match requester.kind {
+        PrincipalKind::Role => {
+            docs.add(
+                requester.account.as_str(),
+                DocumentKind::RoleInlinePolicy,
+                requester.arn(),
+                Some(policy_name.to_owned()),
+                grant,
+                identity,
+            );
+        }
+        PrincipalKind::User => {
+            docs.add(
+                requester.account.as_str(),
+                DocumentKind::UserInlinePolicy,
+                requester.arn(),
+                Some(policy_name.to_owned()),
+                grant,
+                identity,
+            );
+        }
+        // An account root delegates to its own administrators: nothing to attach in A.
+        PrincipalKind::Root => {}
+    }
+    if let Some(trust) = &grant.requester_trust {
+        create_role(docs, requester, grant);
+        let mut s = Statement::new(format!("{base}RequesterTrust"));
+        s.actions = vec!["sts:AssumeRole".into()];
+        s.principal = Some(match trust {
+            RequesterTrust::Service(service) => ("Service", vec![service.clone()]),
+            RequesterTrust::Account => ("AWS", vec![requester.account_root()]),
+        });
+        docs.add(
+            requester.account.as_str(),
+            DocumentKind::RoleTrustPolicy,
+            requester.arn(),
+            None,
+            grant,
+            vec![s],
+        );
     }
 }
 

@@ -11,6 +11,7 @@ use crate::grant::{Grant, RequesterTrust};
 use crate::input::{DeploymentInput, GrantInput, TrustInput};
 use crate::names;
 use crate::ownership;
+use crate::requester::{OrgScope, Requester};
 use crate::restrictions::{check_resource_id, Cidr, Expiry, Restrictions};
 use crate::service_reference::{self, Action};
 use std::collections::{BTreeMap, HashMap};
@@ -67,7 +68,8 @@ fn required<'a, T>(
 fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
     let before = diags.0.len();
     let requester = required(&g.requester, "requester", g, diags)
-        .and_then(|r| diags.check(r.loc, Principal::parse(&r.value)));
+        .and_then(|r| diags.check(r.loc, Requester::parse(&r.value)));
+    let principal = requester.as_ref().and_then(Requester::principal).cloned();
     let access_point = required(&g.access_point, "access_point", g, diags)
         .and_then(|a| diags.check(a.loc, AccessPointArn::parse(&a.value)));
     let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| {
@@ -111,7 +113,10 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
     });
 
     // What the fields say together.
-    if let (Some(requester), Some(ap)) = (&requester, &access_point) {
+    if let Some(Requester::Organization(org)) = &requester {
+        check_organization_grant(g, org, diags);
+    }
+    if let (Some(requester), Some(ap)) = (&principal, &access_point) {
         let requester_loc = g.requester.as_ref().map_or(Loc::UNKNOWN, |r| r.loc);
         if requester.partition != ap.partition {
             diags.push(
@@ -157,7 +162,7 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         }
     }
     if let (Some(trust), Some(requester), Some(t)) =
-        (&requester_trust, &requester, &g.requester_trust)
+        (&requester_trust, &principal, &g.requester_trust)
     {
         if requester.kind != PrincipalKind::Role {
             diags.push(
@@ -333,6 +338,38 @@ fn non_empty_unique(list: &Spanned<Vec<Spanned<String>>>, name: &str, diags: &mu
                     .at(v.loc),
             );
         }
+    }
+}
+
+/// An organization is named by resource policies only: what would need an identity of its own
+/// (a bridge role's trust, a role xacct creates, MFA in a policy xacct writes) cannot be said.
+fn check_organization_grant(g: &GrantInput, org: &OrgScope, diags: &mut Diagnostics) {
+    let whom = match &org.path {
+        Some(path) => format!("the organizational unit `{path}`"),
+        None => format!("the organization `{}`", org.id),
+    };
+    if let Some(role) = &g.assume_role {
+        diags.push(
+            Problem::new(format!("`assume_role` cannot be used with {whom} as requester: a trust policy names principals, and an organization is not one"))
+                .help("remove `assume_role`: the access point and bucket policies name the organization, and each of its accounts grants its own identities")
+                .at(role.loc),
+        );
+    }
+    if let Some(trust) = &g.requester_trust {
+        diags.push(
+            Problem::new(format!(
+                "`requester_trust` creates the requester role, but the requester is {whom}"
+            ))
+            .help("remove `requester_trust`; the organization's accounts manage their own roles")
+            .at(trust.loc),
+        );
+    }
+    if let Some(mfa) = g.require_mfa.as_ref().filter(|m| m.value) {
+        diags.push(
+            Problem::new(format!("`require_mfa` cannot be used with {whom} as requester: xacct writes no identity policy in the organization's accounts, where MFA would be required"))
+                .help("remove `require_mfa`, and require MFA in the member accounts' own policies (or an SCP)")
+                .at(mfa.loc),
+        );
     }
 }
 
@@ -663,7 +700,7 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
     let mut iam_names: HashMap<(String, String), String> = HashMap::new();
     for (grant, input) in grants {
         let named = [
-            (Some(&grant.requester), &input.requester),
+            (grant.requester.principal(), &input.requester),
             (grant.bridge_role.as_ref(), &input.assume_role),
         ];
         for (principal, field) in named {
@@ -771,7 +808,9 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                 .requester_trust
                 .as_ref()
                 .map_or(input.name.loc, |t| t.loc);
-            create(&grant.requester, what, at);
+            if let Some(requester) = grant.requester.principal() {
+                create(requester, what, at);
+            }
         }
     }
 }

@@ -29,6 +29,8 @@
 //!   (`aws:SourceVpce`, `aws:SourceVpc`: set only on requests through a VPC endpoint)
 //! - P23 https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
 //!   (network origin VPC: S3 rejects requests through the access point from anywhere else)
+//! - P24 https://aws.amazon.com/blogs/security/iam-share-aws-resources-groups-aws-accounts-aws-organizations/
+//!   (`aws:PrincipalOrgPaths` with `ForAnyValue:StringLike` and a trailing `*`: an OU and the OUs below)
 //! - P22 https://repost.aws/knowledge-center/iam-restrict-access-policy
 //!   (`aws:SourceIp` is in every request except those through a VPC endpoint)
 
@@ -3140,4 +3142,74 @@ fn p23_a_vpc_access_point_takes_requests_from_its_vpc_only() {
         format!("{decision:?}").contains("network origin VPC"),
         "the reason names the origin: {decision:?}"
     );
+}
+
+/// A member account's role, reading through an access point shared with an organization.
+const MEMBER: &str = "arn:aws:iam::444444444444:role/member-reader";
+
+/// An access point and delegation naming everyone limited by `condition`, and the member's own
+/// identity policy allowing the read (its account grants its identities).
+fn shared_with(condition: Value) -> PolicySet {
+    let objects = format!("{AP}/object/*");
+    let mut everyone = json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": objects});
+    everyone["Condition"] = condition;
+    let mut s = ap_case(json!([everyone]), delegation(), json!([]));
+    s.push(identity(MEMBER, json!([allow("s3:GetObject", &objects)])));
+    s
+}
+
+fn member_get(s: &PolicySet, context: &[(&str, &str)]) -> bool {
+    allowed(
+        s,
+        MEMBER,
+        "s3:GetObject",
+        &format!("{AP}/object/a.csv"),
+        context,
+    )
+}
+
+/// P15, P10: `Principal: {"AWS": "*"}` limited by `aws:PrincipalOrgID` allows the identities of
+/// the organization's accounts (whose own identity policies allow), and no one else.
+#[test]
+fn p15_principal_org_id_limits_everyone_to_the_organization() {
+    let s = shared_with(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+    assert!(member_get(&s, &[("aws:PrincipalOrgID", "o-a1b2c3d4e5")]));
+    assert!(!member_get(&s, &[("aws:PrincipalOrgID", "o-zzzzzzzzzz")]));
+    assert!(!member_get(&s, &[]), "an account outside any organization");
+}
+
+/// P24: `ForAnyValue:StringLike` on `aws:PrincipalOrgPaths` with `path*` takes the OU and every
+/// OU below it, and not a sibling OU; the key holds one path per organization the account is in.
+#[test]
+fn p24_principal_org_paths_take_an_ou_and_the_ous_below_it() {
+    let ou = "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/";
+    let s =
+        shared_with(json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": format!("{ou}*")}}));
+    assert!(member_get(&s, &[("aws:PrincipalOrgPaths", ou)]));
+    assert!(member_get(
+        &s,
+        &[(
+            "aws:PrincipalOrgPaths",
+            "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"
+        )]
+    ));
+    assert!(!member_get(
+        &s,
+        &[(
+            "aws:PrincipalOrgPaths",
+            "o-a1b2c3d4e5/r-ab12/ou-ab12-33333333/"
+        )]
+    ));
+    assert!(!member_get(&s, &[]));
+}
+
+/// P2: an organization-wide statement does not stand in for the member's identity policy across
+/// accounts: a member role its own account does not allow is denied.
+#[test]
+fn p2_an_organization_grant_still_needs_the_members_identity_policy() {
+    let objects = format!("{AP}/object/*");
+    let everyone = json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": objects, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}});
+    let mut s = ap_case(json!([everyone]), delegation(), json!([]));
+    s.push(identity(MEMBER, json!([allow("s3:PutObject", &objects)])));
+    assert!(!member_get(&s, &[("aws:PrincipalOrgID", "o-a1b2c3d4e5")]));
 }

@@ -107,7 +107,15 @@ prop_compose! {
         network in 0..4usize,
         hosts in proptest::collection::btree_set(1u8..=254, 1..3),
         expires in proptest::option::of(1_800_000_000i64..2_000_000_000),
+        organization in 0..4usize,
     ) -> GrantInput {
+        let requester_account = if requester_account == 222_222_222_222 { 111_111_111_111 } else { requester_account };
+        // Every account of an organization, one OU and those below it, or one role.
+        let (requester, bridge, mfa) = match organization {
+            0 => (s("o-a1b2c3d4e5"), false, false),
+            1 => (s(&format!("o-a1b2c3d4e5/r-ab12/ou-ab12-{requester_account:08}/")), false, false),
+            _ => (s(&format!("arn:aws:iam::{requester_account}:role/reader-{i}")), bridge, mfa),
+        };
         // No limit, endpoints, endpoints and VPCs, or public ranges (v4 and v6).
         let ids = |prefix: &str| hosts.iter().map(|h| format!("{prefix}-{h:08x}")).collect::<Vec<_>>();
         let (vpc_endpoints, vpcs, source_ips) = match network {
@@ -119,10 +127,9 @@ prop_compose! {
         // Distinct first letters never make one prefix cover another.
         let mut seen = std::collections::BTreeSet::new();
         let prefixes: Vec<String> = prefixes.into_iter().filter(|p| seen.insert(p.as_bytes()[0])).collect();
-        let requester_account = if requester_account == 222_222_222_222 { 111_111_111_111 } else { requester_account };
         GrantInput {
             name: Spanned::new(format!("grant_{i}"), Loc::UNKNOWN),
-            requester: s(&format!("arn:aws:iam::{requester_account}:role/reader-{i}")),
+            requester,
             assume_role: if bridge { s(&format!("arn:aws:iam::222222222222:role/bridge-{i}")) } else { None },
             access_point: s(&format!("arn:aws:s3:eu-west-1:222222222222:accesspoint/ap-{i}")),
             bucket: s(&format!("bucket-{i}")),

@@ -19,6 +19,8 @@ mod direct_grant;
 mod lambda_requester;
 #[path = "../../examples/multi-access-point/src/lib.rs"]
 mod multi_access_point;
+#[path = "../../examples/organization-share/src/lib.rs"]
+mod organization_share;
 #[path = "../../examples/private-network/src/lib.rs"]
 mod private_network;
 #[path = "../../examples/shared-data/src/lib.rs"]
@@ -27,7 +29,7 @@ mod shared_data;
 mod temporary_audit;
 use serde_json::Value;
 
-fn examples() -> [(&'static str, &'static Deployment); 8] {
+fn examples() -> [(&'static str, &'static Deployment); 9] {
     [
         ("shared-data", &shared_data::SHARING),
         ("data-lake", &data_lake::DATA_LAKE),
@@ -40,6 +42,7 @@ fn examples() -> [(&'static str, &'static Deployment); 8] {
         ),
         ("private-network", &private_network::PRIVATE_LAKE),
         ("temporary-audit", &temporary_audit::LEDGER_AUDIT),
+        ("organization-share", &organization_share::ORG_LAKE),
     ]
 }
 
@@ -106,9 +109,13 @@ fn bucket_policies_delegate_to_exactly_their_access_point() {
                     "{name}: {statement}"
                 );
                 assert!(served_by.is_some());
+                // A principal, or everyone in one organization.
+                let organization = statement["Condition"]["StringEquals"]["aws:PrincipalOrgID"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("o-"));
                 assert!(
-                    !statement["Principal"].to_string().contains('*'),
-                    "{name}: delegation names its principal"
+                    !statement["Principal"].to_string().contains('*') || organization,
+                    "{name}: delegation names its principal or its organization: {statement}"
                 );
             }
         }

@@ -194,7 +194,7 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     });
 }
 
-const EXAMPLES: [&Deployment; 8] = [
+const EXAMPLES: [&Deployment; 9] = [
     &shared_data::SHARING,
     &data_lake::DATA_LAKE,
     &lambda_requester::INVOICES,
@@ -203,6 +203,7 @@ const EXAMPLES: [&Deployment; 8] = [
     &cross_account_access_point::ARCHIVE,
     &private_network::PRIVATE_LAKE,
     &temporary_audit::LEDGER_AUDIT,
+    &organization_share::ORG_LAKE,
 ];
 
 #[test]
