@@ -535,10 +535,10 @@ fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
     // Statements that differ in one element only are joined already: what is left to shrink.
     let remedy = match doc.kind {
         DocumentKind::AccessPointPolicy => {
-            "give some of them a second access point, or fewer prefixes or actions; requesters with the same access share statements, each one named once per statement"
+            "when the requesters are the accounts of one organization or OU, one grant to it (`requester: \"o-…\"`) names them all in one statement; otherwise give some of them a second access point, or fewer prefixes or actions (requesters with the same access share statements, each one named once per statement)"
         }
         DocumentKind::BucketPolicy => {
-            "move some of them to another bucket, or give them fewer prefixes or actions; requesters with the same access share statements"
+            "when the requesters are the accounts of one organization or OU, one grant to it (`requester: \"o-…\"`) names them all in one statement; otherwise move some of them to another bucket, or give them fewer prefixes or actions (requesters with the same access share statements)"
         }
         DocumentKind::RoleTrustPolicy => {
             "give some requesters a second bridge role; requesters with the same conditions (MFA, external id) share one statement"

@@ -95,6 +95,38 @@ fn a_policy_still_over_its_limit_says_by_how_much_and_what_would_fit() {
         "{error}"
     );
     assert!(error.contains("second access point"), "{error}");
+    assert!(error.contains("one grant to it (`requester: \"o-…\"`)"), "{error}");
+}
+
+/// Consumers that are the accounts of one organization (or OU), however many, are one grant: one
+/// statement per kind of access in the access point and bucket policies, for 300 accounts as for
+/// 3, beside 200 named consumers on the same access point.
+#[test]
+fn an_organization_of_any_size_is_one_statement_beside_named_consumers() {
+    let mut input = direct_grants(0..200);
+    for (name, requester) in [
+        ("whole_organization", "o-a1b2c3d4e5"),
+        ("analytics_unit", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"),
+    ] {
+        input.grants.push(GrantInput {
+            name: Spanned::new(name.to_owned(), Loc::UNKNOWN),
+            requester: s(requester),
+            access_point: s("arn:aws:s3:us-east-1:222222222222:accesspoint/shared"),
+            bucket: s("lake"),
+            actions: list(&["s3:GetObject", "s3:ListBucket"]),
+            prefixes: list(&["curated/"]),
+            ..GrantInput::default()
+        });
+    }
+    let built = build(&input).unwrap_or_else(|d| panic!("{d}"));
+    let docs: serde_json::Value = serde_json::from_str(built.render_json()).unwrap();
+    let everyone: Vec<&serde_json::Value> = policy_of(&docs, "access-point-policy")["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|st| st["Principal"]["AWS"] == "*")
+        .collect();
+    assert_eq!(everyone.len(), 4, "objects and listing, for each grant");
 }
 
 /// 40 requesters assuming one bridge role with the same external id share one trust statement,
