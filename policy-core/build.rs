@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-const SOURCE: &str = "data/aws-service-reference/s3-sts-iam.json";
+const SOURCE: &str = "data/aws-service-reference/s3-sts-iam-kms.json";
 
 fn main() {
     println!("cargo:rerun-if-changed={SOURCE}");

@@ -7,12 +7,15 @@
 - moto has no InviteAccountToOrganization: accounts join an organization only through
   CreateAccount, with a random id. An account created with the email `<12 digits>@join.invalid`
   gets that id instead, so a test can put the accounts it deploys to into an organization.
+- KMS gives every new key a random id, where grants name their key by ARN at compile time. A key
+  created with the tag `xacct:key-id=<id>` gets that id instead (AWS never lets a caller choose).
 
     python moto_server.py HOST PORT
 """
 import re
 import sys
 
+from moto.kms import models as kms
 from moto.organizations import models as organizations
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
@@ -51,6 +54,23 @@ def _account_with_chosen_id(self, organization, **kwargs):
 
 
 organizations.FakeAccount.__init__ = _account_with_chosen_id
+
+_create_key = kms.KmsBackend.create_key
+
+
+def _key_with_chosen_id(self, policy, key_usage, key_spec, description, tags, *args, **kwargs):
+    key = _create_key(self, policy, key_usage, key_spec, description, tags, *args, **kwargs)
+    chosen = next((t["TagValue"] for t in tags or [] if t.get("TagKey") == "xacct:key-id"), None)
+    if chosen:
+        del self.keys[key.id]
+        key.arn = key.arn.replace(key.id, chosen)
+        key.id = chosen
+        self.keys[chosen] = key
+        self.tagger.tag_resource(chosen, tags)
+    return key
+
+
+kms.KmsBackend.create_key = _key_with_chosen_id
 
 
 if __name__ == "__main__":

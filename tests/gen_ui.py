@@ -165,3 +165,11 @@ write("organization/bad-ou", grant(requester=A("o-a1b2c3d4e5/r-ab12/ou-11111111/
 write("organization/with-bridge-role", grant(requester=A("o-a1b2c3d4e5")))
 write("organization/with-mfa", grant(requester=A("o-a1b2c3d4e5"), assume_role=None, require_mfa="true"))
 write("organization/with-requester-trust", grant(requester=A("o-a1b2c3d4e5"), assume_role=None, requester_trust="account"))
+# KMS keys of SSE-KMS buckets
+KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+write("kms/alias", grant(kms_key=A("arn:aws:kms:us-east-1:222222222222:alias/lake")))
+write("kms/not-a-key-id", grant(kms_key=A("arn:aws:kms:us-east-1:222222222222:key/lake")))
+write("kms/other-service", grant(kms_key=A(f"arn:aws:s3:us-east-1:222222222222:key/{KEY}")))
+write("kms/other-region", grant(kms_key=A(f"arn:aws:kms:eu-west-1:222222222222:key/{KEY}")))
+write("kms/third-account", grant(kms_key=A(f"arn:aws:kms:us-east-1:333333333333:key/{KEY}")))
+write("kms/never-used", grant(kms_key=A(f"arn:aws:kms:us-east-1:222222222222:key/{KEY}"), actions="[s3:ListBucket]"))

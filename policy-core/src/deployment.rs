@@ -19,10 +19,11 @@ pub enum DocumentKind {
     AccessPoint,
     AccessPointPolicy,
     BucketPolicy,
+    KeyPolicy,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 7] = [
+    pub const ALL: [DocumentKind; 8] = [
         DocumentKind::Role,
         DocumentKind::RoleTrustPolicy,
         DocumentKind::RoleInlinePolicy,
@@ -30,6 +31,7 @@ impl DocumentKind {
         DocumentKind::AccessPoint,
         DocumentKind::AccessPointPolicy,
         DocumentKind::BucketPolicy,
+        DocumentKind::KeyPolicy,
     ];
 
     /// The `kind` in `render_json()`.
@@ -42,6 +44,7 @@ impl DocumentKind {
             DocumentKind::AccessPoint => "access-point",
             DocumentKind::AccessPointPolicy => "access-point-policy",
             DocumentKind::BucketPolicy => "bucket-policy",
+            DocumentKind::KeyPolicy => "key-policy",
         }
     }
 
@@ -59,6 +62,7 @@ impl DocumentKind {
             DocumentKind::AccessPoint => "access point",
             DocumentKind::AccessPointPolicy => "access point policy",
             DocumentKind::BucketPolicy => "bucket policy",
+            DocumentKind::KeyPolicy => "key policy",
         }
     }
 
@@ -145,6 +149,8 @@ pub struct GrantData {
     pub expires: Option<Str>,
     /// The access point's network origin VPC, when it has one.
     pub access_point_vpc: Option<Str>,
+    /// The KMS key ARN of an SSE-KMS bucket.
+    pub kms_key: Option<Str>,
 }
 
 /// Every document of one `grants!` invocation.

@@ -214,7 +214,7 @@ fn check_action(action: &str) -> Result<(), Problem> {
     };
     let Some(service) = service_reference::service(prefix) else {
         return Err(Problem::new(format!(
-            "invalid `--action {action}`: the service `{prefix}` is not one this tool knows (s3, sts, iam)"
+            "invalid `--action {action}`: the service `{prefix}` is not one this tool knows (s3, sts, iam, kms)"
         )));
     };
     if service.action(name).is_some() {
@@ -260,7 +260,7 @@ fn check_context(pair: &str) -> Result<(String, String), Problem> {
                 .help("e.g. `--context aws:MultiFactorAuthPresent=true`"),
         );
     };
-    let known: Vec<&str> = ["s3", "sts", "iam"]
+    let known: Vec<&str> = ["s3", "sts", "iam", "kms"]
         .into_iter()
         .filter_map(service_reference::service)
         .flat_map(|s| s.condition_keys.iter().map(|k| k.name))

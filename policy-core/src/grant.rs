@@ -4,6 +4,7 @@ use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal};
 use crate::deployment::GrantData;
 use crate::diagnostic::Problem;
+use crate::kms::KmsKey;
 use crate::requester::Requester;
 use crate::restrictions::{Cidr, Expiry, Restrictions};
 use crate::service_reference::{self, Action};
@@ -32,6 +33,8 @@ pub struct Grant {
     pub external_id: Option<String>,
     /// Network and time limits, on every document of the grant.
     pub restrictions: Restrictions,
+    /// The key of an SSE-KMS bucket: the grant's requests need it through S3.
+    pub kms_key: Option<KmsKey>,
 }
 
 /// Who may assume a requester role the deployment creates.
@@ -128,6 +131,7 @@ impl Grant {
                 expires: data.expires.as_deref().map(Expiry::parse).transpose()?,
                 access_point_vpc: data.access_point_vpc.as_deref().map(str::to_owned),
             },
+            kms_key: data.kms_key.as_deref().map(KmsKey::parse).transpose()?,
         })
     }
 }
@@ -164,6 +168,7 @@ impl From<&Grant> for GrantData {
             ),
             expires: r.expires.as_ref().map(|e| Cow::Owned(e.to_string())),
             access_point_vpc: r.access_point_vpc.as_deref().map(owned),
+            kms_key: g.kms_key.as_ref().map(|k| Cow::Owned(k.arn())),
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct GrantInput {
     pub expires: Option<Spanned<String>>,
     /// The VPC (`vpc-…`) the access point accepts requests from: its network origin.
     pub access_point_vpc: Option<Spanned<String>>,
+    /// The customer managed KMS key (key ARN) the bucket's objects are encrypted with.
+    pub kms_key: Option<Spanned<String>>,
 }
 
 /// `requester_trust: service "lambda.amazonaws.com"` or `requester_trust: account`.
@@ -76,10 +78,11 @@ pub enum GrantField {
     SourceIps,
     Expires,
     AccessPointVpc,
+    KmsKey,
 }
 
 impl GrantField {
-    pub const ALL: [GrantField; 16] = [
+    pub const ALL: [GrantField; 17] = [
         GrantField::Requester,
         GrantField::RequesterTrust,
         GrantField::AssumeRole,
@@ -96,6 +99,7 @@ impl GrantField {
         GrantField::SourceIps,
         GrantField::Expires,
         GrantField::AccessPointVpc,
+        GrantField::KmsKey,
     ];
 
     /// The name written in a grant.
@@ -117,6 +121,7 @@ impl GrantField {
             GrantField::SourceIps => "source_ips",
             GrantField::Expires => "expires",
             GrantField::AccessPointVpc => "access_point_vpc",
+            GrantField::KmsKey => "kms_key",
         }
     }
 

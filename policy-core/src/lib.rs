@@ -31,6 +31,7 @@ mod diagnostic;
 mod grant;
 mod input;
 mod json;
+pub mod kms;
 mod names;
 mod partition;
 mod requester;

@@ -19,6 +19,8 @@ pub fn size_limit(kind: DocumentKind) -> Option<(usize, &'static str)> {
             2048,
             "characters for all of a user's inline policies together",
         )),
+        // "Resource quotas", AWS KMS Developer Guide: a key policy document is at most 32 KB.
+        DocumentKind::KeyPolicy => Some((32 * 1024, "bytes")),
         DocumentKind::Role | DocumentKind::AccessPoint => None,
     }
 }
@@ -26,7 +28,9 @@ pub fn size_limit(kind: DocumentKind) -> Option<(usize, &'static str)> {
 /// The size AWS counts: bytes for S3 resource policies, non-white-space characters for IAM.
 pub fn policy_size(kind: DocumentKind, text: &str) -> usize {
     match kind {
-        DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => text.len(),
+        DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy | DocumentKind::KeyPolicy => {
+            text.len()
+        }
         _ => iam_policy_size(text),
     }
 }

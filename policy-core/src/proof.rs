@@ -133,6 +133,45 @@ fn declared(
     })
 }
 
+/// What the grants of a principal declare for a KMS request S3 makes on its behalf: the grant's
+/// key, an action its S3 actions need, through S3 in the key's region, for an object the grant
+/// reaches (or the bucket, which S3 Bucket Keys name), before the expiry.
+fn declared_kms(
+    grants_of_principal: GrantsOf<'_>,
+    action: &str,
+    key: &str,
+    context: &Context,
+) -> bool {
+    let (own, organizations) = grants_of_principal;
+    own.iter().chain(organizations).any(|(g, _)| {
+        let Some(k) = g.kms_key.as_ref().filter(|k| k.arn() == key) else {
+            return false;
+        };
+        let member = match &g.requester {
+            Requester::Organization(org) => org.admits(
+                lookup(context, "aws:PrincipalOrgID"),
+                lookup(context, "aws:PrincipalOrgPaths"),
+            ),
+            Requester::Principal(_) => true,
+        };
+        let bucket = crate::arn::bucket_arn(g.access_point.partition, &g.bucket);
+        let reached = |arn: &str| {
+            arn == bucket
+                || arn.strip_prefix(&format!("{bucket}/")).is_some_and(|key| {
+                    g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()))
+                })
+        };
+        member
+            && crate::kms::kms_actions(&g.actions)
+                .iter()
+                .any(|a| a.full_name().eq_ignore_ascii_case(action))
+            && lookup(context, "kms:ViaService").is_some_and(|v| v.contains(&k.via_service()))
+            && lookup(context, "kms:EncryptionContext:aws:s3:arn")
+                .is_some_and(|v| !v.is_empty() && v.iter().all(|arn| reached(arn)))
+            && g.restrictions.in_time(values_of(context))
+    })
+}
+
 /// What the grants declare for assuming a bridge role.
 fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Context) -> bool {
     grants.iter().any(|g| {
@@ -414,6 +453,69 @@ pub fn prove_set(
                     expected,
                 ) {
                     break 'others;
+                }
+            }
+        }
+
+        // The bucket's KMS key, used by S3 on the principal's behalf: inside the grant, and with
+        // each of its limits broken in turn; by the others too.
+        if let Some(key) = &g.kms_key {
+            let key_arn = key.arn();
+            let bucket = crate::arn::bucket_arn(partition, &g.bucket);
+            let time: Vec<(&'static str, String)> = g
+                .restrictions
+                .expires
+                .iter()
+                .map(|e| ("aws:CurrentTime", Expiry::format(e.seconds - 1)))
+                .collect();
+            let call = |via: Option<&str>, object: &str| {
+                let mut c = with(&Context::new(), &time);
+                if let Some(via) = via {
+                    c.insert("kms:ViaService".to_owned(), vec![via.to_owned()]);
+                }
+                c.insert(
+                    "kms:EncryptionContext:aws:s3:arn".to_owned(),
+                    vec![object.to_owned()],
+                );
+                c
+            };
+            let via = key.via_service();
+            let inside_object = format!("{bucket}/{}", keys[0]);
+            let mut contexts = vec![
+                call(Some(&via), &inside_object),
+                call(Some(&via), &bucket),
+                call(Some(&via), &format!("{bucket}{OUTSIDE}key")),
+                call(None, &inside_object),
+                call(Some("ec2.us-east-1.amazonaws.com"), &inside_object),
+            ];
+            if let Some(e) = &g.restrictions.expires {
+                let mut late = call(Some(&via), &inside_object);
+                late.insert("aws:CurrentTime".to_owned(), vec![e.to_string()]);
+                contexts.push(late);
+            }
+            let mut callers: Vec<(String, Context)> = identity_variants
+                .iter()
+                .map(|v| (principal.clone(), v.clone()))
+                .collect();
+            callers.extend(others.iter().map(|o| (o.clone(), Context::new())));
+            'kms: for (caller, identity) in &callers {
+                for action in ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"] {
+                    for context in &contexts {
+                        let mut context = context.clone();
+                        context.extend(identity.clone());
+                        let expected = declared_kms(of(caller), action, &key_arn, &context);
+                        if !check(
+                            Request {
+                                principal: caller.clone(),
+                                action: action.into(),
+                                resource: key_arn.clone(),
+                                context,
+                            },
+                            expected,
+                        ) {
+                            break 'kms;
+                        }
+                    }
                 }
             }
         }

@@ -115,7 +115,7 @@ fn aws_principal(p: &Principal) -> (&'static str, Vec<String>) {
 /// everyone limited by `aws:PrincipalOrgID` (and `aws:PrincipalOrgPaths` for an OU and the OUs
 /// below it), with the access point's ARN fixed as well, which keeps the statement non-public
 /// to Block Public Access ([`is_public`]).
-fn named(mut s: Statement, grant: &Grant, scope: Scope) -> Statement {
+fn named(mut s: Statement, grant: &Grant, scope: Option<Scope>) -> Statement {
     if let Some(p) = grant.resource_principal() {
         s.principal = Some(aws_principal(p));
         return s;
@@ -131,7 +131,7 @@ fn named(mut s: Statement, grant: &Grant, scope: Scope) -> Statement {
             );
         }
     }
-    if scope == Scope::AccessPoint {
+    if scope == Some(Scope::AccessPoint) {
         s = s.condition(
             "StringEquals",
             "s3:DataAccessPointArn",
@@ -139,6 +139,41 @@ fn named(mut s: Statement, grant: &Grant, scope: Scope) -> Statement {
         );
     }
     s
+}
+
+/// The statement that lets the grant's requester use the bucket's KMS key through S3, for an
+/// identity policy (`Resource`: the key) or the key policy (`Resource: "*"`, the key itself, and
+/// the requester named as in the S3 resource policies). Only the expiry applies of the grant's
+/// limits: S3 calls KMS on the requester's behalf, and such calls carry neither the requester's
+/// network keys nor `aws:SourceIp` ("AWS global condition context keys": `aws:ViaAWSService`).
+fn kms_statement(grant: &Grant, base: &str, key_policy: bool) -> Option<Statement> {
+    let key = grant.kms_key.as_ref()?;
+    let actions = crate::kms::kms_actions(&grant.actions);
+    if actions.is_empty() {
+        return None;
+    }
+    let mut s = Statement::new(format!("{base}Kms"));
+    s.actions = actions.iter().map(|a| a.full_name()).collect();
+    s.resources = vec![if key_policy {
+        "*".to_owned()
+    } else {
+        key.arn()
+    }];
+    if key_policy {
+        s = named(s, grant, None);
+    }
+    // S3 names the object (or, with S3 Bucket Keys, the bucket) in the encryption context.
+    let bucket = bucket_arn(grant.access_point.partition, &grant.bucket);
+    let mut objects = vec![bucket.clone()];
+    if grant.prefixes.is_empty() {
+        objects.push(format!("{bucket}/*"));
+    } else {
+        objects.extend(grant.prefixes.iter().map(|p| format!("{bucket}/{p}*")));
+    }
+    s = s
+        .condition("StringEquals", "kms:ViaService", vec![key.via_service()])
+        .condition("StringLike", "kms:EncryptionContext:aws:s3:arn", objects);
+    Some(s.restricted(&grant.restrictions, false))
 }
 
 /// Condition keys whose fixed values make a statement naming everyone non-public to S3 Block
@@ -253,7 +288,7 @@ fn s3_statements(grant: &Grant, base: &str, scope: Scope, resource_policy: bool)
         s.actions = actions;
         s.resources = resources;
         if resource_policy {
-            s = named(s, grant, scope);
+            s = named(s, grant, Some(scope));
         }
         if scoped_by_prefix {
             s = s.condition(
@@ -354,7 +389,8 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 grant,
                 vec![trust],
             );
-            let permissions = s3_statements(grant, &base, Scope::AccessPoint, false);
+            let mut permissions = s3_statements(grant, &base, Scope::AccessPoint, false);
+            permissions.extend(kms_statement(grant, &base, false));
             docs.add(
                 role.account.as_str(),
                 DocumentKind::RoleInlinePolicy,
@@ -401,6 +437,19 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             grant,
             statements,
         );
+
+        // The key's owner: its key policy lets the requester use the key through S3.
+        if let Some(key) = &grant.kms_key {
+            let entry = docs.add(
+                key.account.as_str(),
+                DocumentKind::KeyPolicy,
+                key.arn(),
+                Some(key.id.clone()),
+                grant,
+                kms_statement(grant, &base, true).into_iter().collect(),
+            );
+            entry.extra.insert("region", key.region.clone());
+        }
     }
 
     let mut diags = Diagnostics::default();
@@ -409,7 +458,14 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         let policy = if pending.kind.has_policy() {
             let mut statements = merge(pending.statements.clone(), &prefix);
             statements.sort_by(|a, b| a.sid.cmp(&b.sid));
-            if let Some(public) = statements.iter().find(|s| is_public(s)) {
+            let s3_resource_policy = matches!(
+                pending.kind,
+                DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy
+            );
+            if let Some(public) = statements
+                .iter()
+                .find(|s| s3_resource_policy && is_public(s))
+            {
                 diags.push(
                     Problem::new(format!(
                         "statement `{}` of the {} of {} would be public to S3 Block Public Access",
@@ -473,7 +529,11 @@ fn requester_documents(
             s.resources = vec![role.arn()];
             vec![s.restricted(&grant.restrictions, false)]
         }
-        None => s3_statements(grant, base, Scope::AccessPoint, false),
+        None => {
+            let mut statements = s3_statements(grant, base, Scope::AccessPoint, false);
+            statements.extend(kms_statement(grant, base, false));
+            statements
+        }
     };
     match requester.kind {
         PrincipalKind::Role => {

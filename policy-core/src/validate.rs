@@ -9,6 +9,7 @@ use crate::arn::{AccessPointArn, Principal, PrincipalKind};
 use crate::diagnostic::{did_you_mean, Diagnostics, Loc, Problem, Spanned};
 use crate::grant::{Grant, RequesterTrust};
 use crate::input::{DeploymentInput, GrantInput, TrustInput};
+use crate::kms::{self, KmsKey};
 use crate::names;
 use crate::ownership;
 use crate::requester::{OrgScope, Requester};
@@ -199,6 +200,20 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         );
     }
     let restrictions = check_restrictions(g, diags);
+    let kms_key = g.kms_key.as_ref().and_then(|k| {
+        let key = diags.check(k.loc, KmsKey::parse(&k.value))?;
+        if let Some(ap) = &access_point {
+            check_kms_key(
+                &key,
+                ap,
+                bucket_account.as_ref(),
+                actions.as_deref(),
+                diags,
+                k.loc,
+            );
+        }
+        Some(key)
+    });
     if diags.0.len() > before {
         return None;
     }
@@ -217,7 +232,56 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
         external_id,
         restrictions: restrictions?,
+        kms_key,
     })
+}
+
+/// What a key must be to encrypt the bucket's objects for this grant: in the bucket's region and
+/// partition, owned by an account the grant names, and used by at least one action.
+fn check_kms_key(
+    key: &KmsKey,
+    ap: &AccessPointArn,
+    bucket_account: Option<&AccountId>,
+    actions: Option<&[&'static Action]>,
+    diags: &mut Diagnostics,
+    at: Loc,
+) {
+    let bucket_account = bucket_account.unwrap_or(&ap.account);
+    if key.partition != ap.partition || key.region != ap.region {
+        diags.push(
+            Problem::new(format!(
+                "the key is in `{}`, but the bucket (behind an access point in `{}`) can only use a key of its own region",
+                key.region, ap.region
+            ))
+            .help("SSE-KMS uses a key in the bucket's region; name the key the bucket's default encryption names")
+            .at(at),
+        );
+    }
+    if key.account != *bucket_account && key.account != ap.account {
+        let named = if *bucket_account == ap.account {
+            format!("the bucket and its access point are in `{bucket_account}`")
+        } else {
+            format!(
+                "the bucket is in `{bucket_account}`, its access point in `{}`",
+                ap.account
+            )
+        };
+        diags.push(
+            Problem::new(format!(
+                "the key is in account `{}`, which the grant does not name: {named}",
+                key.account
+            ))
+            .help("name the key the bucket is encrypted with; if the bucket is in a third account, say so with `bucket_account`")
+            .at(at),
+        );
+    }
+    if actions.is_some_and(|a| kms::kms_actions(a).is_empty()) {
+        diags.push(
+            Problem::new("`kms_key` is never used: none of the grant's actions reads or writes object data")
+                .help("remove `kms_key`, or grant an action that reads or writes objects (`s3:GetObject`, `s3:PutObject`)")
+                .at(at),
+        );
+    }
 }
 
 /// The network and time limits: each value's shape, then what they say together.

@@ -220,6 +220,7 @@ fn read_value(
         GrantField::SourceIps => grant.source_ips = Some(read_str_list(name, value, input)?),
         GrantField::Expires => grant.expires = Some(read_str(name, value, input)?),
         GrantField::AccessPointVpc => grant.access_point_vpc = Some(read_str(name, value, input)?),
+        GrantField::KmsKey => grant.kms_key = Some(read_str(name, value, input)?),
     }
     Ok(())
 }

@@ -121,6 +121,7 @@ fn grant_tokens(g: &GrantData, core: &TokenStream) -> TokenStream {
     let source_ips = cows(g.source_ips.iter().map(|v| v.as_ref()));
     let expires = option(g.expires.as_deref());
     let access_point_vpc = option(g.access_point_vpc.as_deref());
+    let kms_key = option(g.kms_key.as_deref());
     quote! {
         #core::GrantData {
             name: #name, doc: #doc, requester: #requester, assume_role: #assume_role,
@@ -128,6 +129,7 @@ fn grant_tokens(g: &GrantData, core: &TokenStream) -> TokenStream {
             actions: #actions, prefixes: #prefixes, require_mfa: #require_mfa, external_id: #external_id,
             requester_trust: #requester_trust, vpc_endpoints: #vpc_endpoints, vpcs: #vpcs,
             source_ips: #source_ips, expires: #expires, access_point_vpc: #access_point_vpc,
+            kms_key: #kms_key,
         }
     }
 }

@@ -95,7 +95,10 @@ fn a_policy_still_over_its_limit_says_by_how_much_and_what_would_fit() {
         "{error}"
     );
     assert!(error.contains("second access point"), "{error}");
-    assert!(error.contains("one grant to it (`requester: \"o-…\"`)"), "{error}");
+    assert!(
+        error.contains("one grant to it (`requester: \"o-…\"`)"),
+        "{error}"
+    );
 }
 
 /// Consumers that are the accounts of one organization (or OU), however many, are one grant: one

@@ -15,6 +15,8 @@ mod cross_account_access_point;
 mod data_lake;
 #[path = "../../examples/direct-grant/src/lib.rs"]
 mod direct_grant;
+#[path = "../../examples/encrypted-lake/src/lib.rs"]
+mod encrypted_lake;
 #[path = "../../examples/lambda-requester/src/lib.rs"]
 mod lambda_requester;
 #[path = "../../examples/multi-access-point/src/lib.rs"]
@@ -29,7 +31,7 @@ mod shared_data;
 mod temporary_audit;
 use serde_json::Value;
 
-fn examples() -> [(&'static str, &'static Deployment); 9] {
+fn examples() -> [(&'static str, &'static Deployment); 10] {
     [
         ("shared-data", &shared_data::SHARING),
         ("data-lake", &data_lake::DATA_LAKE),
@@ -43,6 +45,7 @@ fn examples() -> [(&'static str, &'static Deployment); 9] {
         ("private-network", &private_network::PRIVATE_LAKE),
         ("temporary-audit", &temporary_audit::LEDGER_AUDIT),
         ("organization-share", &organization_share::ORG_LAKE),
+        ("encrypted-lake", &encrypted_lake::ENCRYPTED_LAKE),
     ]
 }
 

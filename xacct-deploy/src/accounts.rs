@@ -78,6 +78,12 @@ impl Account {
         aws_sdk_s3::Client::from_conf(builder.build())
     }
 
+    pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
+        let builder =
+            aws_sdk_kms::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        aws_sdk_kms::Client::from_conf(builder.build())
+    }
+
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut builder = aws_sdk_s3control::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()));

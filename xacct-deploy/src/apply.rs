@@ -23,7 +23,7 @@ fn phase(change: &Change, deployment: &Deployment) -> u8 {
         DocumentKind::RoleInlinePolicy if !is_requester => 2,
         DocumentKind::AccessPoint => 3,
         DocumentKind::AccessPointPolicy => 4,
-        DocumentKind::BucketPolicy => 5,
+        DocumentKind::BucketPolicy | DocumentKind::KeyPolicy => 5,
         DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => 6,
     }
 }
@@ -207,6 +207,10 @@ async fn apply_one(
             })
             .await
         }
+        // A key always has a policy: the plan writes what is left instead of deleting it.
+        (DocumentKind::KeyPolicy, _) => {
+            retry_new_principal(|| aws.put_key_policy(account, &region, target, text)).await
+        }
         (DocumentKind::BucketPolicy, Op::Delete) => {
             aws.delete_bucket_policy(account, &region, name, target)
                 .await
@@ -315,6 +319,9 @@ where
 fn is_new_principal(code: &str, message: &str) -> bool {
     matches!(
         code,
-        "MalformedPolicyDocument" | "MalformedPolicy" | "InvalidPolicyDocument"
+        "MalformedPolicyDocument"
+            | "MalformedPolicy"
+            | "InvalidPolicyDocument"
+            | "MalformedPolicyDocumentException"
     ) && message.to_ascii_lowercase().contains("principal")
 }

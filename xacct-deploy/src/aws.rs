@@ -185,6 +185,7 @@ impl Aws {
         let service = match service {
             "iam" => "iam",
             "ssm" => "ssm",
+            "kms" => "kms",
             // S3 Control's and S3's calls share the account's S3 request rates.
             _ => "s3",
         };
@@ -760,6 +761,55 @@ impl Aws {
             .put_bucket_policy()
             .bucket(bucket)
             .expected_bucket_owner(account)
+            .policy(policy)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    /// A key's policy ("default", the only name KMS has); `None` when the key does not exist.
+    pub async fn get_key_policy(
+        &self,
+        account: &str,
+        region: &str,
+        arn: &str,
+    ) -> Result<Option<String>, DeployError> {
+        let _permit = self.read(account, "kms").await;
+        match self
+            .account(account)?
+            .kms(region)
+            .get_key_policy()
+            .key_id(arn)
+            .policy_name("default")
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            Err(e) if is_code(&e, &["NotFoundException"]) => Ok(None),
+            Err(e) => Err(DeployError::aws(
+                Self::ctx(account, arn, "kms:GetKeyPolicy"),
+                &e,
+            )),
+        }
+    }
+
+    /// Replaces the key's policy. KMS's lockout safety check stays on: a policy that would lock
+    /// the caller out is refused by AWS, never written.
+    pub async fn put_key_policy(
+        &self,
+        account: &str,
+        region: &str,
+        arn: &str,
+        policy: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "kms:PutKeyPolicy");
+        let _permit = self.write(&ctx).await?;
+        self.account(account)?
+            .kms(region)
+            .put_key_policy()
+            .key_id(arn)
+            .policy_name("default")
             .policy(policy)
             .send()
             .await

@@ -179,6 +179,17 @@ fn resources(
                     None,
                 )
             }
+            // CloudFormation has no resource for a key policy alone: it is the `KeyPolicy` of
+            // the `AWS::KMS::Key` that creates the key, which the key's owners manage.
+            DocumentKind::KeyPolicy => {
+                notes.push(format!(
+                    "the key policy of {} (account {}) is not exported: CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed:\n{}",
+                    doc.target,
+                    doc.account,
+                    serde_json::to_string_pretty(&policy_of(doc)?["Statement"]).unwrap_or_default()
+                ));
+                continue;
+            }
             DocumentKind::BucketPolicy => {
                 let ours = doc.policy.as_deref();
                 match bucket_policies {

@@ -128,6 +128,9 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
             aws.get_bucket_policy(account, &region, name, target)
                 .await?,
         ),
+        DocumentKind::KeyPolicy => {
+            Live::Policy(aws.get_key_policy(account, &region, target).await?)
+        }
     })
 }
 

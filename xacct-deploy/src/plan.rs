@@ -432,6 +432,25 @@ impl Planner<'_> {
             (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
                 self.access_point(&mut change, ap.as_ref(), wanted)
             }
+            // A key's policy is shared like a bucket policy, but the key (and so a policy) always
+            // exists: the deployment only adds and removes its statements.
+            (Live::Policy(policy), DocumentKind::KeyPolicy) => match policy {
+                None if wanted => self.problems.push(format!(
+                    "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
+                    doc.target, doc.account
+                )),
+                None => {}
+                Some(_) => {
+                    let ours = if wanted { doc.policy.as_deref() } else { None };
+                    self.shared_policy(&mut change, policy.as_deref(), ours, false);
+                    if change.op == Op::Delete {
+                        self.problems.push(format!(
+                            "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
+                            doc.target
+                        ));
+                    }
+                }
+            },
             (
                 Live::Policy(policy),
                 DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy,

@@ -962,6 +962,35 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         );
     }
 
+    // A KMS key: its key policy must allow, naming the caller (enough in the key's account) or
+    // trusting the caller's account (then the caller's identity policy must allow too); an
+    // identity policy alone never does, even in the key's account; from another account both
+    // must allow ("Key policies in AWS KMS"; "Allowing users in other accounts to use a KMS key").
+    if request
+        .action
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"))
+    {
+        let key_account = Identity::of(request.resource).account;
+        tally.guardrails(&request, true, key_account);
+        let by_identity = tally.identity(&identity, &request, key_account);
+        let key_docs = set.docs(DocumentKind::KeyPolicy, request.resource);
+        let key_says = tally.resource_layer(key_docs, &request, true);
+        let same_account = key_account.is_some() && key_account == who.account;
+        let allowed = key_says.any && (by_identity || (same_account && key_says.direct));
+        let missing = || {
+            if key_says.any {
+                "default: no identity policy of the caller allows it (needed unless the key policy names the caller in the key's own account)".to_owned()
+            } else {
+                format!(
+                    "default: the key policy of {} does not allow it (a key policy must, even in the key's own account)",
+                    request.resource
+                )
+            }
+        };
+        return tally.decide(verdict(allowed), missing);
+    }
+
     // Anything else: the resource's own policy (a bucket policy when the set has one), and the
     // caller's identity policies.
     let bucket = request.resource.split('/').next().unwrap_or_default();
