@@ -10,7 +10,7 @@ xacct::grants! {
     pub static ENCRYPTED_LAKE = {
         /// The reporting job reads the monthly closes.
         grant reporting_reads_closes {
-            requester: "arn:aws:iam::111111111111:role/reporting",
+            requester: "arn:aws:iam::111111111111:role/finance-reporting",
             assume_role: "arn:aws:iam::222222222222:role/finance-reader",
             access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/finance-closes",
             bucket: "finance-encrypted",

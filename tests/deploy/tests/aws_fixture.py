@@ -40,7 +40,10 @@ def name(arn):
 
 out = None
 if command == "seed":
-    # {"buckets": [[account, bucket]], "roles": [[account, arn]], "users": [[account, arn]], "bucket_policies": [[account, bucket, policy]]}
+    # {"buckets": [[account, bucket]], "roles": [[account, arn]], "users": [[account, arn]], "bucket_policies": [[account, bucket, policy]],
+    #  "keys": [[account, region, key id]]}
+    # A key is created with the id asked for (scripts/moto_server.py) and the policy a key's
+    # owners write first: its administrators' statement.
     for account, bucket in arg.get("buckets", []):
         client(account, "s3").create_bucket(Bucket=bucket)
     for account, arn in arg.get("roles", []):
@@ -51,6 +54,10 @@ if command == "seed":
         client(account, "iam").create_user(UserName=name(arn), Path=path)
     for account, bucket, policy in arg.get("bucket_policies", []):
         client(account, "s3").put_bucket_policy(Bucket=bucket, Policy=policy)
+    for account, region, key_id in arg.get("keys", []):
+        admins = {"Version": "2012-10-17", "Statement": [{"Sid": "KeyAdministrators", "Effect": "Allow",
+                  "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"}]}
+        client(account, "kms", region).create_key(Policy=json.dumps(admins), Tags=[{"TagKey": "xacct:key-id", "TagValue": key_id}])
 elif command == "create-stacks":
     # {"stacks": [[account, region, stack name, template path]]} in deployment order →
     # {"created": [stack names], "by_hand": [logical ids the emulator's CloudFormation skipped]}
@@ -131,12 +138,20 @@ elif command == "read":
                           "blocks_public_access": all(blocks.get(k) for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"))}
             elif kind == "access-point-policy":
                 stored = json.loads(client(acct, "s3control").get_access_point_policy(AccountId=acct, Name=d["name"])["Policy"])
+            elif kind == "key-policy":
+                stored = json.loads(client(acct, "kms", d.get("region", "us-east-1")).get_key_policy(KeyId=d["target"], PolicyName="default")["Policy"])
             elif kind == "bucket-policy":
                 stored = json.loads(client(acct, "s3").get_bucket_policy(Bucket=d["name"])["Policy"])
         except Exception as e:  # a missing resource reads as null
             if not any(code in str(e) for code in ("NoSuch", "404", "NotFound")):
                 raise
         out.append(stored)
+elif command == "add-key-statements":
+    # {"account", "region", "key", "statements"}: statements added to a key policy by its owners
+    kms = client(arg["account"], "kms", arg["region"])
+    policy = json.loads(kms.get_key_policy(KeyId=arg["key"], PolicyName="default")["Policy"])
+    policy["Statement"].extend(arg["statements"])
+    kms.put_key_policy(KeyId=arg["key"], PolicyName="default", Policy=json.dumps(policy))
 elif command == "put-access-point-policy":
     # {"account", "name", "policy"}
     client(arg["account"], "s3control").put_access_point_policy(AccountId=arg["account"], Name=arg["name"], Policy=arg["policy"])

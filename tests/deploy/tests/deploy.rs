@@ -107,9 +107,14 @@ fn seed(deployment: &Deployment) {
             .map(|d| json!([d.account, d.target]))
             .collect::<Vec<_>>()
     };
+    let keys: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::KeyPolicy)
+        .map(|d| json!([d.account, d.region, d.name]))
+        .collect();
     fixture(
         "seed",
-        &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy) }),
+        &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy), "keys": keys }),
     );
 }
 
@@ -160,6 +165,18 @@ fn assert_stored_equals_render(deployment: &Deployment) {
                 doc.target
             ),
             _ => {
+                // A key policy keeps the statements of the key's owners beside ours.
+                let mut stored = stored;
+                if doc.kind == DocumentKind::KeyPolicy {
+                    let prefix = deployment.sid_prefix();
+                    if let Some(statements) = stored["Statement"].as_array_mut() {
+                        statements.retain(|s| {
+                            s["Sid"]
+                                .as_str()
+                                .is_some_and(|sid| sid.starts_with(&prefix))
+                        });
+                    }
+                }
                 let stored = xacct_deploy::plan::normalize(&stored);
                 let declared = xacct_deploy::plan::normalize(
                     &serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap(),
@@ -194,7 +211,7 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     });
 }
 
-const EXAMPLES: [&Deployment; 9] = [
+const EXAMPLES: [&Deployment; 10] = [
     &shared_data::SHARING,
     &data_lake::DATA_LAKE,
     &lambda_requester::INVOICES,
@@ -204,6 +221,7 @@ const EXAMPLES: [&Deployment; 9] = [
     &private_network::PRIVATE_LAKE,
     &temporary_audit::LEDGER_AUDIT,
     &organization_share::ORG_LAKE,
+    &encrypted_lake::ENCRYPTED_LAKE,
 ];
 
 #[test]
@@ -226,9 +244,16 @@ fn every_example_applies_and_destroys_cleanly() {
                 deployment.name
             );
         });
-        let left: Vec<Value> = read_back(deployment)
-            .into_iter()
-            .filter(|v| !v.is_null())
+        // Gone, except a key's policy, which stays with its owners' statements only.
+        let ours = format!("\"{}", deployment.sid_prefix());
+        let left: Vec<(DocumentKind, Value)> = deployment
+            .documents()
+            .iter()
+            .map(|d| d.kind)
+            .zip(read_back(deployment))
+            .filter(|(kind, v)| {
+                !v.is_null() && (*kind != DocumentKind::KeyPolicy || v.to_string().contains(&ours))
+            })
             .collect();
         assert!(
             left.is_empty(),
@@ -1668,6 +1693,20 @@ fn exported_templates_pass_cfn_lint_and_hold_the_rendered_documents() {
                 }
             }
             for doc in deployment.documents() {
+                // A key policy is the key's own property: said in the notes, not a resource.
+                if doc.kind == DocumentKind::KeyPolicy {
+                    assert!(
+                        exported
+                            .notes
+                            .iter()
+                            .any(|n| n.contains(doc.target.as_ref())
+                                && n.contains(&deployment.sid_prefix())),
+                        "{}: the key policy's statements are printed: {:?}",
+                        deployment.name,
+                        exported.notes
+                    );
+                    continue;
+                }
                 if let Some(policy) = doc.policy.as_deref() {
                     assert!(
                         policies.contains(policy),
@@ -1723,6 +1762,18 @@ fn exported_stacks_deployed_in_order_agree_with_plan() {
             created["created"].as_array().unwrap().len(),
             exported.templates.len()
         );
+        // What the export's note asks of the key's owners: our statements added to its policy.
+        for doc in deployment
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::KeyPolicy)
+        {
+            let ours: Value = serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap();
+            fixture(
+                "add-key-statements",
+                &json!({ "account": doc.account, "region": doc.region, "key": doc.target, "statements": ours["Statement"] }),
+            );
+        }
         assert_stored_equals_render(deployment);
         runtime().block_on(async {
             let session = Session::connect(deployment, &specs(deployment))
@@ -1921,4 +1972,46 @@ fn a_new_network_origin_replaces_the_access_point() {
         apply(&internet, Mode::Destroy).await;
     });
     assert!(read_back(&internet).iter().all(Value::is_null));
+}
+
+/// The key policy of an SSE-KMS bucket's key is shared: apply adds the deployment's statements
+/// after the key's administrators', which stay first and untouched; destroy takes out only ours.
+#[test]
+fn a_key_policy_keeps_its_administrators_and_loses_only_our_statements() {
+    let _emulator = emulator();
+    let deployment = &encrypted_lake::ENCRYPTED_LAKE;
+    seed(deployment);
+    let key_doc = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::KeyPolicy)
+        .unwrap();
+    let read_key = || fixture("read", &json!([key_doc.to_json()]))[0].clone();
+    let sids = |policy: &Value| -> Vec<String> {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    runtime().block_on(apply(deployment, Mode::Apply));
+    let applied = read_key();
+    let prefix = deployment.sid_prefix();
+    let applied_sids = sids(&applied);
+    assert_eq!(applied_sids[0], "KeyAdministrators", "{applied}");
+    assert_eq!(
+        applied_sids[1..]
+            .iter()
+            .filter(|s| s.starts_with(&prefix))
+            .count(),
+        2,
+        "{applied}"
+    );
+    assert_stored_equals_render(deployment);
+    runtime().block_on(async {
+        assert!(!has_changes(deployment, Mode::Apply).await, "converged");
+        apply(deployment, Mode::Destroy).await;
+    });
+    assert_eq!(sids(&read_key()), ["KeyAdministrators"]);
 }
