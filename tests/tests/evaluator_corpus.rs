@@ -31,6 +31,11 @@
 //!   (network origin VPC: S3 rejects requests through the access point from anywhere else)
 //! - P24 https://aws.amazon.com/blogs/security/iam-share-aws-resources-groups-aws-accounts-aws-organizations/
 //!   (`aws:PrincipalOrgPaths` with `ForAnyValue:StringLike` and a trailing `*`: an OU and the OUs below)
+//! - P25 https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+//!   (no one may use a key unless its key policy allows it: IAM policies alone never do)
+//! - P26 https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+//!   (another account's principal needs the key policy and its own identity policy)
+//! - P27 https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
 //! - P22 https://repost.aws/knowledge-center/iam-restrict-access-policy
 //!   (`aws:SourceIp` is in every request except those through a VPC endpoint)
 
@@ -3212,4 +3217,90 @@ fn p2_an_organization_grant_still_needs_the_members_identity_policy() {
     let mut s = ap_case(json!([everyone]), delegation(), json!([]));
     s.push(identity(MEMBER, json!([allow("s3:PutObject", &objects)])));
     assert!(!member_get(&s, &[("aws:PrincipalOrgID", "o-a1b2c3d4e5")]));
+}
+
+// ---- KMS keys (P25–P27) ----
+
+const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+fn key_policy(statements: Value) -> PolicyDoc {
+    doc(KeyPolicy, "222222222222", KEY, statements)
+}
+
+fn decrypt(s: &PolicySet, principal: &str, context: &[(&str, &str)]) -> bool {
+    allowed(s, principal, "kms:Decrypt", KEY, context)
+}
+
+/// P25: in the key's own account, an identity policy alone does not open a key whose policy says
+/// nothing of the caller; a key policy naming the caller does, without any identity policy.
+#[test]
+fn p25_the_key_policy_must_allow_even_in_the_keys_account() {
+    let identity_only = set(vec![
+        identity(OWNER_ROLE, json!([allow("kms:Decrypt", KEY)])),
+        key_policy(json!([])),
+    ]);
+    assert!(!decrypt(&identity_only, OWNER_ROLE, &[]));
+    let named = set(vec![key_policy(json!([allow_to(
+        json!({"AWS": OWNER_ROLE}),
+        "kms:Decrypt",
+        "*"
+    )]))]);
+    assert!(decrypt(&named, OWNER_ROLE, &[]));
+}
+
+/// P25: a key policy trusting the account root delegates to the account's identity policies.
+#[test]
+fn p25_a_key_policy_trusting_the_account_delegates_to_identity_policies() {
+    let root = json!([allow_to(
+        json!({"AWS": "arn:aws:iam::222222222222:root"}),
+        "kms:*",
+        "*"
+    )]);
+    let with_identity = set(vec![
+        key_policy(root.clone()),
+        identity(OWNER_ROLE, json!([allow("kms:Decrypt", KEY)])),
+    ]);
+    assert!(decrypt(&with_identity, OWNER_ROLE, &[]));
+    let without = set(vec![key_policy(root)]);
+    assert!(!decrypt(&without, OWNER_ROLE, &[]));
+}
+
+/// P26: from another account, the key policy naming the principal is not enough: its own
+/// identity policy must allow too, and the other way round.
+#[test]
+fn p26_another_accounts_principal_needs_both_policies() {
+    let named = json!([allow_to(json!({"AWS": ALICE}), "kms:Decrypt", "*")]);
+    let both = set(vec![
+        key_policy(named.clone()),
+        identity(ALICE, json!([allow("kms:Decrypt", KEY)])),
+    ]);
+    assert!(decrypt(&both, ALICE, &[]));
+    let key_only = set(vec![key_policy(named)]);
+    assert!(!decrypt(&key_only, ALICE, &[]));
+    let identity_only = set(vec![
+        key_policy(json!([])),
+        identity(ALICE, json!([allow("kms:Decrypt", KEY)])),
+    ]);
+    assert!(!decrypt(&identity_only, ALICE, &[]));
+}
+
+/// P27: `kms:ViaService` limits the key to requests a service makes on the principal's behalf:
+/// S3 in the key's region, not a direct call nor another service.
+#[test]
+fn p27_via_service_limits_the_key_to_requests_s3_makes() {
+    let mut statement = allow_to(json!({"AWS": OWNER_ROLE}), "kms:Decrypt", "*");
+    statement["Condition"] =
+        json!({"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}});
+    let s = set(vec![key_policy(json!([statement]))]);
+    assert!(decrypt(
+        &s,
+        OWNER_ROLE,
+        &[("kms:ViaService", "s3.us-east-1.amazonaws.com")]
+    ));
+    assert!(!decrypt(&s, OWNER_ROLE, &[]));
+    assert!(!decrypt(
+        &s,
+        OWNER_ROLE,
+        &[("kms:ViaService", "ec2.us-east-1.amazonaws.com")]
+    ));
 }

@@ -108,7 +108,15 @@ prop_compose! {
         hosts in proptest::collection::btree_set(1u8..=254, 1..3),
         expires in proptest::option::of(1_800_000_000i64..2_000_000_000),
         organization in 0..4usize,
+        encrypted in any::<bool>(),
     ) -> GrantInput {
+        // An SSE-KMS bucket: the grant then reads object data at least (else the key is unused).
+        let mut actions = actions;
+        let moves_data = actions.iter().any(|a| matches!(*a, "GetObject" | "GetObjectVersion" | "PutObject"));
+        if encrypted && !moves_data {
+            actions.push("GetObject");
+        }
+        let kms_key = encrypted.then(|| "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab".to_owned());
         let requester_account = if requester_account == 222_222_222_222 { 111_111_111_111 } else { requester_account };
         // Every account of an organization, one OU and those below it, or one role.
         let (requester, bridge, mfa) = match organization {
@@ -140,6 +148,7 @@ prop_compose! {
             vpcs,
             source_ips,
             expires: expires.and_then(|e| s(&policy_core::restrictions::Expiry::format(e))),
+            kms_key: kms_key.and_then(|k| s(&k)),
             ..GrantInput::default()
         }
     }
