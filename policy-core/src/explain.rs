@@ -234,7 +234,7 @@ fn check_resource(resource: &str) -> Result<(), Problem> {
         Problem {
         message: format!("invalid `--resource {resource}`: {}", p.message),
         help: Some(
-            "an access point ARN (`…:accesspoint/NAME/object/KEY` for objects), a bucket ARN or a role ARN"
+            "an access point ARN (`…:accesspoint/NAME/object/KEY` for objects), a bucket ARN, a role ARN or a KMS key ARN"
                 .into(),
         ),
     }
@@ -249,7 +249,8 @@ fn check_resource(resource: &str) -> Result<(), Problem> {
             Ok(())
         }
         "iam" => Principal::parse(resource).map(|_| ()).map_err(bad),
-        _ => Err(bad(Problem::new("not an S3 or IAM resource"))),
+        "kms" => crate::kms::KmsKey::parse(resource).map(|_| ()).map_err(bad),
+        _ => Err(bad(Problem::new("not an S3, IAM or KMS resource"))),
     }
 }
 
@@ -284,11 +285,7 @@ fn check_context(pair: &str) -> Result<(String, String), Problem> {
             None => problem.help("condition keys are `service:Name`, e.g. `sts:ExternalId`"),
         });
     };
-    let typed = service_reference::service(prefix).and_then(|s| {
-        s.condition_keys
-            .iter()
-            .find(|k| k.name.eq_ignore_ascii_case(key))
-    });
+    let typed = service_reference::service(prefix).and_then(|s| s.condition_key(key));
     if prefix != "aws" && typed.is_none() {
         let problem = Problem::new(format!("unknown condition key `{key}`"));
         return Err(match did_you_mean(key, known.iter().copied()) {
@@ -364,5 +361,35 @@ mod tests {
             &[],
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_keys_of_network_time_organization_and_kms_conditions_are_accepted() {
+        let request = check_request(
+            "arn:aws:iam::222222222222:role/finance-reader",
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            &[
+                "kms:ViaService=s3.us-east-1.amazonaws.com".into(),
+                "kms:EncryptionContext:aws:s3:arn=arn:aws:s3:::finance-encrypted/closes/a".into(),
+                "aws:SourceVpce=vpce-0a1b2c3d".into(),
+                "aws:CurrentTime=2027-01-01T00:00:00Z".into(),
+                "aws:PrincipalOrgPaths=o-a1b2c3d4e5/r-ab12/".into(),
+            ],
+        );
+        assert!(request.is_ok(), "{request:?}");
+        let problems = check_request(
+            "arn:aws:iam::222222222222:role/finance-reader",
+            "s3:GetObject",
+            "arn:aws:s3:::finance-encrypted",
+            &[
+                "aws:SourceIp=203.0.113".into(),
+                "aws:CurrentTime=tomorrow".into(),
+                "aws:SourceVpc=vpce-0a1b2c3d".into(),
+                "kms:EncryptionContxt:aws:s3:arn=x".into(),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 4, "{problems:?}");
     }
 }

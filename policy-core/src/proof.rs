@@ -2,7 +2,9 @@
 //! evaluated over a finite space of requests — every S3 action of the service reference, resources
 //! inside and outside each declared prefix and access point, the declared principal and others
 //! (same account, the requester's account, the requester skipping its bridge role), with and
-//! without MFA and external id — and each decision must be what the grants declare.
+//! without MFA and external id, inside each network and time limit and outside each in turn, a
+//! member inside and outside the organization or OU an organization grant names, and the KMS calls
+//! S3 makes for a grant on an SSE-KMS bucket — and each decision must be what the grants declare.
 
 use crate::arn::Principal;
 use crate::deployment::Document;
@@ -101,6 +103,18 @@ fn in_scope(
     lookup(context, "s3:prefix").is_some_and(|v| v.iter().all(|p| inside(p)))
 }
 
+/// Whether the request's organization keys put the caller in the organization (or OU) an
+/// organization grant names; any caller passes this for a grant to one principal.
+fn is_member(g: &Grant, context: &Context) -> bool {
+    match &g.requester {
+        Requester::Organization(org) => org.admits(
+            lookup(context, "aws:PrincipalOrgID"),
+            lookup(context, "aws:PrincipalOrgPaths"),
+        ),
+        Requester::Principal(_) => true,
+    }
+}
+
 /// A principal's own grants, and the grants to organizations; each with its access point's ARN.
 type GrantsOf<'a> = (&'a [(Grant, String)], &'a [(Grant, String)]);
 
@@ -116,13 +130,7 @@ fn declared(
     let name = action.strip_prefix("s3:").unwrap_or(action);
     let (own, organizations) = grants_of_principal;
     own.iter().chain(organizations).any(|(g, ap)| {
-        let member = match &g.requester {
-            Requester::Organization(org) => org.admits(
-                lookup(context, "aws:PrincipalOrgID"),
-                lookup(context, "aws:PrincipalOrgPaths"),
-            ),
-            Requester::Principal(_) => true,
-        };
+        let member = is_member(g, context);
         member
             && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
             && g.restrictions.admits(values_of(context))
@@ -147,13 +155,7 @@ fn declared_kms(
         let Some(k) = g.kms_key.as_ref().filter(|k| k.arn() == key) else {
             return false;
         };
-        let member = match &g.requester {
-            Requester::Organization(org) => org.admits(
-                lookup(context, "aws:PrincipalOrgID"),
-                lookup(context, "aws:PrincipalOrgPaths"),
-            ),
-            Requester::Principal(_) => true,
-        };
+        let member = is_member(g, context);
         let bucket = crate::arn::bucket_arn(g.access_point.partition, &g.bucket);
         let reached = |arn: &str| {
             arn == bucket

@@ -92,6 +92,26 @@ impl Service {
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
         self.resource_types.iter().find(|r| r.name == name)
     }
+
+    /// The documented condition key `name` is: the key itself, or the templated key it is an
+    /// instance of (`kms:EncryptionContext:${EncryptionContextKey}` documents
+    /// `kms:EncryptionContext:aws:s3:arn`). Matched case-insensitively, as IAM matches keys.
+    pub fn condition_key(&self, name: &str) -> Option<&'static ConditionKey> {
+        let exact = self
+            .condition_keys
+            .iter()
+            .find(|k| k.name.eq_ignore_ascii_case(name));
+        exact.or_else(|| {
+            self.condition_keys.iter().find(|k| {
+                k.name.split_once("${").is_some_and(|(stem, _)| {
+                    name.len() > stem.len()
+                        && name
+                            .get(..stem.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(stem))
+                })
+            })
+        })
+    }
 }
 
 impl Action {
