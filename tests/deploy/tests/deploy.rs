@@ -237,6 +237,16 @@ fn every_example_applies_and_destroys_cleanly() {
                 "{}: converged",
                 deployment.name
             );
+            // What AWS holds now gives exactly the declared access, by the same proof.
+            let session = Session::connect(deployment, &specs(deployment))
+                .await
+                .unwrap();
+            let differences = session.verify(None).await.unwrap();
+            assert!(
+                differences.is_empty(),
+                "{}: verify: {differences:#?}",
+                deployment.name
+            );
             apply(deployment, Mode::Destroy).await;
             assert!(
                 !has_changes(deployment, Mode::Destroy).await,
