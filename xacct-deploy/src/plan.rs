@@ -336,19 +336,16 @@ impl Planner<'_> {
                 None => deleted.push(grant),
             }
         }
-        match deleted.as_slice() {
-            [] if expired.is_empty() => "no grant declares it any more".to_owned(),
-            [] => expired.join("; "),
-            [one] => [format!("grant {one} is no longer declared")]
-                .into_iter()
-                .chain(expired)
-                .collect::<Vec<_>>()
-                .join("; "),
-            many => [format!("grants {} are no longer declared", many.join(", "))]
-                .into_iter()
-                .chain(expired)
-                .collect::<Vec<_>>()
-                .join("; "),
+        let mut reasons = match deleted.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![format!("grant {one} is no longer declared")],
+            many => vec![format!("grants {} are no longer declared", many.join(", "))],
+        };
+        reasons.extend(expired);
+        if reasons.is_empty() {
+            "no grant declares it any more".to_owned()
+        } else {
+            reasons.join("; ")
         }
     }
 
