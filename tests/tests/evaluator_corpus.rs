@@ -3304,3 +3304,27 @@ fn p27_via_service_limits_the_key_to_requests_s3_makes() {
         &[("kms:ViaService", "ec2.us-east-1.amazonaws.com")]
     ));
 }
+
+/// P15, P24: with the organization known, `aws:PrincipalOrgPaths` is set for its members from
+/// where they sit (`o-…/r-…/ou-…/`), so an OU grant decides without the caller saying it.
+#[test]
+fn p24_an_ous_members_are_known_from_the_organization() {
+    let objects = format!("{AP}/object/*");
+    let for_ou = |ou: &str| {
+        let everyone = json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": objects,
+            "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": format!("o-exampleorgid/r-root/{ou}/*")}}});
+        let mut s = ap_case(
+            json!([everyone]),
+            delegation(),
+            json!([allow("s3:GetObject", &objects)]),
+        );
+        s.push(identity(MEMBER, json!([allow("s3:GetObject", &objects)])));
+        with_org(s, organization(vec![], &[]))
+    };
+    let object = format!("{AP}/object/a.csv");
+    let analytics = for_ou("ou-analytics");
+    assert!(allowed(&analytics, ALICE, "s3:GetObject", &object, &[]));
+    assert!(!allowed(&analytics, MEMBER, "s3:GetObject", &object, &[]));
+    let marketing = for_ou("ou-marketing");
+    assert!(!allowed(&marketing, ALICE, "s3:GetObject", &object, &[]));
+}

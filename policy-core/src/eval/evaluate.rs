@@ -586,7 +586,7 @@ struct View<'a> {
     resource: &'a str,
     base: &'a Context,
     over: [(&'static str, &'a [String]); 2],
-    under: [(&'static str, &'a [String]); 3],
+    under: [(&'static str, &'a [String]); 4],
 }
 
 impl<'a> Keys for View<'a> {
@@ -605,8 +605,8 @@ impl<'a> Keys for View<'a> {
 
 /// The principal's keys ("AWS global condition context keys"): `aws:PrincipalAccount`,
 /// `aws:PrincipalArn` (a role session's is its role's ARN, with the role's path when the set
-/// names the role), and `aws:PrincipalOrgID` for an account of a known organization.
-fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[String; 1]; 3] {
+/// names the role), and `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` for an account of a known organization.
+fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[String; 1]; 4] {
     let account = who.account.unwrap_or_default().to_owned();
     let principal_arn = match (who.session, who.account, who.role_name) {
         (true, Some(account), Some(role)) => set.role_arn(account, role).unwrap_or_else(|| {
@@ -615,11 +615,13 @@ fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[Strin
         }),
         _ => request.principal.clone(),
     };
-    let org = match (&set.organization, who.account) {
-        (Some(org), Some(account)) if org.knows(account) => org.id.clone(),
-        _ => String::new(),
+    let (org, path) = match (&set.organization, who.account) {
+        (Some(org), Some(account)) if org.knows(account) => {
+            (org.id.clone(), org.path(account).unwrap_or_default())
+        }
+        _ => (String::new(), String::new()),
     };
-    [[account], [principal_arn], [org]]
+    [[account], [principal_arn], [org], [path]]
 }
 
 /// The keys, with empty values standing for absent ones.
@@ -840,6 +842,7 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 "aws:PrincipalAccount",
                 "aws:PrincipalArn",
                 "aws:PrincipalOrgID",
+                "aws:PrincipalOrgPaths",
             ],
             &principal_values,
         ),

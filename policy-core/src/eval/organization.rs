@@ -119,6 +119,16 @@ impl Organization {
         account == self.management_account || self.members.contains_key(account)
     }
 
+    /// `aws:PrincipalOrgPaths` of a member account: the organization id, then the root and the
+    /// OUs above the account, each followed by `/` (`o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`).
+    pub fn path(&self, account: &str) -> Option<String> {
+        let levels = self.members.get(account)?;
+        let above = levels.iter().filter(|l| l.target != account);
+        Some(above.fold(format!("{}/", self.id), |path, level| {
+            format!("{path}{}/", level.target)
+        }))
+    }
+
     /// The levels whose `kind` policies limit `account`: none for the management account or an
     /// account outside the organization (or not told about).
     pub(crate) fn levels(&self, account: &str) -> Option<&[Level]> {
