@@ -459,6 +459,12 @@ async fn verify(
     let session = connect(in_force, connection).await?;
     let differences = session.verify(guardrails.organization()).await?;
     outln!(out, "{}", guardrails.note());
+    for (grant, at) in session.expired() {
+        outln!(
+            out,
+            "grant {grant} expired at {at}: verified as no longer declared"
+        );
+    }
     if differences.is_empty() {
         outln!(
             out,
@@ -632,6 +638,12 @@ async fn execute_plan(
 }
 
 fn print_plan(plan: &Plan, out: &mut Out) -> Result<(), DeployError> {
+    for (grant, at) in &plan.expired {
+        outln!(
+            out,
+            "grant {grant} expired at {at}: it grants nothing any more, and apply removes its statements"
+        );
+    }
     let mut account = "";
     for change in plan.changes.iter().filter(|c| c.op != Op::NoOp) {
         if change.doc.account != account {
@@ -699,6 +711,7 @@ fn plan_json(plan: &Plan) -> Value {
         "record": { "write": record_counts(plan).0, "remove": record_counts(plan).1 },
         "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "replace": plan.count(Op::Replace), "destroy": plan.count(Op::Delete) },
         "left_in_place": plan.kept,
+        "expired": plan.expired.iter().map(|(grant, at)| json!({ "grant": grant, "at": at })).collect::<Vec<_>>(),
     })
 }
 

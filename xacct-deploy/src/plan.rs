@@ -72,6 +72,9 @@ pub struct Plan {
     pub kept: Vec<String>,
     /// How the deployment's record of what it owns changes.
     pub record: RecordChanges,
+    /// Grants the code declares whose expiry has passed, with it: their access is (or, once
+    /// applied, was) removed.
+    pub expired: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -280,6 +283,11 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
         changes,
         kept: planner.kept,
         record,
+        expired: ctx
+            .expired
+            .iter()
+            .map(|(name, at)| (name.clone(), at.to_string()))
+            .collect(),
     })
 }
 

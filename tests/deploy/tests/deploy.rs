@@ -1886,6 +1886,10 @@ fn an_expired_grant_is_reported_and_its_access_removed() {
             "{differences:#?}"
         );
         let plan = session.plan(Mode::Apply, false).await.unwrap();
+        assert_eq!(
+            plan.expired,
+            [("bi_reads".to_owned(), "2020-01-01T00:00:00Z".to_owned())]
+        );
         let mut changes: Vec<(DocumentKind, Op, String)> = plan
             .changes
             .iter()
