@@ -13,7 +13,6 @@ use crate::eval::condition::{lookup, wildcard, Context};
 use crate::eval::{evaluate, Decision, Effect, PolicySet, Request, Verdict};
 use crate::grant::Grant;
 use crate::requester::{OrgScope, Requester};
-use crate::restrictions::Expiry;
 use crate::service_reference;
 
 /// Outside every prefix a grant can declare: prefixes never start with `/`... but keys can.
@@ -468,7 +467,7 @@ pub fn prove_set(
                 .restrictions
                 .expires
                 .iter()
-                .map(|e| ("aws:CurrentTime", Expiry::format(e.seconds - 1)))
+                .map(|e| ("aws:CurrentTime", e.just_before()))
                 .collect();
             let call = |via: Option<&str>, object: &str| {
                 let mut c = with(&Context::new(), &time);
@@ -528,7 +527,7 @@ pub fn prove_set(
             // Before the expiry, and at it.
             let times: Vec<Vec<(&'static str, String)>> = match &g.restrictions.expires {
                 Some(e) => vec![
-                    vec![("aws:CurrentTime", Expiry::format(e.seconds - 1))],
+                    vec![("aws:CurrentTime", e.just_before())],
                     vec![("aws:CurrentTime", e.to_string())],
                 ],
                 None => vec![Vec::new()],

@@ -8,6 +8,7 @@
 //! on every request.
 
 use crate::diagnostic::Problem;
+use crate::eval::condition::days_from_civil;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -80,7 +81,7 @@ impl Restrictions {
             pairs.push(("aws:SourceIp", c.last().to_string()));
         }
         if let Some(e) = &self.expires {
-            pairs.push(("aws:CurrentTime", Expiry::format(e.seconds - 1)));
+            pairs.push(("aws:CurrentTime", e.just_before()));
         }
         pairs
     }
@@ -332,6 +333,11 @@ impl Expiry {
         )
     }
 
+    /// The last second before the expiry, as a request carries it: the latest time still inside.
+    pub fn just_before(&self) -> String {
+        Self::format(self.seconds - 1)
+    }
+
     /// Whether the instant has passed at `now` (seconds since the epoch).
     pub fn passed(&self, now: i64) -> bool {
         now >= self.seconds
@@ -342,16 +348,6 @@ impl fmt::Display for Expiry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&Self::format(self.seconds))
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The inverse of [`days_from_civil`].
@@ -421,7 +417,7 @@ mod tests {
     fn times() {
         let e = Expiry::parse("2027-03-31T00:00:00Z").unwrap();
         assert_eq!(e.seconds, 1_806_451_200);
-        assert_eq!(Expiry::format(e.seconds - 1), "2027-03-30T23:59:59Z");
+        assert_eq!(e.just_before(), "2027-03-30T23:59:59Z");
         assert_eq!(e.to_string(), "2027-03-31T00:00:00Z");
         assert!(Expiry::parse("2028-02-29T00:00:00Z").is_ok());
         assert!(Expiry::parse("2027-02-29T00:00:00Z").is_err());

@@ -82,6 +82,17 @@ fn policy_of(doc: &Document) -> Result<Value, String> {
         .map_err(|e| format!("the {} of {}: {e}", doc.kind.describe(), doc.target))
 }
 
+/// The note for a shared document left out of the templates: why, and the statements to add.
+fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, String> {
+    Ok(format!(
+        "the {} of {} (account {}) is not exported: {what_to_do}:\n{}",
+        doc.kind.describe(),
+        doc.target,
+        doc.account,
+        serde_json::to_string_pretty(&policy_of(doc)?["Statement"]).unwrap_or_default()
+    ))
+}
+
 fn last_segment(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
@@ -182,25 +193,20 @@ fn resources(
             // CloudFormation has no resource for a key policy alone: it is the `KeyPolicy` of
             // the `AWS::KMS::Key` that creates the key, which the key's owners manage.
             DocumentKind::KeyPolicy => {
-                notes.push(format!(
-                    "the key policy of {} (account {}) is not exported: CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed:\n{}",
-                    doc.target,
-                    doc.account,
-                    serde_json::to_string_pretty(&policy_of(doc)?["Statement"]).unwrap_or_default()
-                ));
+                notes.push(statements_to_add(
+                    doc,
+                    "CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed",
+                )?);
                 continue;
             }
             DocumentKind::BucketPolicy => {
                 let ours = doc.policy.as_deref();
                 match bucket_policies {
                     BucketPolicies::LeaveOut => {
-                        notes.push(format!(
-                            "the bucket policy of {} (account {}) is not exported: add these statements to it where it is managed:\n{}",
-                            doc.target,
-                            doc.account,
-                            serde_json::to_string_pretty(&policy_of(doc)?["Statement"])
-                                .unwrap_or_default()
-                        ));
+                        notes.push(statements_to_add(
+                            doc,
+                            "add these statements to it where it is managed",
+                        )?);
                         continue;
                     }
                     BucketPolicies::Export => {}

@@ -290,13 +290,17 @@ fn date(text: &str) -> Option<i64> {
         t.next().flatten().unwrap_or(0),
         t.next().flatten().unwrap_or(0),
     );
-    // Days from civil (Howard Hinnant's algorithm).
+    Some(days_from_civil(y, m, dd) * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + mi * 60 + s - offset)
+    era * 146_097 + doe - 719_468
 }
 
 fn in_cidr(ip: &str, cidr: &str) -> bool {
