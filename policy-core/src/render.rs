@@ -24,6 +24,8 @@ use crate::json::POLICY_VERSION;
 #[derive(Clone, Debug)]
 struct Statement {
     sid: String,
+    /// `Deny` rather than `Allow`: only [`deny_listing_without_prefix`] writes one.
+    deny: bool,
     /// The principal type (`AWS`, `Service`) and its values.
     principal: Option<(&'static str, Vec<String>)>,
     actions: Vec<String>,
@@ -36,6 +38,7 @@ impl Statement {
     fn new(sid: String) -> Self {
         Statement {
             sid,
+            deny: false,
             principal: None,
             actions: Vec::new(),
             resources: Vec::new(),
@@ -75,7 +78,10 @@ impl Statement {
     fn to_value(&self) -> Value {
         let mut s = Map::new();
         s.insert("Sid".into(), json!(self.sid));
-        s.insert("Effect".into(), json!("Allow"));
+        s.insert(
+            "Effect".into(),
+            json!(if self.deny { "Deny" } else { "Allow" }),
+        );
         if let Some((kind, values)) = &self.principal {
             s.insert(
                 "Principal".into(),
@@ -196,10 +202,10 @@ const NON_PUBLIC_KEYS: [&str; 10] = [
 /// Whether S3 would read the statement as public: it names everyone, and no condition fixes one
 /// of [`NON_PUBLIC_KEYS`] (an exact operator, values without wildcards or variables).
 fn is_public(s: &Statement) -> bool {
-    let everyone = s
-        .principal
-        .as_ref()
-        .is_some_and(|(_, values)| values.iter().any(|v| v == "*"));
+    let everyone = !s.deny
+        && s.principal
+            .as_ref()
+            .is_some_and(|(_, values)| values.iter().any(|v| v == "*"));
     let fixed = s.conditions.iter().any(|(operator, keys)| {
         let exact = matches!(
             *operator,
@@ -226,8 +232,16 @@ enum Scope {
 }
 
 /// The S3 statements of a grant: objects under its prefixes, listings scoped by `s3:prefix`,
-/// and other bucket-level reads. `principal` is set for resource policies.
-fn s3_statements(grant: &Grant, base: &str, scope: Scope, resource_policy: bool) -> Vec<Statement> {
+/// and other bucket-level reads. `principal` is set for resource policies. With `join_listing`
+/// (a resource policy of a crowded access point, see [`crowded_access_points`]) the objects and
+/// the listings are one statement, which names each requester once instead of twice.
+fn s3_statements(
+    grant: &Grant,
+    base: &str,
+    scope: Scope,
+    resource_policy: bool,
+    join_listing: bool,
+) -> Vec<Statement> {
     let ap = &grant.access_point;
     let partition = ap.partition;
     let prefixes: Vec<&str> = if grant.prefixes.is_empty() {
@@ -259,28 +273,36 @@ fn s3_statements(grant: &Grant, base: &str, scope: Scope, resource_policy: bool)
     } else {
         ""
     };
-    let groups = [
-        (
-            "Objects",
-            names(grant.object_actions().collect()),
-            object_resources,
-            false,
-        ),
-        (
+    let object_actions = names(grant.object_actions().collect());
+    let listings = names(grant.bucket_actions(true).collect());
+    let scoped = !grant.prefixes.is_empty();
+    // (part, actions, resources, how `s3:prefix` limits it)
+    let mut groups = Vec::new();
+    if join_listing && scoped && !object_actions.is_empty() && !listings.is_empty() {
+        // Object requests carry no `s3:prefix`: `IfExists` lets them through and limits the
+        // listings; a listing without `s3:prefix` is refused by the access point's
+        // [`deny_listing_without_prefix`].
+        let mut resources = object_resources;
+        resources.push(bucket_resource.clone());
+        let actions = [object_actions, listings].concat();
+        groups.push(("Read", actions, resources, Some("StringLikeIfExists")));
+    } else {
+        groups.push(("Objects", object_actions, object_resources, None));
+        groups.push((
             "List",
-            names(grant.bucket_actions(true).collect()),
+            listings,
             vec![bucket_resource.clone()],
-            !grant.prefixes.is_empty(),
-        ),
-        (
-            "Bucket",
-            names(grant.bucket_actions(false).collect()),
-            vec![bucket_resource],
-            false,
-        ),
-    ];
+            scoped.then_some("StringLike"),
+        ));
+    }
+    groups.push((
+        "Bucket",
+        names(grant.bucket_actions(false).collect()),
+        vec![bucket_resource],
+        None,
+    ));
     let mut out = Vec::new();
-    for (part, actions, resources, scoped_by_prefix) in groups {
+    for (part, actions, resources, prefix_operator) in groups {
         if actions.is_empty() {
             continue;
         }
@@ -290,9 +312,9 @@ fn s3_statements(grant: &Grant, base: &str, scope: Scope, resource_policy: bool)
         if resource_policy {
             s = named(s, grant, Some(scope));
         }
-        if scoped_by_prefix {
+        if let Some(operator) = prefix_operator {
             s = s.condition(
-                "StringLike",
+                operator,
                 "s3:prefix",
                 grant.prefixes.iter().map(|p| format!("{p}*")).collect(),
             );
@@ -358,13 +380,31 @@ impl Documents {
 pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Document>, Diagnostics> {
     let prefix = sid_prefix(deployment);
     let policy_name = inline_policy_name(deployment);
+    let mut docs = gather(grants, &prefix, &policy_name, &BTreeSet::new());
+    let mut texts = policy_texts(&docs, &prefix);
+    let crowded = crowded_access_points(&docs, &texts, grants);
+    if !crowded.is_empty() {
+        docs = gather(grants, &prefix, &policy_name, &crowded);
+        texts = policy_texts(&docs, &prefix);
+    }
+    finish(docs, texts, grants, at)
+}
+
+/// Every grant's statements, gathered by document; the access points in `crowded` have their
+/// objects and listings joined.
+fn gather(
+    grants: &[Grant],
+    prefix: &str,
+    policy_name: &str,
+    crowded: &BTreeSet<String>,
+) -> Documents {
     let mut docs = Documents::default();
     for grant in grants {
         let base = format!("{prefix}{}", pascal_case(&grant.name));
         let ap = &grant.access_point;
         // An organization's accounts grant their own identities: only resource policies here.
         if let Some(requester) = grant.requester.principal() {
-            requester_documents(&mut docs, grant, requester, &base, &policy_name);
+            requester_documents(&mut docs, grant, requester, &base, policy_name);
         }
 
         // Account B: the bridge role, its trust and permissions.
@@ -389,13 +429,13 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                 grant,
                 vec![trust],
             );
-            let mut permissions = s3_statements(grant, &base, Scope::AccessPoint, false);
+            let mut permissions = s3_statements(grant, &base, Scope::AccessPoint, false, false);
             permissions.extend(kms_statement(grant, &base, false));
             docs.add(
                 role.account.as_str(),
                 DocumentKind::RoleInlinePolicy,
                 role.arn(),
-                Some(policy_name.clone()),
+                Some(policy_name.to_owned()),
                 grant,
                 permissions,
             );
@@ -417,7 +457,8 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         if let Some(vpc) = &grant.restrictions.access_point_vpc {
             entry.extra.insert("vpc", vpc.clone());
         }
-        let statements = s3_statements(grant, &base, Scope::AccessPoint, true);
+        let join = crowded.contains(&ap.arn());
+        let statements = s3_statements(grant, &base, Scope::AccessPoint, true, join);
         docs.add(
             ap.account.as_str(),
             DocumentKind::AccessPointPolicy,
@@ -428,7 +469,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
         );
 
         // Account B or C: the bucket's delegation to this access point.
-        let statements = s3_statements(grant, &base, Scope::Bucket, true);
+        let statements = s3_statements(grant, &base, Scope::Bucket, true, join);
         docs.add(
             grant.bucket_account.as_str(),
             DocumentKind::BucketPolicy,
@@ -451,13 +492,113 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
             entry.extra.insert("region", key.region.clone());
         }
     }
+    for ap in crowded {
+        let deny = deny_listing_without_prefix(grants, ap, prefix);
+        let policy = docs
+            .0
+            .values_mut()
+            .find(|d| d.kind == DocumentKind::AccessPointPolicy && d.target == *ap);
+        if let (Some(deny), Some(policy)) = (deny, policy) {
+            policy.statements.push(deny);
+        }
+    }
+    docs
+}
 
+/// The access points whose policy, or whose bucket's policy, is over its limit with a
+/// requester named twice per grant (objects, listings), and where one statement can name them
+/// once: no grant on the access point lists it without a prefix, which
+/// [`deny_listing_without_prefix`] would take away.
+fn crowded_access_points(
+    docs: &Documents,
+    texts: &[Option<PolicyText>],
+    grants: &[Grant],
+) -> BTreeSet<String> {
+    let mut crowded = BTreeSet::new();
+    for (doc, text) in docs.0.values().zip(texts) {
+        let of_access_points = matches!(
+            doc.kind,
+            DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy
+        );
+        let over = text
+            .as_ref()
+            .is_some_and(|(_, text)| over_limit(doc.kind, &doc.target, text).is_some());
+        if !of_access_points || !over {
+            continue;
+        }
+        crowded.extend(
+            grants
+                .iter()
+                .filter(|g| doc.grants.contains(&g.name))
+                .map(|g| g.access_point.arn()),
+        );
+    }
+    crowded.retain(|ap| {
+        !grants
+            .iter()
+            .any(|g| g.access_point.arn() == *ap && lists_everything(g))
+    });
+    crowded
+}
+
+/// Whether the grant lists its access point without a prefix.
+fn lists_everything(g: &Grant) -> bool {
+    g.prefixes.is_empty() && g.bucket_actions(true).next().is_some()
+}
+
+/// The statement that makes a joined objects-and-listings statement ([`s3_statements`]) allow no
+/// listing without `s3:prefix`: `...IfExists` holds when the key is absent, and a listing without
+/// a prefix has none ("IAM JSON policy elements: Condition operators", `...IfExists` and `Null`).
+/// It names everyone, but only listings through this access point without a prefix, which no grant
+/// on it declares. `None` when no grant on the access point lists it.
+fn deny_listing_without_prefix(grants: &[Grant], ap: &str, prefix: &str) -> Option<Statement> {
+    let mut actions: Vec<String> = grants
+        .iter()
+        .filter(|g| g.access_point.arn() == ap)
+        .flat_map(|g| g.bucket_actions(true).map(|a| a.full_name()))
+        .collect();
+    actions.sort();
+    actions.dedup();
+    if actions.is_empty() {
+        return None;
+    }
+    let mut s = Statement::new(format!("{prefix}ListOnlyUnderPrefixes"));
+    s.deny = true;
+    s.principal = Some(("AWS", vec!["*".to_owned()]));
+    s.actions = actions;
+    s.resources = vec![ap.to_owned()];
+    Some(s.condition("Null", "s3:prefix", vec!["true".to_owned()]))
+}
+
+/// A document's statements, joined and ordered, and its canonical text.
+type PolicyText = (Vec<Statement>, String);
+
+/// The policy text of each document that has one, in the order of `docs`.
+fn policy_texts(docs: &Documents, prefix: &str) -> Vec<Option<PolicyText>> {
+    docs.0
+        .values()
+        .map(|doc| {
+            doc.kind.has_policy().then(|| {
+                let mut statements = merge(doc.statements.clone(), prefix);
+                statements.sort_by(|a, b| a.sid.cmp(&b.sid));
+                let value = json!({ "Version": POLICY_VERSION, "Statement": statements.iter().map(Statement::to_value).collect::<Vec<_>>() });
+                (statements, to_canonical_string(value))
+            })
+        })
+        .collect()
+}
+
+/// Checks every gathered document and gives it its final form.
+fn finish(
+    docs: Documents,
+    texts: Vec<Option<PolicyText>>,
+    grants: &[Grant],
+    at: Loc,
+) -> Result<Vec<Document>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
-    for pending in docs.0.into_values() {
-        let policy = if pending.kind.has_policy() {
-            let mut statements = merge(pending.statements.clone(), &prefix);
-            statements.sort_by(|a, b| a.sid.cmp(&b.sid));
+    for (pending, text) in docs.0.into_values().zip(texts) {
+        let policy = if let Some((statements, text)) = text {
             let s3_resource_policy = matches!(
                 pending.kind,
                 DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy
@@ -477,9 +618,7 @@ pub fn render(deployment: &str, grants: &[Grant], at: Loc) -> Result<Vec<Documen
                     .at(at),
                 );
             }
-            let value = json!({ "Version": POLICY_VERSION, "Statement": statements.iter().map(Statement::to_value).collect::<Vec<_>>() });
-            let text = to_canonical_string(value);
-            if let Some(problem) = check_size(&pending, &text) {
+            if let Some(problem) = check_size(&pending, grants, &text) {
                 diags.push(problem.at(at));
             }
             Some(text)
@@ -530,7 +669,7 @@ fn requester_documents(
             vec![s.restricted(&grant.restrictions, false)]
         }
         None => {
-            let mut statements = s3_statements(grant, base, Scope::AccessPoint, false);
+            let mut statements = s3_statements(grant, base, Scope::AccessPoint, false, false);
             statements.extend(kms_statement(grant, base, false));
             statements
         }
@@ -590,8 +729,22 @@ fn create_role(docs: &mut Documents, role: &Principal, grant: &Grant) {
     entry.extra.insert("path", role.path.clone());
 }
 
-fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
+fn check_size(doc: &Pending, grants: &[Grant], text: &str) -> Option<Problem> {
     let problem = over_limit(doc.kind, &doc.target, text)?;
+    // A grant listing without a prefix keeps the objects and listings apart.
+    let whole_listings: Vec<String> = match doc.kind {
+        DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => grants
+            .iter()
+            .filter(|g| doc.grants.contains(&g.name) && lists_everything(g))
+            .map(|g| format!("`{}`", g.name))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let apart = match whole_listings.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one} lists the whole access point, so each requester is named in two statements; with a prefix it would let them share one)"),
+        many => format!(" ({} list the whole access point, so each requester is named in two statements; with prefixes they would let them share one)", many.join(", ")),
+    };
     // Statements that differ in one element only are joined already: what is left to shrink.
     let remedy = match doc.kind {
         DocumentKind::AccessPointPolicy => {
@@ -617,7 +770,7 @@ fn check_size(doc: &Pending, text: &str) -> Option<Problem> {
         n => format!(" and {n} more"),
     };
     Some(problem.help(format!(
-        "it holds the statements of {} grant(s) ({}{more}): {remedy}",
+        "it holds the statements of {} grant(s) ({}{more}): {remedy}{apart}",
         doc.grants.len(),
         shown.join(", ")
     )))

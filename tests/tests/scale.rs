@@ -82,16 +82,95 @@ fn two_hundred_thirty_six_consumers_share_one_access_point() {
     assert_eq!(again.render_json(), built.render_json());
 }
 
+/// 450 consumers with the same access fit one access point: past what two statements naming each
+/// consumer hold, the objects and the listing are one statement (`StringLikeIfExists s3:prefix`),
+/// and the access point refuses every listing without a prefix, which no grant on it declares.
+/// The proof ran on these documents (a listing without `s3:prefix`, or with an empty one, must be
+/// refused). Shuffled, the same bytes.
+#[test]
+fn four_hundred_fifty_consumers_share_one_access_point() {
+    let n = 450;
+    let built = build(&direct_grants(0..n)).unwrap_or_else(|d| panic!("{d}"));
+    let docs: serde_json::Value = serde_json::from_str(built.render_json()).unwrap();
+    let access_point = "arn:aws:s3:us-east-1:222222222222:accesspoint/shared";
+    let ap_policy = policy_of(&docs, "access-point-policy");
+    let bucket_policy = policy_of(&docs, "bucket-policy");
+    for policy in [ap_policy, bucket_policy] {
+        assert!(policy.to_string().len() <= 20 * 1024);
+    }
+    let read = |policy: &serde_json::Value| {
+        let statements = policy["Statement"].as_array().unwrap();
+        let allows: Vec<&serde_json::Value> = statements
+            .iter()
+            .filter(|st| st["Effect"] == "Allow")
+            .collect();
+        assert_eq!(allows.len(), 1, "{statements:#?}");
+        assert_eq!(allows[0]["Principal"]["AWS"].as_array().unwrap().len(), n);
+        assert_eq!(
+            allows[0]["Action"],
+            serde_json::json!(["s3:GetObject", "s3:ListBucket"])
+        );
+        assert_eq!(
+            allows[0]["Condition"]["StringLikeIfExists"]["s3:prefix"],
+            "curated/*"
+        );
+        statements.len()
+    };
+    assert_eq!(read(bucket_policy), 1, "the access point's deny is enough");
+    assert_eq!(read(ap_policy), 2);
+    let deny = ap_policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["Effect"] == "Deny")
+        .unwrap();
+    assert_eq!(
+        *deny,
+        serde_json::json!({
+            "Sid": "Xacct4LakeListOnlyUnderPrefixes",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:ListBucket",
+            "Resource": access_point,
+            "Condition": {"Null": {"s3:prefix": "true"}},
+        })
+    );
+    let shuffled = (0..n).map(|i| (i * 7) % n);
+    let again = build(&direct_grants(shuffled)).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(again.render_json(), built.render_json());
+}
+
+/// A grant that lists the whole access point keeps its consumers' statements apart (the deny
+/// would take its listing away): the same 300 consumers do not fit then, and the error says why.
+#[test]
+fn a_whole_listing_on_the_access_point_keeps_statements_apart() {
+    let mut input = direct_grants(0..300);
+    input.grants.push(GrantInput {
+        name: Spanned::new("catalog".to_owned(), Loc::UNKNOWN),
+        requester: s("arn:aws:iam::333333333333:role/catalog"),
+        access_point: s("arn:aws:s3:us-east-1:222222222222:accesspoint/shared"),
+        bucket: s("lake"),
+        actions: list(&["s3:ListBucket"]),
+        ..GrantInput::default()
+    });
+    let error = build(&input).unwrap_err().to_string();
+    assert!(error.contains("over AWS's limit of 20480 bytes"), "{error}");
+    assert!(
+        error.contains("`catalog` lists the whole access point, so each requester is named in two statements; with a prefix it would let them share one"),
+        "{error}"
+    );
+}
+
 /// Past the limit, the error says by how much and what would make it fit.
 #[test]
 fn a_policy_still_over_its_limit_says_by_how_much_and_what_would_fit() {
-    let error = build(&direct_grants(0..300)).unwrap_err().to_string();
+    let error = build(&direct_grants(0..600)).unwrap_err().to_string();
     assert!(
-        error.contains("would be 25653 bytes, 5173 over AWS's limit of 20480 bytes"),
+        error.contains("would be 25778 bytes, 5298 over AWS's limit of 20480 bytes"),
         "{error}"
     );
     assert!(
-        error.contains("it holds the statements of 300 grant(s) (`consumer_0`, `consumer_1`, `consumer_2`, `consumer_3`, `consumer_4` and 295 more)"),
+        error.contains("it holds the statements of 600 grant(s) (`consumer_0`, `consumer_1`, `consumer_2`, `consumer_3`, `consumer_4` and 595 more)"),
         "{error}"
     );
     assert!(error.contains("second access point"), "{error}");

@@ -71,6 +71,10 @@ pub struct PolicySet {
     /// assumed to be allowed anything by its own account (the proof's worst case). Off, such a
     /// principal has no identity policy at all.
     pub assume_unknown_identities_allow: bool,
+    /// When set, every principal from another account is assumed to be allowed anything by its
+    /// own account, whatever identity policies the set holds for it: then the resource's side
+    /// alone decides, as it must for the data's owner, who does not control the other account.
+    pub assume_other_accounts_allow: bool,
 }
 
 /// A statement that decided, or a rule that did.
@@ -675,14 +679,18 @@ impl<'s, 'r> Tally<'s, 'r> {
     /// not in the set may be allowed anything by its own account: assume the worst.
     fn identity(&mut self, docs: &[usize], request: &View, resource_account: Option<&str>) -> bool {
         let who = self.who;
-        if self.set.assume_unknown_identities_allow
-            && docs.is_empty()
+        if (self.set.assume_other_accounts_allow
+            || (self.set.assume_unknown_identities_allow && docs.is_empty()))
             && who.account.is_some()
             && who.account != resource_account
         {
             self.reasons.push(Reason {
                 effect: Effect::Allow,
-                document: format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal).into(),
+                document: if docs.is_empty() {
+                    format!("assumption: the identity policies of {} are not known here; its own account may allow anything", request.principal)
+                } else {
+                    format!("assumption: {} may hold identity policies other than these; its own account may allow anything", request.principal)
+                }.into(),
                 sid: None,
             });
             return true;
