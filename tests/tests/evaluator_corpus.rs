@@ -69,7 +69,7 @@ fn doc(kind: DocumentKind, account: &str, target: &str, statements: Value) -> Po
 
 fn set(docs: Vec<PolicyDoc>) -> PolicySet {
     let mut set = PolicySet::default();
-    set.access_points.push(AccessPointInfo {
+    set.add_access_point(AccessPointInfo {
         arn: AP.into(),
         account: "222222222222".into(),
         bucket: "shared-bucket".into(),
@@ -825,7 +825,10 @@ fn p3_cross_account_bucket_owner_must_delegate() {
         ),
         identity(ALICE, json!([allow("s3:GetObject", "*")])),
     ]);
-    s.access_points[0].bucket_account = "333333333333".into();
+    s.add_access_point(AccessPointInfo {
+        bucket_account: "333333333333".into(),
+        ..s.access_point(AP).unwrap().clone()
+    });
     assert!(!allowed(
         &s,
         ALICE,
@@ -3124,7 +3127,10 @@ fn p23_a_vpc_access_point_takes_requests_from_its_vpc_only() {
         delegation(),
         json!([allow("s3:GetObject", &objects)]),
     );
-    s.access_points[0].vpc = Some("vpc-111bbb22".into());
+    s.add_access_point(AccessPointInfo {
+        vpc: Some("vpc-111bbb22".into()),
+        ..s.access_point(AP).unwrap().clone()
+    });
     assert!(get(
         &s,
         &[

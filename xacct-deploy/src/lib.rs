@@ -126,10 +126,14 @@ impl<'d> Session<'d> {
             .filter(|d| d.kind == DocumentKind::Role)
             .map(|d| d.target.as_ref())
             .collect();
+        // An inline policy read back proves its role or user exists: no second call for it.
         let requesters: Vec<&policy_core::Document> = targets
             .iter()
-            .filter(|t| t.declared && mode == Mode::Apply)
-            .map(|t| &t.doc)
+            .zip(&documents)
+            .filter(|(t, live)| {
+                t.declared && mode == Mode::Apply && !matches!(live, Live::Policy(Some(_)))
+            })
+            .map(|(t, _)| &t.doc)
             .filter(|d| {
                 matches!(
                     d.kind,

@@ -52,7 +52,9 @@ pub struct AccessPointInfo {
 pub struct PolicySet {
     /// Private: the indexes below are built from it by [`PolicySet::push`].
     pub(crate) docs: Vec<PolicyDoc>,
-    pub access_points: Vec<AccessPointInfo>,
+    /// Added by [`PolicySet::add_access_point`], found by ARN through `access_point_index`.
+    access_points: Vec<AccessPointInfo>,
+    access_point_index: Index<usize>,
     /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
     /// Nested, so that a lookup by `&str` allocates nothing.
@@ -170,7 +172,7 @@ impl PolicySet {
                 if let (Some(bucket), Some(owner)) = (&d.bucket, &d.bucket_account) {
                     set.set_bucket_owner(bucket, owner);
                 }
-                set.access_points.push(AccessPointInfo {
+                set.add_access_point(AccessPointInfo {
                     arn: d.target.to_string(),
                     account: d.account.to_string(),
                     bucket: d.bucket.as_deref().unwrap_or_default().to_owned(),
@@ -201,6 +203,26 @@ impl PolicySet {
     /// Every document of the set, in the order they were added.
     pub fn documents(&self) -> &[PolicyDoc] {
         &self.docs
+    }
+
+    /// Makes requests through the access point `info.arn` known (replacing what the set knew of
+    /// it): which bucket it serves, whose it is, its network origin.
+    pub fn add_access_point(&mut self, info: AccessPointInfo) {
+        match self.access_point_index.get(&info.arn) {
+            Some(&i) => self.access_points[i] = info,
+            None => {
+                self.access_point_index
+                    .insert(info.arn.clone(), self.access_points.len());
+                self.access_points.push(info);
+            }
+        }
+    }
+
+    /// The access point whose ARN is `arn`, when the set knows it.
+    pub fn access_point(&self, arn: &str) -> Option<&AccessPointInfo> {
+        self.access_point_index
+            .get(arn)
+            .map(|&i| &self.access_points[i])
     }
 
     /// Records the account that owns `bucket` (a name, not an ARN). A request on a bucket whose
@@ -894,7 +916,7 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         .split("/object/")
         .next()
         .unwrap_or_default();
-    if let Some(ap) = set.access_points.iter().find(|ap| ap.arn == access_point) {
+    if let Some(ap) = set.access_point(access_point) {
         // The access point keys describe the request: every policy that judges it sees them
         // ("Configuring IAM policies for using access points": condition keys).
         let ap_values = [[ap.arn.clone()], [ap.account.clone()]];
