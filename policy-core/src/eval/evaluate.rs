@@ -47,13 +47,22 @@ pub struct AccessPointInfo {
     pub vpc: Option<String>,
 }
 
+/// An access point with what every request through it needs, computed once.
+#[derive(Clone, Debug)]
+struct KnownAccessPoint {
+    info: AccessPointInfo,
+    bucket_arn: String,
+    /// The values of `s3:DataAccessPointArn` and `s3:DataAccessPointAccount`.
+    keys: [[String; 1]; 2],
+}
+
 /// Every document the evaluation may consult.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
     /// Private: the indexes below are built from it by [`PolicySet::push`].
     pub(crate) docs: Vec<PolicyDoc>,
     /// Added by [`PolicySet::add_access_point`], found by ARN through `access_point_index`.
-    access_points: Vec<AccessPointInfo>,
+    access_points: Vec<KnownAccessPoint>,
     access_point_index: Index<usize>,
     /// `docs` by (kind, target), and identity policies by (account, role or user name): the proof
     /// evaluates hundreds of thousands of requests against sets of a thousand documents.
@@ -208,18 +217,28 @@ impl PolicySet {
     /// Makes requests through the access point `info.arn` known (replacing what the set knew of
     /// it): which bucket it serves, whose it is, its network origin.
     pub fn add_access_point(&mut self, info: AccessPointInfo) {
-        match self.access_point_index.get(&info.arn) {
-            Some(&i) => self.access_points[i] = info,
+        let partition = info.arn.split(':').nth(1).unwrap_or("aws");
+        let known = KnownAccessPoint {
+            bucket_arn: format!("arn:{partition}:s3:::{}", info.bucket),
+            keys: [[info.arn.clone()], [info.account.clone()]],
+            info,
+        };
+        match self.access_point_index.get(&known.info.arn) {
+            Some(&i) => self.access_points[i] = known,
             None => {
                 self.access_point_index
-                    .insert(info.arn.clone(), self.access_points.len());
-                self.access_points.push(info);
+                    .insert(known.info.arn.clone(), self.access_points.len());
+                self.access_points.push(known);
             }
         }
     }
 
     /// The access point whose ARN is `arn`, when the set knows it.
     pub fn access_point(&self, arn: &str) -> Option<&AccessPointInfo> {
+        self.known_access_point(arn).map(|known| &known.info)
+    }
+
+    fn known_access_point(&self, arn: &str) -> Option<&KnownAccessPoint> {
         self.access_point_index
             .get(arn)
             .map(|&i| &self.access_points[i])
@@ -240,8 +259,8 @@ impl PolicySet {
             .or_else(|| {
                 self.access_points
                     .iter()
-                    .find(|ap| ap.bucket == bucket)
-                    .map(|ap| ap.bucket_account.as_str())
+                    .find(|ap| ap.info.bucket == bucket)
+                    .map(|ap| ap.info.bucket_account.as_str())
             })
     }
 
@@ -323,8 +342,7 @@ impl PolicySet {
     }
 
     /// The indexes of the identity policies of a principal (a role session uses its role's).
-    fn identity(&self, principal: &str) -> Vec<usize> {
-        let id = Identity::of(principal);
+    fn identity(&self, principal: &str, id: &Identity) -> Vec<usize> {
         let name = id
             .role_name
             .unwrap_or_else(|| principal.rsplit('/').next().unwrap_or_default());
@@ -634,12 +652,14 @@ impl<'a> Keys for View<'a> {
 /// names the role), and `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` for an account of a known organization.
 fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[String; 1]; 4] {
     let account = who.account.unwrap_or_default().to_owned();
-    let principal_arn = match (who.session, who.account, who.role_name) {
+    // The caller's own ARN is borrowed from the request (see `evaluate`); a role session's is
+    // its role's.
+    let role_arn = match (who.session, who.account, who.role_name) {
         (true, Some(account), Some(role)) => set.role_arn(account, role).unwrap_or_else(|| {
             let partition = request.principal.split(':').nth(1).unwrap_or("aws");
             format!("arn:{partition}:iam::{account}:role/{role}")
         }),
-        _ => request.principal.clone(),
+        _ => String::new(),
     };
     let (org, path) = match (&set.organization, who.account) {
         (Some(org), Some(account)) if org.knows(account) => {
@@ -647,19 +667,19 @@ fn principal_keys(set: &PolicySet, request: &Request, who: &Identity) -> [[Strin
         }
         _ => (String::new(), String::new()),
     };
-    [[account], [principal_arn], [org], [path]]
+    [[account], [role_arn], [org], [path]]
 }
 
 /// The keys, with empty values standing for absent ones.
 fn layer<'a, const N: usize>(
     keys: [&'static str; N],
-    values: &'a [[String; 1]; N],
+    values: [&'a [String; 1]; N],
 ) -> [(&'static str, &'a [String]); N] {
     std::array::from_fn(|i| {
         let value: &[String] = if values[i][0].is_empty() {
             &[]
         } else {
-            &values[i]
+            values[i]
         };
         (keys[i], value)
     })
@@ -860,7 +880,12 @@ fn verdict(allowed: bool) -> Verdict {
 /// Evaluates one request against the set, as AWS would.
 pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     let who = Identity::of(&asked.principal);
-    let principal_values = principal_keys(set, asked, &who);
+    let [account, role_arn, org, path] = principal_keys(set, asked, &who);
+    let principal_arn = if role_arn[0].is_empty() {
+        std::array::from_ref(&asked.principal)
+    } else {
+        &role_arn
+    };
     let request = View {
         principal: &asked.principal,
         action: &asked.action,
@@ -874,10 +899,10 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 "aws:PrincipalOrgID",
                 "aws:PrincipalOrgPaths",
             ],
-            &principal_values,
+            [&account, principal_arn, &org, &path],
         ),
     };
-    let identity = set.identity(&asked.principal);
+    let identity = set.identity(&asked.principal, &who);
     let mut tally = Tally::new(set, who);
     // A service principal has no identity policies: the resource policies alone decide
     // ("Policy evaluation logic": AWS service principals).
@@ -916,14 +941,14 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         .split("/object/")
         .next()
         .unwrap_or_default();
-    if let Some(ap) = set.access_point(access_point) {
+    if let Some(known) = set.known_access_point(access_point) {
+        let ap = &known.info;
         // The access point keys describe the request: every policy that judges it sees them
         // ("Configuring IAM policies for using access points": condition keys).
-        let ap_values = [[ap.arn.clone()], [ap.account.clone()]];
         let request = View {
             over: layer(
                 ["s3:DataAccessPointArn", "s3:DataAccessPointAccount"],
-                &ap_values,
+                [&known.keys[0], &known.keys[1]],
             ),
             ..request
         };
@@ -932,21 +957,24 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         let ap_docs = set.docs(DocumentKind::AccessPointPolicy, &ap.arn);
         let ap_says = tally.resource_layer(ap_docs, &request, true);
         let by_ap = ap_says.any;
-        let partition = ap.arn.split(':').nth(1).unwrap_or("aws");
-        let bucket_arn = format!("arn:{partition}:s3:::{}", ap.bucket);
-        let bucket_docs = set.docs(DocumentKind::BucketPolicy, &bucket_arn);
+        let bucket_arn = known.bucket_arn.as_str();
+        let bucket_docs = set.docs(DocumentKind::BucketPolicy, bucket_arn);
+        let object;
         let bucket_resource = match request
             .resource
             .strip_prefix(ap.arn.as_str())
             .and_then(|rest| rest.strip_prefix("/object/"))
         {
-            Some(key) => format!("{bucket_arn}/{key}"),
+            Some(key) => {
+                object = format!("{bucket_arn}/{key}");
+                object.as_str()
+            }
             None => bucket_arn,
         };
         // The bucket policy judges the same request on the bucket's own ARN; the bucket's
         // account's RCPs judge it too.
         let bucket_request = &View {
-            resource: &bucket_resource,
+            resource: bucket_resource,
             ..request
         };
         if ap.bucket_account != ap.account {
