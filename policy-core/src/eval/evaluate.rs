@@ -948,7 +948,7 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         let request = View {
             over: layer(
                 ["s3:DataAccessPointArn", "s3:DataAccessPointAccount"],
-                [&known.keys[0], &known.keys[1]],
+                known.keys.each_ref(),
             ),
             ..request
         };
