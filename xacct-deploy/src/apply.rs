@@ -7,7 +7,7 @@ use crate::inventory::RecordWrite;
 use crate::live::{home_region, read, region_of, Live};
 use crate::plan::{merge, same_meaning, Change, Mode, Op, Plan};
 use futures::stream::{self, StreamExt};
-use policy_core::{Deployment, DocumentKind};
+use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, RawArn};
 use std::time::Duration;
 
 /// The order resources are written in when applying; destroy goes backwards. A requester's own
@@ -140,7 +140,7 @@ async fn apply_one(
         });
     }
     let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
-    let name = doc.name.as_deref().unwrap_or_default();
+    let name = &call_name(doc, deployment)?;
     let region = region_of(doc);
     let text = change.write.as_deref().unwrap_or_default();
     let user = doc.kind == DocumentKind::UserInlinePolicy;
@@ -237,7 +237,7 @@ async fn settle_shared_write(
     let doc = &change.doc;
     let (account, name, target) = (
         doc.account.as_ref(),
-        doc.name.as_deref().unwrap_or_default(),
+        &call_name(doc, deployment)?,
         doc.target.as_ref(),
     );
     let region = region_of(doc);
@@ -281,6 +281,37 @@ async fn settle_shared_write(
             "{} {target} (it kept changing while it was written)",
             doc.kind.describe()
         ),
+    })
+}
+
+/// The name the AWS calls for `doc` take: derived from its target (the access point or bucket
+/// it names) or, for an inline policy, the deployment's own policy name — never from a second
+/// field, which a record entry could make disagree with the target the plan showed.
+fn call_name(doc: &Document, deployment: &Deployment) -> Result<String, DeployError> {
+    let unreadable = |what: &str| {
+        DeployError::Unreadable(policy_core::Problem::new(format!(
+            "`{}` is not {what}",
+            doc.target
+        )))
+    };
+    Ok(match doc.kind {
+        DocumentKind::AccessPoint | DocumentKind::AccessPointPolicy => {
+            AccessPointArn::parse(&doc.target)
+                .map_err(|_| unreadable("an access point ARN"))?
+                .name
+        }
+        DocumentKind::BucketPolicy => RawArn::split(&doc.target)
+            .ok()
+            .filter(|arn| arn.service == "s3" && arn.account.is_empty())
+            .map(|arn| arn.resource.to_owned())
+            .ok_or_else(|| unreadable("a bucket ARN"))?,
+        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => {
+            deployment.inline_policy_name()
+        }
+        // Roles and keys are called by their ARN.
+        DocumentKind::Role | DocumentKind::RoleTrustPolicy | DocumentKind::KeyPolicy => {
+            String::new()
+        }
     })
 }
 

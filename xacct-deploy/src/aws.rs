@@ -3,6 +3,7 @@
 
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
+use crate::inventory::StoredParameter;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -17,6 +18,8 @@ pub struct LiveRole {
     /// URL-decoded.
     pub trust: String,
     pub tags: BTreeMap<String, String>,
+    /// `CreateDate`, seconds since the epoch.
+    pub created: Option<i64>,
 }
 
 /// An access point as S3 Control has it.
@@ -28,6 +31,8 @@ pub struct LiveAccessPoint {
     pub vpc: Option<String>,
     /// All four Block Public Access settings on (AWS's default, which xacct always asks for).
     pub blocks_public_access: bool,
+    /// `CreationDate`, seconds since the epoch.
+    pub created: Option<i64>,
 }
 
 /// What an access point is created with.
@@ -239,6 +244,7 @@ impl Aws {
                 .map(decode)
                 .unwrap_or_default(),
             tags,
+            created: Some(role.create_date.secs()),
         }))
     }
 
@@ -381,6 +387,7 @@ impl Aws {
                     },
                 ),
                 vpc: out.vpc_configuration.map(|v| v.vpc_id),
+                created: out.creation_date.map(|d| d.secs()),
                 bucket: out.bucket.unwrap_or_default(),
                 bucket_account: out.bucket_account_id,
             })),
@@ -837,16 +844,14 @@ impl Aws {
         done_unless(result, ctx, &["NoSuchBucketPolicy"])
     }
 
-    /// Every parameter under `path` (recursively), name → value. The names come 50 a page
-    /// (DescribeParameters), the values 10 names a call (GetParameters), those calls at once:
-    /// GetParametersByPath gives 10 a page, one page after the other, which made the record of
-    /// a large deployment the slowest read of a plan.
-    pub async fn get_parameters(
+    /// The name of every parameter under `path` (recursively), with who wrote it last
+    /// (`LastModifiedUser`), 50 a page (DescribeParameters).
+    pub async fn parameter_names(
         &self,
         account: &str,
         region: &str,
         path: &str,
-    ) -> Result<BTreeMap<String, String>, DeployError> {
+    ) -> Result<Vec<(String, Option<String>)>, DeployError> {
         let ssm = self.account(account)?.ssm(region);
         let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
             .key("Path")
@@ -877,13 +882,32 @@ impl Aws {
                 page.parameters
                     .unwrap_or_default()
                     .into_iter()
-                    .filter_map(|p| p.name),
+                    .filter_map(|p| Some((p.name?, p.last_modified_user))),
             );
             match page.next_token {
                 Some(next) if !next.is_empty() => token = Some(next),
-                _ => break,
+                _ => return Ok(names),
             }
         }
+    }
+
+    /// Every parameter under `path` (recursively), name → value and writer. The names come 50
+    /// a page (DescribeParameters), the values 10 names a call (GetParameters), those calls at
+    /// once: GetParametersByPath gives 10 a page, one page after the other, which made the
+    /// record of a large deployment the slowest read of a plan.
+    pub async fn get_parameters(
+        &self,
+        account: &str,
+        region: &str,
+        path: &str,
+    ) -> Result<BTreeMap<String, StoredParameter>, DeployError> {
+        let ssm = self.account(account)?.ssm(region);
+        let (names, writers): (Vec<String>, Vec<Option<String>>) = self
+            .parameter_names(account, region, path)
+            .await?
+            .into_iter()
+            .unzip();
+        let writers: BTreeMap<&String, &Option<String>> = names.iter().zip(&writers).collect();
         let batches = names.chunks(10).map(|batch| {
             let ssm = ssm.clone();
             async move {
@@ -901,11 +925,56 @@ impl Aws {
         for answer in futures::future::try_join_all(batches).await? {
             for p in answer.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
-                    out.insert(name, value);
+                    let written_by = writers.get(&name).and_then(|w| (*w).clone());
+                    out.insert(name, StoredParameter { value, written_by });
                 }
             }
         }
         Ok(out)
+    }
+
+    /// When the parameter's first version still kept was written (seconds since the epoch):
+    /// SSM keeps a parameter's last 100 versions and forgets them all when it is deleted
+    /// ("GetParameterHistory", SSM API reference). `None` when there is no such parameter.
+    pub async fn first_written(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<Option<f64>, DeployError> {
+        let ssm = self.account(account)?.ssm(region);
+        let mut first: Option<f64> = None;
+        let mut token: Option<String> = None;
+        loop {
+            let _permit = self.read(account, "ssm").await;
+            let page = match ssm
+                .get_parameter_history()
+                .name(name)
+                .max_results(50)
+                .set_next_token(token.take())
+                .send()
+                .await
+            {
+                Ok(page) => page,
+                Err(e) if is_code(&e, &["ParameterNotFound"]) => return Ok(None),
+                Err(e) => {
+                    return Err(DeployError::aws(
+                        Self::ctx(account, name, "ssm:GetParameterHistory"),
+                        &e,
+                    ))
+                }
+            };
+            for version in page.parameters.unwrap_or_default() {
+                if let Some(at) = version.last_modified_date {
+                    let at = at.as_secs_f64();
+                    first = Some(first.map_or(at, |f| f.min(at)));
+                }
+            }
+            match page.next_token {
+                Some(next) if !next.is_empty() => token = Some(next),
+                _ => return Ok(first),
+            }
+        }
     }
 
     pub async fn put_parameter(

@@ -1,5 +1,5 @@
 //! The command line a user's own binary exposes: `render | plan | apply | destroy | show |
-//! verify | explain`. One function per command below `execute`.
+//! verify | explain | export`. One function per command below `execute`.
 
 use crate::apply::describe;
 use crate::export::{self, BucketPolicies};
@@ -57,6 +57,10 @@ enum Command {
         /// Take over existing roles and access points this deployment did not create.
         #[arg(long)]
         adopt: bool,
+        /// Delete the roles and access points taken over with --adopt that no grant declares
+        /// any more, instead of releasing them.
+        #[arg(long)]
+        delete_adopted: bool,
     },
     /// Create and update everything the deployment declares.
     Apply {
@@ -68,6 +72,10 @@ enum Command {
         /// Take over existing roles and access points this deployment did not create.
         #[arg(long)]
         adopt: bool,
+        /// Delete the roles and access points taken over with --adopt that no grant declares
+        /// any more, instead of releasing them.
+        #[arg(long)]
+        delete_adopted: bool,
     },
     /// Remove what the deployment owns, and nothing else.
     Destroy {
@@ -76,6 +84,10 @@ enum Command {
         /// Do not ask for confirmation.
         #[arg(long)]
         auto_approve: bool,
+        /// Delete the roles and access points taken over with --adopt that no grant declares
+        /// any more, instead of releasing them.
+        #[arg(long)]
+        delete_adopted: bool,
     },
     /// Evaluate one request against the rendered documents, following the requester through its
     /// bridge role, and print the decision with its reasons. No AWS call unless `--organization`.
@@ -295,13 +307,14 @@ async fn execute(
             json,
             destroy,
             adopt,
+            delete_adopted,
         } => {
             let mode = if destroy { Mode::Destroy } else { Mode::Apply };
             plan(
                 in_force,
                 &connection,
                 mode,
-                adopt,
+                (adopt, delete_adopted),
                 detailed_exitcode,
                 json,
                 out,
@@ -312,16 +325,28 @@ async fn execute(
             connection,
             auto_approve,
             adopt,
-        } => execute_plan(in_force, &connection, Mode::Apply, adopt, auto_approve, out).await,
+            delete_adopted,
+        } => {
+            execute_plan(
+                in_force,
+                &connection,
+                Mode::Apply,
+                (adopt, delete_adopted),
+                auto_approve,
+                out,
+            )
+            .await
+        }
         Command::Destroy {
             connection,
             auto_approve,
+            delete_adopted,
         } => {
             execute_plan(
                 in_force,
                 &connection,
                 Mode::Destroy,
-                false,
+                (false, delete_adopted),
                 auto_approve,
                 out,
             )
@@ -412,13 +437,13 @@ async fn plan(
     in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
-    adopt: bool,
+    (adopt, delete_adopted): (bool, bool),
     detailed_exitcode: bool,
     json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(in_force, connection).await?;
-    let plan = session.plan(mode, adopt).await?;
+    let plan = session.plan_with(mode, adopt, delete_adopted).await?;
     if json {
         outln!(
             out,
@@ -571,12 +596,12 @@ async fn execute_plan(
     in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
-    adopt: bool,
+    (adopt, delete_adopted): (bool, bool),
     auto_approve: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(in_force, connection).await?;
-    let plan = session.plan(mode, adopt).await?;
+    let plan = session.plan_with(mode, adopt, delete_adopted).await?;
     print_plan(&plan, out)?;
     if !plan.has_changes() {
         return Ok(0);

@@ -56,12 +56,19 @@ pub enum DeployError {
     #[error("{0}")]
     Unreadable(policy_core::Problem),
     #[error(
-        "the inventory entry {parameter} in account {account} is not one xacct wrote: {reason}"
+        "the record parameter {} in account {} (last written by {}) is not one xacct writes: {}{}",
+        .rejected.parameter,
+        .rejected.account,
+        .rejected.written_by.as_deref().unwrap_or("an unknown identity"),
+        .rejected.reason,
+        if *.more > 0 { format!(" (and {} more)", .more) } else { String::new() }
     )]
     Inventory {
-        account: String,
-        parameter: String,
-        reason: String,
+        rejected: Box<crate::inventory::Rejected>,
+        /// Where the record is: the partition's home region.
+        region: String,
+        /// How many more failed the checks.
+        more: usize,
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -130,9 +137,10 @@ impl DeployError {
             ),
             DeployError::NoTerminal => Some("pass --auto-approve to apply without asking".into()),
             DeployError::Argument { help, .. } => Some((*help).into()),
-            DeployError::Inventory { .. } => Some(
-                "the parameters under /xacct/<deployment>/ are written by xacct only; delete the one named, then plan again".into(),
-            ),
+            DeployError::Inventory { rejected, region, .. } => Some(format!(
+                "nothing was planned or written; the parameters under /xacct/<deployment>/ are written by xacct only: find out who wrote it, delete it with account {}'s credentials (`aws ssm delete-parameter --region {region} --name {}`), then plan again",
+                rejected.account, rejected.parameter
+            )),
             DeployError::Output(_) => None,
             DeployError::Export { .. } => Some(
                 "choose a directory you can write to; a rerun writes every template again".into(),

@@ -36,6 +36,45 @@ use policy_core::ownership::OWNER_TAG;
 use policy_core::{Deployment, DocumentKind};
 use std::sync::atomic::Ordering;
 
+/// The roles and access points a plan may delete, recorded as created (not adopted) by the
+/// deployment, with their creation time: each needs its proof of creation read.
+fn deletion_candidates<'e>(
+    targets: &[Target],
+    documents: &[Live],
+    inventory: &'e inventory::Inventory,
+    mode: Mode,
+) -> Vec<(&'e inventory::Entry, Option<i64>)> {
+    targets
+        .iter()
+        .zip(documents)
+        .filter_map(|(t, live)| {
+            let entry = inventory
+                .entries
+                .get(&(
+                    t.doc.account.to_string(),
+                    t.doc.kind,
+                    t.doc.target.to_string(),
+                ))
+                .filter(|e| e.owned && !e.adopted)?;
+            let leaving = mode == Mode::Destroy || !t.declared;
+            let created = match live {
+                Live::Role(Some(role)) if leaving => role.created,
+                // An access point whose network origin or public access settings differ is
+                // replaced: deleted first.
+                Live::AccessPoint(Some(ap))
+                    if leaving
+                        || ap.vpc.as_deref() != t.doc.vpc.as_deref()
+                        || !ap.blocks_public_access =>
+                {
+                    ap.created
+                }
+                _ => return None,
+            };
+            Some((entry, created))
+        })
+        .collect()
+}
+
 /// Checked credentials for every account of one deployment.
 #[derive(Debug)]
 pub struct Session<'d> {
@@ -117,8 +156,21 @@ impl<'d> Session<'d> {
 
     /// Reads the record of what the deployment owns in every account reached, then every
     /// document the plan is about.
-    pub async fn read_state(&self, mode: Mode) -> Result<(Vec<Target>, LiveState), DeployError> {
+    /// Entries of the record that fail its checks stop it: nothing is planned from a record
+    /// someone else may have written.
+    pub async fn read_state(
+        &self,
+        mode: Mode,
+        adopt: bool,
+    ) -> Result<(Vec<Target>, LiveState), DeployError> {
         let (targets, inventory, documents) = self.read_documents().await?;
+        if let Some(first) = inventory.rejected.first() {
+            return Err(DeployError::Inventory {
+                rejected: Box::new(first.clone()),
+                region: live::home_region(self.deployment).to_owned(),
+                more: inventory.rejected.len() - 1,
+            });
+        }
         let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
         // Requesters the deployment does not create must exist before apply names them.
         let created: Vec<&str> = docs
@@ -161,6 +213,25 @@ impl<'d> Session<'d> {
             .map(|(t, _)| &t.doc)
             .collect();
         let role_policies = live::role_policies(&self.aws, &leaving, self.in_flight()).await?;
+        let candidates = deletion_candidates(&targets, &documents, &inventory, mode);
+        let provenance =
+            live::provenance(&self.aws, self.deployment, &candidates, self.in_flight()).await?;
+        let claimed = if adopt {
+            let takeable: Vec<inventory::Entry> = targets
+                .iter()
+                .zip(&documents)
+                .filter(|(t, live)| {
+                    t.declared
+                        && matches!(live, Live::Role(Some(_)) | Live::AccessPoint(Some(_)))
+                        && matches!(t.doc.kind, DocumentKind::Role | DocumentKind::AccessPoint)
+                })
+                .filter_map(|(t, _)| inventory::Entry::of(&t.doc, true))
+                .filter(|e| !inventory.entries.contains_key(&e.key()))
+                .collect();
+            live::claimed_by_others(&self.aws, self.deployment, &takeable, self.in_flight()).await?
+        } else {
+            Default::default()
+        };
         Ok((
             targets,
             LiveState {
@@ -168,16 +239,30 @@ impl<'d> Session<'d> {
                 documents,
                 missing_principals,
                 role_policies,
+                provenance,
+                claimed,
             },
         ))
     }
 
     pub async fn plan(&self, mode: Mode, adopt: bool) -> Result<Plan, DeployError> {
-        let (targets, state) = self.read_state(mode).await?;
+        self.plan_with(mode, adopt, false).await
+    }
+
+    /// [`Session::plan`], deleting (not releasing) adopted roles and access points that no
+    /// grant declares any more when `delete_adopted`.
+    pub async fn plan_with(
+        &self,
+        mode: Mode,
+        adopt: bool,
+        delete_adopted: bool,
+    ) -> Result<Plan, DeployError> {
+        let (targets, state) = self.read_state(mode, adopt).await?;
         let ctx = PlanContext {
             deployment: self.deployment,
             mode,
             adopt,
+            delete_adopted,
             expired: &self.expired,
         };
         plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)
@@ -221,9 +306,54 @@ impl<'d> Session<'d> {
         organization: Option<&policy_core::eval::Organization>,
     ) -> Result<Vec<String>, DeployError> {
         let (targets, inventory, stored) = self.read_documents().await?;
+        let mut differences: Vec<String> = inventory
+            .rejected
+            .iter()
+            .map(|r| {
+                format!(
+                    "the record parameter {} in account {} (last written by {}) is not one xacct writes: {}; plan and apply refuse to run until it is deleted",
+                    r.parameter,
+                    r.account,
+                    r.written_by.as_deref().unwrap_or("an unknown identity"),
+                    r.reason
+                )
+            })
+            .collect();
+        // Every role and access point the record says the deployment created, with its proof.
+        let created: Vec<(&inventory::Entry, Option<i64>)> = targets
+            .iter()
+            .zip(&stored)
+            .filter_map(|(t, live)| {
+                let key = (
+                    t.doc.account.to_string(),
+                    t.doc.kind,
+                    t.doc.target.to_string(),
+                );
+                let entry = inventory
+                    .entries
+                    .get(&key)
+                    .filter(|e| e.owned && !e.adopted)?;
+                match live {
+                    Live::Role(Some(role)) if t.doc.kind == DocumentKind::Role => {
+                        Some((entry, role.created))
+                    }
+                    Live::AccessPoint(Some(ap)) => Some((entry, ap.created)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let proofs =
+            live::provenance(&self.aws, self.deployment, &created, self.in_flight()).await?;
+        for ((account, kind, target), proof) in &proofs {
+            if let live::Provenance::Unproven(why) = proof {
+                differences.push(format!(
+                    "the {} {target} in account {account} is in the deployment's record as created by it, but {why}: it would be left in place, not deleted",
+                    kind.describe()
+                ));
+            }
+        }
         let live = targets.into_iter().zip(stored);
         let mut documents = Vec::new();
-        let mut differences = Vec::new();
         for (grant, expiry) in &self.expired {
             if inventory.entries.values().any(|e| e.grants.contains(grant)) {
                 differences.push(format!(

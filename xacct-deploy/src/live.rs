@@ -4,7 +4,7 @@
 
 use crate::aws::{Aws, LiveAccessPoint, LiveRole};
 use crate::error::DeployError;
-use crate::inventory::Inventory;
+use crate::inventory::{Entry, Inventory, RecordRules};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use policy_core::ownership::inventory_path;
 use policy_core::{Deployment, Document, DocumentKind, Partition, RawArn};
@@ -59,17 +59,68 @@ pub struct LiveState {
     pub missing_principals: Vec<String>,
     /// The names of the inline and attached policies of roles the plan may delete.
     pub role_policies: BTreeMap<String, Vec<String>>,
+    /// For each role and access point the plan may delete (by [`Entry::key`]): whether the
+    /// deployment can show it created it. One that is not here is not deleted.
+    pub provenance: BTreeMap<(String, DocumentKind, String), Provenance>,
+    /// With `--adopt`: the roles and access points another deployment's record in the same
+    /// account lists, with that deployment's name.
+    pub claimed: BTreeMap<(String, DocumentKind, String), String>,
 }
 
-/// The region where the record lives: its partition's home region, where IAM itself is homed.
-pub fn home_region(deployment: &Deployment) -> &'static str {
+/// Whether the deployment can show that it created a role or access point, which it must
+/// before deleting it: the record is a set of SSM parameters that a narrower permission than
+/// the deployer's can write, so an entry alone proves nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Provenance {
+    /// The resource was created after its record entry was first written. Apply writes the
+    /// entry before it creates the resource; someone who can write the record but not create
+    /// the resource can only write an entry after the resource exists, and SSM forgets a
+    /// parameter's history when it is deleted, so no history can be made to look older.
+    Created,
+    /// Why it cannot be shown.
+    Unproven(String),
+}
+
+impl Provenance {
+    /// Judges the evidence: the resource's creation time (whole seconds, as IAM and S3 Control
+    /// give it) and when its entry was first written (SSM gives milliseconds). A second of
+    /// slack covers the rounding: the entry is written just before the resource is created.
+    pub fn judge(
+        kind: DocumentKind,
+        created: Option<i64>,
+        first_recorded: Option<f64>,
+    ) -> Provenance {
+        let what = kind.describe();
+        match (created, first_recorded) {
+            (_, None) => Provenance::Unproven(format!(
+                "its record entry has no history, so nothing shows this deployment created the {what}"
+            )),
+            (None, _) => Provenance::Unproven(format!("AWS gives no creation time for the {what}")),
+            (Some(created), Some(recorded)) if (created + 1) as f64 >= recorded => {
+                Provenance::Created
+            }
+            (Some(created), Some(recorded)) => Provenance::Unproven(format!(
+                "the {what} was created at {} and its record entry first written at {}, so this deployment did not create it",
+                policy_core::restrictions::Expiry { seconds: created },
+                policy_core::restrictions::Expiry { seconds: recorded.floor() as i64 },
+            )),
+        }
+    }
+}
+
+/// The partition of the deployment's documents.
+pub fn partition(deployment: &Deployment) -> Partition {
     deployment
         .documents()
         .first()
         .and_then(|d| RawArn::split(&d.target).ok())
         .and_then(|arn| Partition::parse(arn.partition).ok())
         .unwrap_or(Partition::Aws)
-        .home_region()
+}
+
+/// The region where the record lives: its partition's home region, where IAM itself is homed.
+pub fn home_region(deployment: &Deployment) -> &'static str {
+    partition(deployment).home_region()
 }
 
 /// The region S3 and S3 Control calls for a document go to: its own (access points and bucket
@@ -175,7 +226,7 @@ pub(crate) async fn read_inventory(
 ) -> Result<Inventory, DeployError> {
     let path = inventory_path(&deployment.name);
     let region = home_region(deployment);
-    let parameters: Vec<BTreeMap<String, String>> = stream::iter(
+    let parameters: Vec<BTreeMap<String, crate::inventory::StoredParameter>> = stream::iter(
         accounts
             .iter()
             .map(|account| aws.get_parameters(account, region, &path)),
@@ -183,15 +234,15 @@ pub(crate) async fn read_inventory(
     .buffered(concurrency.max(1))
     .try_collect()
     .await?;
+    let inline_policy_name = deployment.inline_policy_name();
+    let rules = RecordRules {
+        path: &path,
+        partition: partition(deployment),
+        inline_policy_name: &inline_policy_name,
+    };
     let mut inventory = Inventory::default();
     for (account, parameters) in accounts.iter().zip(&parameters) {
-        inventory
-            .add_account(account, &path, parameters)
-            .map_err(|(parameter, reason)| DeployError::Inventory {
-                account: account.clone(),
-                parameter,
-                reason,
-            })?;
+        inventory.add_account(account, &rules, parameters);
     }
     if let Some(account) = inventory.accounts.iter().find(|a| !aws.has_account(a)) {
         return Err(DeployError::UndeclaredAccount {
@@ -246,4 +297,76 @@ pub(crate) async fn role_policies(
         .map(|doc| doc.target.to_string())
         .zip(names)
         .collect())
+}
+
+/// The evidence of creation for each entry, read only for the roles and access points a plan
+/// may delete: one `ssm:GetParameterHistory` each.
+pub(crate) async fn provenance(
+    aws: &Aws,
+    deployment: &Deployment,
+    candidates: &[(&Entry, Option<i64>)],
+    concurrency: usize,
+) -> Result<BTreeMap<(String, DocumentKind, String), Provenance>, DeployError> {
+    let path = inventory_path(&deployment.name);
+    let region = home_region(deployment);
+    let first: Vec<Option<f64>> = stream::iter(candidates.iter().map(|(entry, _)| {
+        let parameter = entry.parameter(&path);
+        async move { aws.first_written(&entry.account, region, &parameter).await }
+    }))
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    Ok(candidates
+        .iter()
+        .zip(first)
+        .map(|((entry, created), first)| {
+            (entry.key(), Provenance::judge(entry.kind, *created, first))
+        })
+        .collect())
+}
+
+/// Which of `resources` (by [`Entry::key`]) another deployment's record in the same account
+/// lists, and its name: every entry's parameter ends in the same `r/<key>` under any
+/// deployment's path. One `ssm:DescribeParameters` per 50 parameters under `/xacct/`.
+pub(crate) async fn claimed_by_others(
+    aws: &Aws,
+    deployment: &Deployment,
+    resources: &[Entry],
+    concurrency: usize,
+) -> Result<BTreeMap<(String, DocumentKind, String), String>, DeployError> {
+    let own = inventory_path(&deployment.name);
+    let region = home_region(deployment);
+    let accounts: std::collections::BTreeSet<&str> =
+        resources.iter().map(|e| e.account.as_str()).collect();
+    let names: Vec<Vec<String>> = stream::iter(accounts.iter().map(|account| async move {
+        let names = aws.parameter_names(account, region, "/xacct").await?;
+        Ok::<_, DeployError>(names.into_iter().map(|(name, _)| name).collect::<Vec<_>>())
+    }))
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    let by_account: BTreeMap<&str, Vec<String>> = accounts.into_iter().zip(names).collect();
+    let mut claimed = BTreeMap::new();
+    for entry in resources {
+        let ours = entry.parameter(&own);
+        let Some(suffix) = ours.strip_prefix(own.as_str()) else {
+            continue;
+        };
+        let other = by_account
+            .get(entry.account.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|name| !name.starts_with(own.as_str()))
+            .find_map(|name| {
+                let deployment = name.strip_prefix("/xacct/")?.strip_suffix(suffix)?;
+                deployment
+                    .strip_suffix('/')
+                    .filter(|d| !d.is_empty() && !d.contains('/'))
+                    .map(str::to_owned)
+            });
+        if let Some(other) = other {
+            claimed.insert(entry.key(), other);
+        }
+    }
+    Ok(claimed)
 }

@@ -11,7 +11,7 @@
 
 use crate::aws::LiveRole;
 use crate::inventory::{record_changes, Entry, Inventory, RecordChanges};
-use crate::live::{Live, LiveState};
+use crate::live::{Live, LiveState, Provenance};
 use policy_core::limits::over_limit;
 use policy_core::ownership::{owns_sid, OWNER_TAG};
 pub use policy_core::{normalize, same_meaning};
@@ -114,6 +114,9 @@ pub struct PlanContext<'d> {
     pub mode: Mode,
     /// Take over roles and access points the deployment did not create.
     pub adopt: bool,
+    /// Delete the roles and access points it adopted when no grant declares them any more,
+    /// instead of releasing them.
+    pub delete_adopted: bool,
     /// Grants the code declares whose expiry has passed: planned away like deleted ones.
     pub expired: &'d [(String, policy_core::restrictions::Expiry)],
 }
@@ -247,6 +250,8 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
         ctx,
         sid_prefix: ctx.deployment.sid_prefix(),
         inventory: &live.inventory,
+        provenance: &live.provenance,
+        claimed: &live.claimed,
         targets,
         live: &live.documents,
         problems: Vec::new(),
@@ -296,6 +301,8 @@ struct Planner<'a> {
     ctx: PlanContext<'a>,
     sid_prefix: String,
     inventory: &'a Inventory,
+    provenance: &'a std::collections::BTreeMap<(String, DocumentKind, String), Provenance>,
+    claimed: &'a std::collections::BTreeMap<(String, DocumentKind, String), String>,
     targets: &'a [Target],
     live: &'a [Live],
     problems: Vec<String>,
@@ -315,24 +322,55 @@ impl Planner<'_> {
     }
 
     /// Whether the access point `arn` in `account` is the deployment's whole: recorded as created
-    /// or adopted by it, or created or adopted by this plan.
+    /// or adopted by it and staying (or going with it), or created or adopted by this plan. One
+    /// that stays behind (adopted, or not shown to be created by it) is shared again: only the
+    /// deployment's statements leave its policy.
     fn owns_access_point(&self, account: &str, arn: &str) -> bool {
-        let recorded = self
-            .inventory
-            .entries
-            .get(&(
-                account.to_owned(),
-                DocumentKind::AccessPoint,
-                arn.to_owned(),
-            ))
-            .is_some_and(|e| e.owned);
+        let key = (
+            account.to_owned(),
+            DocumentKind::AccessPoint,
+            arn.to_owned(),
+        );
+        let recorded = self.inventory.entries.get(&key).is_some_and(|e| e.owned);
+        let staying = self.targets.iter().any(|t| {
+            t.doc.kind == DocumentKind::AccessPoint && t.doc.target == arn && self.wanted(t)
+        });
         let taken_now = self.targets.iter().zip(self.live).any(|(t, live)| {
             t.doc.kind == DocumentKind::AccessPoint
                 && t.doc.target == arn
                 && self.wanted(t)
                 && (matches!(live, Live::AccessPoint(None)) || self.ctx.adopt)
         });
-        recorded || taken_now
+        (recorded && (staying || self.may_delete(&key).is_ok())) || taken_now
+    }
+
+    /// Whether a role or access point the record lists as the deployment's may be deleted: one
+    /// it adopted only when asked (`--delete-adopted`), one it created only with proof that it
+    /// did ([`Provenance`]); otherwise why it stays.
+    fn may_delete(&self, key: &(String, DocumentKind, String)) -> Result<(), String> {
+        let Some(entry) = self.inventory.entries.get(key).filter(|e| e.owned) else {
+            return Err("the deployment's record does not list it as created by it".to_owned());
+        };
+        if entry.adopted {
+            return if self.ctx.delete_adopted {
+                Ok(())
+            } else {
+                Err("it was adopted with --adopt, so it is released, not deleted (`destroy --delete-adopted` deletes it)".to_owned())
+            };
+        }
+        match self.provenance.get(key) {
+            Some(Provenance::Created) => Ok(()),
+            Some(Provenance::Unproven(why)) => Err(why.clone()),
+            None => Err("nothing shows this deployment created it".to_owned()),
+        }
+    }
+
+    /// The deployment that another record in the same account says owns `doc`, which `--adopt`
+    /// must not take.
+    fn claimed_by(&self, doc: &Document) -> Option<&str> {
+        self.claimed
+            .get(&(doc.account.to_string(), doc.kind, doc.target.to_string()))
+            .map(String::as_str)
     }
 
     /// Why the documents of `grants` are no longer wanted: deleted from the code, or expired.
@@ -502,7 +540,12 @@ impl Planner<'_> {
                 change.after = Some(describe(Some(self.owner())));
             }
             (Some(_), true) if !ours => {
-                if self.ctx.adopt {
+                if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
+                    self.problems.push(format!(
+                        "role {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
+                        doc.target, doc.account
+                    ));
+                } else if self.ctx.adopt {
                     change.op = Op::Update;
                     change.before = Some(describe(owner));
                     change.after = Some(describe(Some(self.owner())));
@@ -514,8 +557,17 @@ impl Planner<'_> {
                 }
             }
             (Some(_), false) if ours => {
-                change.op = Op::Delete;
-                change.before = Some(describe(owner));
+                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                match self.may_delete(&key) {
+                    Ok(()) => {
+                        change.op = Op::Delete;
+                        change.before = Some(describe(owner));
+                    }
+                    Err(why) => self.kept.push(format!(
+                        "role {} in account {}: left in place, {why}; the deployment's policies are removed from it",
+                        doc.target, doc.account
+                    )),
+                }
             }
             (Some(_), false) => self.kept.push(format!(
                 "role {} in account {}: not created by this deployment",
@@ -566,7 +618,14 @@ impl Planner<'_> {
                 } else {
                     "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
                 };
-                if recorded {
+                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                let deletable = self.may_delete(&key);
+                if let (true, Err(why)) = (recorded, &deletable) {
+                    self.problems.push(format!(
+                        "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
+                        doc.target, doc.account
+                    ));
+                } else if recorded {
                     self.replaced.push(doc.target.to_string());
                     change.op = Op::Replace;
                     change.before = Some(format!("{}, {live_origin}", describe(self.owner())));
@@ -594,7 +653,12 @@ impl Planner<'_> {
                 ));
             }
             (Some(_), true) if !recorded => {
-                if self.ctx.adopt {
+                if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
+                    self.problems.push(format!(
+                        "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
+                        doc.target, doc.account
+                    ));
+                } else if self.ctx.adopt {
                     // Taking it over writes only the record.
                     change.op = Op::Update;
                     change.before = Some(describe("someone else"));
@@ -607,8 +671,17 @@ impl Planner<'_> {
                 }
             }
             (Some(_), false) if recorded => {
-                change.op = Op::Delete;
-                change.before = Some(describe(self.owner()));
+                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                match self.may_delete(&key) {
+                    Ok(()) => {
+                        change.op = Op::Delete;
+                        change.before = Some(describe(self.owner()));
+                    }
+                    Err(why) => self.kept.push(format!(
+                        "access point {} in account {}: left in place, {why}; the deployment's statements are taken out of its policy",
+                        doc.target, doc.account
+                    )),
+                }
             }
             (Some(_), false) => self.kept.push(format!(
                 "access point {} in account {}: not created by this deployment",
@@ -704,10 +777,18 @@ impl Planner<'_> {
                 DocumentKind::Role => true,
                 _ => false,
             };
-            let Some(entry) = Entry::of(&target.doc, owned) else {
+            let Some(mut entry) = Entry::of(&target.doc, owned) else {
                 continue;
             };
             let recorded = self.inventory.entries.get(&entry.key());
+            // Taken over by this plan (the only update of a role or access point itself), or
+            // recorded as taken over before.
+            let adopted_now = matches!(
+                target.doc.kind,
+                DocumentKind::Role | DocumentKind::AccessPoint
+            ) && change.op == Op::Update
+                && !recorded.is_some_and(|e| e.owned);
+            entry.adopted = owned && (adopted_now || recorded.is_some_and(|e| e.adopted));
             if self.wanted(target) {
                 kept.push(entry);
             } else if still_owned.contains(&entry.target) && entry.kind == DocumentKind::Role {
@@ -785,6 +866,7 @@ mod tests {
             deployment,
             mode: Mode::Apply,
             adopt: false,
+            delete_adopted: false,
             expired: &[],
         };
         let plan = plan(ctx, &targets, &nothing).unwrap();
@@ -800,16 +882,37 @@ mod tests {
                         account: a,
                         name,
                         value,
-                    } if a == account => Some((name.clone(), value.clone())),
+                    } if a == account => Some((name.clone(), stored(value))),
                     _ => None,
                 })
                 .collect();
-            state
-                .inventory
-                .add_account(account, &path, &params)
-                .unwrap();
+            let policy_name = deployment.inline_policy_name();
+            let rules = rules(&path, &policy_name);
+            state.inventory.add_account(account, &rules, &params);
+        }
+        assert_eq!(state.inventory.rejected, []);
+        // Applied by this deployment: it created what its record lists.
+        for (key, entry) in &state.inventory.entries {
+            if entry.owned {
+                state.provenance.insert(key.clone(), Provenance::Created);
+            }
         }
         state
+    }
+
+    fn stored(value: &str) -> crate::inventory::StoredParameter {
+        crate::inventory::StoredParameter {
+            value: value.to_owned(),
+            written_by: None,
+        }
+    }
+
+    fn rules<'a>(path: &'a str, policy_name: &'a str) -> crate::inventory::RecordRules<'a> {
+        crate::inventory::RecordRules {
+            path,
+            partition: policy_core::Partition::Aws,
+            inline_policy_name: policy_name,
+        }
     }
 
     fn as_rendered(deployment: &Deployment, doc: &Document) -> Live {
@@ -824,12 +927,14 @@ mod tests {
                     .unwrap_or_default()
                     .to_owned(),
                 tags: [(OWNER_TAG.to_owned(), deployment.name.to_string())].into(),
+                created: Some(1_800_000_000),
             })),
             DocumentKind::AccessPoint => Live::AccessPoint(Some(LiveAccessPoint {
                 bucket: doc.bucket.as_deref().unwrap_or_default().to_owned(),
                 bucket_account: None,
                 vpc: doc.vpc.as_deref().map(str::to_owned),
                 blocks_public_access: true,
+                created: Some(1_800_000_000),
             })),
             _ => Live::Policy(doc.policy.as_deref().map(str::to_owned)),
         }
@@ -851,6 +956,7 @@ mod tests {
             deployment,
             mode: Mode::Apply,
             adopt,
+            delete_adopted: false,
             expired: &[],
         };
         plan(ctx, &targets, &state)
@@ -961,6 +1067,7 @@ mod tests {
             deployment: &d,
             mode: Mode::Destroy,
             adopt: false,
+            delete_adopted: false,
             expired: &[],
         };
         let plan = plan(destroy, &targets, &state).unwrap();
@@ -995,6 +1102,7 @@ mod tests {
                 deployment: &d,
                 mode: Mode::Apply,
                 adopt: false,
+                delete_adopted: false,
                 expired: &[],
             },
             &targets(&d, &state.inventory),
@@ -1154,6 +1262,7 @@ mod tests {
                 deployment: &d,
                 mode: Mode::Destroy,
                 adopt: false,
+                delete_adopted: false,
                 expired: &[],
             },
             &targets,
