@@ -1275,4 +1275,320 @@ mod tests {
             .all(|c| c.doc.kind != DocumentKind::AccessPoint || c.op == Op::NoOp));
         assert!(plan.kept.iter().any(|k| k.starts_with("access point")));
     }
+
+    const SHARED_AP: &str = "arn:aws:s3:us-east-1:222222222222:accesspoint/shared";
+    const BI_READER: &str = "arn:aws:iam::222222222222:role/bi-reader";
+
+    /// The state after `two_grants` was applied, with the proof of creation of `target` as
+    /// given.
+    fn with_provenance(target: &str, proof: Provenance) -> LiveState {
+        let mut state = aws_holds(&two_grants());
+        for (key, p) in state.provenance.iter_mut() {
+            if key.2 == target {
+                *p = proof.clone();
+            }
+        }
+        state
+    }
+
+    #[test]
+    fn without_proof_of_creation_a_role_and_an_access_point_stay_and_lose_only_our_statements() {
+        let unproven = Provenance::Unproven("the access point was created before its entry".into());
+        let mut state = with_provenance(SHARED_AP, unproven.clone());
+        state.provenance.insert(
+            ("222222222222".into(), DocumentKind::Role, BI_READER.into()),
+            unproven,
+        );
+        // A statement of someone else's in the access point's policy.
+        let ap_policy = two_grants()
+            .documents()
+            .iter()
+            .find(|d| d.kind == DocumentKind::AccessPointPolicy)
+            .and_then(|d| d.policy.as_deref())
+            .map(str::to_owned)
+            .unwrap();
+        let mut policy: Value = serde_json::from_str(&ap_policy).unwrap();
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Sid": "Theirs", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}));
+        set_live(
+            DocumentKind::AccessPointPolicy,
+            SHARED_AP,
+            Live::Policy(Some(policy.to_string())),
+        );
+        let targets = targets(&two_grants(), &state.inventory);
+        let state = LiveState {
+            documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
+            ..state
+        };
+        let destroy = plan(
+            PlanContext {
+                deployment: &two_grants(),
+                mode: Mode::Destroy,
+                adopt: false,
+                delete_adopted: false,
+                expired: &[],
+            },
+            &targets,
+            &state,
+        )
+        .unwrap();
+        let ops = ops(&destroy);
+        assert!(
+            !ops.contains(&(DocumentKind::AccessPoint, SHARED_AP.into(), Op::Delete)),
+            "{ops:?}"
+        );
+        assert!(
+            !ops.contains(&(DocumentKind::Role, BI_READER.into(), Op::Delete)),
+            "{ops:?}"
+        );
+        // The etl-reader role was proven: it goes.
+        assert!(ops.contains(&(
+            DocumentKind::Role,
+            "arn:aws:iam::222222222222:role/etl-reader".into(),
+            Op::Delete
+        )));
+        // The access point's policy is shared again: only the other statement is left.
+        let policy = destroy
+            .changes
+            .iter()
+            .find(|c| c.doc.kind == DocumentKind::AccessPointPolicy)
+            .unwrap();
+        assert_eq!(policy.op, Op::Update);
+        let left: Value = serde_json::from_str(policy.write.as_deref().unwrap()).unwrap();
+        assert_eq!(left["Statement"].as_array().unwrap().len(), 1, "{left}");
+        assert_eq!(left["Statement"][0]["Sid"], "Theirs");
+        assert!(
+            destroy.kept.iter().any(|k| k.contains(SHARED_AP)
+                && k.contains("left in place, the access point was created before its entry")),
+            "{:?}",
+            destroy.kept
+        );
+        // Their record entries go: the deployment lets go of what it cannot show it created.
+        let path = policy_core::ownership::inventory_path("SHARING");
+        for (kind, target) in [
+            (DocumentKind::AccessPoint, SHARED_AP),
+            (DocumentKind::Role, BI_READER),
+        ] {
+            let entry =
+                &state.inventory.entries[&("222222222222".to_owned(), kind, target.to_owned())];
+            assert!(destroy.record.after.contains(&RecordWrite::Delete {
+                account: "222222222222".into(),
+                name: entry.parameter(&path)
+            }));
+        }
+    }
+
+    #[test]
+    fn an_access_point_that_must_be_replaced_without_proof_is_refused() {
+        let state = with_provenance(SHARED_AP, Provenance::Unproven("no history".into()));
+        set_live(
+            DocumentKind::AccessPoint,
+            SHARED_AP,
+            Live::AccessPoint(Some(LiveAccessPoint {
+                bucket: "shared-bucket".into(),
+                bucket_account: None,
+                vpc: Some("vpc-1a2b3c4d".into()),
+                blocks_public_access: true,
+                created: Some(1_800_000_000),
+            })),
+        );
+        let problems = replan(&two_grants(), &state, false).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("cannot be replaced: no history")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_adopted_access_point_is_released_unless_deletion_is_asked() {
+        let d = two_grants();
+        LIVE.with(|l| l.borrow_mut().clear());
+        for target in targets(&d, &Inventory::default()) {
+            set_live(
+                target.doc.kind,
+                &target.doc.target,
+                as_rendered(&d, &target.doc),
+            );
+        }
+        // Someone else's access point and roles, taken over with --adopt.
+        let nothing = LiveState::default();
+        let adopted = replan(&d, &nothing, true).unwrap();
+        let mut state = LiveState::default();
+        for account in d.accounts() {
+            let params = adopted
+                .record
+                .before
+                .iter()
+                .filter_map(|w| match w {
+                    RecordWrite::Put {
+                        account: a,
+                        name,
+                        value,
+                    } if a == account => Some((name.clone(), stored(value))),
+                    _ => None,
+                })
+                .collect();
+            let path = policy_core::ownership::inventory_path(&d.name);
+            let policy_name = d.inline_policy_name();
+            state
+                .inventory
+                .add_account(account, &rules(&path, &policy_name), &params);
+        }
+        assert_eq!(state.inventory.rejected, []);
+        let ap_key = (
+            "222222222222".to_owned(),
+            DocumentKind::AccessPoint,
+            SHARED_AP.to_owned(),
+        );
+        assert!(state.inventory.entries[&ap_key].adopted);
+        let destroy = |delete_adopted| {
+            let targets = targets(&d, &state.inventory);
+            let live = LiveState {
+                documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
+                ..state.clone()
+            };
+            let ctx = PlanContext {
+                deployment: &d,
+                mode: Mode::Destroy,
+                adopt: false,
+                delete_adopted,
+                expired: &[],
+            };
+            plan(ctx, &targets, &live).unwrap()
+        };
+        let released = destroy(false);
+        assert!(ops(&released).iter().all(|(kind, _, op)| !(matches!(
+            kind,
+            DocumentKind::AccessPoint | DocumentKind::Role
+        ) && *op == Op::Delete)));
+        assert!(released
+            .kept
+            .iter()
+            .any(|k| k.contains(SHARED_AP) && k.contains("released")));
+        assert!(ops(&destroy(true)).contains(&(
+            DocumentKind::AccessPoint,
+            SHARED_AP.into(),
+            Op::Delete
+        )));
+    }
+
+    #[test]
+    fn adopt_refuses_what_another_deployment_records() {
+        let d = two_grants();
+        let _ = aws_holds(&d);
+        let mut state = LiveState::default();
+        state.claimed.insert(
+            (
+                "222222222222".into(),
+                DocumentKind::AccessPoint,
+                SHARED_AP.into(),
+            ),
+            "OTHER".into(),
+        );
+        let problems = replan(&d, &state, true).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(SHARED_AP) && p.contains("record of deployment OTHER")),
+            "{problems:?}"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever someone who can write the record adds to it — entries for resources of
+        /// others, copies of real entries under other names, entries whose names disagree with
+        /// their target — plan deletes only roles and access points the deployment created, and
+        /// takes whole only the policies of those.
+        #[test]
+        fn plan_deletes_only_what_the_deployment_created(
+            forgeries in proptest::collection::vec((0usize..7, 0usize..3), 0..8),
+            grant_removed in proptest::bool::ANY,
+        ) {
+            let before = two_grants();
+            let mut state = aws_holds(&before);
+            let created: BTreeSet<String> = state
+                .inventory
+                .entries
+                .values()
+                .filter(|e| e.owned)
+                .map(|e| e.target.clone())
+                .collect();
+            let path = policy_core::ownership::inventory_path(&before.name);
+            let real: Vec<Entry> = state.inventory.entries.values().cloned().collect();
+            let mut params = std::collections::BTreeMap::new();
+            for (shape, victim) in &forgeries {
+                let victim_ap = format!("arn:aws:s3:us-east-1:222222222222:accesspoint/victim{victim}");
+                let victim_role = format!("arn:aws:iam::222222222222:role/victim{victim}");
+                set_live(DocumentKind::AccessPoint, &victim_ap, Live::AccessPoint(Some(LiveAccessPoint {
+                    bucket: "theirs".into(), bucket_account: None, vpc: None, blocks_public_access: true, created: Some(1),
+                })));
+                set_live(DocumentKind::AccessPointPolicy, &victim_ap, Live::Policy(Some(
+                    r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#.into(),
+                )));
+                // Tagged as ours by someone with iam:TagRole.
+                set_live(DocumentKind::Role, &victim_role, Live::Role(Some(LiveRole {
+                    path: "/".into(), trust: "{}".into(),
+                    tags: [(OWNER_TAG.to_owned(), "SHARING".to_owned())].into(), created: Some(1),
+                })));
+                let base = |kind, target: &str, name: &str, owned| Entry {
+                    account: "222222222222".into(), kind, target: target.into(), name: Some(name.into()),
+                    region: (kind == DocumentKind::AccessPoint).then(|| "us-east-1".into()),
+                    owned, adopted: false, grants: vec!["old".into()],
+                };
+                let (entry, parameter) = match shape {
+                    0 => { let e = base(DocumentKind::AccessPoint, &victim_ap, &format!("victim{victim}"), true); let p = e.parameter(&path); (e, p) }
+                    1 => { let e = base(DocumentKind::AccessPointPolicy, &victim_ap, &format!("victim{victim}"), false); let p = e.parameter(&path); (e, p) }
+                    2 => { let e = base(DocumentKind::Role, &victim_role, &format!("victim{victim}"), true); let p = e.parameter(&path); (e, p) }
+                    3 => { let e = base(DocumentKind::RoleInlinePolicy, &victim_role, "victim-inline", false); let p = e.parameter(&path); (e, p) }
+                    4 => { let e = base(DocumentKind::AccessPoint, SHARED_AP, &format!("victim{victim}"), true); let p = e.parameter(&path); (e, p) }
+                    5 => {
+                        let e = Entry { name: Some(format!("victim{victim}")), ..real[victim % real.len()].clone() };
+                        (e, format!("{path}r/zzzz{victim}"))
+                    }
+                    _ => { let e = Entry { adopted: true, ..base(DocumentKind::AccessPoint, &victim_ap, &format!("victim{victim}"), true) }; let p = e.parameter(&path); (e, p) }
+                };
+                params.insert(parameter, stored(&entry.to_value()));
+            }
+            let policy_name = before.inline_policy_name();
+            state.inventory.add_account("222222222222", &rules(&path, &policy_name), &params);
+            // What AWS says of the forged entries: written after the resources were created.
+            for (key, entry) in &state.inventory.entries {
+                if entry.owned && !created.contains(&entry.target) {
+                    state.provenance.insert(key.clone(), Provenance::Unproven("created before its entry".into()));
+                }
+            }
+            let after = if grant_removed {
+                deployment(vec![grant("etl_reads", "arn:aws:iam::111111111111:role/etl", "arn:aws:iam::222222222222:role/etl-reader")])
+            } else {
+                two_grants()
+            };
+            for mode in [Mode::Apply, Mode::Destroy] {
+                let targets = targets(&after, &state.inventory);
+                let live = LiveState { documents: targets.iter().map(|t| live_of(&t.doc)).collect(), ..state.clone() };
+                let ctx = PlanContext { deployment: &after, mode, adopt: false, delete_adopted: false, expired: &[] };
+                let Ok(plan) = plan(ctx, &targets, &live) else { continue };
+                for change in &plan.changes {
+                    let whole_delete = matches!(change.doc.kind, DocumentKind::Role | DocumentKind::AccessPoint | DocumentKind::AccessPointPolicy)
+                        && matches!(change.op, Op::Delete | Op::Replace);
+                    proptest::prop_assert!(
+                        !whole_delete || created.contains(change.doc.target.as_ref()),
+                        "{mode:?} deletes {} {}", change.doc.kind.as_str(), change.doc.target
+                    );
+                    // Nothing it writes drops someone else's statement.
+                    if let Some(write) = &change.write {
+                        if let Some(before) = change.live.stored_policy(change.doc.kind) {
+                            proptest::prop_assert!(!before.contains("\"Theirs\"") || write.contains("\"Theirs\""));
+                        }
+                    }
+                    proptest::prop_assert!(!(change.doc.kind == DocumentKind::RoleInlinePolicy && change.doc.name.as_deref() == Some("victim-inline")));
+                }
+            }
+        }
+    }
 }
