@@ -18,7 +18,7 @@ pub struct LiveRole {
     /// URL-decoded.
     pub trust: String,
     pub tags: BTreeMap<String, String>,
-    /// `CreateDate`, seconds since the epoch.
+    /// `CreateDate`, milliseconds since the epoch.
     pub created: Option<i64>,
 }
 
@@ -31,7 +31,7 @@ pub struct LiveAccessPoint {
     pub vpc: Option<String>,
     /// All four Block Public Access settings on (AWS's default, which xacct always asks for).
     pub blocks_public_access: bool,
-    /// `CreationDate`, seconds since the epoch.
+    /// `CreationDate`, milliseconds since the epoch.
     pub created: Option<i64>,
 }
 
@@ -45,11 +45,33 @@ pub struct NewAccessPoint<'a> {
     pub vpc: Option<&'a str>,
 }
 
-/// Counts of calls, for reports and for tests that a no-op apply writes nothing.
+/// Counts of calls, for reports and for tests that a no-op apply writes nothing, and the log of
+/// them, for proving the deployer policy against what the tool really calls.
 #[derive(Debug, Default)]
 pub struct Calls {
     pub reads: AtomicUsize,
     pub writes: AtomicUsize,
+    pub log: std::sync::Mutex<Vec<Call>>,
+}
+
+/// One AWS call as made: its IAM action and what it named (an ARN; a parameter name or path
+/// for SSM, several names joined by commas for `GetParameters`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub account: String,
+    pub operation: &'static str,
+    pub resource: String,
+}
+
+/// The service whose per-account limits a call counts against: its action's prefix, S3
+/// Control's and S3's calls sharing the account's S3 request rates.
+fn service_of(operation: &str) -> &'static str {
+    match operation.split(':').next().unwrap_or_default() {
+        "iam" => "iam",
+        "ssm" => "ssm",
+        "kms" => "kms",
+        _ => "s3",
+    }
 }
 
 pub(crate) struct Aws {
@@ -165,19 +187,31 @@ impl Aws {
             })
     }
 
-    fn count_read(&self) {
+    fn count_read(&self, account: &str, operation: &'static str, resource: &str) {
         let n = self.calls.reads.fetch_add(1, Ordering::SeqCst);
         tracing::trace!(read = n + 1, "AWS read");
+        self.note(account, operation, resource);
     }
 
-    /// Counts a read and waits for its place (see [`Aws::slot`]).
+    /// Adds a call to the log of calls made.
+    fn note(&self, account: &str, operation: &'static str, resource: &str) {
+        let mut log = self.calls.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.push(Call {
+            account: account.to_owned(),
+            operation,
+            resource: resource.to_owned(),
+        });
+    }
+
+    /// Counts a read of `operation` on `resource` and waits for its place (see [`Aws::slot`]).
     async fn read(
         &self,
         account: &str,
-        service: &'static str,
+        operation: &'static str,
+        resource: &str,
     ) -> tokio::sync::OwnedSemaphorePermit {
-        let permit = self.slot(account, service).await;
-        self.count_read();
+        let permit = self.slot(account, service_of(operation)).await;
+        self.count_read(account, operation, resource);
         permit
     }
 
@@ -186,15 +220,10 @@ impl Aws {
         &self,
         context: &Context,
     ) -> Result<tokio::sync::OwnedSemaphorePermit, DeployError> {
-        let service = context.operation.split(':').next().unwrap_or_default();
-        let service = match service {
-            "iam" => "iam",
-            "ssm" => "ssm",
-            "kms" => "kms",
-            // S3 Control's and S3's calls share the account's S3 request rates.
-            _ => "s3",
-        };
-        let permit = self.slot(&context.account, service).await;
+        let permit = self
+            .slot(&context.account, service_of(context.operation))
+            .await;
+        self.note(&context.account, context.operation, &context.resource);
         let done = self.calls.writes.fetch_add(1, Ordering::SeqCst);
         tracing::info!(account = %context.account, resource = %context.resource, operation = context.operation, "AWS write");
         if self.fail_after_writes.is_some_and(|limit| done >= limit) {
@@ -221,7 +250,7 @@ impl Aws {
         account: &str,
         arn: &str,
     ) -> Result<Option<LiveRole>, DeployError> {
-        let _permit = self.read(account, "iam").await;
+        let _permit = self.read(account, "iam:GetRole", arn).await;
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
         let role = match iam.get_role().role_name(&name).send().await {
@@ -244,12 +273,12 @@ impl Aws {
                 .map(decode)
                 .unwrap_or_default(),
             tags,
-            created: Some(role.create_date.secs()),
+            created: role.create_date.to_millis().ok(),
         }))
     }
 
     pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        let _permit = self.read(account, "iam").await;
+        let _permit = self.read(account, "iam:GetRole", arn).await;
         match self
             .account(account)?
             .iam()
@@ -265,7 +294,7 @@ impl Aws {
     }
 
     pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        let _permit = self.read(account, "iam").await;
+        let _permit = self.read(account, "iam:GetUser", arn).await;
         match self
             .account(account)?
             .iam()
@@ -286,7 +315,7 @@ impl Aws {
         account: &str,
         arn: &str,
     ) -> Result<Vec<String>, DeployError> {
-        let _permit = self.read(account, "iam").await;
+        let _permit = self.read(account, "iam:ListRolePolicies", arn).await;
         let iam = self.account(account)?.iam();
         let inline = iam
             .list_role_policies()
@@ -294,7 +323,7 @@ impl Aws {
             .send()
             .await
             .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
-        self.count_read();
+        self.count_read(account, "iam:ListAttachedRolePolicies", arn);
         let attached = iam
             .list_attached_role_policies()
             .role_name(iam_name(arn))
@@ -321,7 +350,12 @@ impl Aws {
         arn: &str,
         name: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "iam").await;
+        let operation = if user {
+            "iam:GetUserPolicy"
+        } else {
+            "iam:GetRolePolicy"
+        };
+        let _permit = self.read(account, operation, arn).await;
         let iam = self.account(account)?.iam();
         if user {
             match iam
@@ -363,7 +397,7 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<Option<LiveAccessPoint>, DeployError> {
-        let _permit = self.read(account, "s3").await;
+        let _permit = self.read(account, "s3:GetAccessPoint", arn).await;
         match self
             .account(account)?
             .s3control(region)
@@ -387,7 +421,7 @@ impl Aws {
                     },
                 ),
                 vpc: out.vpc_configuration.map(|v| v.vpc_id),
-                created: out.creation_date.map(|d| d.secs()),
+                created: out.creation_date.and_then(|d| d.to_millis().ok()),
                 bucket: out.bucket.unwrap_or_default(),
                 bucket_account: out.bucket_account_id,
             })),
@@ -406,7 +440,7 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3").await;
+        let _permit = self.read(account, "s3:GetAccessPointPolicy", arn).await;
         match self
             .account(account)?
             .s3control(region)
@@ -433,7 +467,7 @@ impl Aws {
         bucket: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3").await;
+        let _permit = self.read(account, "s3:GetBucketPolicy", arn).await;
         match self
             .account(account)?
             .s3(region)
@@ -782,7 +816,7 @@ impl Aws {
         region: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "kms").await;
+        let _permit = self.read(account, "kms:GetKeyPolicy", arn).await;
         match self
             .account(account)?
             .kms(region)
@@ -866,7 +900,7 @@ impl Aws {
         let mut names = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let permit = self.read(account, "ssm").await;
+            let permit = self.read(account, "ssm:DescribeParameters", path).await;
             let page = ssm
                 .describe_parameters()
                 .parameter_filters(filter.clone())
@@ -911,7 +945,9 @@ impl Aws {
         let batches = names.chunks(10).map(|batch| {
             let ssm = ssm.clone();
             async move {
-                let _permit = self.read(account, "ssm").await;
+                let _permit = self
+                    .read(account, "ssm:GetParameters", &batch.join(","))
+                    .await;
                 ssm.get_parameters()
                     .set_names(Some(batch.to_vec()))
                     .send()
@@ -946,7 +982,7 @@ impl Aws {
         let mut first: Option<f64> = None;
         let mut token: Option<String> = None;
         loop {
-            let _permit = self.read(account, "ssm").await;
+            let _permit = self.read(account, "ssm:GetParameterHistory", name).await;
             let page = match ssm
                 .get_parameter_history()
                 .name(name)

@@ -1,5 +1,5 @@
 //! The command line a user's own binary exposes: `render | plan | apply | destroy | show |
-//! verify | explain | export`. One function per command below `execute`.
+//! verify | explain | export | deployer-policy`. One function per command below `execute`.
 
 use crate::apply::describe;
 use crate::export::{self, BucketPolicies};
@@ -41,6 +41,10 @@ struct Connection {
 enum Command {
     /// Print every document of the deployment as JSON; no AWS call.
     Render,
+    /// Print, per account, the least-privilege IAM policy the identity that deploys needs
+    /// there: the calls plan, apply and destroy make, on exactly this deployment's roles, access
+    /// points, buckets, keys and record. No AWS call.
+    DeployerPolicy,
     /// Read every account and print what apply would change.
     Plan {
         #[command(flatten)]
@@ -301,6 +305,7 @@ async fn execute(
     let in_force = &in_force;
     match command {
         Command::Render => render(deployment, out),
+        Command::DeployerPolicy => deployer_policy(deployment, out),
         Command::Plan {
             connection,
             detailed_exitcode,
@@ -429,6 +434,16 @@ fn render(deployment: &Deployment, out: &mut Out) -> Result<u8, DeployError> {
         out,
         "{}",
         serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
+    );
+    Ok(0)
+}
+
+fn deployer_policy(deployment: &Deployment, out: &mut Out) -> Result<u8, DeployError> {
+    let policies = crate::permissions::deployer_policies(deployment);
+    outln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&policies).map_err(std::io::Error::from)?
     );
     Ok(0)
 }

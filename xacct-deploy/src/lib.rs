@@ -24,10 +24,11 @@ pub mod export;
 pub mod inventory;
 pub mod live;
 pub mod organization;
+pub mod permissions;
 pub mod plan;
 
 pub use accounts::{AccountSpec, Credentials, OrganizationSpec};
-pub use aws::{LiveAccessPoint, LiveRole};
+pub use aws::{Call, LiveAccessPoint, LiveRole};
 pub use error::DeployError;
 pub use live::{Live, LiveState};
 pub use plan::{Change, Mode, Op, Plan, PlanContext, Target};
@@ -415,6 +416,16 @@ impl<'d> Session<'d> {
             self.aws.calls.reads.load(Ordering::SeqCst),
             self.aws.calls.writes.load(Ordering::SeqCst),
         )
+    }
+
+    /// Every AWS call made so far, identity checks not included.
+    pub fn call_log(&self) -> Vec<Call> {
+        self.aws
+            .calls
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Test hook: every write after the first `writes` fails, as if AWS went away midway.

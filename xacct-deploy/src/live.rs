@@ -82,28 +82,39 @@ pub enum Provenance {
 }
 
 impl Provenance {
-    /// Judges the evidence: the resource's creation time (whole seconds, as IAM and S3 Control
-    /// give it) and when its entry was first written (SSM gives milliseconds). A second of
-    /// slack covers the rounding: the entry is written just before the resource is created.
+    /// Judges the evidence: the resource's creation time (milliseconds since the epoch) and
+    /// when its entry was first written (seconds). IAM and S3 Control give creation times in
+    /// whole seconds, so a resource whose time has no fraction may have been created up to a
+    /// second later than it says; SSM gives milliseconds.
     pub fn judge(
         kind: DocumentKind,
-        created: Option<i64>,
+        created_ms: Option<i64>,
         first_recorded: Option<f64>,
     ) -> Provenance {
+        let created = created_ms.map(|ms| ms as f64 / 1000.0);
         let what = kind.describe();
         match (created, first_recorded) {
             (_, None) => Provenance::Unproven(format!(
                 "its record entry has no history, so nothing shows this deployment created the {what}"
             )),
-            (None, _) => Provenance::Unproven(format!("AWS gives no creation time for the {what}")),
-            (Some(created), Some(recorded)) if (created + 1) as f64 >= recorded => {
-                Provenance::Created
+            (None, _) => {
+                Provenance::Unproven(format!("AWS gives no creation time for the {what}"))
             }
-            (Some(created), Some(recorded)) => Provenance::Unproven(format!(
-                "the {what} was created at {} and its record entry first written at {}, so this deployment did not create it",
-                policy_core::restrictions::Expiry { seconds: created },
-                policy_core::restrictions::Expiry { seconds: recorded.floor() as i64 },
-            )),
+            (Some(created), Some(recorded)) => {
+                let precision = if created.fract() == 0.0 { 1.0 } else { 0.0 };
+                if created + precision >= recorded {
+                    Provenance::Created
+                } else {
+                    let at = |t: f64| policy_core::restrictions::Expiry {
+                        seconds: t.floor() as i64,
+                    };
+                    Provenance::Unproven(format!(
+                        "the {what} was created at {}, before its record entry was first written ({}), so this deployment did not create it",
+                        at(created),
+                        at(recorded)
+                    ))
+                }
+            }
         }
     }
 }
@@ -369,4 +380,42 @@ pub(crate) async fn claimed_by_others(
         }
     }
     Ok(claimed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_after_its_entry_is_proof_and_before_is_not() {
+        let ap = DocumentKind::AccessPoint;
+        let recorded = Some(1_800_000_000.250);
+        // Whole seconds (as AWS gives them): within the second of the entry counts.
+        assert_eq!(
+            Provenance::judge(ap, Some(1_800_000_000_000), recorded),
+            Provenance::Created
+        );
+        assert_eq!(
+            Provenance::judge(ap, Some(1_800_000_005_000), recorded),
+            Provenance::Created
+        );
+        // The second before, or a precise time before the entry, is not.
+        for created in [1_799_999_999_000, 1_800_000_000_100] {
+            let Provenance::Unproven(why) = Provenance::judge(ap, Some(created), recorded) else {
+                panic!("{created} was judged created after {recorded:?}");
+            };
+            assert!(
+                why.contains("before its record entry was first written"),
+                "{why}"
+            );
+        }
+        assert!(matches!(
+            Provenance::judge(ap, Some(1_800_000_000_000), None),
+            Provenance::Unproven(why) if why.contains("no history")
+        ));
+        assert!(matches!(
+            Provenance::judge(ap, None, recorded),
+            Provenance::Unproven(_)
+        ));
+    }
 }

@@ -927,14 +927,14 @@ mod tests {
                     .unwrap_or_default()
                     .to_owned(),
                 tags: [(OWNER_TAG.to_owned(), deployment.name.to_string())].into(),
-                created: Some(1_800_000_000),
+                created: Some(1_800_000_000_000),
             })),
             DocumentKind::AccessPoint => Live::AccessPoint(Some(LiveAccessPoint {
                 bucket: doc.bucket.as_deref().unwrap_or_default().to_owned(),
                 bucket_account: None,
                 vpc: doc.vpc.as_deref().map(str::to_owned),
                 blocks_public_access: true,
-                created: Some(1_800_000_000),
+                created: Some(1_800_000_000_000),
             })),
             _ => Live::Policy(doc.policy.as_deref().map(str::to_owned)),
         }
@@ -1391,7 +1391,7 @@ mod tests {
                 bucket_account: None,
                 vpc: Some("vpc-1a2b3c4d".into()),
                 blocks_public_access: true,
-                created: Some(1_800_000_000),
+                created: Some(1_800_000_000_000),
             })),
         );
         let problems = replan(&two_grants(), &state, false).unwrap_err();
@@ -1526,7 +1526,7 @@ mod tests {
                 let victim_ap = format!("arn:aws:s3:us-east-1:222222222222:accesspoint/victim{victim}");
                 let victim_role = format!("arn:aws:iam::222222222222:role/victim{victim}");
                 set_live(DocumentKind::AccessPoint, &victim_ap, Live::AccessPoint(Some(LiveAccessPoint {
-                    bucket: "theirs".into(), bucket_account: None, vpc: None, blocks_public_access: true, created: Some(1),
+                    bucket: "theirs".into(), bucket_account: None, vpc: None, blocks_public_access: true, created: Some(1_000),
                 })));
                 set_live(DocumentKind::AccessPointPolicy, &victim_ap, Live::Policy(Some(
                     r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#.into(),
@@ -1534,7 +1534,7 @@ mod tests {
                 // Tagged as ours by someone with iam:TagRole.
                 set_live(DocumentKind::Role, &victim_role, Live::Role(Some(LiveRole {
                     path: "/".into(), trust: "{}".into(),
-                    tags: [(OWNER_TAG.to_owned(), "SHARING".to_owned())].into(), created: Some(1),
+                    tags: [(OWNER_TAG.to_owned(), "SHARING".to_owned())].into(), created: Some(1_000),
                 })));
                 let base = |kind, target: &str, name: &str, owned| Entry {
                     account: "222222222222".into(), kind, target: target.into(), name: Some(name.into()),

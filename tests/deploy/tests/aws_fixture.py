@@ -20,18 +20,18 @@ socket.getaddrinfo = lambda host, *a, **k: _getaddrinfo("127.0.0.1" if str(host)
 endpoint, command, arg = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 
 
-def session(account):
+def session(account, role="xacct-deployer"):
     sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1",
                        aws_access_key_id="testing", aws_secret_access_key="testing")
-    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/xacct-deployer", RoleSessionName="fixture")["Credentials"]
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="fixture")["Credentials"]
     return boto3.session.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
                                  aws_session_token=c["SessionToken"], region_name="us-east-1")
 
 
-def client(account, service, region="us-east-1"):
+def client(account, service, region="us-east-1", role="xacct-deployer"):
     # S3 Control puts the account id in front of the host, which a local endpoint cannot resolve.
     config = Config(inject_host_prefix=False, s3={"addressing_style": "path"})
-    return session(account).client(service, endpoint_url=endpoint, region_name=region, config=config)
+    return session(account, role).client(service, endpoint_url=endpoint, region_name=region, config=config)
 
 
 def name(arn):
@@ -161,6 +161,39 @@ elif command == "create-access-point":
 elif command == "update-trust":
     # {"account", "role", "policy"}: a trust policy written out of band
     client(arg["account"], "iam").update_assume_role_policy(RoleName=arg["role"], PolicyDocument=arg["policy"])
+elif command == "forge-parameter":
+    # {"account", "name", "value"}: a record parameter written by a second identity, one that may
+    # write SSM parameters and nothing else
+    client(arg["account"], "ssm", role="record-writer").put_parameter(
+        Name=arg["name"], Value=arg["value"], Type="String", Overwrite=True)
+elif command == "delete-parameter":
+    # {"account", "name"}
+    client(arg["account"], "ssm").delete_parameter(Name=arg["name"])
+elif command == "parameters":
+    # {"account", "path"}: name -> value of every parameter under the path
+    ssm = client(arg["account"], "ssm")
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path=arg["path"], Recursive=True)
+    out = {p["Name"]: p["Value"] for page in pages for p in page["Parameters"]}
+elif command == "tag-role":
+    # {"account", "role", "key", "value"}: a tag written by an identity with only iam:TagRole
+    client(arg["account"], "iam", role="tagger").tag_role(RoleName=arg["role"], Tags=[{"Key": arg["key"], "Value": arg["value"]}])
+elif command == "create-role":
+    # {"account", "role", "inline": [names]}: someone else's role with inline policies of its own
+    iam = client(arg["account"], "iam")
+    iam.create_role(RoleName=arg["role"], AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')
+    for policy in arg.get("inline", []):
+        iam.put_role_policy(RoleName=arg["role"], PolicyName=policy, PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}))
+elif command == "role-policies":
+    # {"account", "role"}: the role's inline policy names, or null when the role does not exist
+    try:
+        out = client(arg["account"], "iam").list_role_policies(RoleName=arg["role"])["PolicyNames"]
+    except Exception as e:
+        if "NoSuchEntity" not in str(e):
+            raise
+elif command == "access-points":
+    # {"account"}: the names of its access points
+    out = sorted(a["Name"] for a in client(arg["account"], "s3control").list_access_points(AccountId=arg["account"]).get("AccessPointList", []))
 elif command == "count-roles":
     out = len(client(arg["account"], "iam").list_roles()["Roles"])
 elif command == "count-access-points":

@@ -1,0 +1,188 @@
+//! What every end-to-end test file shares: the emulator (one shared state the tests take turns
+//! on), the independent boto3 client, and the deployment steps. Each test file is its own
+//! process; cargo runs them one after another, so the lock in each holds the emulator.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use policy_core::eval::Verdict;
+use policy_core::{Deployment, DocumentKind};
+use serde_json::{json, Value};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+use xacct_deploy::{AccountSpec, Mode, Session};
+
+/// A decision the live documents settle: allowed or denied, never unknown.
+pub trait Decided {
+    fn decided(&self) -> bool;
+}
+
+impl Decided for Verdict {
+    fn decided(&self) -> bool {
+        match self {
+            Verdict::Allow => true,
+            Verdict::Deny => false,
+            Verdict::Unknown(what) => panic!("the live documents do not decide: {what}"),
+        }
+    }
+}
+
+/// The emulator is one shared state: the tests take turns and reset it.
+pub static EMULATOR: Mutex<()> = Mutex::new(());
+
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests with `scripts/test.sh`, which starts the local AWS emulator"))
+}
+
+/// Takes the emulator, resets it and points the SDK at it with one base identity.
+pub fn emulator() -> MutexGuard<'static, ()> {
+    let guard = EMULATOR.lock().unwrap_or_else(|e| e.into_inner());
+    emulator_reset();
+    guard
+}
+
+/// Resets the emulator and points the SDK at it (the caller holds [`emulator`]'s lock).
+pub fn emulator_reset() {
+    let endpoint = env("XACCT_TEST_ENDPOINT");
+    std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    std::env::set_var("AWS_REGION", "us-east-1");
+    std::env::remove_var("AWS_PROFILE");
+    let reset = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=10)";
+    let status = Command::new(env("XACCT_TEST_PYTHON"))
+        .args(["-c", reset, &format!("{endpoint}/moto-api/reset")])
+        .status()
+        .expect("python");
+    assert!(status.success(), "cannot reset the emulator at {endpoint}");
+}
+
+pub fn fixture(command: &str, arg: &Value) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
+    let out = Command::new(env("XACCT_TEST_PYTHON"))
+        .args([
+            script,
+            &env("XACCT_TEST_ENDPOINT"),
+            command,
+            &arg.to_string(),
+        ])
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "aws_fixture.py {command} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("fixture output is JSON")
+}
+
+/// Every account of the deployment, reached by assuming a role in it.
+pub fn specs(deployment: &Deployment) -> Vec<AccountSpec> {
+    deployment
+        .accounts()
+        .iter()
+        .map(|a| {
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// What a deployment expects to exist already: its buckets and the requesters it does not create.
+pub fn seed(deployment: &Deployment) {
+    let docs = deployment.documents();
+    let created: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Role)
+        .map(|d| d.target.as_ref())
+        .collect();
+    let buckets: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::BucketPolicy)
+        .map(|d| json!([d.account, d.name]))
+        .collect();
+    let principals = |kind| {
+        docs.iter()
+            .filter(|d| d.kind == kind && !created.contains(&d.target.as_ref()))
+            .map(|d| json!([d.account, d.target]))
+            .collect::<Vec<_>>()
+    };
+    let keys: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::KeyPolicy)
+        .map(|d| json!([d.account, d.region, d.name]))
+        .collect();
+    fixture(
+        "seed",
+        &json!({ "buckets": buckets, "roles": principals(DocumentKind::RoleInlinePolicy), "users": principals(DocumentKind::UserInlinePolicy), "keys": keys }),
+    );
+}
+
+pub fn read_back(deployment: &Deployment) -> Vec<Value> {
+    let docs: Value = serde_json::from_str(deployment.render_json()).unwrap();
+    fixture("read", &docs).as_array().cloned().unwrap()
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+pub async fn apply(deployment: &Deployment, mode: Mode) -> (usize, usize) {
+    let session = Session::connect(deployment, &specs(deployment))
+        .await
+        .unwrap();
+    let plan = session.plan(mode, false).await.unwrap();
+    session.apply(&plan, &|_| {}).await.unwrap();
+    session.calls()
+}
+
+pub async fn has_changes(deployment: &Deployment, mode: Mode) -> bool {
+    let session = Session::connect(deployment, &specs(deployment))
+        .await
+        .unwrap();
+    session.plan(mode, false).await.unwrap().has_changes()
+}
+
+/// What boto3 reads back equals `render`: whole documents the tool owns, and for bucket and
+/// access point policies the statements it owns.
+pub fn assert_stored_equals_render(deployment: &Deployment) {
+    let stored = read_back(deployment);
+    for (doc, stored) in deployment.documents().iter().zip(stored) {
+        match doc.kind {
+            DocumentKind::Role => assert_eq!(stored, json!(doc.name), "{}", doc.target),
+            DocumentKind::AccessPoint => assert_eq!(
+                stored,
+                json!({
+                    "bucket": doc.bucket,
+                    "network_origin": if doc.vpc.is_some() { "VPC" } else { "Internet" },
+                    "vpc": doc.vpc,
+                    "blocks_public_access": true,
+                }),
+                "{}",
+                doc.target
+            ),
+            _ => {
+                // A key policy keeps the statements of the key's owners beside ours.
+                let mut stored = stored;
+                if doc.kind == DocumentKind::KeyPolicy {
+                    let prefix = deployment.sid_prefix();
+                    if let Some(statements) = stored["Statement"].as_array_mut() {
+                        statements.retain(|s| {
+                            s["Sid"]
+                                .as_str()
+                                .is_some_and(|sid| sid.starts_with(&prefix))
+                        });
+                    }
+                }
+                let stored = xacct_deploy::plan::normalize(&stored);
+                let declared = xacct_deploy::plan::normalize(
+                    &serde_json::from_str(doc.policy.as_deref().unwrap()).unwrap(),
+                );
+                assert_eq!(stored, declared, "{} {}", doc.kind.as_str(), doc.target);
+            }
+        }
+    }
+}
