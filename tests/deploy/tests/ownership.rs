@@ -504,7 +504,28 @@ fn the_deployer_policy_allows_every_call_and_nothing_of_another_deployment() {
                 grants: Vec::new().into(),
             })
             .collect();
-        let set = policy_core::eval::PolicySet::from_documents(&documents).unwrap();
+        // A key's policy decides first: the key's owners' statement, as `seed` wrote it, lets
+        // IAM policies of its account grant its use ("Key policies in AWS KMS").
+        let mut documents = documents;
+        for key in deployment
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::KeyPolicy)
+        {
+            let owners = json!({"Version": "2012-10-17", "Statement": [{"Sid": "KeyAdministrators", "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{}:root", key.account)}, "Action": "kms:*", "Resource": "*"}]});
+            documents.push(policy_core::Document {
+                policy: Some(owners.to_string().into()),
+                ..key.clone()
+            });
+        }
+        let mut set = policy_core::eval::PolicySet::from_documents(&documents).unwrap();
+        // Whose bucket it is decides which policies judge a request: the deployment says.
+        for doc in deployment.documents() {
+            if let (DocumentKind::BucketPolicy, Some(bucket)) = (doc.kind, doc.name.as_deref()) {
+                set.set_bucket_owner(bucket, &doc.account);
+            }
+        }
         let decide = |account: &str, action: &str, resource: &str| {
             let request = policy_core::eval::Request {
                 principal: format!("arn:aws:iam::{account}:role/xacct-deployer"),
