@@ -9,6 +9,10 @@
   gets that id instead, so a test can put the accounts it deploys to into an organization.
 - KMS gives every new key a random id, where grants name their key by ARN at compile time. A key
   created with the tag `xacct:key-id=<id>` gets that id instead (AWS never lets a caller choose).
+- SSM's `LastModifiedUser` is the literal `N/A` in moto, where AWS gives the ARN of the identity
+  that wrote the parameter last (`DescribeParameters`, `GetParameterHistory`). A parameter written
+  with an assumed role's credentials gets that session's ARN, so a test can see who forged an
+  entry of a deployment's record.
 - moto lists its own package directory (a `listdir` and ~170 `stat`s) to route every request, and
   lists a response class's methods with `inspect` for every call: a third of each call's time.
   Both answers are fixed while the server runs, so they are computed once. Behaviour is unchanged;
@@ -26,6 +30,9 @@ from moto.core import responses
 from moto.kms import models as kms
 from moto.organizations import models as organizations
 from moto.server import DomainDispatcherApplication, create_backend_app
+from moto.ssm import models as ssm_models
+from moto.ssm import responses as ssm_responses
+from moto.sts.models import sts_backends
 from werkzeug.serving import run_simple
 
 ROOT = re.compile(rb"^(\s*(?:<\?xml[^>]*\?>\s*)?)<(\w+)Response(\s|>)(.*)</\2Response>(\s*)$", re.S)
@@ -79,6 +86,36 @@ def _key_with_chosen_id(self, policy, key_usage, key_spec, description, tags, *a
 
 
 kms.KmsBackend.create_key = _key_with_chosen_id
+
+_put_parameter = ssm_responses.SimpleSystemManagerResponse.put_parameter
+
+
+def _put_parameter_with_writer(self):
+    result = _put_parameter(self)
+    writer = "N/A"
+    try:
+        role = sts_backends[self.current_account]["aws"].get_assumed_role_from_access_key(self.get_access_key())
+        if role is not None:
+            writer = role.arn
+    except Exception:  # an unknown caller keeps moto's answer
+        pass
+    written = self.ssm_backend.get_parameter(self._get_param("Name"))
+    if written is not None:
+        written.xacct_writer = writer
+    return result
+
+
+ssm_responses.SimpleSystemManagerResponse.put_parameter = _put_parameter_with_writer
+_describe_parameter = ssm_models.Parameter.describe_response_object
+
+
+def _describe_with_writer(self, *args, **kwargs):
+    answer = _describe_parameter(self, *args, **kwargs)
+    answer["LastModifiedUser"] = getattr(self, "xacct_writer", "N/A")
+    return answer
+
+
+ssm_models.Parameter.describe_response_object = _describe_with_writer
 
 _MOTO_MODULES = tuple(backends.list_of_moto_modules())
 backends.list_of_moto_modules = lambda: _MOTO_MODULES

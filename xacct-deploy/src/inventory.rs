@@ -353,6 +353,11 @@ pub struct StoredParameter {
     pub written_by: Option<String>,
 }
 
+/// What a document is recorded by: the same key as [`Entry::key`].
+pub fn key_of(doc: &Document) -> (String, DocumentKind, String) {
+    (doc.account.to_string(), doc.kind, doc.target.to_string())
+}
+
 /// The record as read from every account reached.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inventory {

@@ -51,11 +51,7 @@ fn deletion_candidates<'e>(
         .filter_map(|(t, live)| {
             let entry = inventory
                 .entries
-                .get(&(
-                    t.doc.account.to_string(),
-                    t.doc.kind,
-                    t.doc.target.to_string(),
-                ))
+                .get(&inventory::key_of(&t.doc))
                 .filter(|e| e.owned && !e.adopted)?;
             let leaving = mode == Mode::Destroy || !t.declared;
             let created = match live {
@@ -156,9 +152,9 @@ impl<'d> Session<'d> {
     }
 
     /// Reads the record of what the deployment owns in every account reached, then every
-    /// document the plan is about.
-    /// Entries of the record that fail its checks stop it: nothing is planned from a record
-    /// someone else may have written.
+    /// document the plan is about, and the proof of creation of what it may delete. Entries of
+    /// the record that fail its checks stop it: nothing is planned from a record someone else
+    /// may have written.
     pub async fn read_state(
         &self,
         mode: Mode,
@@ -325,14 +321,9 @@ impl<'d> Session<'d> {
             .iter()
             .zip(&stored)
             .filter_map(|(t, live)| {
-                let key = (
-                    t.doc.account.to_string(),
-                    t.doc.kind,
-                    t.doc.target.to_string(),
-                );
                 let entry = inventory
                     .entries
-                    .get(&key)
+                    .get(&inventory::key_of(&t.doc))
                     .filter(|e| e.owned && !e.adopted)?;
                 match live {
                     Live::Role(Some(role)) if t.doc.kind == DocumentKind::Role => {

@@ -10,7 +10,7 @@
 //! any more is removed (ARCHITECTURE.md "Ownership and revocation").
 
 use crate::aws::LiveRole;
-use crate::inventory::{record_changes, Entry, Inventory, RecordChanges};
+use crate::inventory::{key_of, record_changes, Entry, Inventory, RecordChanges};
 use crate::live::{Live, LiveState, Provenance};
 use policy_core::limits::over_limit;
 use policy_core::ownership::{owns_sid, OWNER_TAG};
@@ -368,9 +368,7 @@ impl Planner<'_> {
     /// The deployment that another record in the same account says owns `doc`, which `--adopt`
     /// must not take.
     fn claimed_by(&self, doc: &Document) -> Option<&str> {
-        self.claimed
-            .get(&(doc.account.to_string(), doc.kind, doc.target.to_string()))
-            .map(String::as_str)
+        self.claimed.get(&key_of(doc)).map(String::as_str)
     }
 
     /// Why the documents of `grants` are no longer wanted: deleted from the code, or expired.
@@ -557,7 +555,7 @@ impl Planner<'_> {
                 }
             }
             (Some(_), false) if ours => {
-                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                let key = key_of(doc);
                 match self.may_delete(&key) {
                     Ok(()) => {
                         change.op = Op::Delete;
@@ -618,7 +616,7 @@ impl Planner<'_> {
                 } else {
                     "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
                 };
-                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                let key = key_of(doc);
                 let deletable = self.may_delete(&key);
                 if let (true, Err(why)) = (recorded, &deletable) {
                     self.problems.push(format!(
@@ -671,7 +669,7 @@ impl Planner<'_> {
                 }
             }
             (Some(_), false) if recorded => {
-                let key = (doc.account.to_string(), doc.kind, doc.target.to_string());
+                let key = key_of(doc);
                 match self.may_delete(&key) {
                     Ok(()) => {
                         change.op = Op::Delete;

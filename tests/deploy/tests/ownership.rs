@@ -179,7 +179,9 @@ fn a_forged_entry_stops_every_plan_with_its_parameter_named() {
                     matches!(error, DeployError::Inventory { .. })
                         && text.contains(&parameter)
                         && text.contains(OWNER)
-                        && text.contains("last written by")
+                        && text.contains(
+                            "last written by arn:aws:sts::222222222222:assumed-role/record-writer/"
+                        )
                         && text.contains(words),
                     "{text}"
                 );
