@@ -624,6 +624,7 @@ fn scan_policy(
 /// derives laid over them (`over`: the access point keys, which describe the request) and under
 /// them (`under`: the principal's keys, used when the request does not carry its own). Nothing
 /// of the asked request is copied.
+#[derive(Clone, Copy)]
 struct View<'a> {
     principal: &'a str,
     action: &'a str,
@@ -877,7 +878,8 @@ fn verdict(allowed: bool) -> Verdict {
     }
 }
 
-/// Evaluates one request against the set, as AWS would.
+/// Evaluates one request against the set, as AWS would: the request read once (the
+/// principal's keys laid under its own), then judged by the rules of what it asks for.
 pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     let who = Identity::of(&asked.principal);
     let [account, role_arn, org, path] = principal_keys(set, asked, &who);
@@ -902,25 +904,62 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
             [&account, principal_arn, &org, &path],
         ),
     };
-    let identity = set.identity(&asked.principal, &who);
-    let mut tally = Tally::new(set, who);
-    // A service principal has no identity policies: the resource policies alone decide
-    // ("Policy evaluation logic": AWS service principals).
-    let service = who.is_service(request.principal);
-
-    // Assuming a role: the trust policy must allow; from another account the caller's identity
-    // policy must allow as well.
+    let judge = Judge {
+        set,
+        who,
+        identity: set.identity(&asked.principal, &who),
+        tally: Tally::new(set, who),
+        // A service principal has no identity policies: the resource policies alone decide
+        // ("Policy evaluation logic": AWS service principals).
+        service: who.is_service(request.principal),
+    };
     if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        return judge.assume_role(&request);
+    }
+    let access_point = request
+        .resource
+        .split("/object/")
+        .next()
+        .unwrap_or_default();
+    if let Some(known) = set.known_access_point(access_point) {
+        return judge.through_access_point(&request, known);
+    }
+    if request
+        .action
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"))
+    {
+        return judge.kms_key(&request);
+    }
+    judge.other_resource(&request)
+}
+
+/// What every kind of request is judged with: the set, the caller (read once) and its identity
+/// documents, and the tally of what each layer says.
+struct Judge<'s, 'r> {
+    set: &'s PolicySet,
+    who: Identity<'r>,
+    identity: Vec<usize>,
+    tally: Tally<'s, 'r>,
+    service: bool,
+}
+
+impl Judge<'_, '_> {
+    /// Assuming a role: the trust policy must allow; from another account the caller's identity
+    /// policy must allow as well.
+    fn assume_role(mut self, request: &View) -> Decision {
+        let (set, who, tally) = (self.set, self.who, &mut self.tally);
         let trust = set.docs(DocumentKind::RoleTrustPolicy, request.resource);
         let role_account = Identity::of(request.resource).account;
-        tally.guardrails(&request, true, role_account);
-        let trust_says = tally.resource_layer(trust, &request, true);
+        tally.guardrails(request, true, role_account);
+        let trust_says = tally.resource_layer(trust, request, true);
         let trusted = trust_says.any;
-        let by_identity = tally.identity(&identity, &request, role_account);
+        let by_identity = tally.identity(&self.identity, request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
         // In the role's own account a trust policy naming the principal is enough; naming the
         // account delegates to its identity policies.
-        let allowed = trusted && (by_identity || service || (same_account && trust_says.direct));
+        let allowed =
+            trusted && (by_identity || self.service || (same_account && trust_says.direct));
         let missing = || {
             if !trusted {
                 format!(
@@ -931,17 +970,14 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 "default: no identity policy allows sts:AssumeRole on this role".to_owned()
             }
         };
-        return tally.decide(verdict(allowed), missing);
+        self.tally.decide(verdict(allowed), missing)
     }
 
-    // Through an access point: identity policies see the access point ARN, the access point policy
-    // too; the bucket policy sees the bucket or object ARN, with the access point in the context.
-    let access_point = request
-        .resource
-        .split("/object/")
-        .next()
-        .unwrap_or_default();
-    if let Some(known) = set.known_access_point(access_point) {
+    /// Through an access point: identity policies see the access point ARN, the access point
+    /// policy too; the bucket policy sees the bucket or object ARN, with the access point in the
+    /// context.
+    fn through_access_point(mut self, request: &View, known: &KnownAccessPoint) -> Decision {
+        let (set, who, tally) = (self.set, self.who, &mut self.tally);
         let ap = &known.info;
         // The access point keys describe the request: every policy that judges it sees them
         // ("Configuring IAM policies for using access points": condition keys).
@@ -950,10 +986,10 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 ["s3:DataAccessPointArn", "s3:DataAccessPointAccount"],
                 known.keys.each_ref(),
             ),
-            ..request
+            ..*request
         };
         tally.guardrails(&request, true, Some(&ap.account));
-        let by_identity = tally.identity(&identity, &request, Some(&ap.account));
+        let by_identity = tally.identity(&self.identity, &request, Some(&ap.account));
         let ap_docs = set.docs(DocumentKind::AccessPointPolicy, &ap.arn);
         let ap_says = tally.resource_layer(ap_docs, &request, true);
         let by_ap = ap_says.any;
@@ -987,8 +1023,8 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
             || (caller == Some(ap.account.as_str()) && by_identity);
         let bucket_ok = (bucket_says.any && (bucket_says.direct || by_identity))
             || (caller == Some(ap.bucket_account.as_str())
-                && tally.layer(&identity, bucket_request, false));
-        let identity_ok = by_identity || caller == Some(ap.account.as_str()) || service;
+                && tally.layer(&self.identity, bucket_request, false));
+        let identity_ok = by_identity || caller == Some(ap.account.as_str()) || self.service;
         // A VPC-only access point takes requests from its VPC only, before any policy
         // ("Creating access points restricted to a virtual private cloud", S3 User Guide).
         let from_origin = ap.vpc.as_ref().is_none_or(|vpc| {
@@ -1017,26 +1053,24 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 )
             }
         };
-        return tally.decide(
+        self.tally.decide(
             verdict(from_origin && identity_ok && ap_ok && bucket_ok),
             missing,
-        );
+        )
     }
 
-    // A KMS key: its key policy must allow, naming the caller (enough in the key's account) or
-    // trusting the caller's account (then the caller's identity policy must allow too); an
-    // identity policy alone never does, even in the key's account; from another account both
-    // must allow ("Key policies in AWS KMS"; "Allowing users in other accounts to use a KMS key").
-    if request
-        .action
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"))
-    {
+    /// A KMS key: its key policy must allow, naming the caller (enough in the key's account) or
+    /// trusting the caller's account (then the caller's identity policy must allow too); an
+    /// identity policy alone never does, even in the key's account; from another account both
+    /// must allow ("Key policies in AWS KMS"; "Allowing users in other accounts to use a KMS
+    /// key").
+    fn kms_key(mut self, request: &View) -> Decision {
+        let (set, who, tally) = (self.set, self.who, &mut self.tally);
         let key_account = Identity::of(request.resource).account;
-        tally.guardrails(&request, true, key_account);
-        let by_identity = tally.identity(&identity, &request, key_account);
+        tally.guardrails(request, true, key_account);
+        let by_identity = tally.identity(&self.identity, request, key_account);
         let key_docs = set.docs(DocumentKind::KeyPolicy, request.resource);
-        let key_says = tally.resource_layer(key_docs, &request, true);
+        let key_says = tally.resource_layer(key_docs, request, true);
         let same_account = key_account.is_some() && key_account == who.account;
         let allowed = key_says.any && (by_identity || (same_account && key_says.direct));
         let missing = || {
@@ -1049,34 +1083,37 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
                 )
             }
         };
-        return tally.decide(verdict(allowed), missing);
+        self.tally.decide(verdict(allowed), missing)
     }
 
-    // Anything else: the resource's own policy (a bucket policy when the set has one), and the
-    // caller's identity policies.
-    let bucket = request.resource.split('/').next().unwrap_or_default();
-    let resource_docs = set.docs(DocumentKind::BucketPolicy, bucket);
-    let owner = set.resource_owner(request.resource, who.account);
-    tally.guardrails(&request, true, owner);
-    let by_identity = tally.identity(&identity, &request, owner);
-    let resource_says = tally.resource_layer(resource_docs, &request, true);
-    let by_resource = resource_says.any;
-    let outcome = if service {
-        verdict(by_resource)
-    } else {
-        match owner {
-            Some(owner) if Some(owner) == who.account => {
-                verdict(by_identity || resource_says.direct)
+    /// Anything else: the resource's own policy (a bucket policy when the set has one), and the
+    /// caller's identity policies.
+    fn other_resource(mut self, request: &View) -> Decision {
+        let (set, who, tally) = (self.set, self.who, &mut self.tally);
+        let bucket = request.resource.split('/').next().unwrap_or_default();
+        let resource_docs = set.docs(DocumentKind::BucketPolicy, bucket);
+        let owner = set.resource_owner(request.resource, who.account);
+        tally.guardrails(request, true, owner);
+        let by_identity = tally.identity(&self.identity, request, owner);
+        let resource_says = tally.resource_layer(resource_docs, request, true);
+        let by_resource = resource_says.any;
+        let outcome = if self.service {
+            verdict(by_resource)
+        } else {
+            match owner {
+                Some(owner) if Some(owner) == who.account => {
+                    verdict(by_identity || resource_says.direct)
+                }
+                Some(_) => verdict(by_identity && by_resource),
+                // Nothing allows it, wherever the resource is.
+                None if !by_identity && !by_resource => Verdict::Deny,
+                None => Verdict::Unknown(format!(
+                    "the account that owns {bucket} is not known here: the request is allowed if it is the caller's account; from any other account, the bucket's policy must allow it too"
+                )),
             }
-            Some(_) => verdict(by_identity && by_resource),
-            // Nothing allows it, wherever the resource is.
-            None if !by_identity && !by_resource => Verdict::Deny,
-            None => Verdict::Unknown(format!(
-                "the account that owns {bucket} is not known here: the request is allowed if it is the caller's account; from any other account, the bucket's policy must allow it too"
-            )),
-        }
-    };
-    tally.decide(outcome, || {
-        "default: nothing allows it (implicit deny)".to_owned()
-    })
+        };
+        self.tally.decide(outcome, || {
+            "default: nothing allows it (implicit deny)".to_owned()
+        })
+    }
 }
