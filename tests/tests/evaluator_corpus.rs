@@ -36,6 +36,11 @@
 //! - P26 https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
 //!   (another account's principal needs the key policy and its own identity policy)
 //! - P27 https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+//! - P28 https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+//!   (no permission is required; an explicit deny of `sts:GetCallerIdentity` does not stop it)
+//! - P29 https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html and
+//!   https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html
+//!   (alias operations and account-level actions on `*` are controlled by IAM policies alone)
 //! - P22 https://repost.aws/knowledge-center/iam-restrict-access-policy
 //!   (`aws:SourceIp` is in every request except those through a VPC endpoint)
 
@@ -3333,4 +3338,138 @@ fn p24_an_ous_members_are_known_from_the_organization() {
     assert!(!allowed(&analytics, MEMBER, "s3:GetObject", &object, &[]));
     let marketing = for_ou("ou-marketing");
     assert!(!allowed(&marketing, ALICE, "s3:GetObject", &object, &[]));
+}
+
+// ---- Rules outside the request-and-resource pattern (P5, P28, P29) ----
+
+/// The decision itself, so that an `Unknown` never passes for a denial.
+fn verdict_of(set: &PolicySet, principal: &str, action: &str, resource: &str) -> Verdict {
+    evaluate(
+        set,
+        &Request {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: policy_core::eval::Context::new(),
+        },
+    )
+    .verdict
+}
+
+/// P28: anyone may ask who they are, with no policy at all and against an explicit deny of it in
+/// an identity policy or an SCP.
+#[test]
+fn p28_get_caller_identity_needs_no_permission_and_ignores_a_deny() {
+    let deny = json!([{"Effect": "Deny", "Action": "sts:GetCallerIdentity", "Resource": "*"}]);
+    for s in [
+        set(vec![]),
+        set(vec![identity(ALICE, deny.clone())]),
+        set(vec![identity(
+            ALICE,
+            json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+        )]),
+    ] {
+        for principal in [ALICE, ALICE_SESSION, BOB] {
+            assert_eq!(
+                verdict_of(&s, principal, "sts:GetCallerIdentity", "*"),
+                Verdict::Allow
+            );
+        }
+    }
+    // Any other STS action is judged as usual.
+    assert_eq!(
+        verdict_of(&set(vec![]), ALICE, "sts:GetSessionToken", "*"),
+        Verdict::Deny
+    );
+}
+
+/// P29: alias operations and account-level KMS actions are authorized by the caller's IAM
+/// policies alone: no key policy is read for them. A key itself still needs its key policy
+/// (P25).
+#[test]
+fn p29_kms_actions_on_aliases_and_on_star_need_only_iam_policies() {
+    let alias = "arn:aws:kms:us-east-1:222222222222:alias/finance";
+    let allowed_by_iam = set(vec![identity(
+        OWNER_ROLE,
+        json!([
+            allow("kms:ListKeys", "*"),
+            allow("kms:ListAliases", "*"),
+            allow("kms:UpdateAlias", alias),
+            allow("kms:CreateAlias", alias)
+        ]),
+    )]);
+    for (action, resource) in [
+        ("kms:ListKeys", "*"),
+        ("kms:ListAliases", "*"),
+        ("kms:UpdateAlias", alias),
+        ("kms:CreateAlias", alias),
+    ] {
+        assert_eq!(
+            verdict_of(&allowed_by_iam, OWNER_ROLE, action, resource),
+            Verdict::Allow,
+            "{action}"
+        );
+        // With nothing allowing it, still refused.
+        assert_eq!(
+            verdict_of(&set(vec![]), OWNER_ROLE, action, resource),
+            Verdict::Deny,
+            "{action}"
+        );
+    }
+    // An alias of another account is not the caller's to manage by its own policies.
+    assert_eq!(
+        verdict_of(&allowed_by_iam, ALICE, "kms:UpdateAlias", alias),
+        Verdict::Deny
+    );
+    // The key itself: an identity policy alone still opens nothing.
+    let key_alone = set(vec![
+        identity(OWNER_ROLE, json!([allow("kms:Decrypt", KEY)])),
+        key_policy(json!([])),
+    ]);
+    assert_eq!(
+        verdict_of(&key_alone, OWNER_ROLE, "kms:Decrypt", KEY),
+        Verdict::Deny
+    );
+}
+
+/// P5 "NotPrincipal": `NotPrincipal` with `Allow` is not supported, and under the older reading
+/// it allowed everyone except the principals it names; a principal it names — the role, its
+/// sessions, or anyone of a named account — never gets anything from it.
+#[test]
+fn p5_an_allow_with_not_principal_never_grants_a_principal_it_names() {
+    let object = "arn:aws:s3:::shared-bucket/a";
+    let allow_all_but = |listed: Value| {
+        set(vec![
+            identity(ALICE, json!([allow("s3:*", "*")])),
+            identity(BOB, json!([allow("s3:*", "*")])),
+            bucket(
+                json!([{"Effect": "Allow", "NotPrincipal": {"AWS": listed}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared-bucket/*"}]),
+            ),
+        ])
+    };
+    for listed in [
+        json!([ALICE]),
+        json!([ALICE, "arn:aws:iam::111111111111:root"]),
+        json!(["111111111111"]),
+        json!("*"),
+    ] {
+        let s = allow_all_but(listed.clone());
+        for principal in [ALICE, ALICE_SESSION] {
+            assert_eq!(
+                verdict_of(&s, principal, "s3:GetObject", object),
+                Verdict::Deny,
+                "{principal} named in {listed}"
+            );
+        }
+    }
+    // Naming the account names everyone in it.
+    assert_eq!(
+        verdict_of(
+            &allow_all_but(json!(["111111111111"])),
+            BOB,
+            "s3:GetObject",
+            object
+        ),
+        Verdict::Deny
+    );
 }

@@ -496,12 +496,19 @@ fn applies(
         let Some(entries) = &s.principal else {
             return false;
         };
-        let applies_to_caller = if s.not_principal {
-            !not_principal_exempts(entries, request.principal, who)
-        } else {
+        let named = || {
             entries
                 .iter()
                 .any(|e| principal_matches(e, request.principal, who))
+        };
+        let applies_to_caller = match (s.not_principal, s.effect) {
+            (false, _) => named(),
+            (true, Effect::Deny) => !not_principal_exempts(entries, request.principal, who),
+            // AWS does not support `NotPrincipal` with `Allow`; under the older reading it
+            // allowed everyone but the principals it names. Either way a principal it names —
+            // itself, its role, its account — gets nothing from it ("AWS JSON policy
+            // elements: NotPrincipal").
+            (true, Effect::Allow) => !named(),
         };
         if !applies_to_caller {
             return false;
@@ -881,6 +888,9 @@ fn verdict(allowed: bool) -> Verdict {
 /// Evaluates one request against the set, as AWS would: the request read once (the
 /// principal's keys laid under its own), then judged by the rules of what it asks for.
 pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
+    if asked.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        return caller_identity();
+    }
     let who = Identity::of(&asked.principal);
     let [account, role_arn, org, path] = principal_keys(set, asked, &who);
     let principal_arn = if role_arn[0].is_empty() {
@@ -928,10 +938,35 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
         .action
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("kms:"))
+        && is_kms_key(request.resource)
     {
         return judge.kms_key(&request);
     }
     judge.other_resource(&request)
+}
+
+/// `sts:GetCallerIdentity` needs no permission, and a policy that denies it does not stop it
+/// ("GetCallerIdentity", AWS STS API reference).
+fn caller_identity() -> Decision {
+    Decision {
+        verdict: Verdict::Allow,
+        reasons: vec![Reason {
+            effect: Effect::Allow,
+            document: "rule: sts:GetCallerIdentity needs no permission, and no deny stops it (AWS STS API reference, GetCallerIdentity)".into(),
+            sid: None,
+        }],
+        consulted: Vec::new(),
+    }
+}
+
+/// Whether `resource` is a KMS key, whose key policy must allow any use of it. KMS requests on
+/// anything else — an alias (`arn:aws:kms:…:alias/…`), or `*` for account-level actions such as
+/// `kms:ListKeys` and `kms:CreateKey` — are authorized by IAM policies alone ("Controlling access
+/// to aliases", AWS KMS Developer Guide; "AWS KMS permissions" reference: Resources).
+fn is_kms_key(resource: &str) -> bool {
+    arn_parts(resource).is_some_and(|[_, _, service, _, _, rest]| {
+        service.eq_ignore_ascii_case("kms") && rest.starts_with("key/")
+    })
 }
 
 /// What every kind of request is judged with: the set, the caller (read once) and its identity
