@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs every check and every test: formatting (rustfmt), lints (clippy, warnings are errors), then
-# installs and starts the local AWS emulator, runs the whole workspace's tests against it, and
-# stops it whatever happens.
+# installs and starts the local AWS emulators, runs the whole workspace's tests against them with
+# cargo-nextest (each test a process; the end-to-end tests side by side, one emulator each, see
+# .config/nextest.toml), then the doc tests, and stops the emulators whatever happens.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-endpoint=$(scripts/emulator.sh start)
+# As many as the `emulator` test group of .config/nextest.toml runs at once.
+EMULATORS=3
+endpoints=$(scripts/emulator.sh start "$EMULATORS")
 trap 'scripts/emulator.sh stop' EXIT
-echo "local AWS emulator at $endpoint" >&2
-export XACCT_TEST_ENDPOINT=$endpoint
+echo "local AWS emulators at $endpoints" >&2
+export XACCT_TEST_ENDPOINT=$endpoints
 export XACCT_TEST_PYTHON=$root/.venv/bin/python
-cargo test --workspace --locked "$@"
+cargo nextest run --workspace --locked "$@"
+cargo test --workspace --locked --doc

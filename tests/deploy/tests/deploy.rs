@@ -950,7 +950,7 @@ impl FaultProxy {
         use std::io::BufRead;
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fault_proxy.py");
         let mut child = Command::new(env("XACCT_TEST_PYTHON"))
-            .args([script, &env("XACCT_TEST_ENDPOINT")])
+            .args([script, endpoint()])
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("python");
@@ -989,7 +989,7 @@ impl Drop for FaultProxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        std::env::set_var("AWS_ENDPOINT_URL", env("XACCT_TEST_ENDPOINT"));
+        std::env::set_var("AWS_ENDPOINT_URL", endpoint());
     }
 }
 

@@ -1,6 +1,11 @@
-//! What every end-to-end test file shares: the emulator (one shared state the tests take turns
-//! on), the independent boto3 client, and the deployment steps. Each test file is its own
-//! process; cargo runs them one after another, so the lock in each holds the emulator.
+//! What every end-to-end test file shares: the emulator, the independent boto3 client, and the
+//! deployment steps.
+//!
+//! An emulator is one shared state. `XACCT_TEST_ENDPOINT` lists one or more emulators
+//! (comma-separated, `scripts/emulator.sh start N`): a test process takes one for as long as it
+//! runs (a lock file per emulator, released by the OS when the process ends, however it ends),
+//! and within a process the tests take turns on it ([`EMULATOR`]). Under `cargo nextest`, where
+//! every test is a process of its own, as many tests run at once as there are emulators.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -8,7 +13,7 @@ use policy_core::eval::Verdict;
 use policy_core::{Deployment, DocumentKind};
 use serde_json::{json, Value};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use xacct_deploy::{AccountSpec, Mode, Session};
 
 /// A decision the live documents settle: allowed or denied, never unknown.
@@ -26,8 +31,37 @@ impl Decided for Verdict {
     }
 }
 
-/// The emulator is one shared state: the tests take turns and reset it.
+/// The tests of one process take turns on its emulator and reset it.
 pub static EMULATOR: Mutex<()> = Mutex::new(());
+
+/// The emulator this process took, and the lock that holds it.
+static TAKEN: OnceLock<(String, Option<std::fs::File>)> = OnceLock::new();
+
+/// This process's emulator: with several, the first one no other test process holds.
+pub fn endpoint() -> &'static str {
+    &TAKEN
+        .get_or_init(|| {
+            let listed = env("XACCT_TEST_ENDPOINT");
+            let endpoints: Vec<&str> = listed.split(',').filter(|e| !e.is_empty()).collect();
+            if let [one] = endpoints.as_slice() {
+                return ((*one).to_owned(), None);
+            }
+            loop {
+                for endpoint in &endpoints {
+                    let port = endpoint.rsplit(':').next().unwrap_or_default();
+                    let path = std::env::temp_dir().join(format!("xacct-emulator-{port}.lock"));
+                    let file = std::fs::File::create(&path).expect("a lock file in the temp dir");
+                    // Held until this process exits: the OS releases it even after a crash.
+                    #[allow(clippy::incompatible_msrv)]
+                    if file.try_lock().is_ok() {
+                        return ((*endpoint).to_owned(), Some(file));
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+        .0
+}
 
 pub fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests with `scripts/test.sh`, which starts the local AWS emulator"))
@@ -42,8 +76,8 @@ pub fn emulator() -> MutexGuard<'static, ()> {
 
 /// Resets the emulator and points the SDK at it (the caller holds [`emulator`]'s lock).
 pub fn emulator_reset() {
-    let endpoint = env("XACCT_TEST_ENDPOINT");
-    std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
+    let endpoint = endpoint();
+    std::env::set_var("AWS_ENDPOINT_URL", endpoint);
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     std::env::set_var("AWS_REGION", "us-east-1");
@@ -59,12 +93,7 @@ pub fn emulator_reset() {
 pub fn fixture(command: &str, arg: &Value) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
     let out = Command::new(env("XACCT_TEST_PYTHON"))
-        .args([
-            script,
-            &env("XACCT_TEST_ENDPOINT"),
-            command,
-            &arg.to_string(),
-        ])
+        .args([script, endpoint(), command, &arg.to_string()])
         .output()
         .expect("python");
     assert!(
