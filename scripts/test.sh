@@ -15,5 +15,11 @@ trap 'scripts/emulator.sh stop' EXIT
 echo "local AWS emulators at $endpoints" >&2
 export XACCT_TEST_ENDPOINT=$endpoints
 export XACCT_TEST_PYTHON=$root/.venv/bin/python
-cargo nextest run --workspace --locked "$@"
-cargo test --workspace --locked --doc
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked "$@"
+  cargo test --workspace --locked --doc
+else
+  # Without cargo-nextest: the same tests, each test binary on one emulator, one test at a time.
+  echo "cargo-nextest is not installed: running the tests with cargo test, one emulator at a time" >&2
+  cargo test --workspace --locked "$@"
+fi
