@@ -37,13 +37,14 @@ use policy_core::ownership::OWNER_TAG;
 use policy_core::{Deployment, DocumentKind};
 use std::sync::atomic::Ordering;
 
-/// The roles and access points a plan may delete, recorded as created (not adopted) by the
-/// deployment, with their creation time: each needs its proof of creation read.
-fn deletion_candidates<'e>(
+/// The roles and access points recorded as created (not adopted) by the deployment that exist,
+/// with their creation time: with `mode`, only those a plan of that mode may delete (each needs
+/// its proof of creation read); without, every one (`verify` checks them all).
+fn creation_candidates<'e>(
     targets: &[Target],
     documents: &[Live],
     inventory: &'e inventory::Inventory,
-    mode: Mode,
+    mode: Option<Mode>,
 ) -> Vec<(&'e inventory::Entry, Option<i64>)> {
     targets
         .iter()
@@ -53,9 +54,11 @@ fn deletion_candidates<'e>(
                 .entries
                 .get(&inventory::key_of(&t.doc))
                 .filter(|e| e.owned && !e.adopted)?;
-            let leaving = mode == Mode::Destroy || !t.declared;
+            let leaving = mode.is_none_or(|m| m == Mode::Destroy) || !t.declared;
             let created = match live {
-                Live::Role(Some(role)) if leaving => role.created,
+                Live::Role(Some(role)) if leaving && t.doc.kind == DocumentKind::Role => {
+                    role.created
+                }
                 // An access point whose network origin or public access settings differ is
                 // replaced: deleted first.
                 Live::AccessPoint(Some(ap))
@@ -210,7 +213,7 @@ impl<'d> Session<'d> {
             .map(|(t, _)| &t.doc)
             .collect();
         let role_policies = live::role_policies(&self.aws, &leaving, self.in_flight()).await?;
-        let candidates = deletion_candidates(&targets, &documents, &inventory, mode);
+        let candidates = creation_candidates(&targets, &documents, &inventory, Some(mode));
         let provenance =
             live::provenance(&self.aws, self.deployment, &candidates, self.in_flight()).await?;
         let claimed = if adopt {
@@ -317,23 +320,7 @@ impl<'d> Session<'d> {
             })
             .collect();
         // Every role and access point the record says the deployment created, with its proof.
-        let created: Vec<(&inventory::Entry, Option<i64>)> = targets
-            .iter()
-            .zip(&stored)
-            .filter_map(|(t, live)| {
-                let entry = inventory
-                    .entries
-                    .get(&inventory::key_of(&t.doc))
-                    .filter(|e| e.owned && !e.adopted)?;
-                match live {
-                    Live::Role(Some(role)) if t.doc.kind == DocumentKind::Role => {
-                        Some((entry, role.created))
-                    }
-                    Live::AccessPoint(Some(ap)) => Some((entry, ap.created)),
-                    _ => None,
-                }
-            })
-            .collect();
+        let created = creation_candidates(&targets, &stored, &inventory, None);
         let proofs =
             live::provenance(&self.aws, self.deployment, &created, self.in_flight()).await?;
         for ((account, kind, target), proof) in &proofs {

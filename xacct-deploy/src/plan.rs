@@ -868,8 +868,25 @@ mod tests {
             expired: &[],
         };
         let plan = plan(ctx, &targets, &nothing).unwrap();
+        let mut state = LiveState {
+            inventory: recorded(deployment, &plan),
+            ..LiveState::default()
+        };
+        // Applied by this deployment: it created what its record lists.
+        for (key, entry) in &state.inventory.entries {
+            if entry.owned {
+                state.provenance.insert(key.clone(), Provenance::Created);
+            }
+        }
+        state
+    }
+
+    /// The record as `plan` leaves it in an empty AWS: its writes read back, every one passing
+    /// the checks.
+    fn recorded(deployment: &Deployment, plan: &Plan) -> Inventory {
         let path = policy_core::ownership::inventory_path(&deployment.name);
-        let mut state = LiveState::default();
+        let policy_name = deployment.inline_policy_name();
+        let mut inventory = Inventory::default();
         for account in deployment.accounts() {
             let params = plan
                 .record
@@ -884,18 +901,10 @@ mod tests {
                     _ => None,
                 })
                 .collect();
-            let policy_name = deployment.inline_policy_name();
-            let rules = rules(&path, &policy_name);
-            state.inventory.add_account(account, &rules, &params);
+            inventory.add_account(account, &rules(&path, &policy_name), &params);
         }
-        assert_eq!(state.inventory.rejected, []);
-        // Applied by this deployment: it created what its record lists.
-        for (key, entry) in &state.inventory.entries {
-            if entry.owned {
-                state.provenance.insert(key.clone(), Provenance::Created);
-            }
-        }
-        state
+        assert_eq!(inventory.rejected, []);
+        inventory
     }
 
     fn stored(value: &str) -> crate::inventory::StoredParameter {
@@ -1415,28 +1424,10 @@ mod tests {
         // Someone else's access point and roles, taken over with --adopt.
         let nothing = LiveState::default();
         let adopted = replan(&d, &nothing, true).unwrap();
-        let mut state = LiveState::default();
-        for account in d.accounts() {
-            let params = adopted
-                .record
-                .before
-                .iter()
-                .filter_map(|w| match w {
-                    RecordWrite::Put {
-                        account: a,
-                        name,
-                        value,
-                    } if a == account => Some((name.clone(), stored(value))),
-                    _ => None,
-                })
-                .collect();
-            let path = policy_core::ownership::inventory_path(&d.name);
-            let policy_name = d.inline_policy_name();
-            state
-                .inventory
-                .add_account(account, &rules(&path, &policy_name), &params);
-        }
-        assert_eq!(state.inventory.rejected, []);
+        let state = LiveState {
+            inventory: recorded(&d, &adopted),
+            ..LiveState::default()
+        };
         let ap_key = (
             "222222222222".to_owned(),
             DocumentKind::AccessPoint,
