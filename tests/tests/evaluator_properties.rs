@@ -1,6 +1,8 @@
 //! Properties of the evaluator and of the proof: decisions do not depend on formatting or on the
 //! order of statements, and the proof catches documents that grant more, or less, than declared.
 
+#![allow(clippy::expect_used)]
+
 use policy_core::eval::PolicyDoc;
 use policy_core::eval::{evaluate, Context, Policy, PolicySet, Request};
 use policy_core::eval::{ControlKind, ControlPolicy, Level, Organization};
@@ -448,5 +450,132 @@ proptest! {
         let mut org = organization(&scp, &rcp);
         org.management_account = "111111111111".into();
         prop_assert_eq!(decisions_within(&text, Some(org)), decisions_within(&text, None));
+    }
+}
+
+/// The policies that limit a request without granting it, for [`layered_decisions`].
+#[derive(Default)]
+struct Limits<'a> {
+    boundary: Option<&'a [Value]>,
+    session: Option<&'a [Value]>,
+    endpoint: Option<&'a [Value]>,
+}
+
+fn policy_of(statements: &[Value]) -> Policy {
+    Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
+        .expect("generated statements parse")
+}
+
+/// Role `r`, its session `s` (through endpoint `vpce-1` when `limits.endpoint`) and user `u` of
+/// account 111111111111, with `identity` as each one's identity policy and `resource` as the
+/// policy of their own bucket `b`, each statement naming one of them, the role or the account.
+fn layered_decisions(identity: &[Value], resource: &[Value], limits: &Limits) -> Vec<bool> {
+    let named = [
+        "arn:aws:iam::111111111111:role/r",
+        "arn:aws:sts::111111111111:assumed-role/r/s",
+        "arn:aws:iam::111111111111:user/u",
+        "111111111111",
+    ];
+    let resource: Vec<Value> = resource
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut s = s.clone();
+            s["Principal"] = json!({"AWS": named[i % named.len()]});
+            s
+        })
+        .collect();
+    let mut set = PolicySet::default();
+    set.set_bucket_owner("b", "111111111111");
+    set.set_bucket_owner("other", "111111111111");
+    set.push(PolicyDoc {
+        kind: DocumentKind::BucketPolicy,
+        account: "111111111111".into(),
+        target: "arn:aws:s3:::b".into(),
+        policy: policy_of(&resource),
+    });
+    for (kind, target) in [
+        (DocumentKind::RoleInlinePolicy, named[0]),
+        (DocumentKind::UserInlinePolicy, named[2]),
+    ] {
+        set.push(PolicyDoc {
+            kind,
+            account: "111111111111".into(),
+            target: target.into(),
+            policy: policy_of(identity),
+        });
+        if let Some(boundary) = limits.boundary {
+            set.set_permissions_boundary(
+                target,
+                "arn:aws:iam::111111111111:policy/pb",
+                policy_of(boundary),
+            )
+            .expect("a role or user");
+        }
+    }
+    if let Some(session) = limits.session {
+        set.set_session_policy(named[1], "inline", policy_of(session))
+            .expect("a session");
+    }
+    if let Some(endpoint) = limits.endpoint {
+        let endpoint: Vec<Value> = endpoint
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s["Principal"] = json!("*");
+                s
+            })
+            .collect();
+        set.set_endpoint_policy("vpce-1", "inline", policy_of(&endpoint))
+            .expect("an endpoint");
+    }
+    let mut out = Vec::new();
+    for principal in &named[..3] {
+        for action in ["s3:GetObject", "s3:PutObject", "s3:ListBucket"] {
+            for resource in [
+                "arn:aws:s3:::b/reports/x",
+                "arn:aws:s3:::b",
+                "arn:aws:s3:::other/z",
+            ] {
+                let context: Context = [
+                    ("aws:SecureTransport".to_owned(), vec!["true".to_owned()]),
+                    ("aws:SourceVpce".to_owned(), vec!["vpce-1".to_owned()]),
+                ]
+                .into();
+                let request = Request {
+                    principal: (*principal).into(),
+                    action: action.into(),
+                    resource: resource.into(),
+                    context,
+                };
+                out.push(evaluate(&set, &request).allowed());
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// "Permissions boundaries for IAM entities", "Session policies", "Control access to VPC
+    /// endpoints using endpoint policies": none of them grants. A boundary, session policy or
+    /// endpoint policy that allows everything changes nothing; any other only takes away.
+    #[test]
+    fn boundaries_session_and_endpoint_policies_only_take_away(
+        identity in proptest::collection::vec(statement(), 0..4),
+        resource in proptest::collection::vec(statement(), 0..4),
+        boundary in proptest::collection::vec(statement(), 0..3),
+        session in proptest::collection::vec(statement(), 0..3),
+        endpoint in proptest::collection::vec(statement(), 0..3),
+    ) {
+        let alone = layered_decisions(&identity, &resource, &Limits::default());
+        let everything = [json!({"Effect": "Allow", "Action": "*", "Resource": "*"})];
+        let open = Limits { boundary: Some(&everything), session: Some(&everything), endpoint: Some(&everything) };
+        prop_assert_eq!(&layered_decisions(&identity, &resource, &open), &alone);
+        let limits = Limits { boundary: Some(&boundary), session: Some(&session), endpoint: Some(&endpoint) };
+        for (limited, without) in layered_decisions(&identity, &resource, &limits).iter().zip(&alone) {
+            prop_assert!(!limited || *without);
+        }
     }
 }

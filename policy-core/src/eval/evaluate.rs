@@ -4,6 +4,7 @@
 //! identity policy *and* the trust policy to assume a role. Every decision carries its reasons.
 
 use super::condition::{holds, resource_like, substitute, wildcard, Context, Keys};
+use super::limit::{LimitKind, LimitPolicy, Limits};
 use super::organization::{ControlKind, Organization};
 use super::policy::{Effect, Policy, PrincipalEntry, Statement};
 use crate::deployment::{Document, DocumentKind};
@@ -78,6 +79,8 @@ pub struct PolicySet {
     bucket_owners: Index<String>,
     /// The organization's SCPs and RCPs, when they could be read.
     pub organization: Option<Organization>,
+    /// Permissions boundaries, session policies and endpoint policies.
+    limits: Limits,
     /// When set, a principal from another account whose identity policies are not in the set is
     /// assumed to be allowed anything by its own account (the proof's worst case). Off, such a
     /// principal has no identity policy at all.
@@ -129,6 +132,8 @@ pub enum Consulted {
     Document(usize),
     /// An index into the organization's [`Organization::policies`].
     ControlPolicy(usize),
+    /// An index into [`PolicySet::limit_policies`].
+    Limit(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,6 +172,11 @@ impl Decision {
                     .as_ref()
                     .and_then(|o| o.policies.get(i))
                     .map(|p| format!("{} {} ({})", p.kind.describe(), p.id, p.name)),
+                Consulted::Limit(i) => set
+                    .limits
+                    .policies
+                    .get(i)
+                    .map(|l| l.description.to_string()),
             })
             .collect()
     }
@@ -212,6 +222,62 @@ impl PolicySet {
     /// Every document of the set, in the order they were added.
     pub fn documents(&self) -> &[PolicyDoc] {
         &self.docs
+    }
+
+    /// Sets the permissions boundary (the managed policy `policy_arn`) of a role or user; a
+    /// session of the role is limited by it too.
+    pub fn set_permissions_boundary(
+        &mut self,
+        entity_arn: &str,
+        policy_arn: &str,
+        policy: Policy,
+    ) -> Result<(), Problem> {
+        self.limits
+            .add(LimitKind::PermissionsBoundary, entity_arn, policy_arn, policy)
+            .map(drop)
+            .ok_or_else(|| {
+                Problem::new(format!(
+                    "`{entity_arn}` is not a role or user ARN: a permissions boundary is attached to a role or a user"
+                ))
+            })
+    }
+
+    /// Sets the session policy (inline or managed, passed to `AssumeRole`) of a role session.
+    pub fn set_session_policy(
+        &mut self,
+        session_arn: &str,
+        name: &str,
+        policy: Policy,
+    ) -> Result<(), Problem> {
+        self.limits
+            .add(LimitKind::SessionPolicy, session_arn, name, policy)
+            .map(drop)
+            .ok_or_else(|| {
+                Problem::new(format!(
+                    "`{session_arn}` is not a role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION): session policies limit role sessions"
+                ))
+            })
+    }
+
+    /// Sets the policy of the VPC endpoint `endpoint_id` (`vpce-…`): requests whose
+    /// `aws:SourceVpce` is that endpoint must satisfy it.
+    pub fn set_endpoint_policy(
+        &mut self,
+        endpoint_id: &str,
+        name: &str,
+        policy: Policy,
+    ) -> Result<(), Problem> {
+        self.limits
+            .add(LimitKind::EndpointPolicy, endpoint_id, name, policy)
+            .map(drop)
+            .ok_or_else(|| {
+                Problem::new(format!("`{endpoint_id}` is not a VPC endpoint id (vpce-…)"))
+            })
+    }
+
+    /// The permissions boundaries, session policies and endpoint policies of the set.
+    pub fn limit_policies(&self) -> &[LimitPolicy] {
+        &self.limits.policies
     }
 
     /// Makes requests through the access point `info.arn` known (replacing what the set knew of
@@ -379,6 +445,8 @@ struct Identity<'a> {
     session: bool,
     /// A service-linked role or its session: organization guardrails do not limit it.
     service_linked: bool,
+    /// The role or user has a permissions boundary in the set.
+    bounded: bool,
 }
 
 impl<'a> Identity<'a> {
@@ -394,6 +462,7 @@ impl<'a> Identity<'a> {
                 role_name: None,
                 session: false,
                 service_linked: false,
+                bounded: false,
             };
         };
         let (role_name, session) = if let Some(r) = resource.strip_prefix("role/") {
@@ -412,6 +481,7 @@ impl<'a> Identity<'a> {
             role_name,
             session,
             service_linked,
+            bounded: false,
         }
     }
 }
@@ -503,7 +573,11 @@ fn applies(
         };
         let applies_to_caller = match (s.not_principal, s.effect) {
             (false, _) => named(),
-            (true, Effect::Deny) => !not_principal_exempts(entries, request.principal, who),
+            // A `Deny` with `NotPrincipal` denies every IAM principal that has a permissions
+            // boundary, whatever it lists ("Permissions boundaries for IAM entities").
+            (true, Effect::Deny) => {
+                who.bounded || !not_principal_exempts(entries, request.principal, who)
+            }
             // AWS does not support `NotPrincipal` with `Allow`; under the older reading it
             // allowed everyone but the principals it names. Either way a principal it names —
             // itself, its role, its account — gets nothing from it ("AWS JSON policy
@@ -559,6 +633,22 @@ fn names_principal(s: &Statement, request: &View, who: &Identity) -> bool {
         .any(|e| !is_account_entry(e) && principal_matches(e, request.principal, who))
 }
 
+/// Whether an `Allow` names the caller's own session or user ARN — not its role's, not its
+/// account ("Policy evaluation for requests within a single account": resource-based policies).
+/// `*` names every principal, the session itself included (our reading: the page does not say).
+fn names_itself(s: &Statement, principal: &str, who: &Identity) -> bool {
+    let itself = who.session || (who.role_name.is_none() && principal.contains(":user/"));
+    itself
+        && !s.not_principal
+        && s.principal.as_ref().is_some_and(|entries| {
+            entries.iter().any(|e| match e {
+                PrincipalEntry::Anyone => true,
+                PrincipalEntry::Aws(id) => id == principal,
+                _ => false,
+            })
+        })
+}
+
 fn is_account_entry(entry: &PrincipalEntry) -> bool {
     matches!(entry, PrincipalEntry::Aws(id)
         if id.ends_with(":root") || (id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit())))
@@ -571,6 +661,9 @@ struct Found {
     deny: bool,
     /// An `Allow` names the principal itself, not only its account.
     direct: bool,
+    /// An `Allow` names the caller's own ARN, and the caller is a role session or a user: within
+    /// an account such a grant is not limited by a permissions boundary or session policy.
+    unbounded: bool,
 }
 
 /// The statements of one document of the set that apply, their reasons added to `reasons`.
@@ -613,6 +706,7 @@ fn scan_policy(
         if allow {
             found.allow = true;
             found.direct |= !resource_policy || names_principal(s, request, who);
+            found.unbounded |= resource_policy && names_itself(s, request.principal, who);
         } else {
             found.deny = true;
         }
@@ -699,6 +793,8 @@ fn layer<'a, const N: usize>(
 struct Allowed {
     any: bool,
     direct: bool,
+    /// See [`Found::unbounded`].
+    unbounded: bool,
 }
 
 /// Collects allows and denies of several layers, then applies the rules.
@@ -709,8 +805,11 @@ struct Tally<'s, 'r> {
     reasons: Vec<Reason>,
     consulted: Vec<Consulted>,
     denied: bool,
-    /// An SCP or RCP level that allows nothing here: an implicit deny no other policy lifts.
+    /// An SCP or RCP level, or an endpoint policy, that allows nothing here: an implicit deny no
+    /// other policy lifts.
     blocked: Option<String>,
+    /// The caller's permissions boundary or session policy that does not allow the request.
+    limited: Option<String>,
 }
 
 impl<'s, 'r> Tally<'s, 'r> {
@@ -722,7 +821,98 @@ impl<'s, 'r> Tally<'s, 'r> {
             consulted: Vec::new(),
             denied: false,
             blocked: None,
+            limited: None,
         }
+    }
+
+    /// The caller's permissions boundary and session policy, read like identity policies:
+    /// whether every one present allows. A principal from another account assumed to be allowed
+    /// anything by its own account (see [`Tally::identity`]) is assumed unlimited too.
+    fn limits(&mut self, request: &View, resource_account: Option<&str>) -> bool {
+        let (set, who) = (self.set, self.who);
+        if set.limits.is_empty()
+            || (set.assume_other_accounts_allow
+                && who.account.is_some()
+                && who.account != resource_account)
+        {
+            return true;
+        }
+        let mut all_allow = true;
+        for index in [
+            set.limits.boundary(request.principal),
+            set.limits.session(request.principal),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.consulted.push(Consulted::Limit(index));
+            let limit = &set.limits.policies[index];
+            let found = scan_policy(
+                &limit.policy,
+                &|| limit.description.clone(),
+                request,
+                &who,
+                false,
+                (&mut self.reasons, false),
+            );
+            self.denied |= found.deny;
+            if !found.allow {
+                all_allow = false;
+                self.limited.get_or_insert_with(|| {
+                    format!("default: the {} does not allow it", limit.description)
+                });
+            }
+        }
+        all_allow
+    }
+
+    /// The policy of the VPC endpoint the request came through (its `aws:SourceVpce`), when the
+    /// set has it: it must allow, as a resource policy (its `Principal` is checked).
+    fn endpoint(&mut self, request: &View) {
+        let set = self.set;
+        if !set.limits.has_endpoints() {
+            return;
+        }
+        let who = self.who;
+        for id in request.values("aws:SourceVpce").unwrap_or_default() {
+            let Some(index) = set.limits.endpoint(id) else {
+                continue;
+            };
+            self.consulted.push(Consulted::Limit(index));
+            let limit = &set.limits.policies[index];
+            let found = scan_policy(
+                &limit.policy,
+                &|| limit.description.clone(),
+                request,
+                &who,
+                true,
+                (&mut self.reasons, false),
+            );
+            self.denied |= found.deny;
+            if !found.allow && self.blocked.is_none() {
+                self.blocked = Some(format!(
+                    "default: the {} does not allow it",
+                    limit.description
+                ));
+            }
+        }
+    }
+
+    /// Decides with `rule(limits_allow)`; when the caller's boundary or session policy is all
+    /// that refuses, the reason names it.
+    fn decide_limited(
+        mut self,
+        rule: impl Fn(bool) -> Verdict,
+        limits_allow: bool,
+        missing: impl FnOnce() -> String,
+    ) -> Decision {
+        let outcome = rule(limits_allow);
+        if outcome == Verdict::Deny && !limits_allow && rule(true) == Verdict::Allow {
+            if let Some(limited) = self.limited.take() {
+                return self.decide(Verdict::Deny, || limited);
+            }
+        }
+        self.decide(outcome, missing)
     }
 
     /// The caller's identity layer. A principal from another account whose identity policies are
@@ -769,6 +959,7 @@ impl<'s, 'r> Tally<'s, 'r> {
             self.denied |= found.deny;
             allowed.any |= found.allow;
             allowed.direct |= found.direct;
+            allowed.unbounded |= found.unbounded;
         }
         allowed
     }
@@ -891,7 +1082,8 @@ pub fn evaluate(set: &PolicySet, asked: &Request) -> Decision {
     if asked.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
         return caller_identity();
     }
-    let who = Identity::of(&asked.principal);
+    let mut who = Identity::of(&asked.principal);
+    who.bounded = set.limits.boundary(&asked.principal).is_some();
     let [account, role_arn, org, path] = principal_keys(set, asked, &who);
     let principal_arn = if role_arn[0].is_empty() {
         std::array::from_ref(&asked.principal)
@@ -987,14 +1179,25 @@ impl Judge<'_, '_> {
         let trust = set.docs(DocumentKind::RoleTrustPolicy, request.resource);
         let role_account = Identity::of(request.resource).account;
         tally.guardrails(request, true, role_account);
+        tally.endpoint(request);
         let trust_says = tally.resource_layer(trust, request, true);
         let trusted = trust_says.any;
         let by_identity = tally.identity(&self.identity, request, role_account);
+        let limits_allow = tally.limits(request, role_account);
         let same_account = role_account.is_some() && role_account == who.account;
+        let service = self.service;
         // In the role's own account a trust policy naming the principal is enough; naming the
         // account delegates to its identity policies.
-        let allowed =
-            trusted && (by_identity || self.service || (same_account && trust_says.direct));
+        let rule = |limits_allow: bool| {
+            verdict(
+                trusted
+                    && ((by_identity && limits_allow)
+                        || service
+                        || (same_account
+                            && trust_says.direct
+                            && (trust_says.unbounded || limits_allow))),
+            )
+        };
         let missing = || {
             if !trusted {
                 format!(
@@ -1005,7 +1208,7 @@ impl Judge<'_, '_> {
                 "default: no identity policy allows sts:AssumeRole on this role".to_owned()
             }
         };
-        self.tally.decide(verdict(allowed), missing)
+        self.tally.decide_limited(rule, limits_allow, missing)
     }
 
     /// Through an access point: identity policies see the access point ARN, the access point
@@ -1024,7 +1227,9 @@ impl Judge<'_, '_> {
             ..*request
         };
         tally.guardrails(&request, true, Some(&ap.account));
+        tally.endpoint(&request);
         let by_identity = tally.identity(&self.identity, &request, Some(&ap.account));
+        let limits_allow = tally.limits(&request, Some(&ap.account));
         let ap_docs = set.docs(DocumentKind::AccessPointPolicy, &ap.arn);
         let ap_says = tally.resource_layer(ap_docs, &request, true);
         let by_ap = ap_says.any;
@@ -1053,13 +1258,12 @@ impl Judge<'_, '_> {
         }
         let bucket_says = tally.resource_layer(bucket_docs, bucket_request, true);
         let caller = who.account;
-        // A policy that names only the caller's account delegates to its identity policies.
-        let ap_ok = (by_ap && (ap_says.direct || by_identity))
-            || (caller == Some(ap.account.as_str()) && by_identity);
-        let bucket_ok = (bucket_says.any && (bucket_says.direct || by_identity))
-            || (caller == Some(ap.bucket_account.as_str())
-                && tally.layer(&self.identity, bucket_request, false));
-        let identity_ok = by_identity || caller == Some(ap.account.as_str()) || self.service;
+        let in_ap_account = caller == Some(ap.account.as_str());
+        // The bucket's owner's own identity policies, read only when they can matter.
+        let by_bucket_identity = caller == Some(ap.bucket_account.as_str())
+            && !(bucket_says.any && (bucket_says.direct || by_identity) && limits_allow)
+            && tally.layer(&self.identity, bucket_request, false);
+        let service = self.service;
         // A VPC-only access point takes requests from its VPC only, before any policy
         // ("Creating access points restricted to a virtual private cloud", S3 User Guide).
         let from_origin = ap.vpc.as_ref().is_none_or(|vpc| {
@@ -1067,6 +1271,24 @@ impl Judge<'_, '_> {
                 .values("aws:SourceVpc")
                 .is_some_and(|v| v.iter().any(|x| x == vpc))
         });
+        // Whether the caller's side, the access point policy and the bucket policy allow, with
+        // the caller's boundary and session policy allowing or not. A policy that names only
+        // the caller's account delegates to its identity policies.
+        let layers = |limits_allow: bool| {
+            let by_identity = by_identity && limits_allow;
+            let direct = |says: Allowed| says.direct && (says.unbounded || limits_allow);
+            let ap_ok =
+                (by_ap && (direct(ap_says) || by_identity)) || (in_ap_account && by_identity);
+            let bucket_ok = (bucket_says.any && (direct(bucket_says) || by_identity))
+                || (by_bucket_identity && limits_allow);
+            let identity_ok = by_identity || in_ap_account || service;
+            (identity_ok, ap_ok, bucket_ok)
+        };
+        let rule = |limits_allow: bool| {
+            let (identity_ok, ap_ok, bucket_ok) = layers(limits_allow);
+            verdict(from_origin && identity_ok && ap_ok && bucket_ok)
+        };
+        let (identity_ok, ap_ok, _) = layers(limits_allow);
         let missing = || {
             if let (false, Some(vpc)) = (from_origin, &ap.vpc) {
                 format!(
@@ -1088,10 +1310,7 @@ impl Judge<'_, '_> {
                 )
             }
         };
-        self.tally.decide(
-            verdict(from_origin && identity_ok && ap_ok && bucket_ok),
-            missing,
-        )
+        self.tally.decide_limited(rule, limits_allow, missing)
     }
 
     /// A KMS key: its key policy must allow, naming the caller (enough in the key's account) or
@@ -1103,11 +1322,21 @@ impl Judge<'_, '_> {
         let (set, who, tally) = (self.set, self.who, &mut self.tally);
         let key_account = Identity::of(request.resource).account;
         tally.guardrails(request, true, key_account);
+        tally.endpoint(request);
         let by_identity = tally.identity(&self.identity, request, key_account);
+        let limits_allow = tally.limits(request, key_account);
         let key_docs = set.docs(DocumentKind::KeyPolicy, request.resource);
         let key_says = tally.resource_layer(key_docs, request, true);
         let same_account = key_account.is_some() && key_account == who.account;
-        let allowed = key_says.any && (by_identity || (same_account && key_says.direct));
+        let rule = |limits_allow: bool| {
+            verdict(
+                key_says.any
+                    && ((by_identity && limits_allow)
+                        || (same_account
+                            && key_says.direct
+                            && (key_says.unbounded || limits_allow))),
+            )
+        };
         let missing = || {
             if key_says.any {
                 "default: no identity policy of the caller allows it (needed unless the key policy names the caller in the key's own account)".to_owned()
@@ -1118,7 +1347,7 @@ impl Judge<'_, '_> {
                 )
             }
         };
-        self.tally.decide(verdict(allowed), missing)
+        self.tally.decide_limited(rule, limits_allow, missing)
     }
 
     /// Anything else: the resource's own policy (a bucket policy when the set has one), and the
@@ -1129,16 +1358,22 @@ impl Judge<'_, '_> {
         let resource_docs = set.docs(DocumentKind::BucketPolicy, bucket);
         let owner = set.resource_owner(request.resource, who.account);
         tally.guardrails(request, true, owner);
+        tally.endpoint(request);
         let by_identity = tally.identity(&self.identity, request, owner);
+        let limits_allow = tally.limits(request, owner);
         let resource_says = tally.resource_layer(resource_docs, request, true);
         let by_resource = resource_says.any;
-        let outcome = if self.service {
-            verdict(by_resource)
-        } else {
+        let service = self.service;
+        let rule = |limits_allow: bool| {
+            let by_identity = by_identity && limits_allow;
+            if service {
+                return verdict(by_resource);
+            }
             match owner {
-                Some(owner) if Some(owner) == who.account => {
-                    verdict(by_identity || resource_says.direct)
-                }
+                Some(owner) if Some(owner) == who.account => verdict(
+                    by_identity
+                        || (resource_says.direct && (resource_says.unbounded || limits_allow)),
+                ),
                 Some(_) => verdict(by_identity && by_resource),
                 // Nothing allows it, wherever the resource is.
                 None if !by_identity && !by_resource => Verdict::Deny,
@@ -1147,7 +1382,7 @@ impl Judge<'_, '_> {
                 )),
             }
         };
-        self.tally.decide(outcome, || {
+        self.tally.decide_limited(rule, limits_allow, || {
             "default: nothing allows it (implicit deny)".to_owned()
         })
     }

@@ -4,6 +4,7 @@
 
 pub(crate) mod condition;
 pub(crate) mod evaluate;
+pub(crate) mod limit;
 pub(crate) mod organization;
 pub(crate) mod policy;
 
@@ -11,5 +12,6 @@ pub use condition::{wildcard, Condition, Context, SetQualifier};
 pub use evaluate::{
     evaluate, AccessPointInfo, Consulted, Decision, PolicyDoc, PolicySet, Reason, Request, Verdict,
 };
+pub use limit::{LimitKind, LimitPolicy};
 pub use organization::{ControlKind, ControlPolicy, Level, Organization};
 pub use policy::{Effect, Policy, PrincipalEntry, Statement};
