@@ -37,14 +37,85 @@ pub fn explain(
     resource: &str,
     context: &Context,
 ) -> Explanation {
-    let bridge = grants.iter().find(|g| {
-        g.requester == principal
-            && g.assume_role.is_some()
-            && resource.starts_with(g.access_point.as_ref())
-    });
+    let bridge = bridge_role(grants, principal, resource);
+    follow(set, principal, bridge, None, action, resource, context)
+}
+
+/// [`explain`], with `session_policy` passed to the session that makes the request: the bridge
+/// role's session when a grant routes the requester through one, else the principal's own (a
+/// role session ARN as given; for a role ARN, a session of it named `xacct-explain`).
+pub fn explain_with_session_policy(
+    set: &PolicySet,
+    grants: &[GrantData],
+    principal: &str,
+    (action, resource, context): (&str, &str, &Context),
+    session_policy: crate::eval::Policy,
+) -> Result<Explanation, Problem> {
+    let bridge = bridge_role(grants, principal, resource);
+    let caller = bridge.unwrap_or(principal);
+    let session = session_of(caller).ok_or_else(|| {
+        Problem::new(format!(
+            "a session policy limits a role session, and `{caller}` is not a role or role-session ARN (nor does a grant route it through a bridge role to `{resource}`)"
+        ))
+    })?;
+    let mut set = set.clone();
+    set.set_session_policy(&session, "given with --session-policy", session_policy)?;
+    Ok(follow(
+        &set,
+        principal,
+        bridge,
+        Some(&session),
+        action,
+        resource,
+        context,
+    ))
+}
+
+/// The bridge role a grant routes `principal` through to the access point of `resource`.
+fn bridge_role<'g>(grants: &'g [GrantData], principal: &str, resource: &str) -> Option<&'g str> {
+    grants
+        .iter()
+        .find(|g| {
+            g.requester == principal
+                && g.assume_role.is_some()
+                && resource.starts_with(g.access_point.as_ref())
+        })
+        .and_then(|g| g.assume_role.as_deref())
+}
+
+/// A role session ARN for `caller`: itself when it is one, a session named `xacct-explain` of a
+/// role ARN, `None` for anything else.
+fn session_of(caller: &str) -> Option<String> {
+    let arn = RawArn::split(caller).ok()?;
+    match (arn.service, arn.resource.split_once('/')) {
+        ("sts", Some(("assumed-role", rest))) if rest.split('/').count() == 2 => {
+            Some(caller.to_owned())
+        }
+        ("iam", Some(("role", path))) => {
+            let name = path.rsplit('/').next()?;
+            Some(format!(
+                "arn:{}:sts::{}:assumed-role/{name}/xacct-explain",
+                arn.partition, arn.account
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The steps: assuming `bridge` when there is one, then the request as the bridge role (or as
+/// `session`, the session that makes it, when given).
+fn follow(
+    set: &PolicySet,
+    principal: &str,
+    bridge: Option<&str>,
+    session: Option<&str>,
+    action: &str,
+    resource: &str,
+    context: &Context,
+) -> Explanation {
     let mut steps = Vec::new();
     let mut caller = principal.to_owned();
-    if let Some(role) = bridge.and_then(|g| g.assume_role.as_deref()) {
+    if let Some(role) = bridge {
         let request = Request {
             principal: principal.to_owned(),
             action: "sts:AssumeRole".into(),
@@ -64,6 +135,9 @@ pub fn explain(
             return Explanation { verdict, steps };
         }
         caller = role.to_owned();
+    }
+    if let Some(session) = session {
+        caller = session.to_owned();
     }
     let request = Request {
         principal: caller.clone(),

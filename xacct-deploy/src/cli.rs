@@ -109,6 +109,14 @@ enum Command {
         /// `s3:prefix=customers/`. Repeat for more keys or values.
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// A session policy (JSON file) passed to the session that makes the request: the bridge
+        /// role's session, or the principal's when it is a role or role session.
+        #[arg(long, value_name = "FILE")]
+        session_policy: Option<std::path::PathBuf>,
+        /// The policy (JSON file) of the VPC endpoint the request goes through, named by
+        /// `--context aws:SourceVpce=vpce-…`.
+        #[arg(long, value_name = "FILE")]
+        endpoint_policy: Option<std::path::PathBuf>,
         /// Print `{"decision": "allow" | "deny" | "unknown", ...}`, with the documents each
         /// step consulted.
         #[arg(long)]
@@ -362,6 +370,8 @@ async fn execute(
             action,
             resource,
             context,
+            session_policy,
+            endpoint_policy,
             json,
             organization,
             timeout,
@@ -388,8 +398,13 @@ async fn execute(
                     .map(|arn| arn.account)
                     .filter(|a| !a.is_empty()),
             );
+            let limits = ExplainLimits::read(
+                session_policy.as_deref(),
+                endpoint_policy.as_deref(),
+                &request,
+            )?;
             let guardrails = guardrails(organization.as_ref(), &accounts, timeout).await?;
-            explain(deployment, &request, &guardrails, json, out)
+            explain(deployment, &request, (&guardrails, limits), json, out)
         }
         Command::Verify {
             connection,
@@ -782,10 +797,86 @@ fn live_json(live: &Live) -> Value {
     }
 }
 
+/// The session and endpoint policies `explain` was given, read and checked.
+struct ExplainLimits {
+    session: Option<policy_core::eval::Policy>,
+    /// The endpoint's id (from `aws:SourceVpce`), its file and its policy.
+    endpoint: Option<(String, String, policy_core::eval::Policy)>,
+}
+
+impl ExplainLimits {
+    /// AWS's limits on the plaintext of each: 2,048 characters for session policies passed to
+    /// `AssumeRole` (AWS STS API reference, AssumeRole: Policy), 20,480 for endpoint policies
+    /// ("Control access to VPC endpoints using endpoint policies").
+    const SESSION_POLICY_MAX: usize = 2_048;
+    const ENDPOINT_POLICY_MAX: usize = 20_480;
+
+    fn read(
+        session: Option<&std::path::Path>,
+        endpoint: Option<&std::path::Path>,
+        request: &CheckedRequest,
+    ) -> Result<ExplainLimits, DeployError> {
+        let read = |argument: &str, path: &std::path::Path, max: usize, principal_needed: bool| {
+            let fail = |reason: String| {
+                DeployError::Argument {
+                argument: format!("{argument} {}", path.display()),
+                reason,
+                help: "give a JSON policy document: {\"Version\": \"2012-10-17\", \"Statement\": [...]}",
+            }
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+            let characters = text.chars().filter(|c| !c.is_whitespace()).count();
+            if characters > max {
+                return Err(fail(format!(
+                    "{characters} characters without white space; AWS takes at most {max}"
+                )));
+            }
+            let policy =
+                policy_core::eval::Policy::parse(&text).map_err(|p| fail(p.message.clone()))?;
+            let has_principal = policy.statements.iter().all(|s| s.principal.is_some());
+            if principal_needed && !has_principal {
+                return Err(fail(
+                    "every statement of an endpoint policy needs a `Principal`".to_owned(),
+                ));
+            }
+            if !principal_needed && policy.statements.iter().any(|s| s.principal.is_some()) {
+                return Err(fail(
+                    "a session policy has no `Principal`: it limits the session it is passed to"
+                        .to_owned(),
+                ));
+            }
+            Ok(policy)
+        };
+        let session = session
+            .map(|path| read("--session-policy", path, Self::SESSION_POLICY_MAX, false))
+            .transpose()?;
+        let endpoint = match endpoint {
+            None => None,
+            Some(path) => {
+                let policy = read("--endpoint-policy", path, Self::ENDPOINT_POLICY_MAX, true)?;
+                let id = request
+                    .context
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("aws:SourceVpce"))
+                    .and_then(|(_, v)| v.first())
+                    .filter(|id| id.starts_with("vpce-"))
+                    .ok_or_else(|| DeployError::Argument {
+                        argument: format!("--endpoint-policy {}", path.display()),
+                        reason: "the request does not say which endpoint it goes through"
+                            .to_owned(),
+                        help: "add --context aws:SourceVpce=vpce-… (the endpoint's id)",
+                    })?;
+                Some((id.clone(), path.display().to_string(), policy))
+            }
+        };
+        Ok(ExplainLimits { session, endpoint })
+    }
+}
+
 fn explain(
     deployment: &Deployment,
     request: &CheckedRequest,
-    guardrails: &Guardrails,
+    (guardrails, limits): (&Guardrails, ExplainLimits),
     as_json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
@@ -798,14 +889,28 @@ fn explain(
     let mut set = policy_core::eval::PolicySet::from_documents(deployment.documents())
         .map_err(DeployError::Unreadable)?;
     set.organization = guardrails.organization().cloned();
-    let explanation = policy_core::explain::explain(
-        &set,
-        deployment.grants(),
-        principal,
-        action,
-        resource,
-        context,
-    );
+    if let Some((id, file, policy)) = limits.endpoint {
+        set.set_endpoint_policy(&id, &file, policy)
+            .map_err(|p| DeployError::Request(vec![p]))?;
+    }
+    let explanation = match limits.session {
+        None => policy_core::explain::explain(
+            &set,
+            deployment.grants(),
+            principal,
+            action,
+            resource,
+            context,
+        ),
+        Some(policy) => policy_core::explain::explain_with_session_policy(
+            &set,
+            deployment.grants(),
+            principal,
+            (action, resource, context),
+            policy,
+        )
+        .map_err(|p| DeployError::Request(vec![p]))?,
+    };
     let word = |verdict: &Verdict| match verdict {
         Verdict::Allow => "allow",
         Verdict::Deny => "deny",
