@@ -19,7 +19,7 @@ sts = boto3.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_na
 c = sts.assume_role(RoleArn="arn:aws:iam::222222222222:role/xacct-deployer", RoleSessionName="demo")["Credentials"]
 s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1",
                   aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
-s3.create_bucket(Bucket="marketing-customer-data")
+s3.create_bucket(Bucket="marketing-customer-data", ObjectOwnership="BucketOwnerEnforced")
 iam = boto3.client("iam", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1",
                    **{k: v for k, v in zip(["aws_access_key_id", "aws_secret_access_key", "aws_session_token"],
                       [sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/xacct-deployer", RoleSessionName="demo")["Credentials"][x] for x in ["AccessKeyId", "SecretAccessKey", "SessionToken"]])})

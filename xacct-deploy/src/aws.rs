@@ -11,6 +11,26 @@ use policy_core::ownership::OWNER_TAG;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A role's or user's policies besides the deployment's own inline policy, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntityPolicies {
+    /// The permissions boundary's managed policy ARN.
+    pub boundary: Option<String>,
+    pub inline: Vec<String>,
+    pub managed: Vec<String>,
+}
+
+/// What a bucket's settings decide about reads and writes through a grant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BucketSettings {
+    /// Default encryption: the algorithm (`AES256`, `aws:kms`, `aws:kms:dsse`) and its KMS key
+    /// (ARN, id or alias) when one is named.
+    pub encryption: Option<(String, Option<String>)>,
+    /// Object Ownership (`BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`); `None`
+    /// when the bucket has no ownership controls.
+    pub ownership: Option<String>,
+}
+
 /// A role as IAM has it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveRole {
@@ -341,6 +361,208 @@ impl Aws {
                 .filter_map(|p| p.policy_arn),
         );
         Ok(names)
+    }
+
+    /// What IAM evaluates for a role or user besides the deployment's inline policy: its
+    /// permissions boundary's ARN, the names of its inline policies and the ARNs of its attached
+    /// managed policies ("GetRole"/"GetUser", "ListRolePolicies", "ListAttachedRolePolicies",
+    /// IAM API reference). `None` when the entity does not exist.
+    pub async fn entity_policies(
+        &self,
+        account: &str,
+        arn: &str,
+        user: bool,
+    ) -> Result<Option<EntityPolicies>, DeployError> {
+        let iam = self.account(account)?.iam();
+        let name = iam_name(arn);
+        let mut policies = EntityPolicies::default();
+        if user {
+            let _permit = self.read(account, "iam:GetUser", arn).await;
+            let entity = match iam.get_user().user_name(&name).send().await {
+                Ok(out) => out.user,
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
+                Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUser"), &e)),
+            };
+            policies.boundary = entity
+                .and_then(|u| u.permissions_boundary)
+                .and_then(|b| b.permissions_boundary_arn);
+            self.count_read(account, "iam:ListUserPolicies", arn);
+            let mut pages = iam
+                .list_user_policies()
+                .user_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                policies.inline.extend(
+                    page.map_err(|e| {
+                        DeployError::aws(Self::ctx(account, arn, "iam:ListUserPolicies"), &e)
+                    })?
+                    .policy_names,
+                );
+            }
+            self.count_read(account, "iam:ListAttachedUserPolicies", arn);
+            let mut pages = iam
+                .list_attached_user_policies()
+                .user_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| {
+                    DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedUserPolicies"), &e)
+                })?;
+                policies.managed.extend(
+                    page.attached_policies
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|p| p.policy_arn),
+                );
+            }
+        } else {
+            let _permit = self.read(account, "iam:GetRole", arn).await;
+            let entity = match iam.get_role().role_name(&name).send().await {
+                Ok(out) => out.role,
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
+                Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+            };
+            policies.boundary = entity
+                .and_then(|r| r.permissions_boundary)
+                .and_then(|b| b.permissions_boundary_arn);
+            self.count_read(account, "iam:ListRolePolicies", arn);
+            let mut pages = iam
+                .list_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                policies.inline.extend(
+                    page.map_err(|e| {
+                        DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e)
+                    })?
+                    .policy_names,
+                );
+            }
+            self.count_read(account, "iam:ListAttachedRolePolicies", arn);
+            let mut pages = iam
+                .list_attached_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| {
+                    DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e)
+                })?;
+                policies.managed.extend(
+                    page.attached_policies
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|p| p.policy_arn),
+                );
+            }
+        }
+        Ok(Some(policies))
+    }
+
+    /// The document of a managed policy's default version, URL-decoded ("GetPolicy",
+    /// "GetPolicyVersion", IAM API reference: the version in force is `DefaultVersionId`).
+    /// `None` when the policy does not exist.
+    pub async fn managed_policy(
+        &self,
+        account: &str,
+        policy_arn: &str,
+    ) -> Result<Option<String>, DeployError> {
+        let _permit = self.read(account, "iam:GetPolicy", policy_arn).await;
+        let iam = self.account(account)?.iam();
+        let version = match iam.get_policy().policy_arn(policy_arn).send().await {
+            Ok(out) => out.policy.and_then(|p| p.default_version_id),
+            Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
+            Err(e) => {
+                return Err(DeployError::aws(
+                    Self::ctx(account, policy_arn, "iam:GetPolicy"),
+                    &e,
+                ))
+            }
+        };
+        let Some(version) = version else {
+            return Ok(None);
+        };
+        self.count_read(account, "iam:GetPolicyVersion", policy_arn);
+        match iam
+            .get_policy_version()
+            .policy_arn(policy_arn)
+            .version_id(version)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out
+                .policy_version
+                .and_then(|v| v.document)
+                .map(|d| decode(&d))),
+            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
+            Err(e) => Err(DeployError::aws(
+                Self::ctx(account, policy_arn, "iam:GetPolicyVersion"),
+                &e,
+            )),
+        }
+    }
+
+    /// The bucket's default encryption and Object Ownership ("GetBucketEncryption",
+    /// "GetBucketOwnershipControls", S3 API reference). A bucket without ownership controls
+    /// has ACLs enabled with the writer owning its objects (`ObjectWriter`).
+    pub async fn bucket_settings(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+    ) -> Result<BucketSettings, DeployError> {
+        let arn = format!("arn:aws:s3:::{bucket}");
+        let s3 = self.account(account)?.s3(region);
+        let _permit = self
+            .read(account, "s3:GetEncryptionConfiguration", &arn)
+            .await;
+        let encryption = match s3
+            .get_bucket_encryption()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .send()
+            .await
+        {
+            Ok(out) => out
+                .server_side_encryption_configuration
+                .and_then(|c| c.rules.into_iter().next())
+                .and_then(|r| r.apply_server_side_encryption_by_default)
+                .map(|d| (d.sse_algorithm.as_str().to_owned(), d.kms_master_key_id)),
+            Err(e) if is_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => None,
+            Err(e) => {
+                return Err(DeployError::aws(
+                    Self::ctx(account, &arn, "s3:GetEncryptionConfiguration"),
+                    &e,
+                ))
+            }
+        };
+        self.count_read(account, "s3:GetBucketOwnershipControls", &arn);
+        let ownership = match s3
+            .get_bucket_ownership_controls()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .send()
+            .await
+        {
+            Ok(out) => out
+                .ownership_controls
+                .and_then(|c| c.rules.into_iter().next())
+                .map(|r| r.object_ownership.as_str().to_owned()),
+            Err(e) if is_code(&e, &["OwnershipControlsNotFoundError"]) => None,
+            Err(e) => {
+                return Err(DeployError::aws(
+                    Self::ctx(account, &arn, "s3:GetBucketOwnershipControls"),
+                    &e,
+                ))
+            }
+        };
+        Ok(BucketSettings {
+            encryption,
+            ownership,
+        })
     }
 
     pub async fn get_inline_policy(

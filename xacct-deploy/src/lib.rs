@@ -22,6 +22,7 @@ pub mod cli;
 pub mod error;
 pub mod export;
 pub mod inventory;
+mod layers;
 pub mod live;
 pub mod organization;
 pub mod permissions;
@@ -370,6 +371,11 @@ impl<'d> Session<'d> {
         let mut set = policy_core::eval::PolicySet::from_documents(&documents)
             .map_err(DeployError::Unreadable)?;
         set.organization = organization.cloned();
+        // Every other layer AWS evaluates: the requesters' and bridge roles' other policies and
+        // boundaries, and the bucket settings that break a grant.
+        let layers = layers::read(&self.aws, self.deployment, self.in_flight()).await?;
+        differences.extend(layers.findings.iter().cloned());
+        layers.add_to(&mut set)?;
         let grants = self
             .deployment
             .grants()
@@ -378,9 +384,9 @@ impl<'d> Session<'d> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(DeployError::Unreadable)?;
         let blame = if organization.is_some() {
-            "a statement this deployment does not own, a change made outside xacct, or a policy of the organization"
+            "a statement this deployment does not own, another policy or permissions boundary of a requester or bridge role, a change made outside xacct, or a policy of the organization"
         } else {
-            "a statement this deployment does not own, or a change made outside xacct"
+            "a statement this deployment does not own, another policy or permissions boundary of a requester or bridge role, or a change made outside xacct"
         };
         if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));

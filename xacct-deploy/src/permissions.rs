@@ -25,21 +25,30 @@ pub const CREATED_ROLE: &[&str] = &[
     "iam:UpdateAssumeRolePolicy",
 ];
 
-/// Its own inline policy on a role (the bridge roles and the requesters).
+/// Its own inline policy on a role (the bridge roles and the requesters), and for `verify` the
+/// role's other policies and permissions boundary.
 pub const ROLE_INLINE_POLICY: &[&str] = &[
     "iam:DeleteRolePolicy",
     "iam:GetRole",
     "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
     "iam:PutRolePolicy",
 ];
 
-/// Its own inline policy on a user.
+/// Its own inline policy on a user, and for `verify` the user's other policies and boundary.
 pub const USER_INLINE_POLICY: &[&str] = &[
     "iam:DeleteUserPolicy",
     "iam:GetUser",
     "iam:GetUserPolicy",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserPolicies",
     "iam:PutUserPolicy",
 ];
+
+/// For `verify`: the documents of the managed policies attached to those roles and users, or
+/// set as their boundaries (the account's own and AWS's).
+pub const MANAGED_POLICIES: &[&str] = &["iam:GetPolicy", "iam:GetPolicyVersion"];
 
 /// An access point and its policy.
 pub const ACCESS_POINT: &[&str] = &[
@@ -51,10 +60,13 @@ pub const ACCESS_POINT: &[&str] = &[
     "s3:PutAccessPointPolicy",
 ];
 
-/// A bucket's policy, shared statement by statement.
+/// A bucket's policy, shared statement by statement; for `verify`, the bucket's default
+/// encryption and Object Ownership.
 pub const BUCKET_POLICY: &[&str] = &[
     "s3:DeleteBucketPolicy",
+    "s3:GetBucketOwnershipControls",
     "s3:GetBucketPolicy",
+    "s3:GetEncryptionConfiguration",
     "s3:PutBucketPolicy",
 ];
 
@@ -134,6 +146,18 @@ pub fn deployer_policies(deployment: &Deployment) -> BTreeMap<String, Value> {
                 &[record_arn(deployment, &account)],
             )];
             let mut unscoped: Vec<&str> = RECORD_LIST.to_vec();
+            let identities = [ROLE_INLINE_POLICY, USER_INLINE_POLICY];
+            if groups.keys().any(|actions| identities.contains(actions)) {
+                let partition = crate::live::partition(deployment);
+                statements.push(statement(
+                    "ManagedPolicies",
+                    MANAGED_POLICIES,
+                    &[
+                        format!("arn:{partition}:iam::{account}:policy/*"),
+                        format!("arn:{partition}:iam::aws:policy/*"),
+                    ],
+                ));
+            }
             for (actions, mut resources) in groups {
                 resources.sort();
                 let scoped: Vec<&str> = actions

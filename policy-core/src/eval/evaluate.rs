@@ -159,14 +159,10 @@ impl Decision {
             .iter()
             .filter(|c| seen.insert(**c))
             .filter_map(|c| match *c {
-                Consulted::Document(i) => set.docs.get(i).map(|d| {
-                    format!(
-                        "{} of {} in account {}",
-                        d.kind.describe(),
-                        d.target,
-                        d.account
-                    )
-                }),
+                Consulted::Document(i) => set
+                    .docs
+                    .get(i)
+                    .map(|d| format!("{} in account {}", set.descriptions[i], d.account)),
                 Consulted::ControlPolicy(i) => set
                     .organization
                     .as_ref()
@@ -349,6 +345,13 @@ impl PolicySet {
 
     /// Adds a document to the set.
     pub fn push(&mut self, doc: PolicyDoc) {
+        let description = format!("{} of {}", doc.kind.describe(), doc.target);
+        self.push_described(doc, &description);
+    }
+
+    /// Adds a document to the set, cited in reasons as `description` ("managed policy
+    /// arn:…:policy/p attached to arn:…:role/r") rather than by its kind and target.
+    pub fn push_described(&mut self, doc: PolicyDoc, description: &str) {
         let index = self.docs.len();
         if doc.kind == DocumentKind::BucketPolicy {
             if let Some(bucket) = doc.target.rsplit(":::").next() {
@@ -385,8 +388,7 @@ impl PolicySet {
                     .insert((account.to_owned(), name.to_owned()), doc.target.clone());
             }
         }
-        self.descriptions
-            .push(format!("{} of {}", doc.kind.describe(), doc.target).into());
+        self.descriptions.push(description.into());
         self.docs.push(doc);
     }
 

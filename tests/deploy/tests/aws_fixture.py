@@ -44,8 +44,10 @@ if command == "seed":
     #  "keys": [[account, region, key id]]}
     # A key is created with the id asked for (scripts/moto_server.py) and the policy a key's
     # owners write first: its administrators' statement.
+    # Buckets as AWS creates them since April 2023: ACLs disabled (Object Ownership
+    # BucketOwnerEnforced). The emulator would leave them without ownership controls.
     for account, bucket in arg.get("buckets", []):
-        client(account, "s3").create_bucket(Bucket=bucket)
+        client(account, "s3").create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
     for account, arn in arg.get("roles", []):
         path = "/" + arn.split(":role/", 1)[1].rsplit("/", 1)[0] + "/" if arn.split(":role/", 1)[1].count("/") else "/"
         client(account, "iam").create_role(RoleName=name(arn), Path=path, AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')
@@ -58,6 +60,36 @@ if command == "seed":
         admins = {"Version": "2012-10-17", "Statement": [{"Sid": "KeyAdministrators", "Effect": "Allow",
                   "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"}]}
         client(account, "kms", region).create_key(Policy=json.dumps(admins), Tags=[{"TagKey": "xacct:key-id", "TagValue": key_id}])
+elif command == "managed-policy":
+    # {"account", "role", "name", "policy", "as": "boundary" | "attached"} → the policy's ARN.
+    # Creates a customer managed policy and makes it the role's permissions boundary or attaches
+    # it; {"account", "role", "remove": arn, "as": …} takes it away again.
+    iam = client(arg["account"], "iam")
+    role = name(arg["role"])
+    if "remove" in arg:
+        if arg["as"] == "boundary":
+            iam.delete_role_permissions_boundary(RoleName=role)
+        else:
+            iam.detach_role_policy(RoleName=role, PolicyArn=arg["remove"])
+        out = arg["remove"]
+    else:
+        out = iam.create_policy(PolicyName=arg["name"], PolicyDocument=arg["policy"])["Policy"]["Arn"]
+        if arg["as"] == "boundary":
+            iam.put_role_permissions_boundary(RoleName=role, PermissionsBoundary=out)
+        else:
+            iam.attach_role_policy(RoleName=role, PolicyArn=out)
+elif command == "bucket-settings":
+    # {"account", "bucket", "kms": bool, "ownership": "ObjectWriter" | …} → {"key": key ARN or null}
+    s3 = client(arg["account"], "s3")
+    out = {"key": None}
+    if arg.get("kms"):
+        out["key"] = client(arg["account"], "kms").create_key()["KeyMetadata"]["Arn"]
+        s3.put_bucket_encryption(Bucket=arg["bucket"], ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": out["key"]}}]})
+    else:
+        s3.put_bucket_encryption(Bucket=arg["bucket"], ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_ownership_controls(Bucket=arg["bucket"], OwnershipControls={"Rules": [{"ObjectOwnership": arg["ownership"]}]})
 elif command == "create-stacks":
     # {"stacks": [[account, region, stack name, template path]]} in deployment order →
     # {"created": [stack names], "by_hand": [logical ids the emulator's CloudFormation skipped]}

@@ -465,7 +465,7 @@ fn adopt_refuses_an_access_point_another_deployment_records() {
 }
 
 /// What `deployer-policy` prints, judged by the project's evaluator: it allows every call a
-/// plan, apply, plan and destroy really make (the tool's own log of its SDK calls), and refuses
+/// plan, apply, verify, plan and destroy really make (the tool's own log of its SDK calls), and refuses
 /// each of them on another deployment's record and on a role the deployment does not create.
 #[test]
 fn the_deployer_policy_allows_every_call_and_nothing_of_another_deployment() {
@@ -485,6 +485,10 @@ fn the_deployer_policy_allows_every_call_and_nothing_of_another_deployment() {
                     .unwrap();
                 let plan = session.plan(mode, false).await.unwrap();
                 session.apply(&plan, &|_| {}).await.unwrap();
+                if mode == Mode::Apply {
+                    // verify reads the other layers: boundaries, managed policies, buckets.
+                    session.verify(None).await.unwrap();
+                }
                 calls.extend(session.call_log());
             }
             calls

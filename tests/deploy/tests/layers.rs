@@ -1,0 +1,179 @@
+//! End-to-end: `verify` reads every layer AWS evaluates for a declared grant — the requesters'
+//! and bridge roles' permissions boundaries and other policies, the bucket's default encryption
+//! and Object Ownership — and names the layer that breaks or widens a grant. Each layer is
+//! changed with boto3, as someone outside xacct would, then changed back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use xacct_deploy::{Mode, Session};
+
+mod lake {
+    policy_macros::grants! {
+        /// A data lake read through a bridge role and written directly.
+        pub static LAKE = {
+            grant etl_reads_reports {
+                requester: "arn:aws:iam::111111111111:role/etl",
+                assume_role: "arn:aws:iam::222222222222:role/etl-reader",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
+                bucket: "lake-data",
+                actions: [s3:GetObject],
+                prefixes: ["reports/"],
+            }
+            grant loader_writes_incoming {
+                requester: "arn:aws:iam::111111111111:role/loader",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
+                bucket: "lake-data",
+                actions: [s3:PutObject],
+                prefixes: ["incoming/"],
+            }
+        };
+    }
+}
+
+use lake::LAKE;
+
+async fn verify() -> Vec<String> {
+    Session::connect(&LAKE, &specs(&LAKE))
+        .await
+        .unwrap()
+        .verify(None)
+        .await
+        .unwrap()
+}
+
+fn managed(role: &str, name: &str, policy: serde_json::Value, as_: &str) -> String {
+    let account = &role[13..25];
+    fixture(
+        "managed-policy",
+        &json!({"account": account, "role": role, "name": name, "policy": policy.to_string(), "as": as_}),
+    )
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+fn remove(role: &str, arn: &str, as_: &str) {
+    let account = &role[13..25];
+    fixture(
+        "managed-policy",
+        &json!({"account": account, "role": role, "remove": arn, "as": as_}),
+    );
+}
+
+fn the_one(differences: &[String], words: &[&str]) {
+    assert!(
+        differences
+            .iter()
+            .any(|d| words.iter().all(|w| d.contains(w))),
+        "no difference says {words:?}: {differences:#?}"
+    );
+}
+
+#[test]
+fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_widen_a_grant() {
+    let _emulator = emulator();
+    seed(&LAKE);
+    let rt = runtime();
+    rt.block_on(apply(&LAKE, Mode::Apply));
+    assert_eq!(
+        rt.block_on(verify()),
+        Vec::<String>::new(),
+        "a clean account is clean"
+    );
+
+    // A boundary on the requester that does not allow assuming the bridge role.
+    let etl = "arn:aws:iam::111111111111:role/etl";
+    let boundary = managed(
+        etl,
+        "dev-boundary",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+        "boundary",
+    );
+    the_one(
+        &rt.block_on(verify()),
+        &[
+            "etl_reads_reports",
+            "is denied `sts:AssumeRole`",
+            "the permissions boundary arn:aws:iam::111111111111:policy/dev-boundary of arn:aws:iam::111111111111:role/etl does not allow it",
+        ],
+    );
+    remove(etl, &boundary, "boundary");
+
+    // A managed policy with a deny on the writer.
+    let loader = "arn:aws:iam::111111111111:role/loader";
+    let no_writes = managed(
+        loader,
+        "no-writes",
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoWrites", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}),
+        "attached",
+    );
+    the_one(
+        &rt.block_on(verify()),
+        &[
+            "loader_writes_incoming",
+            "is denied `s3:PutObject`",
+            "denied by statement `NoWrites` of the managed policy arn:aws:iam::111111111111:policy/no-writes attached to arn:aws:iam::111111111111:role/loader",
+        ],
+    );
+    remove(loader, &no_writes, "attached");
+
+    // A managed policy on the bridge role that widens what it may do through the access point.
+    let reader = "arn:aws:iam::222222222222:role/etl-reader";
+    let wide = managed(
+        reader,
+        "wide",
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "Everything", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+        "attached",
+    );
+    the_one(
+        &rt.block_on(verify()),
+        &[
+            "is allowed",
+            "which no grant declares",
+            "allowed by statement `Everything` of the managed policy arn:aws:iam::222222222222:policy/wide attached to arn:aws:iam::222222222222:role/etl-reader",
+        ],
+    );
+    remove(reader, &wide, "attached");
+    assert_eq!(rt.block_on(verify()), Vec::<String>::new(), "clean again");
+
+    // The bucket: SSE-KMS with a key no grant names, and ACLs on under a write grant.
+    let settings = fixture(
+        "bucket-settings",
+        &json!({"account": "222222222222", "bucket": "lake-data", "kms": true, "ownership": "ObjectWriter"}),
+    );
+    let key = settings["key"].as_str().unwrap();
+    let differences = rt.block_on(verify());
+    the_one(
+        &differences,
+        &[
+            "grant etl_reads_reports",
+            "lake-data",
+            key,
+            "names no key",
+            "kms_key",
+        ],
+    );
+    the_one(
+        &differences,
+        &[
+            "grant loader_writes_incoming",
+            "Object Ownership ObjectWriter",
+            "BucketOwnerEnforced",
+        ],
+    );
+    assert!(
+        !differences
+            .iter()
+            .any(|d| d.contains("grant etl_reads_reports") && d.contains("Object Ownership")),
+        "a read grant is not affected by ACLs: {differences:#?}"
+    );
+    fixture(
+        "bucket-settings",
+        &json!({"account": "222222222222", "bucket": "lake-data", "kms": false, "ownership": "BucketOwnerEnforced"}),
+    );
+    assert_eq!(rt.block_on(verify()), Vec::<String>::new(), "clean again");
+}

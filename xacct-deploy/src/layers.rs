@@ -1,0 +1,361 @@
+//! What AWS evaluates for a declared grant beyond the deployment's own documents, read for
+//! `verify`: the other inline and attached managed policies and the permissions boundary of
+//! every requester and bridge role (or user) in an account xacct can reach, and the settings of
+//! the buckets behind the access points that decide whether a read or a write works.
+
+use crate::aws::{Aws, BucketSettings, EntityPolicies};
+use crate::error::DeployError;
+use futures::{stream, StreamExt, TryStreamExt};
+use policy_core::eval::{Policy, PolicyDoc, PolicySet};
+use policy_core::{Deployment, DocumentKind, GrantData};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The layers read, ready to join the set verify proves, and what could not be used.
+#[derive(Debug, Default)]
+pub(crate) struct Layers {
+    /// (document, how reasons cite it): foreign inline and attached managed policies.
+    identity: Vec<(PolicyDoc, String)>,
+    /// (role or user ARN, boundary policy ARN, boundary).
+    boundaries: Vec<(String, String, Policy)>,
+    /// Differences found while reading: policies the evaluator cannot read, bucket settings that
+    /// break a grant.
+    pub(crate) findings: Vec<String>,
+}
+
+impl Layers {
+    /// Adds the identity policies and boundaries to `set`.
+    pub(crate) fn add_to(self, set: &mut PolicySet) -> Result<(), DeployError> {
+        for (doc, description) in self.identity {
+            set.push_described(doc, &description);
+        }
+        for (entity, arn, policy) in self.boundaries {
+            set.set_permissions_boundary(&entity, &arn, policy)
+                .map_err(DeployError::Unreadable)?;
+        }
+        Ok(())
+    }
+}
+
+/// The roles and users whose other policies decide a grant: each requester named by ARN and
+/// each bridge role, in an account the deployment reaches.
+fn principals(aws: &Aws, deployment: &Deployment) -> BTreeSet<(String, String, bool)> {
+    let mut out = BTreeSet::new();
+    for grant in deployment.grants() {
+        for arn in std::iter::once(grant.requester.as_ref()).chain(grant.assume_role.as_deref()) {
+            let Ok(principal) = policy_core::RawArn::split(arn) else {
+                continue;
+            };
+            let user = principal.resource.starts_with("user/");
+            let role = principal.resource.starts_with("role/");
+            if principal.service == "iam" && (user || role) && aws.has_account(principal.account) {
+                out.insert((principal.account.to_owned(), arn.to_owned(), user));
+            }
+        }
+    }
+    out
+}
+
+/// Reads every layer: per principal its boundary, inline and attached policies (each managed
+/// policy once per account), per bucket behind an access point its settings.
+pub(crate) async fn read(
+    aws: &Aws,
+    deployment: &Deployment,
+    concurrency: usize,
+) -> Result<Layers, DeployError> {
+    let own_policy = policy_core::ownership::inline_policy_name(&deployment.name);
+    let principals: Vec<_> = principals(aws, deployment).into_iter().collect();
+    let listed: Vec<Option<EntityPolicies>> = stream::iter(
+        principals
+            .iter()
+            .map(|(account, arn, user)| aws.entity_policies(account, arn, *user)),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    let mut layers = Layers::default();
+    // Managed policies by (account, ARN): read once each.
+    let mut managed: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    for ((account, _, _), policies) in principals.iter().zip(&listed) {
+        for arn in policies
+            .iter()
+            .flat_map(|p| p.managed.iter().chain(&p.boundary))
+        {
+            managed.insert((account.clone(), arn.clone()), None);
+        }
+    }
+    let keys: Vec<(String, String)> = managed.keys().cloned().collect();
+    let texts: Vec<Option<String>> = stream::iter(
+        keys.iter()
+            .map(|(account, arn)| aws.managed_policy(account, arn)),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    managed.extend(keys.into_iter().zip(texts));
+    for ((account, arn, user), policies) in principals.iter().zip(listed) {
+        let Some(policies) = policies else {
+            continue;
+        };
+        let kind = if *user {
+            DocumentKind::UserInlinePolicy
+        } else {
+            DocumentKind::RoleInlinePolicy
+        };
+        let add = |text: Option<String>, what: String, layers: &mut Layers| {
+            let Some(text) = text else { return };
+            match Policy::parse(&text) {
+                Ok(policy) => layers.identity.push((
+                    PolicyDoc {
+                        kind,
+                        account: account.clone(),
+                        target: arn.clone(),
+                        policy,
+                    },
+                    what,
+                )),
+                Err(p) => layers.findings.push(format!(
+                    "the {what} cannot be read by the evaluator ({}): grants of {arn} are judged without it",
+                    p.message
+                )),
+            }
+        };
+        for name in policies.inline.iter().filter(|n| **n != own_policy) {
+            let text = aws.get_inline_policy(account, *user, arn, name).await?;
+            add(text, format!("inline policy {name} of {arn}"), &mut layers);
+        }
+        for policy_arn in &policies.managed {
+            let text = managed
+                .get(&(account.clone(), policy_arn.clone()))
+                .cloned()
+                .flatten();
+            add(
+                text,
+                format!("managed policy {policy_arn} attached to {arn}"),
+                &mut layers,
+            );
+        }
+        if let Some(boundary) = &policies.boundary {
+            let text = managed
+                .get(&(account.clone(), boundary.clone()))
+                .cloned()
+                .flatten();
+            match text.as_deref().map(Policy::parse) {
+                Some(Ok(policy)) => layers
+                    .boundaries
+                    .push((arn.clone(), boundary.clone(), policy)),
+                Some(Err(p)) => layers.findings.push(format!(
+                    "the permissions boundary {boundary} of {arn} cannot be read by the evaluator ({}): grants of {arn} are judged without it",
+                    p.message
+                )),
+                None => layers.findings.push(format!(
+                    "the permissions boundary {boundary} of {arn} could not be read: grants of {arn} are judged without it"
+                )),
+            }
+        }
+    }
+    layers
+        .findings
+        .extend(bucket_findings(aws, deployment, concurrency).await?);
+    Ok(layers)
+}
+
+/// Each bucket behind an access point of the deployment, in an account xacct reaches: its
+/// account, region and name.
+fn buckets(aws: &Aws, deployment: &Deployment) -> BTreeSet<(String, String, String)> {
+    deployment
+        .documents()
+        .iter()
+        .filter(|d| d.kind == DocumentKind::AccessPoint)
+        .filter_map(|d| {
+            let account = d.bucket_account.as_deref().unwrap_or(&d.account);
+            Some((
+                account.to_owned(),
+                d.region.as_deref()?.to_owned(),
+                d.bucket.as_deref()?.to_owned(),
+            ))
+        })
+        .filter(|(account, _, _)| aws.has_account(account))
+        .collect()
+}
+
+async fn bucket_findings(
+    aws: &Aws,
+    deployment: &Deployment,
+    concurrency: usize,
+) -> Result<Vec<String>, DeployError> {
+    let buckets: Vec<_> = buckets(aws, deployment).into_iter().collect();
+    let settings: Vec<BucketSettings> = stream::iter(
+        buckets
+            .iter()
+            .map(|(account, region, bucket)| aws.bucket_settings(account, region, bucket)),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await?;
+    let mut findings = Vec::new();
+    for ((account, _, bucket), settings) in buckets.iter().zip(settings) {
+        let grants: Vec<&GrantData> = deployment
+            .grants()
+            .iter()
+            .filter(|g| g.bucket == *bucket && g.bucket_account == *account)
+            .collect();
+        findings.extend(judge_bucket(bucket, account, &settings, &grants));
+    }
+    Ok(findings)
+}
+
+/// What a bucket's settings break, grant by grant.
+///
+/// - Default encryption SSE-KMS: S3 calls KMS with the requester's credentials to read an
+///   object, and to write one it encrypts with the default key, so a grant must name the key
+///   ("Troubleshoot access denied (403 Forbidden) errors in Amazon S3": KMS; "Specifying
+///   server-side encryption with AWS KMS"). With the AWS managed key `aws/s3`, whose key policy
+///   cannot be changed, other accounts can never use it ("AWS managed keys", AWS KMS Developer
+///   Guide).
+/// - Object Ownership other than `BucketOwnerEnforced` keeps ACLs on: an object another account
+///   writes stays that account's unless it is written with `bucket-owner-full-control` (always
+///   under `ObjectWriter`), and then the bucket's owner and the other grants cannot read it
+///   ("Controlling ownership of objects and disabling ACLs for your bucket", S3 User Guide).
+pub(crate) fn judge_bucket(
+    bucket: &str,
+    account: &str,
+    settings: &BucketSettings,
+    grants: &[&GrantData],
+) -> Vec<String> {
+    let mut findings = Vec::new();
+    let from_elsewhere = |g: &&&GrantData| {
+        policy_core::RawArn::split(&g.requester).map_or(true, |a| a.account != account)
+    };
+    if let Some((algorithm, key)) = &settings.encryption {
+        if algorithm.starts_with("aws:kms") {
+            for grant in grants {
+                match key {
+                    None if from_elsewhere(&grant) => findings.push(format!(
+                        "grant {}: the bucket {bucket} encrypts new objects with the AWS managed key aws/s3 (default encryption {algorithm} without a key of its own), whose key policy cannot be changed: {} of another account can never decrypt them; give the bucket a customer managed key and name it in the grant's `kms_key`",
+                        grant.name, grant.requester
+                    )),
+                    Some(key) if !names_key(grant.kms_key.as_deref(), key) => {
+                        findings.push(format!(
+                            "grant {}: the bucket {bucket} encrypts new objects with the KMS key {key} by default (default encryption {algorithm}), and the grant names {}: its reads and writes of those objects fail at KMS; set the grant's `kms_key` to that key",
+                            grant.name,
+                            grant.kms_key.as_deref().map_or_else(|| "no key".to_owned(), |k| format!("the key {k}"))
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let ownership = settings.ownership.as_deref().unwrap_or("ObjectWriter");
+    if ownership != "BucketOwnerEnforced" {
+        for grant in grants.iter().filter(from_elsewhere) {
+            let writes = grant
+                .actions
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case("s3:PutObject") || a == "s3:*");
+            if writes {
+                findings.push(format!(
+                    "grant {}: the bucket {bucket} keeps ACLs on (Object Ownership {ownership}{}), so objects {} writes through the grant can stay owned by its account, unreadable by the bucket's owner and the other grants; set Object Ownership to BucketOwnerEnforced",
+                    grant.name,
+                    if settings.ownership.is_none() { ": no ownership controls" } else { "" },
+                    grant.requester
+                ));
+            }
+        }
+    }
+    findings
+}
+
+/// Whether a grant's `kms_key` (a key ARN) is the bucket's default key, which S3 reports as the
+/// key's ARN or id; an alias cannot be told without asking KMS, and is taken as named.
+fn names_key(grant_key: Option<&str>, bucket_key: &str) -> bool {
+    if bucket_key.starts_with("alias/") || bucket_key.contains(":alias/") {
+        return true;
+    }
+    grant_key.is_some_and(|k| {
+        k == bucket_key
+            || k.rsplit_once("key/")
+                .is_some_and(|(_, id)| id == bucket_key)
+            || bucket_key
+                .rsplit_once("key/")
+                .is_some_and(|(_, id)| id == k)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn grant(
+        requester: &'static str,
+        actions: &'static [Cow<'static, str>],
+        kms: Option<&'static str>,
+    ) -> GrantData {
+        GrantData {
+            name: "g".into(),
+            doc: "".into(),
+            requester: requester.into(),
+            assume_role: None,
+            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/ap".into(),
+            bucket: "b".into(),
+            bucket_account: "222222222222".into(),
+            actions: Cow::Borrowed(actions),
+            prefixes: Cow::Borrowed(&[]),
+            require_mfa: false,
+            external_id: None,
+            requester_trust: None,
+            vpc_endpoints: Cow::Borrowed(&[]),
+            vpcs: Cow::Borrowed(&[]),
+            source_ips: Cow::Borrowed(&[]),
+            expires: None,
+            access_point_vpc: None,
+            kms_key: kms.map(Into::into),
+        }
+    }
+
+    const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const READ: &[Cow<'static, str>] = &[Cow::Borrowed("s3:GetObject")];
+    const WRITE: &[Cow<'static, str>] = &[Cow::Borrowed("s3:PutObject")];
+
+    #[test]
+    fn bucket_settings_that_break_a_grant_are_named() {
+        let other = grant("arn:aws:iam::111111111111:role/etl", READ, None);
+        let named = grant("arn:aws:iam::111111111111:role/etl", READ, Some(KEY));
+        let writer = grant("arn:aws:iam::111111111111:role/etl", WRITE, Some(KEY));
+        let local = grant("arn:aws:iam::222222222222:role/etl", WRITE, None);
+        let kms = |key: Option<&str>| BucketSettings {
+            encryption: Some(("aws:kms".into(), key.map(Into::into))),
+            ownership: Some("BucketOwnerEnforced".into()),
+        };
+        assert!(judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&named]).is_empty());
+        // S3 may answer with the key id.
+        let id = KEY.rsplit('/').next();
+        assert!(judge_bucket("b", "222222222222", &kms(id), &[&named]).is_empty());
+        let unnamed = judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&other]);
+        assert!(
+            unnamed[0].contains("names no key") && unnamed[0].contains(KEY),
+            "{unnamed:?}"
+        );
+        let managed = judge_bucket("b", "222222222222", &kms(None), &[&named, &local]);
+        assert_eq!(managed.len(), 1, "only from another account: {managed:?}");
+        assert!(managed[0].contains("aws/s3"));
+        let sse_s3 = BucketSettings {
+            encryption: Some(("AES256".into(), None)),
+            ownership: None,
+        };
+        let acls = judge_bucket("b", "222222222222", &sse_s3, &[&named, &writer, &local]);
+        assert_eq!(acls.len(), 1, "only a write from another account: {acls:?}");
+        assert!(
+            acls[0].contains("no ownership controls") && acls[0].contains("BucketOwnerEnforced")
+        );
+        let preferred = BucketSettings {
+            encryption: None,
+            ownership: Some("BucketOwnerPreferred".into()),
+        };
+        assert_eq!(
+            judge_bucket("b", "222222222222", &preferred, &[&writer]).len(),
+            1
+        );
+    }
+}
