@@ -462,6 +462,88 @@ impl Aws {
         Ok(Some(policies))
     }
 
+    /// The IAM groups a user belongs to, by name: their policies apply to the user too
+    /// ("Policy evaluation logic": identity-based policies include the user's groups').
+    pub async fn user_groups(&self, account: &str, arn: &str) -> Result<Vec<String>, DeployError> {
+        let _permit = self.read(account, "iam:ListGroupsForUser", arn).await;
+        let iam = self.account(account)?.iam();
+        let mut groups = Vec::new();
+        let mut pages = iam
+            .list_groups_for_user()
+            .user_name(iam_name(arn))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                DeployError::aws(Self::ctx(account, arn, "iam:ListGroupsForUser"), &e)
+            })?;
+            groups.extend(page.groups.into_iter().map(|g| g.group_name));
+        }
+        Ok(groups)
+    }
+
+    /// A group's inline policies (name, URL-decoded document) and attached managed policy ARNs.
+    pub async fn group_policies(
+        &self,
+        account: &str,
+        partition: &str,
+        group: &str,
+    ) -> Result<(Vec<(String, String)>, Vec<String>), DeployError> {
+        let arn = format!("arn:{partition}:iam::{account}:group/{group}");
+        let _permit = self.read(account, "iam:ListGroupPolicies", &arn).await;
+        let iam = self.account(account)?.iam();
+        let mut names = Vec::new();
+        let mut pages = iam
+            .list_group_policies()
+            .group_name(group)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            names.extend(
+                page.map_err(|e| {
+                    DeployError::aws(Self::ctx(account, &arn, "iam:ListGroupPolicies"), &e)
+                })?
+                .policy_names,
+            );
+        }
+        let mut inline = Vec::new();
+        for name in names {
+            self.count_read(account, "iam:GetGroupPolicy", &arn);
+            let out = iam
+                .get_group_policy()
+                .group_name(group)
+                .policy_name(&name)
+                .send()
+                .await
+                .map_err(|e| {
+                    DeployError::aws(Self::ctx(account, &arn, "iam:GetGroupPolicy"), &e)
+                })?;
+            inline.push((name, decode(&out.policy_document)));
+        }
+        self.count_read(account, "iam:ListAttachedGroupPolicies", &arn);
+        let mut managed = Vec::new();
+        let mut pages = iam
+            .list_attached_group_policies()
+            .group_name(group)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                DeployError::aws(
+                    Self::ctx(account, &arn, "iam:ListAttachedGroupPolicies"),
+                    &e,
+                )
+            })?;
+            managed.extend(
+                page.attached_policies
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|p| p.policy_arn),
+            );
+        }
+        Ok((inline, managed))
+    }
+
     /// The document of a managed policy's default version, URL-decoded ("GetPolicy",
     /// "GetPolicyVersion", IAM API reference: the version in force is `DefaultVersionId`).
     /// `None` when the policy does not exist.

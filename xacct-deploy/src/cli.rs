@@ -739,6 +739,9 @@ fn print_plan(plan: &Plan, out: &mut Out) -> Result<(), DeployError> {
     for kept in &plan.kept {
         outln!(out, "  left in place: {kept}");
     }
+    for warning in &plan.warnings {
+        outln!(out, "\nwarning: {warning}");
+    }
     let (puts, deletes) = record_counts(plan);
     if puts + deletes > 0 {
         outln!(out, "\nrecord of what the deployment owns (SSM parameters under /xacct/): {puts} to write, {deletes} to remove");
@@ -766,6 +769,7 @@ fn plan_json(plan: &Plan) -> Value {
         "record": { "write": record_counts(plan).0, "remove": record_counts(plan).1 },
         "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "replace": plan.count(Op::Replace), "destroy": plan.count(Op::Delete) },
         "left_in_place": plan.kept,
+        "warnings": plan.warnings,
         "expired": plan.expired.iter().map(|(grant, at)| json!({ "grant": grant, "at": at })).collect::<Vec<_>>(),
     })
 }

@@ -1,6 +1,7 @@
 //! What AWS evaluates for a declared grant beyond the deployment's own documents, read for
 //! `verify`: the other inline and attached managed policies and the permissions boundary of
-//! every requester and bridge role (or user) in an account xacct can reach, and the settings of
+//! every requester and bridge role (or user, with its groups' policies) in an account xacct can
+//! reach, and the settings of
 //! the buckets behind the access points that decide whether a read or a write works.
 
 use crate::aws::{Aws, BucketSettings, EntityPolicies};
@@ -9,6 +10,9 @@ use futures::{stream, StreamExt, TryStreamExt};
 use policy_core::eval::{Policy, PolicyDoc, PolicySet};
 use policy_core::{Deployment, DocumentKind, GrantData};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A group's inline policies (name, document) and attached managed policy ARNs.
+type GroupPolicies = (Vec<(String, String)>, Vec<String>);
 
 /// The layers read, ready to join the set verify proves, and what could not be used.
 #[derive(Debug, Default)]
@@ -72,14 +76,34 @@ pub(crate) async fn read(
     .buffered(concurrency.max(1))
     .try_collect()
     .await?;
+    // A user's groups, each with its inline policies (name, document) and attached ARNs.
+    let groups: Vec<Vec<(String, GroupPolicies)>> =
+        stream::iter(principals.iter().zip(&listed).map(
+            |((account, arn, user), listed)| async move {
+                if !*user || listed.is_none() {
+                    return Ok(Vec::new());
+                }
+                let partition = arn.split(':').nth(1).unwrap_or("aws");
+                let mut out = Vec::new();
+                for group in aws.user_groups(account, arn).await? {
+                    let policies = aws.group_policies(account, partition, &group).await?;
+                    out.push((group, policies));
+                }
+                Ok::<_, DeployError>(out)
+            },
+        ))
+        .buffered(concurrency.max(1))
+        .try_collect()
+        .await?;
     let mut layers = Layers::default();
     // Managed policies by (account, ARN): read once each.
     let mut managed: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
-    for ((account, _, _), policies) in principals.iter().zip(&listed) {
-        for arn in policies
+    for (((account, _, _), policies), groups) in principals.iter().zip(&listed).zip(&groups) {
+        let attached = policies
             .iter()
-            .flat_map(|p| p.managed.iter().chain(&p.boundary))
-        {
+            .flat_map(|p| p.managed.iter().chain(&p.boundary));
+        let of_groups = groups.iter().flat_map(|(_, (_, managed))| managed);
+        for arn in attached.chain(of_groups) {
             managed.insert((account.clone(), arn.clone()), None);
         }
     }
@@ -92,7 +116,7 @@ pub(crate) async fn read(
     .try_collect()
     .await?;
     managed.extend(keys.into_iter().zip(texts));
-    for ((account, arn, user), policies) in principals.iter().zip(listed) {
+    for (((account, arn, user), policies), groups) in principals.iter().zip(listed).zip(groups) {
         let Some(policies) = policies else {
             continue;
         };
@@ -133,6 +157,26 @@ pub(crate) async fn read(
                 format!("managed policy {policy_arn} attached to {arn}"),
                 &mut layers,
             );
+        }
+        for (group, (inline, attached)) in groups {
+            for (name, text) in inline {
+                add(
+                    Some(text),
+                    format!("inline policy {name} of group {group} (of {arn})"),
+                    &mut layers,
+                );
+            }
+            for policy_arn in attached {
+                let text = managed
+                    .get(&(account.clone(), policy_arn.clone()))
+                    .cloned()
+                    .flatten();
+                add(
+                    text,
+                    format!("managed policy {policy_arn} attached to group {group} (of {arn})"),
+                    &mut layers,
+                );
+            }
         }
         if let Some(boundary) = &policies.boundary {
             let text = managed
@@ -178,7 +222,7 @@ fn buckets(aws: &Aws, deployment: &Deployment) -> BTreeSet<(String, String, Stri
         .collect()
 }
 
-async fn bucket_findings(
+pub(crate) async fn bucket_findings(
     aws: &Aws,
     deployment: &Deployment,
     concurrency: usize,

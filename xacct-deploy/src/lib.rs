@@ -266,7 +266,12 @@ impl<'d> Session<'d> {
             delete_adopted,
             expired: &self.expired,
         };
-        plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)
+        let mut plan = plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)?;
+        if mode == Mode::Apply {
+            plan.warnings =
+                layers::bucket_findings(&self.aws, self.deployment, self.in_flight()).await?;
+        }
+        Ok(plan)
     }
 
     pub async fn apply(

@@ -42,8 +42,16 @@ pub const USER_INLINE_POLICY: &[&str] = &[
     "iam:GetUser",
     "iam:GetUserPolicy",
     "iam:ListAttachedUserPolicies",
+    "iam:ListGroupsForUser",
     "iam:ListUserPolicies",
     "iam:PutUserPolicy",
+];
+
+/// For `verify`: the policies of the groups those users belong to.
+pub const GROUPS: &[&str] = &[
+    "iam:GetGroupPolicy",
+    "iam:ListAttachedGroupPolicies",
+    "iam:ListGroupPolicies",
 ];
 
 /// For `verify`: the documents of the managed policies attached to those roles and users, or
@@ -147,8 +155,15 @@ pub fn deployer_policies(deployment: &Deployment) -> BTreeMap<String, Value> {
             )];
             let mut unscoped: Vec<&str> = RECORD_LIST.to_vec();
             let identities = [ROLE_INLINE_POLICY, USER_INLINE_POLICY];
+            let partition = crate::live::partition(deployment);
+            if groups.contains_key(USER_INLINE_POLICY) {
+                statements.push(statement(
+                    "GroupsOfUsers",
+                    GROUPS,
+                    &[format!("arn:{partition}:iam::{account}:group/*")],
+                ));
+            }
             if groups.keys().any(|actions| identities.contains(actions)) {
-                let partition = crate::live::partition(deployment);
                 statements.push(statement(
                     "ManagedPolicies",
                     MANAGED_POLICIES,

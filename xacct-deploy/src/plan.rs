@@ -75,6 +75,9 @@ pub struct Plan {
     /// Grants the code declares whose expiry has passed, with it: their access is (or, once
     /// applied, was) removed.
     pub expired: Vec<(String, String)>,
+    /// What the live settings of the shared buckets will break once the plan is applied (a
+    /// default KMS key no grant names, ACLs on under a write grant): said before apply.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -293,6 +296,7 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
             .iter()
             .map(|(name, at)| (name.clone(), at.to_string()))
             .collect(),
+        warnings: Vec::new(),
     })
 }
 

@@ -78,6 +78,18 @@ elif command == "managed-policy":
             iam.put_role_permissions_boundary(RoleName=role, PermissionsBoundary=out)
         else:
             iam.attach_role_policy(RoleName=role, PolicyArn=out)
+elif command == "group-policy":
+    # {"account", "user", "group", "name", "policy"}: the user joins a new group with that inline
+    # policy; {"account", "user", "group", "name", "remove": true} undoes it.
+    iam = client(arg["account"], "iam")
+    if arg.get("remove"):
+        iam.delete_group_policy(GroupName=arg["group"], PolicyName=arg["name"])
+        iam.remove_user_from_group(GroupName=arg["group"], UserName=name(arg["user"]))
+        iam.delete_group(GroupName=arg["group"])
+    else:
+        iam.create_group(GroupName=arg["group"])
+        iam.add_user_to_group(GroupName=arg["group"], UserName=name(arg["user"]))
+        iam.put_group_policy(GroupName=arg["group"], PolicyName=arg["name"], PolicyDocument=arg["policy"])
 elif command == "bucket-settings":
     # {"account", "bucket", "kms": bool, "ownership": "ObjectWriter" | …} → {"key": key ARN or null}
     s3 = client(arg["account"], "s3")

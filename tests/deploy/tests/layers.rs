@@ -1,7 +1,8 @@
 //! End-to-end: `verify` reads every layer AWS evaluates for a declared grant — the requesters'
 //! and bridge roles' permissions boundaries and other policies, the bucket's default encryption
-//! and Object Ownership — and names the layer that breaks or widens a grant. Each layer is
-//! changed with boto3, as someone outside xacct would, then changed back.
+//! and Object Ownership — and names the layer that breaks or widens a grant; `plan` warns of the
+//! bucket settings before an apply. Each layer is changed with boto3, as someone outside xacct
+//! would, then changed back.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -18,6 +19,13 @@ mod lake {
             grant etl_reads_reports {
                 requester: "arn:aws:iam::111111111111:role/etl",
                 assume_role: "arn:aws:iam::222222222222:role/etl-reader",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
+                bucket: "lake-data",
+                actions: [s3:GetObject],
+                prefixes: ["reports/"],
+            }
+            grant analyst_reads_reports {
+                requester: "arn:aws:iam::111111111111:user/ana",
                 access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
                 bucket: "lake-data",
                 actions: [s3:GetObject],
@@ -121,6 +129,23 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
     );
     remove(loader, &no_writes, "attached");
 
+    // A user's group with a deny.
+    let ana = "arn:aws:iam::111111111111:user/ana";
+    let group = json!({"account": "111111111111", "user": ana, "group": "analysts", "name": "NoReads",
+        "policy": json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}).to_string()});
+    fixture("group-policy", &group);
+    the_one(
+        &rt.block_on(verify()),
+        &[
+            "analyst_reads_reports",
+            "is denied `s3:GetObject`",
+            "denied by statement `NoReads` of the inline policy NoReads of group analysts (of arn:aws:iam::111111111111:user/ana)",
+        ],
+    );
+    let mut undo = group.clone();
+    undo["remove"] = json!(true);
+    fixture("group-policy", &undo);
+
     // A managed policy on the bridge role that widens what it may do through the access point.
     let reader = "arn:aws:iam::222222222222:role/etl-reader";
     let wide = managed(
@@ -171,9 +196,27 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
             .any(|d| d.contains("grant etl_reads_reports") && d.contains("Object Ownership")),
         "a read grant is not affected by ACLs: {differences:#?}"
     );
+    // plan says it before an apply, and only then: a destroy leaves nothing to break.
+    let plan = |mode| {
+        rt.block_on(async {
+            let session = Session::connect(&LAKE, &specs(&LAKE)).await.unwrap();
+            session.plan(mode, false).await.unwrap()
+        })
+    };
+    let warnings = plan(Mode::Apply).warnings;
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    the_one(
+        &warnings,
+        &[
+            "grant loader_writes_incoming",
+            "Object Ownership ObjectWriter",
+        ],
+    );
+    assert!(plan(Mode::Destroy).warnings.is_empty());
     fixture(
         "bucket-settings",
         &json!({"account": "222222222222", "bucket": "lake-data", "kms": false, "ownership": "BucketOwnerEnforced"}),
     );
+    assert!(plan(Mode::Apply).warnings.is_empty());
     assert_eq!(rt.block_on(verify()), Vec::<String>::new(), "clean again");
 }
