@@ -93,8 +93,9 @@ enum Command {
         #[arg(long)]
         delete_adopted: bool,
     },
-    /// Evaluate one request against the rendered documents, following the requester through its
-    /// bridge role, and print the decision with its reasons. No AWS call unless `--organization`.
+    /// Evaluate one request against the rendered documents (or, with `--live`, the live ones and
+    /// every other layer), following the requester through its bridge role, and print the
+    /// decision with its reasons. No AWS call unless `--organization` or `--live`.
     Explain {
         /// Who asks: a role, user or account-root ARN.
         #[arg(long)]
@@ -125,9 +126,14 @@ enum Command {
         /// account or a delegated administrator (the only AWS calls `explain` makes).
         #[arg(long, value_name = "profile:NAME|role:ARN")]
         organization: Option<OrganizationSpec>,
-        /// Seconds one attempt of an AWS call may take (a whole call: three times that).
-        #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
-        timeout: u64,
+        /// Judge the live documents of every account, with every other layer AWS evaluates (the
+        /// requesters' and bridge roles' other policies and permissions boundaries), as
+        /// `verify` reads them, instead of the rendered documents.
+        #[arg(long)]
+        live: bool,
+        /// Used with `--live` (`--timeout` also for `--organization`).
+        #[command(flatten)]
+        connection: Connection,
     },
     /// Read the live documents from every account and check that the effective access is exactly
     /// what the grants declare. Exit 0 when it is, 2 when it differs, 1 on error.
@@ -374,7 +380,8 @@ async fn execute(
             endpoint_policy,
             json,
             organization,
-            timeout,
+            live,
+            connection,
         } => {
             let mut request =
                 policy_core::explain::check_request(&principal, &action, &resource, &context)
@@ -403,8 +410,20 @@ async fn execute(
                 endpoint_policy.as_deref(),
                 &request,
             )?;
-            let guardrails = guardrails(organization.as_ref(), &accounts, timeout).await?;
-            explain(deployment, &request, (&guardrails, limits), json, out)
+            let guardrails =
+                guardrails(organization.as_ref(), &accounts, connection.timeout).await?;
+            let set = if live {
+                let session = connect(in_force, &connection).await?;
+                let (set, findings) = session.live_policy_set().await?;
+                for finding in findings {
+                    let _ = writeln!(std::io::stderr(), "note: {finding}");
+                }
+                set
+            } else {
+                policy_core::eval::PolicySet::from_documents(deployment.documents())
+                    .map_err(DeployError::Unreadable)?
+            };
+            explain(deployment, set, &request, (&guardrails, limits), json, out)
         }
         Command::Verify {
             connection,
@@ -879,6 +898,7 @@ impl ExplainLimits {
 
 fn explain(
     deployment: &Deployment,
+    mut set: policy_core::eval::PolicySet,
     request: &CheckedRequest,
     (guardrails, limits): (&Guardrails, ExplainLimits),
     as_json: bool,
@@ -890,8 +910,6 @@ fn explain(
         resource,
         context,
     } = request;
-    let mut set = policy_core::eval::PolicySet::from_documents(deployment.documents())
-        .map_err(DeployError::Unreadable)?;
     set.organization = guardrails.organization().cloned();
     if let Some((id, file, policy)) = limits.endpoint {
         set.set_endpoint_policy(&id, &file, policy)

@@ -376,11 +376,7 @@ impl<'d> Session<'d> {
         let mut set = policy_core::eval::PolicySet::from_documents(&documents)
             .map_err(DeployError::Unreadable)?;
         set.organization = organization.cloned();
-        // Every other layer AWS evaluates: the requesters' and bridge roles' other policies and
-        // boundaries, and the bucket settings that break a grant.
-        let layers = layers::read(&self.aws, self.deployment, self.in_flight()).await?;
-        differences.extend(layers.findings.iter().cloned());
-        layers.add_to(&mut set)?;
+        differences.extend(self.add_other_layers(&mut set).await?);
         let grants = self
             .deployment
             .grants()
@@ -397,6 +393,36 @@ impl<'d> Session<'d> {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
         }
         Ok(differences)
+    }
+
+    /// Adds every other layer AWS evaluates to `set`: the requesters' and bridge roles' other
+    /// policies and boundaries (and users' groups'). Returns what was found while reading them:
+    /// policies the evaluator cannot read, and bucket settings that break a grant.
+    pub async fn add_other_layers(
+        &self,
+        set: &mut policy_core::eval::PolicySet,
+    ) -> Result<Vec<String>, DeployError> {
+        let layers = layers::read(&self.aws, self.deployment, self.in_flight()).await?;
+        let findings = layers.findings.clone();
+        layers.add_to(set)?;
+        Ok(findings)
+    }
+
+    /// The deployment's live documents with every other layer AWS evaluates, as `verify` judges
+    /// them, and what was found while reading the other layers.
+    pub async fn live_policy_set(
+        &self,
+    ) -> Result<(policy_core::eval::PolicySet, Vec<String>), DeployError> {
+        let documents: Vec<policy_core::Document> = self
+            .read_all()
+            .await?
+            .into_iter()
+            .filter_map(|(target, live)| live.stored(target.doc))
+            .collect();
+        let mut set = policy_core::eval::PolicySet::from_documents(&documents)
+            .map_err(DeployError::Unreadable)?;
+        let findings = self.add_other_layers(&mut set).await?;
+        Ok((set, findings))
     }
 
     /// Calls made so far: (reads, writes), identity checks not counted.

@@ -220,3 +220,65 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
     assert!(plan(Mode::Apply).warnings.is_empty());
     assert_eq!(rt.block_on(verify()), Vec::<String>::new(), "clean again");
 }
+
+/// `explain --live` judges the live documents with the other layers, as verify does: a
+/// permissions boundary on the requester refuses what the rendered documents allow.
+#[test]
+fn explain_live_names_the_boundary_that_refuses() {
+    let _emulator = emulator();
+    let sharing = &shared_data::SHARING;
+    seed(sharing);
+    runtime().block_on(apply(sharing, Mode::Apply));
+    let etl = "arn:aws:iam::111111111111:role/analytics-etl";
+    managed(
+        etl,
+        "no-assume",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+        "boundary",
+    );
+    let explain = |live: bool| {
+        let mut args: Vec<String> = [
+            "explain",
+            "--principal",
+            etl,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/2026.csv",
+            "--context",
+            "sts:ExternalId=analytics-2026",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if live {
+            args.push("--live".into());
+            for account in sharing.accounts() {
+                args.push("--account".into());
+                args.push(format!(
+                    "{account}=role:arn:aws:iam::{account}:role/xacct-deployer"
+                ));
+            }
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_xacct-under-test"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        explain(false).contains("Decision: ALLOW"),
+        "the rendered documents allow it"
+    );
+    let live = explain(true);
+    assert!(live.contains("Decision: DENY"), "{live}");
+    assert!(
+        live.contains("the permissions boundary arn:aws:iam::111111111111:policy/no-assume of arn:aws:iam::111111111111:role/analytics-etl does not allow it"),
+        "{live}"
+    );
+}
