@@ -3,7 +3,7 @@
 
 - moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
   requires `<XxxResult>`. This wraps moto's WSGI app and renames the root element of S3 Control
-  responses (paths under /v20180820/); everything else passes through untouched.
+  responses (paths under /v20180820/), errors excepted; everything else passes through untouched.
 - moto has no InviteAccountToOrganization: accounts join an organization only through
   CreateAccount, with a random id. An account created with the email `<12 digits>@join.invalid`
   gets that id instead, so a test can put the accounts it deploys to into an organization.
@@ -35,7 +35,8 @@ from moto.ssm import responses as ssm_responses
 from moto.sts.models import sts_backends
 from werkzeug.serving import run_simple
 
-ROOT = re.compile(rb"^(\s*(?:<\?xml[^>]*\?>\s*)?)<(\w+)Response(\s|>)(.*)</\2Response>(\s*)$", re.S)
+# Errors keep their `<ErrorResponse>` root, which is what the SDK parses an error code from.
+ROOT = re.compile(rb"^(\s*(?:<\?xml[^>]*\?>\s*)?)<((?!ErrorResponse)\w+)Response(\s|>)(.*)</\2Response>(\s*)$", re.S)
 
 
 def s3control_fix(app):

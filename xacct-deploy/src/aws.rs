@@ -29,6 +29,21 @@ pub struct BucketSettings {
     /// Object Ownership (`BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`); `None`
     /// when the bucket has no ownership controls.
     pub ownership: Option<String>,
+    /// Block Public Access of the bucket and of its account, each combined: `[BlockPublicPolicy,
+    /// RestrictPublicBuckets]` as set at either level (a level without a configuration sets
+    /// nothing).
+    pub blocks_public_policies: [bool; 2],
+}
+
+/// `[BlockPublicPolicy, RestrictPublicBuckets]` of one Block Public Access configuration.
+fn public_policy_blocks(
+    block_public_policy: Option<bool>,
+    restrict_public_buckets: Option<bool>,
+) -> [bool; 2] {
+    [
+        block_public_policy.unwrap_or(false),
+        restrict_public_buckets.unwrap_or(false),
+    ]
 }
 
 /// A role as IAM has it.
@@ -641,9 +656,58 @@ impl Aws {
                 ))
             }
         };
+        self.count_read(account, "s3:GetBucketPublicAccessBlock", &arn);
+        let bucket_blocks = match s3
+            .get_public_access_block()
+            .bucket(bucket)
+            .expected_bucket_owner(account)
+            .send()
+            .await
+        {
+            Ok(out) => out
+                .public_access_block_configuration
+                .map_or([false; 2], |c| {
+                    public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
+                }),
+            Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => [false; 2],
+            Err(e) => {
+                return Err(DeployError::aws(
+                    Self::ctx(account, &arn, "s3:GetBucketPublicAccessBlock"),
+                    &e,
+                ))
+            }
+        };
+        // The account's configuration: S3 applies the most restrictive of the two ("Blocking
+        // public access to your Amazon S3 storage", S3 User Guide).
+        self.count_read(account, "s3:GetAccountPublicAccessBlock", account);
+        let account_blocks = match self
+            .account(account)?
+            .s3control(region)
+            .get_public_access_block()
+            .account_id(account)
+            .send()
+            .await
+        {
+            Ok(out) => out
+                .public_access_block_configuration
+                .map_or([false; 2], |c| {
+                    public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
+                }),
+            Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => [false; 2],
+            Err(e) => {
+                return Err(DeployError::aws(
+                    Self::ctx(account, account, "s3:GetAccountPublicAccessBlock"),
+                    &e,
+                ))
+            }
+        };
         Ok(BucketSettings {
             encryption,
             ownership,
+            blocks_public_policies: [
+                bucket_blocks[0] || account_blocks[0],
+                bucket_blocks[1] || account_blocks[1],
+            ],
         })
     }
 

@@ -414,8 +414,8 @@ async fn execute(
                 guardrails(organization.as_ref(), &accounts, connection.timeout).await?;
             let set = if live {
                 let session = connect(in_force, &connection).await?;
-                let (set, findings) = session.live_policy_set().await?;
-                for finding in findings {
+                let (set, found) = session.live_policy_set().await?;
+                for finding in found.differences.iter().chain(&found.warnings) {
                     let _ = writeln!(std::io::stderr(), "note: {finding}");
                 }
                 set
@@ -531,8 +531,12 @@ async fn verify(
     out: &mut Out,
 ) -> Result<u8, DeployError> {
     let session = connect(in_force, connection).await?;
-    let differences = session.verify(guardrails.organization()).await?;
+    let found = session.verify_report(guardrails.organization()).await?;
+    let differences = found.differences;
     outln!(out, "{}", guardrails.note());
+    for warning in &found.warnings {
+        outln!(out, "warning: {warning}");
+    }
     for (grant, at) in session.expired() {
         outln!(
             out,

@@ -24,6 +24,17 @@ pub(crate) struct Layers {
     /// Differences found while reading: policies the evaluator cannot read, bucket settings that
     /// break a grant.
     pub(crate) findings: Vec<String>,
+    /// Bucket settings that leave a grant less safe than declared, without breaking it.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// What a bucket's settings do to the grants on it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BucketFindings {
+    /// A declared grant does not work as declared.
+    pub(crate) breaks: Vec<String>,
+    /// Nothing is broken, but a grant is less safe than it looks.
+    pub(crate) risks: Vec<String>,
 }
 
 impl Layers {
@@ -197,9 +208,9 @@ pub(crate) async fn read(
             }
         }
     }
-    layers
-        .findings
-        .extend(bucket_findings(aws, deployment, concurrency).await?);
+    let buckets = bucket_findings(aws, deployment, concurrency).await?;
+    layers.findings.extend(buckets.breaks);
+    layers.warnings = buckets.risks;
     Ok(layers)
 }
 
@@ -226,7 +237,7 @@ pub(crate) async fn bucket_findings(
     aws: &Aws,
     deployment: &Deployment,
     concurrency: usize,
-) -> Result<Vec<String>, DeployError> {
+) -> Result<BucketFindings, DeployError> {
     let buckets: Vec<_> = buckets(aws, deployment).into_iter().collect();
     let settings: Vec<BucketSettings> = stream::iter(
         buckets
@@ -236,14 +247,16 @@ pub(crate) async fn bucket_findings(
     .buffered(concurrency.max(1))
     .try_collect()
     .await?;
-    let mut findings = Vec::new();
+    let mut findings = BucketFindings::default();
     for ((account, _, bucket), settings) in buckets.iter().zip(settings) {
         let grants: Vec<&GrantData> = deployment
             .grants()
             .iter()
             .filter(|g| g.bucket == *bucket && g.bucket_account == *account)
             .collect();
-        findings.extend(judge_bucket(bucket, account, &settings, &grants));
+        let judged = judge_bucket(bucket, account, &settings, &grants);
+        findings.breaks.extend(judged.breaks);
+        findings.risks.extend(judged.risks);
     }
     Ok(findings)
 }
@@ -260,12 +273,17 @@ pub(crate) async fn bucket_findings(
 ///   writes stays that account's unless it is written with `bucket-owner-full-control` (always
 ///   under `ObjectWriter`), and then the bucket's owner and the other grants cannot read it
 ///   ("Controlling ownership of objects and disabling ACLs for your bucket", S3 User Guide).
+/// - Block Public Access: an organization grant is bounded by its `aws:PrincipalOrgID` (or
+///   `aws:PrincipalOrgPaths`) condition alone; without `BlockPublicPolicy` and
+///   `RestrictPublicBuckets` on the bucket or its account, a statement someone adds without such
+///   a condition makes the data public ("Blocking public access to your Amazon S3 storage": the
+///   meaning of "public"). A risk, not a break.
 pub(crate) fn judge_bucket(
     bucket: &str,
     account: &str,
     settings: &BucketSettings,
     grants: &[&GrantData],
-) -> Vec<String> {
+) -> BucketFindings {
     let mut findings = Vec::new();
     let from_elsewhere = |g: &&&GrantData| {
         policy_core::RawArn::split(&g.requester).map_or(true, |a| a.account != account)
@@ -307,7 +325,26 @@ pub(crate) fn judge_bucket(
             }
         }
     }
-    findings
+    let mut risks = Vec::new();
+    if settings.blocks_public_policies != [true; 2] {
+        let off: Vec<&str> = ["BlockPublicPolicy", "RestrictPublicBuckets"]
+            .into_iter()
+            .zip(settings.blocks_public_policies)
+            .filter(|(_, on)| !on)
+            .map(|(name, _)| name)
+            .collect();
+        for grant in grants.iter().filter(|g| g.requester.starts_with("o-")) {
+            risks.push(format!(
+                "grant {}: Block Public Access leaves {} off for the bucket {bucket} and its account {account}: the organization grant is bounded by its organization condition alone, and a statement someone adds without one would make the data public; turn both on",
+                grant.name,
+                off.join(" and ")
+            ));
+        }
+    }
+    BucketFindings {
+        breaks: findings,
+        risks,
+    }
 }
 
 /// Whether a grant's `kms_key` (a key ARN) is the bucket's default key, which S3 reports as the
@@ -371,24 +408,32 @@ mod tests {
         let kms = |key: Option<&str>| BucketSettings {
             encryption: Some(("aws:kms".into(), key.map(Into::into))),
             ownership: Some("BucketOwnerEnforced".into()),
+            blocks_public_policies: [true; 2],
         };
-        assert!(judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&named]).is_empty());
+        assert!(
+            judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&named])
+                .breaks
+                .is_empty()
+        );
         // S3 may answer with the key id.
         let id = KEY.rsplit('/').next();
-        assert!(judge_bucket("b", "222222222222", &kms(id), &[&named]).is_empty());
-        let unnamed = judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&other]);
+        assert!(judge_bucket("b", "222222222222", &kms(id), &[&named])
+            .breaks
+            .is_empty());
+        let unnamed = judge_bucket("b", "222222222222", &kms(Some(KEY)), &[&other]).breaks;
         assert!(
             unnamed[0].contains("names no key") && unnamed[0].contains(KEY),
             "{unnamed:?}"
         );
-        let managed = judge_bucket("b", "222222222222", &kms(None), &[&named, &local]);
+        let managed = judge_bucket("b", "222222222222", &kms(None), &[&named, &local]).breaks;
         assert_eq!(managed.len(), 1, "only from another account: {managed:?}");
         assert!(managed[0].contains("aws/s3"));
         let sse_s3 = BucketSettings {
             encryption: Some(("AES256".into(), None)),
             ownership: None,
+            blocks_public_policies: [true; 2],
         };
-        let acls = judge_bucket("b", "222222222222", &sse_s3, &[&named, &writer, &local]);
+        let acls = judge_bucket("b", "222222222222", &sse_s3, &[&named, &writer, &local]).breaks;
         assert_eq!(acls.len(), 1, "only a write from another account: {acls:?}");
         assert!(
             acls[0].contains("no ownership controls") && acls[0].contains("BucketOwnerEnforced")
@@ -396,10 +441,33 @@ mod tests {
         let preferred = BucketSettings {
             encryption: None,
             ownership: Some("BucketOwnerPreferred".into()),
+            blocks_public_policies: [true; 2],
         };
         assert_eq!(
-            judge_bucket("b", "222222222222", &preferred, &[&writer]).len(),
+            judge_bucket("b", "222222222222", &preferred, &[&writer])
+                .breaks
+                .len(),
             1
         );
+        // Block Public Access matters to an organization grant only, and only as a risk.
+        let org = grant("o-a1b2c3d4e5", READ, None);
+        let open = BucketSettings {
+            blocks_public_policies: [true, false],
+            ..BucketSettings::default()
+        };
+        let judged = judge_bucket("b", "222222222222", &open, &[&org, &local]);
+        assert!(judged.breaks.is_empty());
+        assert_eq!(judged.risks.len(), 1, "{judged:?}");
+        assert!(
+            judged.risks[0].contains("RestrictPublicBuckets off")
+                && !judged.risks[0].contains("BlockPublicPolicy")
+        );
+        let closed = BucketSettings {
+            blocks_public_policies: [true; 2],
+            ..open
+        };
+        assert!(judge_bucket("b", "222222222222", &closed, &[&org])
+            .risks
+            .is_empty());
     }
 }

@@ -76,6 +76,14 @@ fn creation_candidates<'e>(
         .collect()
 }
 
+/// What `verify` found: differences from the declaration, and warnings (what leaves a grant less
+/// safe than declared without breaking it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub differences: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
 /// Checked credentials for every account of one deployment.
 #[derive(Debug)]
 pub struct Session<'d> {
@@ -268,8 +276,9 @@ impl<'d> Session<'d> {
         };
         let mut plan = plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)?;
         if mode == Mode::Apply {
-            plan.warnings =
+            let buckets =
                 layers::bucket_findings(&self.aws, self.deployment, self.in_flight()).await?;
+            plan.warnings = buckets.breaks.into_iter().chain(buckets.risks).collect();
         }
         Ok(plan)
     }
@@ -311,6 +320,15 @@ impl<'d> Session<'d> {
         &self,
         organization: Option<&policy_core::eval::Organization>,
     ) -> Result<Vec<String>, DeployError> {
+        Ok(self.verify_report(organization).await?.differences)
+    }
+
+    /// [`Session::verify`], with the warnings: what leaves a grant less safe than declared
+    /// without breaking it (Block Public Access off under an organization grant).
+    pub async fn verify_report(
+        &self,
+        organization: Option<&policy_core::eval::Organization>,
+    ) -> Result<Found, DeployError> {
         let (targets, inventory, stored) = self.read_documents().await?;
         let mut differences: Vec<String> = inventory
             .rejected
@@ -376,7 +394,8 @@ impl<'d> Session<'d> {
         let mut set = policy_core::eval::PolicySet::from_documents(&documents)
             .map_err(DeployError::Unreadable)?;
         set.organization = organization.cloned();
-        differences.extend(self.add_other_layers(&mut set).await?);
+        let others = self.add_other_layers(&mut set).await?;
+        differences.extend(others.differences);
         let grants = self
             .deployment
             .grants()
@@ -392,7 +411,10 @@ impl<'d> Session<'d> {
         if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
         }
-        Ok(differences)
+        Ok(Found {
+            differences,
+            warnings: others.warnings,
+        })
     }
 
     /// Adds every other layer AWS evaluates to `set`: the requesters' and bridge roles' other
@@ -401,18 +423,21 @@ impl<'d> Session<'d> {
     pub async fn add_other_layers(
         &self,
         set: &mut policy_core::eval::PolicySet,
-    ) -> Result<Vec<String>, DeployError> {
+    ) -> Result<Found, DeployError> {
         let layers = layers::read(&self.aws, self.deployment, self.in_flight()).await?;
-        let findings = layers.findings.clone();
+        let found = Found {
+            differences: layers.findings.clone(),
+            warnings: layers.warnings.clone(),
+        };
         layers.add_to(set)?;
-        Ok(findings)
+        Ok(found)
     }
 
     /// The deployment's live documents with every other layer AWS evaluates, as `verify` judges
     /// them, and what was found while reading the other layers.
     pub async fn live_policy_set(
         &self,
-    ) -> Result<(policy_core::eval::PolicySet, Vec<String>), DeployError> {
+    ) -> Result<(policy_core::eval::PolicySet, Found), DeployError> {
         let documents: Vec<policy_core::Document> = self
             .read_all()
             .await?

@@ -68,12 +68,14 @@ pub const ACCESS_POINT: &[&str] = &[
     "s3:PutAccessPointPolicy",
 ];
 
-/// A bucket's policy, shared statement by statement; for `verify`, the bucket's default
-/// encryption and Object Ownership.
+/// A bucket's policy, shared statement by statement; for `plan` and `verify`, the bucket's
+/// default encryption, Object Ownership and Block Public Access (its own and its account's).
 pub const BUCKET_POLICY: &[&str] = &[
     "s3:DeleteBucketPolicy",
+    "s3:GetAccountPublicAccessBlock",
     "s3:GetBucketOwnershipControls",
     "s3:GetBucketPolicy",
+    "s3:GetBucketPublicAccessBlock",
     "s3:GetEncryptionConfiguration",
     "s3:PutBucketPolicy",
 ];

@@ -90,6 +90,10 @@ elif command == "group-policy":
         iam.create_group(GroupName=arg["group"])
         iam.add_user_to_group(GroupName=arg["group"], UserName=name(arg["user"]))
         iam.put_group_policy(GroupName=arg["group"], PolicyName=arg["name"], PolicyDocument=arg["policy"])
+elif command == "public-access-block":
+    # {"account", "bucket"}: Block Public Access fully on for the bucket.
+    client(arg["account"], "s3").put_public_access_block(Bucket=arg["bucket"], PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 elif command == "bucket-settings":
     # {"account", "bucket", "kms": bool, "ownership": "ObjectWriter" | …} → {"key": key ARN or null}
     s3 = client(arg["account"], "s3")

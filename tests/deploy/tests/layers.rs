@@ -31,6 +31,13 @@ mod lake {
                 actions: [s3:GetObject],
                 prefixes: ["reports/"],
             }
+            grant organization_reads_public {
+                requester: "o-a1b2c3d4e5",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
+                bucket: "lake-data",
+                actions: [s3:GetObject],
+                prefixes: ["public/"],
+            }
             grant loader_writes_incoming {
                 requester: "arn:aws:iam::111111111111:role/loader",
                 access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/lake",
@@ -92,6 +99,30 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
         Vec::<String>::new(),
         "a clean account is clean"
     );
+    // Block Public Access off (the emulator's buckets have none) is a warning under the
+    // organization grant, not a difference; on, nothing is said.
+    let report = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(async {
+            let session = Session::connect(&LAKE, &specs(&LAKE)).await.unwrap();
+            session.verify_report(None).await.unwrap()
+        })
+    };
+    let found = report(&rt);
+    assert!(found.differences.is_empty(), "{found:#?}");
+    assert_eq!(found.warnings.len(), 1, "{found:#?}");
+    the_one(
+        &found.warnings,
+        &[
+            "grant organization_reads_public",
+            "BlockPublicPolicy and RestrictPublicBuckets off",
+            "lake-data",
+        ],
+    );
+    fixture(
+        "public-access-block",
+        &json!({"account": "222222222222", "bucket": "lake-data"}),
+    );
+    assert_eq!(report(&rt), xacct_deploy::Found::default());
 
     // A boundary on the requester that does not allow assuming the bridge role.
     let etl = "arn:aws:iam::111111111111:role/etl";
@@ -204,7 +235,7 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
         })
     };
     let warnings = plan(Mode::Apply).warnings;
-    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert_eq!(warnings.len(), 5, "{warnings:#?}");
     the_one(
         &warnings,
         &[
