@@ -236,86 +236,148 @@ pub fn prove_set(
     grants: &[Grant],
     blame: &str,
 ) -> Result<usize, Vec<(usize, Problem)>> {
-    let mut set = set.clone();
-    set.assume_unknown_identities_allow = true;
-    let mut resource_side = set.clone();
-    resource_side.assume_other_accounts_allow = true;
-    let s3 = service_reference::s3();
-    // Only the grants of a principal can declare its access.
-    let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> =
-        std::collections::HashMap::new();
-    let mut organization_grants = Vec::new();
-    for g in grants {
-        match g.resource_principal() {
-            Some(p) => by_principal
-                .entry(p.arn())
-                .or_default()
-                .push((g.clone(), g.access_point.arn())),
-            None => organization_grants.push((g.clone(), g.access_point.arn())),
+    let proof = Proof::new(set, grants, blame);
+    let mut tally = Tally::default();
+    for (index, grant) in grants.iter().enumerate() {
+        let space = RequestSpace::of(grant);
+        let mut judge = Judge {
+            proof: &proof,
+            tally: &mut tally,
+            index,
+            grant,
+        };
+        judge.the_declared_principal(&space);
+        judge.other_principals(&space);
+        judge.the_kms_key(&space);
+        judge.the_bridge_role(&space);
+    }
+    if tally.failures.is_empty() {
+        Ok(tally.evaluated)
+    } else {
+        Err(tally.failures)
+    }
+}
+
+/// What every grant's requests are judged with.
+struct Proof<'g> {
+    /// The documents, with a principal from another account whose identity policies the set
+    /// lacks assumed to be allowed anything by its own account.
+    set: PolicySet,
+    /// The same, with every principal from another account so assumed: what no grant declares,
+    /// the resource's side must refuse alone.
+    resource_side: PolicySet,
+    grants: &'g [Grant],
+    /// Only the grants of a principal can declare its access (each with its access point's
+    /// ARN); the grants to organizations, any member's.
+    by_principal: std::collections::HashMap<String, Vec<(Grant, String)>>,
+    organization_grants: Vec<(Grant, String)>,
+    /// Per S3 action of the service reference: whether some `Allow` statement of the set can
+    /// match it. One none can match is denied for every request: proven once here instead of
+    /// request by request.
+    may_be_allowed: Vec<bool>,
+    blame: &'g str,
+}
+
+impl<'g> Proof<'g> {
+    fn new(set: &PolicySet, grants: &'g [Grant], blame: &'g str) -> Proof<'g> {
+        let mut set = set.clone();
+        set.assume_unknown_identities_allow = true;
+        let mut resource_side = set.clone();
+        resource_side.assume_other_accounts_allow = true;
+        let mut by_principal: std::collections::HashMap<String, Vec<(Grant, String)>> =
+            std::collections::HashMap::new();
+        let mut organization_grants = Vec::new();
+        for g in grants {
+            match g.resource_principal() {
+                Some(p) => by_principal
+                    .entry(p.arn())
+                    .or_default()
+                    .push((g.clone(), g.access_point.arn())),
+                None => organization_grants.push((g.clone(), g.access_point.arn())),
+            }
+        }
+        let allow_patterns: std::collections::BTreeSet<&str> = set
+            .docs
+            .iter()
+            .flat_map(|d| &d.policy.statements)
+            .filter(|st| st.effect == Effect::Allow)
+            .flat_map(|st| st.actions.iter().map(String::as_str))
+            .collect();
+        let any_not_action = set
+            .docs
+            .iter()
+            .flat_map(|d| &d.policy.statements)
+            .any(|st| st.not_action);
+        let may_be_allowed: Vec<bool> = service_reference::s3()
+            .actions
+            .iter()
+            .map(|a| {
+                let name = a.full_name();
+                any_not_action || allow_patterns.iter().any(|p| wildcard(p, &name, true))
+            })
+            .collect();
+        Proof {
+            set,
+            resource_side,
+            grants,
+            by_principal,
+            organization_grants,
+            may_be_allowed,
+            blame,
         }
     }
-    let of = |p: &str| {
+
+    /// The grants that can declare `principal`'s access.
+    fn of(&self, principal: &str) -> GrantsOf<'_> {
         (
-            by_principal.get(p).map(Vec::as_slice).unwrap_or_default(),
-            organization_grants.as_slice(),
+            self.by_principal
+                .get(principal)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            self.organization_grants.as_slice(),
         )
-    };
-    // An action no Allow statement of the set can match (by `Action`, or any `NotAction`) is
-    // denied for every request: proven once here instead of request by request.
-    let allow_patterns: std::collections::BTreeSet<&str> = set
-        .docs
-        .iter()
-        .flat_map(|d| &d.policy.statements)
-        .filter(|st| st.effect == Effect::Allow)
-        .flat_map(|st| st.actions.iter().map(String::as_str))
-        .collect();
-    let any_not_action = set
-        .docs
-        .iter()
-        .flat_map(|d| &d.policy.statements)
-        .any(|st| st.not_action);
-    let may_be_allowed: Vec<bool> = s3
-        .actions
-        .iter()
-        .map(|a| {
-            let name = a.full_name();
-            any_not_action || allow_patterns.iter().any(|p| wildcard(p, &name, true))
-        })
-        .collect();
-    let mut failures = Vec::new();
-    let mut evaluated = 0usize;
-    for (index, g) in grants.iter().enumerate() {
-        let mut check = |request: Request, expected: bool| -> bool {
-            evaluated += 1;
-            // What no grant declares, the resource's side must refuse alone, whatever else the
-            // requester's account attaches to it. Refused so, it is refused with the identity
-            // policies xacct writes too (they allow less), which then need no evaluation.
-            let mut decision = evaluate(if expected { &set } else { &resource_side }, &request);
-            if !expected && matches!(decision.verdict, Verdict::Unknown(_)) {
-                evaluated += 1;
-                decision = evaluate(&set, &request);
-            }
-            // Unknown is a failure either way: the proof shows what AWS decides.
-            let as_declared = match decision.verdict {
-                Verdict::Allow => expected,
-                Verdict::Deny => !expected,
-                Verdict::Unknown(_) => false,
-            };
-            if !as_declared {
-                failures.push((
-                    index,
-                    counterexample(g, &request, &decision, expected, blame),
-                ));
-                return false;
-            }
-            true
-        };
+    }
+}
+
+/// What the proof found so far.
+#[derive(Default)]
+struct Tally {
+    failures: Vec<(usize, Problem)>,
+    evaluated: usize,
+}
+
+/// The requests one grant is proven on: where, with what keys and contexts, by whom.
+struct RequestSpace {
+    ap: String,
+    bucket: String,
+    /// The declared prefixes, or one empty prefix.
+    prefixes: Vec<String>,
+    /// An object key inside each prefix, then one outside every prefix.
+    keys: Vec<String>,
+    /// The listing contexts: without a prefix, inside each, outside all.
+    listings: Vec<Context>,
+    /// Who asks for the grant: its principal, or a member of its organization.
+    principal: String,
+    /// The principal with and without MFA, or identities inside and outside the organization.
+    identity_variants: Vec<Context>,
+    /// Inside the grant's network and time limits.
+    inside: Vec<(&'static str, String)>,
+    /// Each identity variant inside the limits, then outside each in turn.
+    variants: Vec<Context>,
+    /// Another access point of the same account.
+    other_ap: String,
+    /// Principals the grant does not name.
+    others: Vec<String>,
+}
+
+impl RequestSpace {
+    fn of(g: &Grant) -> RequestSpace {
         let ap = g.access_point.arn();
         let partition = g.access_point.partition;
-        let prefixes: Vec<&str> = if g.prefixes.is_empty() {
-            vec![""]
+        let prefixes: Vec<String> = if g.prefixes.is_empty() {
+            vec![String::new()]
         } else {
-            g.prefixes.iter().map(String::as_str).collect()
+            g.prefixes.clone()
         };
         let mut keys: Vec<String> = prefixes
             .iter()
@@ -328,7 +390,7 @@ pub fn prove_set(
             prefixes
                 .iter()
                 .filter(|p| !p.is_empty())
-                .map(|p| ctx(&[("s3:prefix", p)])),
+                .map(|p| ctx(&[("s3:prefix", p.as_str())])),
         );
         listings.push(ctx(&[("s3:prefix", OUTSIDE)]));
         // Who asks: the grant's principal with and without MFA, or an identity of a member
@@ -362,57 +424,6 @@ pub fn prove_set(
             "arn:{partition}:s3:{}:{}:accesspoint/xacct-proof-other",
             g.access_point.region, g.access_point.account
         );
-
-        // The declared principal: every S3 action, inside and outside the grant.
-        'actions: for (action, may_be_allowed) in s3.actions.iter().zip(&may_be_allowed) {
-            let name = action.full_name();
-            let grants_of = of(&principal);
-            if !may_be_allowed
-                && !grants_of
-                    .0
-                    .iter()
-                    .chain(grants_of.1)
-                    .any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action)))
-            {
-                continue;
-            }
-            // Each action on the resources it can name (its resource types in the service
-            // reference): S3 never authorizes an object action on an access point's own ARN, nor
-            // a listing on an object.
-            let on_objects = !action.is_access_point_bucket_action();
-            let on_access_point = !action.is_access_point_object_action();
-            for mfa in &variants {
-                let mut requests: Vec<(String, Context)> = Vec::new();
-                if on_objects {
-                    requests.extend(
-                        keys.iter()
-                            .map(|k| (format!("{ap}/object/{k}"), mfa.clone())),
-                    );
-                }
-                for listing in listings.iter().filter(|_| on_access_point) {
-                    let mut c = listing.clone();
-                    c.extend(mfa.clone());
-                    requests.push((ap.clone(), c));
-                }
-                requests.push((format!("{other_ap}/object/xacct-proof-key"), mfa.clone()));
-                for (resource, context) in requests {
-                    let expected = declared(grants_of, &name, &resource, &context);
-                    if !check(
-                        Request {
-                            principal: principal.clone(),
-                            action: name.clone(),
-                            resource,
-                            context,
-                        },
-                        expected,
-                    ) {
-                        break 'actions;
-                    }
-                }
-            }
-        }
-
-        // Other principals, on what the grant declares.
         let mut others = vec![
             format!("arn:{partition}:iam::{STRANGER}:role/xacct-proof-stranger"),
             format!(
@@ -429,178 +440,306 @@ pub fn prove_set(
                 others.push(requester.arn());
             }
         }
-        'others: for other in &others {
-            // A stranger also tries the bucket directly, around the access point.
-            if other.contains(STRANGER) {
-                let bucket = crate::arn::bucket_arn(partition, &g.bucket);
-                for (action, resource) in [
-                    ("s3:GetObject", format!("{bucket}/{}", keys[0])),
-                    ("s3:ListBucket", bucket.clone()),
-                    ("s3:PutObject", format!("{bucket}/{}", keys[0])),
-                ] {
-                    if !check(
-                        Request {
-                            principal: other.clone(),
-                            action: action.into(),
-                            resource,
-                            context: Context::new(),
-                        },
-                        false,
-                    ) {
-                        break 'others;
-                    }
-                }
+        RequestSpace {
+            ap,
+            bucket: crate::arn::bucket_arn(partition, &g.bucket),
+            prefixes,
+            keys,
+            listings,
+            principal,
+            identity_variants,
+            inside,
+            variants,
+            other_ap,
+            others,
+        }
+    }
+}
+
+/// One grant being proven: each step evaluates its requests and stops at its first
+/// counterexample.
+struct Judge<'p, 'g> {
+    proof: &'p Proof<'g>,
+    tally: &'p mut Tally,
+    index: usize,
+    grant: &'p Grant,
+}
+
+impl Judge<'_, '_> {
+    /// Evaluates one request; a decision other than `expected` is a counterexample.
+    fn check(&mut self, request: Request, expected: bool) -> bool {
+        let proof = self.proof;
+        self.tally.evaluated += 1;
+        // What no grant declares, the resource's side must refuse alone, whatever else the
+        // requester's account attaches to it. Refused so, it is refused with the identity
+        // policies xacct writes too (they allow less), which then need no evaluation.
+        let mut decision = evaluate(
+            if expected {
+                &proof.set
+            } else {
+                &proof.resource_side
+            },
+            &request,
+        );
+        if !expected && matches!(decision.verdict, Verdict::Unknown(_)) {
+            self.tally.evaluated += 1;
+            decision = evaluate(&proof.set, &request);
+        }
+        // Unknown is a failure either way: the proof shows what AWS decides.
+        let as_declared = match decision.verdict {
+            Verdict::Allow => expected,
+            Verdict::Deny => !expected,
+            Verdict::Unknown(_) => false,
+        };
+        if !as_declared {
+            self.tally.failures.push((
+                self.index,
+                counterexample(self.grant, &request, &decision, expected, proof.blame),
+            ));
+        }
+        as_declared
+    }
+
+    /// The declared principal: every S3 action, inside and outside the grant.
+    fn the_declared_principal(&mut self, space: &RequestSpace) {
+        let proof = self.proof;
+        let grants_of = proof.of(&space.principal);
+        for (action, may_be_allowed) in service_reference::s3()
+            .actions
+            .iter()
+            .zip(&proof.may_be_allowed)
+        {
+            let name = action.full_name();
+            if !may_be_allowed
+                && !grants_of
+                    .0
+                    .iter()
+                    .chain(grants_of.1)
+                    .any(|(g, _)| g.actions.iter().any(|a| std::ptr::eq(*a, action)))
+            {
+                continue;
             }
-            for action in &g.actions {
-                let resource = if action.is_access_point_object_action() {
-                    format!("{ap}/object/{}", keys[0])
-                } else {
-                    ap.clone()
-                };
-                let context = if g.prefixes.is_empty() {
-                    ctx(&[("aws:MultiFactorAuthPresent", "true")])
-                } else {
-                    ctx(&[
-                        ("s3:prefix", prefixes[0]),
-                        ("aws:MultiFactorAuthPresent", "true"),
-                    ])
-                };
-                let context = with(&context, &inside);
-                let expected = declared(of(other), &action.full_name(), &resource, &context);
-                if !check(
-                    Request {
-                        principal: other.clone(),
-                        action: action.full_name(),
+            // Each action on the resources it can name (its resource types in the service
+            // reference): S3 never authorizes an object action on an access point's own ARN, nor
+            // a listing on an object.
+            let on_objects = !action.is_access_point_bucket_action();
+            let on_access_point = !action.is_access_point_object_action();
+            for mfa in &space.variants {
+                let mut requests: Vec<(String, Context)> = Vec::new();
+                if on_objects {
+                    requests.extend(
+                        space
+                            .keys
+                            .iter()
+                            .map(|k| (format!("{}/object/{k}", space.ap), mfa.clone())),
+                    );
+                }
+                for listing in space.listings.iter().filter(|_| on_access_point) {
+                    let mut c = listing.clone();
+                    c.extend(mfa.clone());
+                    requests.push((space.ap.clone(), c));
+                }
+                requests.push((
+                    format!("{}/object/xacct-proof-key", space.other_ap),
+                    mfa.clone(),
+                ));
+                for (resource, context) in requests {
+                    let expected = declared(grants_of, &name, &resource, &context);
+                    let request = Request {
+                        principal: space.principal.clone(),
+                        action: name.clone(),
                         resource,
                         context,
-                    },
-                    expected,
-                ) {
-                    break 'others;
-                }
-            }
-        }
-
-        // The bucket's KMS key, used by S3 on the principal's behalf: inside the grant, and with
-        // each of its limits broken in turn; by the others too.
-        if let Some(key) = &g.kms_key {
-            let key_arn = key.arn();
-            let bucket = crate::arn::bucket_arn(partition, &g.bucket);
-            let time: Vec<(&'static str, String)> = g
-                .restrictions
-                .expires
-                .iter()
-                .map(|e| ("aws:CurrentTime", e.just_before()))
-                .collect();
-            let call = |via: Option<&str>, object: &str| {
-                let mut c = with(&Context::new(), &time);
-                if let Some(via) = via {
-                    c.insert("kms:ViaService".to_owned(), vec![via.to_owned()]);
-                }
-                c.insert(
-                    "kms:EncryptionContext:aws:s3:arn".to_owned(),
-                    vec![object.to_owned()],
-                );
-                c
-            };
-            let via = key.via_service();
-            let inside_object = format!("{bucket}/{}", keys[0]);
-            let mut contexts = vec![
-                call(Some(&via), &inside_object),
-                call(Some(&via), &bucket),
-                call(Some(&via), &format!("{bucket}{OUTSIDE}key")),
-                call(None, &inside_object),
-                call(Some("ec2.us-east-1.amazonaws.com"), &inside_object),
-            ];
-            if let Some(e) = &g.restrictions.expires {
-                let mut late = call(Some(&via), &inside_object);
-                late.insert("aws:CurrentTime".to_owned(), vec![e.to_string()]);
-                contexts.push(late);
-            }
-            let mut callers: Vec<(String, Context)> = identity_variants
-                .iter()
-                .map(|v| (principal.clone(), v.clone()))
-                .collect();
-            callers.extend(others.iter().map(|o| (o.clone(), Context::new())));
-            'kms: for (caller, identity) in &callers {
-                for action in ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"] {
-                    for context in &contexts {
-                        let mut context = context.clone();
-                        context.extend(identity.clone());
-                        let expected = declared_kms(of(caller), action, &key_arn, &context);
-                        if !check(
-                            Request {
-                                principal: caller.clone(),
-                                action: action.into(),
-                                resource: key_arn.clone(),
-                                context,
-                            },
-                            expected,
-                        ) {
-                            break 'kms;
-                        }
-                    }
-                }
-            }
-        }
-
-        // Assuming the bridge role: with and without MFA and external id, and by others.
-        if let Some(role) = &g.bridge_role {
-            let role = role.arn();
-            // Before the expiry, and at it.
-            let times: Vec<Vec<(&'static str, String)>> = match &g.restrictions.expires {
-                Some(e) => vec![
-                    vec![("aws:CurrentTime", e.just_before())],
-                    vec![("aws:CurrentTime", e.to_string())],
-                ],
-                None => vec![Vec::new()],
-            };
-            let mut contexts = Vec::new();
-            for mfa in ["true", "false"] {
-                contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa)]));
-                if let Some(id) = &g.external_id {
-                    contexts.push(ctx(&[
-                        ("aws:MultiFactorAuthPresent", mfa),
-                        ("sts:ExternalId", id),
-                    ]));
-                    contexts.push(ctx(&[
-                        ("aws:MultiFactorAuthPresent", mfa),
-                        ("sts:ExternalId", "xacct-proof-wrong-id"),
-                    ]));
-                }
-            }
-            let contexts: Vec<Context> = contexts
-                .iter()
-                .flat_map(|c| times.iter().map(move |t| with(c, t)))
-                .collect();
-            let mut callers: Vec<String> = g
-                .requester
-                .principal()
-                .map(Principal::arn)
-                .into_iter()
-                .collect();
-            callers.extend(others.iter().cloned());
-            'assume: for caller in &callers {
-                for context in &contexts {
-                    let expected = declared_assume(grants, caller, &role, context);
-                    if !check(
-                        Request {
-                            principal: caller.clone(),
-                            action: "sts:AssumeRole".into(),
-                            resource: role.clone(),
-                            context: context.clone(),
-                        },
-                        expected,
-                    ) {
-                        break 'assume;
+                    };
+                    if !self.check(request, expected) {
+                        return;
                     }
                 }
             }
         }
     }
-    if failures.is_empty() {
-        Ok(evaluated)
-    } else {
-        Err(failures)
+
+    /// Other principals, on what the grant declares; a stranger also tries the bucket directly,
+    /// around the access point.
+    fn other_principals(&mut self, space: &RequestSpace) {
+        let g = self.grant;
+        for other in &space.others {
+            if other.contains(STRANGER) {
+                for (action, resource) in [
+                    (
+                        "s3:GetObject",
+                        format!("{}/{}", space.bucket, space.keys[0]),
+                    ),
+                    ("s3:ListBucket", space.bucket.clone()),
+                    (
+                        "s3:PutObject",
+                        format!("{}/{}", space.bucket, space.keys[0]),
+                    ),
+                ] {
+                    let request = Request {
+                        principal: other.clone(),
+                        action: action.into(),
+                        resource,
+                        context: Context::new(),
+                    };
+                    if !self.check(request, false) {
+                        return;
+                    }
+                }
+            }
+            for action in &g.actions {
+                let resource = if action.is_access_point_object_action() {
+                    format!("{}/object/{}", space.ap, space.keys[0])
+                } else {
+                    space.ap.clone()
+                };
+                let context = if g.prefixes.is_empty() {
+                    ctx(&[("aws:MultiFactorAuthPresent", "true")])
+                } else {
+                    ctx(&[
+                        ("s3:prefix", space.prefixes[0].as_str()),
+                        ("aws:MultiFactorAuthPresent", "true"),
+                    ])
+                };
+                let context = with(&context, &space.inside);
+                let expected = declared(
+                    self.proof.of(other),
+                    &action.full_name(),
+                    &resource,
+                    &context,
+                );
+                let request = Request {
+                    principal: other.clone(),
+                    action: action.full_name(),
+                    resource,
+                    context,
+                };
+                if !self.check(request, expected) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The bucket's KMS key, used by S3 on the principal's behalf: inside the grant, and with
+    /// each of its limits broken in turn; by the others too.
+    fn the_kms_key(&mut self, space: &RequestSpace) {
+        let g = self.grant;
+        let Some(key) = &g.kms_key else {
+            return;
+        };
+        let key_arn = key.arn();
+        let bucket = &space.bucket;
+        let time: Vec<(&'static str, String)> = g
+            .restrictions
+            .expires
+            .iter()
+            .map(|e| ("aws:CurrentTime", e.just_before()))
+            .collect();
+        let call = |via: Option<&str>, object: &str| {
+            let mut c = with(&Context::new(), &time);
+            if let Some(via) = via {
+                c.insert("kms:ViaService".to_owned(), vec![via.to_owned()]);
+            }
+            c.insert(
+                "kms:EncryptionContext:aws:s3:arn".to_owned(),
+                vec![object.to_owned()],
+            );
+            c
+        };
+        let via = key.via_service();
+        let inside_object = format!("{bucket}/{}", space.keys[0]);
+        let mut contexts = vec![
+            call(Some(&via), &inside_object),
+            call(Some(&via), bucket),
+            call(Some(&via), &format!("{bucket}{OUTSIDE}key")),
+            call(None, &inside_object),
+            call(Some("ec2.us-east-1.amazonaws.com"), &inside_object),
+        ];
+        if let Some(e) = &g.restrictions.expires {
+            let mut late = call(Some(&via), &inside_object);
+            late.insert("aws:CurrentTime".to_owned(), vec![e.to_string()]);
+            contexts.push(late);
+        }
+        let mut callers: Vec<(String, Context)> = space
+            .identity_variants
+            .iter()
+            .map(|v| (space.principal.clone(), v.clone()))
+            .collect();
+        callers.extend(space.others.iter().map(|o| (o.clone(), Context::new())));
+        for (caller, identity) in &callers {
+            for action in ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"] {
+                for context in &contexts {
+                    let mut context = context.clone();
+                    context.extend(identity.clone());
+                    let expected = declared_kms(self.proof.of(caller), action, &key_arn, &context);
+                    let request = Request {
+                        principal: caller.clone(),
+                        action: action.into(),
+                        resource: key_arn.clone(),
+                        context,
+                    };
+                    if !self.check(request, expected) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Assuming the bridge role: with and without MFA and external id, before the expiry and at
+    /// it, by the requester and by others.
+    fn the_bridge_role(&mut self, space: &RequestSpace) {
+        let g = self.grant;
+        let Some(role) = &g.bridge_role else {
+            return;
+        };
+        let role = role.arn();
+        let times: Vec<Vec<(&'static str, String)>> = match &g.restrictions.expires {
+            Some(e) => vec![
+                vec![("aws:CurrentTime", e.just_before())],
+                vec![("aws:CurrentTime", e.to_string())],
+            ],
+            None => vec![Vec::new()],
+        };
+        let mut contexts = Vec::new();
+        for mfa in ["true", "false"] {
+            contexts.push(ctx(&[("aws:MultiFactorAuthPresent", mfa)]));
+            if let Some(id) = &g.external_id {
+                contexts.push(ctx(&[
+                    ("aws:MultiFactorAuthPresent", mfa),
+                    ("sts:ExternalId", id),
+                ]));
+                contexts.push(ctx(&[
+                    ("aws:MultiFactorAuthPresent", mfa),
+                    ("sts:ExternalId", "xacct-proof-wrong-id"),
+                ]));
+            }
+        }
+        let contexts: Vec<Context> = contexts
+            .iter()
+            .flat_map(|c| times.iter().map(move |t| with(c, t)))
+            .collect();
+        let mut callers: Vec<String> = g
+            .requester
+            .principal()
+            .map(Principal::arn)
+            .into_iter()
+            .collect();
+        callers.extend(space.others.iter().cloned());
+        for caller in &callers {
+            for context in &contexts {
+                let expected = declared_assume(self.proof.grants, caller, &role, context);
+                let request = Request {
+                    principal: caller.clone(),
+                    action: "sts:AssumeRole".into(),
+                    resource: role.clone(),
+                    context: context.clone(),
+                };
+                if !self.check(request, expected) {
+                    return;
+                }
+            }
+        }
     }
 }
