@@ -68,6 +68,7 @@ fn required<'a, T>(
 
 fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
     let before = diags.0.len();
+    // Each field on its own.
     let requester = required(&g.requester, "requester", g, diags)
         .and_then(|r| diags.check(r.loc, Requester::parse(&r.value)));
     let principal = requester.as_ref().and_then(Requester::principal).cloned();
@@ -86,18 +87,10 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         .prefixes
         .as_ref()
         .map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
-    let bridge_role = g.assume_role.as_ref().and_then(|r| {
-        let role = diags.check(r.loc, Principal::parse(&r.value))?;
-        if role.kind != PrincipalKind::Role {
-            diags.push(
-                Problem::new(format!("`assume_role` must be a role, `{}` is {}", r.value, article(role.kind_name())))
-                    .help("name the bridge role in the access point owner's account: `arn:aws:iam::<account>:role/<name>`")
-                    .at(r.loc),
-            );
-            return None;
-        }
-        Some(role)
-    });
+    let bridge_role = g
+        .assume_role
+        .as_ref()
+        .and_then(|r| check_bridge_role(r, diags));
     let bucket_account = g
         .bucket_account
         .as_ref()
@@ -118,74 +111,18 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         check_organization_grant(g, org, diags);
     }
     if let (Some(requester), Some(ap)) = (&principal, &access_point) {
-        let requester_loc = g.requester.as_ref().map_or(Loc::UNKNOWN, |r| r.loc);
-        if requester.partition != ap.partition {
-            diags.push(
-                Problem::new(format!("mixed partitions: the requester is in `{}` but the access point in `{}`", requester.partition, ap.partition))
-                    .help("IAM does not cross partitions; requester, bridge role and access point must share one")
-                    .at(requester_loc),
-            );
-        } else if requester.account == ap.account {
-            diags.push(
-                Problem::new(format!("grant is not cross-account: requester `{requester}` is in the access point owner's account `{}`", ap.account))
-                    .help("same-account access needs only an identity policy; xacct grants are for a requester in another account")
-                    .at(requester_loc),
-            );
-        }
-        if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
-            if role.partition != ap.partition {
-                diags.push(
-                    Problem::new(format!(
-                        "mixed partitions: the bridge role is in `{}` but the access point in `{}`",
-                        role.partition, ap.partition
-                    ))
-                    .help("use the access point's partition in the role ARN")
-                    .at(r.loc),
-                );
-            } else if role.account != ap.account {
-                diags.push(
-                    Problem::new(format!("bridge role `{role}` is in account `{}`, not in the access point owner's account `{}`", role.account, ap.account))
-                        .help(format!("the requester assumes a role the access point owner controls: `arn:{}:iam::{}:role/<name>`", ap.partition, ap.account))
-                        .at(r.loc),
-                );
-            }
-        }
-        if let (Some(account), Some(b)) = (&bucket_account, &g.bucket_account) {
-            if *account == ap.account {
-                diags.push(
-                    Problem::new(format!(
-                        "`bucket_account` `{account}` is the access point owner's account already"
-                    ))
-                    .help("remove `bucket_account`; it is only for a bucket in a third account")
-                    .at(b.loc),
-                );
-            }
-        }
+        check_accounts(
+            g,
+            requester,
+            ap,
+            (bridge_role.as_ref(), bucket_account.as_ref()),
+            diags,
+        );
     }
     if let (Some(trust), Some(requester), Some(t)) =
         (&requester_trust, &principal, &g.requester_trust)
     {
-        if requester.kind != PrincipalKind::Role {
-            diags.push(
-                Problem::new(format!(
-                    "`requester_trust` creates a role, but the requester is {}",
-                    article(requester.kind_name())
-                ))
-                .help("remove `requester_trust`, or make the requester a role ARN")
-                .at(t.loc),
-            );
-        } else if let Err(p) = names::check_creatable_role_path(&requester.path) {
-            diags.push(p.at(t.loc));
-        }
-        if let (RequesterTrust::Service(service), Some(mfa)) = (trust, &g.require_mfa) {
-            if mfa.value {
-                diags.push(
-                    Problem::new(format!("`require_mfa` can never be satisfied: the requester role is assumed by the service `{service}`, which signs in without MFA"))
-                        .help("remove `require_mfa`, or let people assume the requester role (`requester_trust: account`)")
-                        .at(mfa.loc),
-                );
-            }
-        }
+        check_requester_trust(g, trust, requester, t.loc, diags);
     }
     if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
         if let Err(p) = names::check_creatable_role_path(&role.path) {
@@ -234,6 +171,107 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
         restrictions: restrictions?,
         kms_key,
     })
+}
+
+/// `assume_role` names a role.
+fn check_bridge_role(r: &Spanned<String>, diags: &mut Diagnostics) -> Option<Principal> {
+    let role = diags.check(r.loc, Principal::parse(&r.value))?;
+    if role.kind != PrincipalKind::Role {
+        diags.push(
+            Problem::new(format!("`assume_role` must be a role, `{}` is {}", r.value, article(role.kind_name())))
+                .help("name the bridge role in the access point owner's account: `arn:aws:iam::<account>:role/<name>`")
+                .at(r.loc),
+        );
+        return None;
+    }
+    Some(role)
+}
+
+/// Where the requester, the bridge role and the bucket are, against the access point: one
+/// partition; the requester in another account; the bridge role in the access point's; a
+/// `bucket_account` only for a third account.
+fn check_accounts(
+    g: &GrantInput,
+    requester: &Principal,
+    ap: &AccessPointArn,
+    (bridge_role, bucket_account): (Option<&Principal>, Option<&AccountId>),
+    diags: &mut Diagnostics,
+) {
+    let requester_loc = g.requester.as_ref().map_or(Loc::UNKNOWN, |r| r.loc);
+    if requester.partition != ap.partition {
+        diags.push(
+            Problem::new(format!("mixed partitions: the requester is in `{}` but the access point in `{}`", requester.partition, ap.partition))
+                .help("IAM does not cross partitions; requester, bridge role and access point must share one")
+                .at(requester_loc),
+        );
+    } else if requester.account == ap.account {
+        diags.push(
+            Problem::new(format!("grant is not cross-account: requester `{requester}` is in the access point owner's account `{}`", ap.account))
+                .help("same-account access needs only an identity policy; xacct grants are for a requester in another account")
+                .at(requester_loc),
+        );
+    }
+    if let (Some(role), Some(r)) = (bridge_role, &g.assume_role) {
+        if role.partition != ap.partition {
+            diags.push(
+                Problem::new(format!(
+                    "mixed partitions: the bridge role is in `{}` but the access point in `{}`",
+                    role.partition, ap.partition
+                ))
+                .help("use the access point's partition in the role ARN")
+                .at(r.loc),
+            );
+        } else if role.account != ap.account {
+            diags.push(
+                Problem::new(format!("bridge role `{role}` is in account `{}`, not in the access point owner's account `{}`", role.account, ap.account))
+                    .help(format!("the requester assumes a role the access point owner controls: `arn:{}:iam::{}:role/<name>`", ap.partition, ap.account))
+                    .at(r.loc),
+            );
+        }
+    }
+    if let (Some(account), Some(b)) = (bucket_account, &g.bucket_account) {
+        if *account == ap.account {
+            diags.push(
+                Problem::new(format!(
+                    "`bucket_account` `{account}` is the access point owner's account already"
+                ))
+                .help("remove `bucket_account`; it is only for a bucket in a third account")
+                .at(b.loc),
+            );
+        }
+    }
+}
+
+/// `requester_trust` creates the requester role: the requester must be a role xacct may
+/// create, and MFA cannot be required of a service.
+fn check_requester_trust(
+    g: &GrantInput,
+    trust: &RequesterTrust,
+    requester: &Principal,
+    at: Loc,
+    diags: &mut Diagnostics,
+) {
+    if requester.kind != PrincipalKind::Role {
+        diags.push(
+            Problem::new(format!(
+                "`requester_trust` creates a role, but the requester is {}",
+                article(requester.kind_name())
+            ))
+            .help("remove `requester_trust`, or make the requester a role ARN")
+            .at(at),
+        );
+    } else if let Err(p) = names::check_creatable_role_path(&requester.path) {
+        diags.push(p.at(at));
+    }
+    if let (RequesterTrust::Service(service), Some(mfa)) = (trust, &g.require_mfa) {
+        if mfa.value {
+            diags.push(
+                Problem::new(format!("`require_mfa` can never be satisfied: the requester role is assumed by the service `{service}`, which signs in without MFA"))
+                    .help("remove `require_mfa`, or let people assume the requester role (`requester_trust: account`)")
+                    .at(mfa.loc),
+            );
+        }
+    }
 }
 
 /// What a key must be to encrypt the bucket's objects for this grant: in the bucket's region and
