@@ -104,92 +104,22 @@ fn resources(
     live: Option<&LiveBucketPolicies>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Resource>, String> {
-    let home = home_region(deployment);
     let docs = declared(deployment);
-    let docs = &docs;
-    let policy_for = |kind: DocumentKind, target: &str| {
-        docs.iter()
-            .find(|d| d.kind == kind && d.target == target)
-            .map(policy_of)
-            .transpose()
+    let export = Exporter {
+        deployment,
+        docs: &docs,
+        home: home_region(deployment),
     };
     let mut out = Vec::new();
-    for doc in docs {
-        let account = doc.account.to_string();
-        let name = doc.name.as_deref().unwrap_or_default();
-        let (id, body, region, creates_role) = match doc.kind {
-            DocumentKind::Role => {
-                let trust = policy_for(DocumentKind::RoleTrustPolicy, &doc.target)?
-                    .ok_or_else(|| format!("the role {} has no trust policy", doc.target))?;
-                let body = json!({
-                    "Type": "AWS::IAM::Role",
-                    "Properties": {
-                        "RoleName": name,
-                        "Path": doc.path.as_deref().unwrap_or("/"),
-                        "Description": format!("Created by xacct deployment {}", deployment.name),
-                        "AssumeRolePolicyDocument": trust,
-                        "Tags": [{"Key": OWNER_TAG, "Value": deployment.name.as_ref()}],
-                    },
-                });
-                (
-                    format!("Role{}", pascal(name)),
-                    body,
-                    home.to_owned(),
-                    Some(doc.target.to_string()),
-                )
-            }
+    for doc in &docs {
+        let made = match doc.kind {
+            DocumentKind::Role => Some(export.role(doc)?),
             // With its role, and with its access point.
-            DocumentKind::RoleTrustPolicy | DocumentKind::AccessPointPolicy => continue,
+            DocumentKind::RoleTrustPolicy | DocumentKind::AccessPointPolicy => None,
             DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => {
-                let (list, prefix) = if doc.kind == DocumentKind::RoleInlinePolicy {
-                    ("Roles", "RolePolicy")
-                } else {
-                    ("Users", "UserPolicy")
-                };
-                let holder = last_segment(&doc.target);
-                let body = json!({
-                    "Type": "AWS::IAM::Policy",
-                    "Properties": {
-                        "PolicyName": name,
-                        "PolicyDocument": policy_of(doc)?,
-                        list: [holder],
-                    },
-                });
-                (
-                    format!("{prefix}{}", pascal(holder)),
-                    body,
-                    home.to_owned(),
-                    None,
-                )
+                Some(export.inline_policy(doc)?)
             }
-            DocumentKind::AccessPoint => {
-                let mut properties = json!({
-                    "Name": name,
-                    "Bucket": doc.bucket.as_deref().unwrap_or_default(),
-                    "BucketAccountId": doc.bucket_account.as_deref().unwrap_or(&doc.account),
-                });
-                if let Some(policy) = policy_for(DocumentKind::AccessPointPolicy, &doc.target)? {
-                    properties["Policy"] = policy;
-                }
-                // As `apply` creates them: all four Block Public Access settings on, and the
-                // network origin VPC when the grants name one.
-                properties["PublicAccessBlockConfiguration"] = json!({
-                    "BlockPublicAcls": true,
-                    "IgnorePublicAcls": true,
-                    "BlockPublicPolicy": true,
-                    "RestrictPublicBuckets": true,
-                });
-                if let Some(vpc) = &doc.vpc {
-                    properties["VpcConfiguration"] = json!({ "VpcId": vpc });
-                }
-                let body = json!({"Type": "AWS::S3::AccessPoint", "Properties": properties});
-                (
-                    format!("AccessPoint{}", pascal(name)),
-                    body,
-                    region_of(doc),
-                    None,
-                )
-            }
+            DocumentKind::AccessPoint => Some(export.access_point(doc)?),
             // CloudFormation has no resource for a key policy alone: it is the `KeyPolicy` of
             // the `AWS::KMS::Key` that creates the key, which the key's owners manage.
             DocumentKind::KeyPolicy => {
@@ -197,81 +127,199 @@ fn resources(
                     doc,
                     "CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed",
                 )?);
-                continue;
+                None
             }
-            DocumentKind::BucketPolicy => {
-                let ours = doc.policy.as_deref();
-                match bucket_policies {
-                    BucketPolicies::LeaveOut => {
-                        notes.push(statements_to_add(
-                            doc,
-                            "add these statements to it where it is managed",
-                        )?);
-                        continue;
-                    }
-                    BucketPolicies::Export => {}
+            DocumentKind::BucketPolicy => match bucket_policies {
+                BucketPolicies::LeaveOut => {
+                    notes.push(statements_to_add(
+                        doc,
+                        "add these statements to it where it is managed",
+                    )?);
+                    None
                 }
-                let policy = match live.map(|l| l.get(doc.target.as_ref())) {
-                    Some(Some(stored)) => {
-                        let merged = crate::plan::merge(
-                            stored.as_deref(),
-                            ours,
-                            &sid_prefix(&deployment.name),
-                            false,
-                            &doc.target,
-                        )?;
-                        let kept = merged
-                            .as_ref()
-                            .and_then(|m| m["Statement"].as_array())
-                            .map_or(0, Vec::len)
-                            .saturating_sub(
-                                policy_of(doc)?["Statement"].as_array().map_or(0, Vec::len),
-                            );
-                        if kept > 0 {
-                            notes.push(format!(
-                                "the bucket policy of {} keeps the {kept} statement(s) others wrote in it, as read now; CloudFormation replaces the whole policy, so export again after they change",
-                                doc.target
-                            ));
-                        }
-                        merged.unwrap_or(Value::Null)
-                    }
-                    _ => {
-                        notes.push(format!(
-                            "warning: the bucket policy of {} is exported with this deployment's statements only: CloudFormation replaces a bucket's whole policy, so statements others wrote in it would be removed; export with `--read-live` (and credentials for account {}) to keep them, or with `--bucket-policy leave-out`",
-                            doc.target, doc.account
-                        ));
-                        policy_of(doc)?
-                    }
-                };
-                let body = json!({
-                    "Type": "AWS::S3::BucketPolicy",
-                    "Properties": {"Bucket": name, "PolicyDocument": policy},
-                });
-                (
-                    format!("BucketPolicy{}", pascal(name)),
-                    body,
-                    region_of(doc),
-                    None,
-                )
-            }
+                BucketPolicies::Export => Some(export.bucket_policy(doc, live, notes)?),
+            },
         };
-        out.push(Resource {
-            account,
+        out.extend(made);
+    }
+    out.extend(export.record());
+    Ok(out)
+}
+
+/// What every resource of an export is made from.
+struct Exporter<'a> {
+    deployment: &'a Deployment,
+    /// The declared documents, as plan sees them.
+    docs: &'a [Document],
+    /// Where IAM resources and the record go: the partition's home region.
+    home: &'a str,
+}
+
+impl Exporter<'_> {
+    /// The policy of the declared document of `kind` attached to `target`, parsed.
+    fn policy_for(&self, kind: DocumentKind, target: &str) -> Result<Option<Value>, String> {
+        self.docs
+            .iter()
+            .find(|d| d.kind == kind && d.target == target)
+            .map(policy_of)
+            .transpose()
+    }
+
+    fn resource(&self, doc: &Document, id: String, body: Value, region: String) -> Resource {
+        Resource {
+            account: doc.account.to_string(),
             region,
             id,
             body,
-            creates_role,
-        });
+            creates_role: None,
+        }
     }
-    // The record a first apply would write, so that plan and verify see these resources as the
-    // deployment's own.
-    for write in first_record(deployment) {
-        if let RecordWrite::Put {
-            account,
-            name,
-            value,
-        } = write
-        {
+
+    /// A bridge or requester role the deployment creates, with its trust policy and owner tag.
+    fn role(&self, doc: &Document) -> Result<Resource, String> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let trust = self
+            .policy_for(DocumentKind::RoleTrustPolicy, &doc.target)?
+            .ok_or_else(|| format!("the role {} has no trust policy", doc.target))?;
+        let body = json!({
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "RoleName": name,
+                "Path": doc.path.as_deref().unwrap_or("/"),
+                "Description": format!("Created by xacct deployment {}", self.deployment.name),
+                "AssumeRolePolicyDocument": trust,
+                "Tags": [{"Key": OWNER_TAG, "Value": self.deployment.name.as_ref()}],
+            },
+        });
+        Ok(Resource {
+            creates_role: Some(doc.target.to_string()),
+            ..self.resource(
+                doc,
+                format!("Role{}", pascal(name)),
+                body,
+                self.home.to_owned(),
+            )
+        })
+    }
+
+    /// The deployment's inline policy on a role or user.
+    fn inline_policy(&self, doc: &Document) -> Result<Resource, String> {
+        let (list, prefix) = if doc.kind == DocumentKind::RoleInlinePolicy {
+            ("Roles", "RolePolicy")
+        } else {
+            ("Users", "UserPolicy")
+        };
+        let holder = last_segment(&doc.target);
+        let body = json!({
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": doc.name.as_deref().unwrap_or_default(),
+                "PolicyDocument": policy_of(doc)?,
+                list: [holder],
+            },
+        });
+        Ok(self.resource(
+            doc,
+            format!("{prefix}{}", pascal(holder)),
+            body,
+            self.home.to_owned(),
+        ))
+    }
+
+    /// An access point with its policy, as `apply` creates it: all four Block Public Access
+    /// settings on, and the network origin VPC when the grants name one.
+    fn access_point(&self, doc: &Document) -> Result<Resource, String> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let mut properties = json!({
+            "Name": name,
+            "Bucket": doc.bucket.as_deref().unwrap_or_default(),
+            "BucketAccountId": doc.bucket_account.as_deref().unwrap_or(&doc.account),
+        });
+        if let Some(policy) = self.policy_for(DocumentKind::AccessPointPolicy, &doc.target)? {
+            properties["Policy"] = policy;
+        }
+        properties["PublicAccessBlockConfiguration"] = json!({
+            "BlockPublicAcls": true,
+            "IgnorePublicAcls": true,
+            "BlockPublicPolicy": true,
+            "RestrictPublicBuckets": true,
+        });
+        if let Some(vpc) = &doc.vpc {
+            properties["VpcConfiguration"] = json!({ "VpcId": vpc });
+        }
+        let body = json!({"Type": "AWS::S3::AccessPoint", "Properties": properties});
+        Ok(self.resource(
+            doc,
+            format!("AccessPoint{}", pascal(name)),
+            body,
+            region_of(doc),
+        ))
+    }
+
+    /// A bucket policy: with the statements others wrote in it as read now (`live`), or this
+    /// deployment's alone with a warning that CloudFormation would remove the others'.
+    fn bucket_policy(
+        &self,
+        doc: &Document,
+        live: Option<&LiveBucketPolicies>,
+        notes: &mut Vec<String>,
+    ) -> Result<Resource, String> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let policy = match live.map(|l| l.get(doc.target.as_ref())) {
+            Some(Some(stored)) => {
+                let merged = crate::plan::merge(
+                    stored.as_deref(),
+                    doc.policy.as_deref(),
+                    &sid_prefix(&self.deployment.name),
+                    false,
+                    &doc.target,
+                )?;
+                let kept = merged
+                    .as_ref()
+                    .and_then(|m| m["Statement"].as_array())
+                    .map_or(0, Vec::len)
+                    .saturating_sub(policy_of(doc)?["Statement"].as_array().map_or(0, Vec::len));
+                if kept > 0 {
+                    notes.push(format!(
+                        "the bucket policy of {} keeps the {kept} statement(s) others wrote in it, as read now; CloudFormation replaces the whole policy, so export again after they change",
+                        doc.target
+                    ));
+                }
+                merged.unwrap_or(Value::Null)
+            }
+            _ => {
+                notes.push(format!(
+                    "warning: the bucket policy of {} is exported with this deployment's statements only: CloudFormation replaces a bucket's whole policy, so statements others wrote in it would be removed; export with `--read-live` (and credentials for account {}) to keep them, or with `--bucket-policy leave-out`",
+                    doc.target, doc.account
+                ));
+                policy_of(doc)?
+            }
+        };
+        let body = json!({
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {"Bucket": name, "PolicyDocument": policy},
+        });
+        Ok(self.resource(
+            doc,
+            format!("BucketPolicy{}", pascal(name)),
+            body,
+            region_of(doc),
+        ))
+    }
+
+    /// The record a first apply would write, so that plan and verify see these resources as the
+    /// deployment's own.
+    fn record(&self) -> Vec<Resource> {
+        let mut out = Vec::new();
+        for write in first_record(self.deployment) {
+            let RecordWrite::Put {
+                account,
+                name,
+                value,
+            } = write
+            else {
+                continue;
+            };
             // `RecordRoleAnalyticsReader`: the entry's kind and name (logical ids are at most 255
             // characters; the parameter's own name is hex).
             let entry: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
@@ -287,7 +335,7 @@ fn resources(
             let id = format!("Record{}", what.chars().take(200).collect::<String>());
             out.push(Resource {
                 account,
-                region: home.to_owned(),
+                region: self.home.to_owned(),
                 id,
                 body: json!({
                     "Type": "AWS::SSM::Parameter",
@@ -295,14 +343,14 @@ fn resources(
                         "Name": name,
                         "Type": "String",
                         "Value": value,
-                        "Description": format!("xacct deployment {}: what it owns", deployment.name),
+                        "Description": format!("xacct deployment {}: what it owns", self.deployment.name),
                     },
                 }),
                 creates_role: None,
             });
         }
+        out
     }
-    Ok(out)
 }
 
 /// The declared documents as plan sees them (bucket policies with their region).
