@@ -15,10 +15,10 @@ use crate::grant::Grant;
 use crate::requester::{OrgScope, Requester};
 use crate::service_reference;
 
-/// Outside every prefix a grant can declare: prefixes never start with `/`... but keys can.
 /// An account no grant names, standing for everyone else.
 const STRANGER: &str = "999999999999";
 
+/// Outside every prefix a grant can declare: prefixes never start with `/`, but keys can.
 const OUTSIDE: &str = "/xacct-proof-outside/";
 
 /// A member account of the organization an organization grant names.

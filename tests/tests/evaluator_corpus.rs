@@ -62,8 +62,9 @@ const BUCKET: &str = "arn:aws:s3:::shared-bucket";
 const HOME_BUCKET: &str = "arn:aws:s3:::home-bucket";
 
 fn doc(kind: DocumentKind, account: &str, target: &str, statements: Value) -> PolicyDoc {
+    // A fixture that does not parse fails here, never becomes an empty policy that denies.
     let policy = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
-        .unwrap_or_default();
+        .unwrap_or_else(|p| panic!("a corpus fixture does not parse: {}", p.message));
     PolicyDoc {
         kind,
         account: account.into(),
@@ -105,7 +106,7 @@ fn allowed(
             .or_default()
             .push((*v).to_owned());
     }
-    evaluate(
+    let decision = evaluate(
         set,
         &Request {
             principal: principal.into(),
@@ -113,8 +114,16 @@ fn allowed(
             resource: resource.into(),
             context: ctx,
         },
-    )
-    .allowed()
+    );
+    // `Unknown` is neither: a case that expects it asks `verdict_of`, so a denial assertion
+    // cannot pass because the set lacked what AWS would decide with.
+    match decision.verdict {
+        Verdict::Allow => true,
+        Verdict::Deny => false,
+        Verdict::Unknown(what) => {
+            panic!("{principal} {action} on {resource}: unknown, not allowed or denied: {what}")
+        }
+    }
 }
 
 fn identity(principal: &str, statements: Value) -> PolicyDoc {

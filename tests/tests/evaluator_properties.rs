@@ -65,7 +65,7 @@ fn decisions_within(text: &str, organization: Option<Organization>) -> Vec<bool>
         kind: DocumentKind::RoleInlinePolicy,
         account: "111111111111".into(),
         target: "arn:aws:iam::111111111111:role/r".into(),
-        policy: Policy::parse(text).unwrap_or_default(),
+        policy: Policy::parse(text).expect("generated policies parse"),
     });
     for bucket in ["b", "other"] {
         set.set_bucket_owner(bucket, "111111111111");
@@ -153,9 +153,9 @@ fn sharing() -> (Vec<policy_core::Document>, Vec<policy_core::Grant>) {
         doc: String::new(),
         grants: vec![grant],
     };
-    let grants = policy_core::pipeline::validate(&input).unwrap_or_default();
+    let grants = policy_core::pipeline::validate(&input).expect("the grant is valid");
     let documents =
-        policy_core::pipeline::render("SHARING", &grants, Loc::UNKNOWN).unwrap_or_default();
+        policy_core::pipeline::render("SHARING", &grants, Loc::UNKNOWN).expect("it renders");
     (documents, grants)
 }
 
@@ -277,7 +277,7 @@ fn resource_decisions(statements: &[Value], principal: &Value, not_principal: bo
         })
         .collect();
     let bucket = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": with_principal}))
-        .unwrap_or_default();
+        .expect("generated policies parse");
     let mut set = PolicySet::default();
     set.push(PolicyDoc {
         kind: DocumentKind::BucketPolicy,
@@ -298,7 +298,7 @@ fn resource_decisions(statements: &[Value], principal: &Value, not_principal: bo
             account: "111111111111".into(),
             target: caller.into(),
             policy: Policy::from_value(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-                .unwrap_or_default(),
+                .expect("a policy"),
         });
     }
     let callers = [
@@ -376,7 +376,7 @@ fn organization(scp: &[Value], rcp: &[Value]) -> Organization {
         name: id.into(),
         kind,
         policy: Policy::from_value(&json!({"Version": "2012-10-17", "Statement": statements}))
-            .unwrap_or_default(),
+            .expect("generated policies parse"),
     };
     let everything = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
     let mut org = Organization::new("o-test", "999999999999");
