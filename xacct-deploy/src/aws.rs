@@ -140,6 +140,31 @@ fn iam_name(arn: &str) -> String {
     policy_core::Principal::parse(arn).map_or_else(|_| arn.to_owned(), |p| p.name)
 }
 
+/// Every item of every page of a paginated call, its failure turned into a [`DeployError`]
+/// naming the operation (a macro: each paginator and page is a type of its own).
+macro_rules! every_page {
+    ($paginator:expr, $account:expr, $resource:expr, $operation:literal, |$page:ident| $items:expr) => {{
+        let mut items = Vec::new();
+        let mut pages = $paginator.send();
+        while let Some(page) = pages.next().await {
+            let $page =
+                page.map_err(|e| DeployError::aws(Aws::ctx($account, $resource, $operation), &e))?;
+            items.extend($items);
+        }
+        items
+    }};
+}
+
+/// The ARNs of a page of attached managed policies.
+fn attached_arns(
+    attached: Option<Vec<aws_sdk_iam::types::AttachedPolicy>>,
+) -> impl Iterator<Item = String> {
+    attached
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.policy_arn)
+}
+
 fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
     error.code().is_some_and(|c| codes.contains(&c))
 }
@@ -402,36 +427,21 @@ impl Aws {
                 .and_then(|u| u.permissions_boundary)
                 .and_then(|b| b.permissions_boundary_arn);
             self.count_read(account, "iam:ListUserPolicies", arn);
-            let mut pages = iam
-                .list_user_policies()
-                .user_name(&name)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                policies.inline.extend(
-                    page.map_err(|e| {
-                        DeployError::aws(Self::ctx(account, arn, "iam:ListUserPolicies"), &e)
-                    })?
-                    .policy_names,
-                );
-            }
+            let pages = iam.list_user_policies().user_name(&name).into_paginator();
+            policies.inline = every_page!(pages, account, arn, "iam:ListUserPolicies", |page| page
+                .policy_names);
             self.count_read(account, "iam:ListAttachedUserPolicies", arn);
-            let mut pages = iam
+            let pages = iam
                 .list_attached_user_policies()
                 .user_name(&name)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| {
-                    DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedUserPolicies"), &e)
-                })?;
-                policies.managed.extend(
-                    page.attached_policies
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|p| p.policy_arn),
-                );
-            }
+                .into_paginator();
+            policies.managed = every_page!(
+                pages,
+                account,
+                arn,
+                "iam:ListAttachedUserPolicies",
+                |page| attached_arns(page.attached_policies)
+            );
         } else {
             let _permit = self.read(account, "iam:GetRole", arn).await;
             let entity = match iam.get_role().role_name(&name).send().await {
@@ -443,36 +453,21 @@ impl Aws {
                 .and_then(|r| r.permissions_boundary)
                 .and_then(|b| b.permissions_boundary_arn);
             self.count_read(account, "iam:ListRolePolicies", arn);
-            let mut pages = iam
-                .list_role_policies()
-                .role_name(&name)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                policies.inline.extend(
-                    page.map_err(|e| {
-                        DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e)
-                    })?
-                    .policy_names,
-                );
-            }
+            let pages = iam.list_role_policies().role_name(&name).into_paginator();
+            policies.inline = every_page!(pages, account, arn, "iam:ListRolePolicies", |page| page
+                .policy_names);
             self.count_read(account, "iam:ListAttachedRolePolicies", arn);
-            let mut pages = iam
+            let pages = iam
                 .list_attached_role_policies()
                 .role_name(&name)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| {
-                    DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e)
-                })?;
-                policies.managed.extend(
-                    page.attached_policies
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|p| p.policy_arn),
-                );
-            }
+                .into_paginator();
+            policies.managed = every_page!(
+                pages,
+                account,
+                arn,
+                "iam:ListAttachedRolePolicies",
+                |page| attached_arns(page.attached_policies)
+            );
         }
         Ok(Some(policies))
     }
@@ -482,18 +477,14 @@ impl Aws {
     pub async fn user_groups(&self, account: &str, arn: &str) -> Result<Vec<String>, DeployError> {
         let _permit = self.read(account, "iam:ListGroupsForUser", arn).await;
         let iam = self.account(account)?.iam();
-        let mut groups = Vec::new();
-        let mut pages = iam
+        let pages = iam
             .list_groups_for_user()
             .user_name(iam_name(arn))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                DeployError::aws(Self::ctx(account, arn, "iam:ListGroupsForUser"), &e)
-            })?;
-            groups.extend(page.groups.into_iter().map(|g| g.group_name));
-        }
+            .into_paginator();
+        let groups = every_page!(pages, account, arn, "iam:ListGroupsForUser", |page| page
+            .groups
+            .into_iter()
+            .map(|g| g.group_name));
         Ok(groups)
     }
 
@@ -507,20 +498,9 @@ impl Aws {
         let arn = format!("arn:{partition}:iam::{account}:group/{group}");
         let _permit = self.read(account, "iam:ListGroupPolicies", &arn).await;
         let iam = self.account(account)?.iam();
-        let mut names = Vec::new();
-        let mut pages = iam
-            .list_group_policies()
-            .group_name(group)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            names.extend(
-                page.map_err(|e| {
-                    DeployError::aws(Self::ctx(account, &arn, "iam:ListGroupPolicies"), &e)
-                })?
-                .policy_names,
-            );
-        }
+        let pages = iam.list_group_policies().group_name(group).into_paginator();
+        let names = every_page!(pages, account, &arn, "iam:ListGroupPolicies", |page| page
+            .policy_names);
         let mut inline = Vec::new();
         for name in names {
             self.count_read(account, "iam:GetGroupPolicy", &arn);
@@ -536,26 +516,17 @@ impl Aws {
             inline.push((name, decode(&out.policy_document)));
         }
         self.count_read(account, "iam:ListAttachedGroupPolicies", &arn);
-        let mut managed = Vec::new();
-        let mut pages = iam
+        let pages = iam
             .list_attached_group_policies()
             .group_name(group)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                DeployError::aws(
-                    Self::ctx(account, &arn, "iam:ListAttachedGroupPolicies"),
-                    &e,
-                )
-            })?;
-            managed.extend(
-                page.attached_policies
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|p| p.policy_arn),
-            );
-        }
+            .into_paginator();
+        let managed = every_page!(
+            pages,
+            account,
+            &arn,
+            "iam:ListAttachedGroupPolicies",
+            |page| attached_arns(page.attached_policies)
+        );
         Ok((inline, managed))
     }
 

@@ -136,6 +136,13 @@ pub(crate) async fn read(
         } else {
             DocumentKind::RoleInlinePolicy
         };
+        // The document of a managed policy of this account, read above.
+        let managed_text = |policy_arn: &String| {
+            managed
+                .get(&(account.clone(), policy_arn.clone()))
+                .cloned()
+                .flatten()
+        };
         let add = |text: Option<String>, what: String, layers: &mut Layers| {
             let Some(text) = text else { return };
             match Policy::parse(&text) {
@@ -159,10 +166,7 @@ pub(crate) async fn read(
             add(text, format!("inline policy {name} of {arn}"), &mut layers);
         }
         for policy_arn in &policies.managed {
-            let text = managed
-                .get(&(account.clone(), policy_arn.clone()))
-                .cloned()
-                .flatten();
+            let text = managed_text(policy_arn);
             add(
                 text,
                 format!("managed policy {policy_arn} attached to {arn}"),
@@ -178,10 +182,7 @@ pub(crate) async fn read(
                 );
             }
             for policy_arn in attached {
-                let text = managed
-                    .get(&(account.clone(), policy_arn.clone()))
-                    .cloned()
-                    .flatten();
+                let text = managed_text(&policy_arn);
                 add(
                     text,
                     format!("managed policy {policy_arn} attached to group {group} (of {arn})"),
@@ -190,10 +191,7 @@ pub(crate) async fn read(
             }
         }
         if let Some(boundary) = &policies.boundary {
-            let text = managed
-                .get(&(account.clone(), boundary.clone()))
-                .cloned()
-                .flatten();
+            let text = managed_text(boundary);
             match text.as_deref().map(Policy::parse) {
                 Some(Ok(policy)) => layers
                     .boundaries

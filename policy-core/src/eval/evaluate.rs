@@ -228,14 +228,12 @@ impl PolicySet {
         policy_arn: &str,
         policy: Policy,
     ) -> Result<(), Problem> {
-        self.limits
-            .add(LimitKind::PermissionsBoundary, entity_arn, policy_arn, policy)
-            .map(drop)
-            .ok_or_else(|| {
-                Problem::new(format!(
-                    "`{entity_arn}` is not a role or user ARN: a permissions boundary is attached to a role or a user"
-                ))
-            })
+        self.add_limit(
+            LimitKind::PermissionsBoundary,
+            entity_arn,
+            policy_arn,
+            policy,
+        )
     }
 
     /// Sets the session policy (inline or managed, passed to `AssumeRole`) of a role session.
@@ -245,14 +243,7 @@ impl PolicySet {
         name: &str,
         policy: Policy,
     ) -> Result<(), Problem> {
-        self.limits
-            .add(LimitKind::SessionPolicy, session_arn, name, policy)
-            .map(drop)
-            .ok_or_else(|| {
-                Problem::new(format!(
-                    "`{session_arn}` is not a role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION): session policies limit role sessions"
-                ))
-            })
+        self.add_limit(LimitKind::SessionPolicy, session_arn, name, policy)
     }
 
     /// Sets the policy of the VPC endpoint `endpoint_id` (`vpce-…`): requests whose
@@ -263,12 +254,25 @@ impl PolicySet {
         name: &str,
         policy: Policy,
     ) -> Result<(), Problem> {
+        self.add_limit(LimitKind::EndpointPolicy, endpoint_id, name, policy)
+    }
+
+    fn add_limit(
+        &mut self,
+        kind: LimitKind,
+        attached_to: &str,
+        name: &str,
+        policy: Policy,
+    ) -> Result<(), Problem> {
+        let what = match kind {
+            LimitKind::PermissionsBoundary => "a role or user ARN: a permissions boundary is attached to a role or a user",
+            LimitKind::SessionPolicy => "a role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION): session policies limit role sessions",
+            LimitKind::EndpointPolicy => "a VPC endpoint id (vpce-…)",
+        };
         self.limits
-            .add(LimitKind::EndpointPolicy, endpoint_id, name, policy)
+            .add(kind, attached_to, name, policy)
             .map(drop)
-            .ok_or_else(|| {
-                Problem::new(format!("`{endpoint_id}` is not a VPC endpoint id (vpce-…)"))
-            })
+            .ok_or_else(|| Problem::new(format!("`{attached_to}` is not {what}")))
     }
 
     /// The permissions boundaries, session policies and endpoint policies of the set.
@@ -847,22 +851,9 @@ impl<'s, 'r> Tally<'s, 'r> {
         .into_iter()
         .flatten()
         {
-            self.consulted.push(Consulted::Limit(index));
-            let limit = &set.limits.policies[index];
-            let found = scan_policy(
-                &limit.policy,
-                &|| limit.description.clone(),
-                request,
-                &who,
-                false,
-                (&mut self.reasons, false),
-            );
-            self.denied |= found.deny;
-            if !found.allow {
+            if let Some(refusal) = self.limit(index, request, false) {
                 all_allow = false;
-                self.limited.get_or_insert_with(|| {
-                    format!("default: the {} does not allow it", limit.description)
-                });
+                self.limited.get_or_insert(refusal);
             }
         }
         all_allow
@@ -875,29 +866,31 @@ impl<'s, 'r> Tally<'s, 'r> {
         if !set.limits.has_endpoints() {
             return;
         }
-        let who = self.who;
         for id in request.values("aws:SourceVpce").unwrap_or_default() {
             let Some(index) = set.limits.endpoint(id) else {
                 continue;
             };
-            self.consulted.push(Consulted::Limit(index));
-            let limit = &set.limits.policies[index];
-            let found = scan_policy(
-                &limit.policy,
-                &|| limit.description.clone(),
-                request,
-                &who,
-                true,
-                (&mut self.reasons, false),
-            );
-            self.denied |= found.deny;
-            if !found.allow && self.blocked.is_none() {
-                self.blocked = Some(format!(
-                    "default: the {} does not allow it",
-                    limit.description
-                ));
+            if let Some(refusal) = self.limit(index, request, true) {
+                self.blocked.get_or_insert(refusal);
             }
         }
+    }
+
+    /// Reads one limiting policy (its denies count as any other); when it does not allow the
+    /// request, what to say of it.
+    fn limit(&mut self, index: usize, request: &View, resource_policy: bool) -> Option<String> {
+        let limit = &self.set.limits.policies[index];
+        self.consulted.push(Consulted::Limit(index));
+        let found = scan_policy(
+            &limit.policy,
+            &|| limit.description.clone(),
+            request,
+            &self.who,
+            resource_policy,
+            (&mut self.reasons, false),
+        );
+        self.denied |= found.deny;
+        (!found.allow).then(|| format!("default: the {} does not allow it", limit.description))
     }
 
     /// Decides with `rule(limits_allow)`; when the caller's boundary or session policy is all
