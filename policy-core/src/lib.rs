@@ -61,6 +61,7 @@ pub use input::{DeploymentInput, GrantField, GrantInput, TrustInput};
 pub use json::{
     canonicalize, normalize, parse_strict, same_meaning, to_canonical_string, POLICY_VERSION,
 };
+pub use names::check_bucket_name;
 pub use partition::Partition;
 pub use pipeline::build;
 pub use requester::{OrgScope, Requester};

@@ -180,6 +180,22 @@ enum ExportFormat {
         #[command(flatten)]
         connection: Connection,
     },
+    /// A CloudTrail trail per account the deployment touches (`<account>.cloudtrail.json`):
+    /// every change made in the account, and with `--data-events` the S3 requests through the
+    /// deployment's access points. No AWS call.
+    Cloudtrail {
+        /// The directory to write the templates to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// The S3 bucket the trails write their logs to (its policy must let CloudTrail write:
+        /// the statements are printed).
+        #[arg(long, value_name = "NAME")]
+        bucket: String,
+        /// Also log the S3 data events through the deployment's access points (billed: $0.10
+        /// per 100,000 events delivered).
+        #[arg(long)]
+        data_events: bool,
+    },
 }
 
 /// Standard output, locked once. A reader that goes away (`| head`, `| true`) ends the output
@@ -458,7 +474,52 @@ async fn execute(
             )
             .await
         }
+        Command::Export {
+            format:
+                ExportFormat::Cloudtrail {
+                    out: dir,
+                    bucket,
+                    data_events,
+                },
+        } => export_cloudtrail(&in_force.deployment, &dir, &bucket, data_events, out),
     }
+}
+
+fn export_cloudtrail(
+    deployment: &Deployment,
+    dir: &std::path::Path,
+    bucket: &str,
+    data_events: bool,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    policy_core::check_bucket_name(bucket).map_err(|p| DeployError::Argument {
+        argument: format!("--bucket {bucket}"),
+        reason: p.message.clone(),
+        help: "name the S3 bucket the trails write their logs to",
+    })?;
+    let exported = crate::cloudtrail::per_account(deployment, bucket, data_events);
+    write_export(deployment, dir, &exported, out)
+}
+
+/// Writes an export's templates and prints what was written and what the user must know.
+fn write_export(
+    deployment: &Deployment,
+    dir: &std::path::Path,
+    exported: &export::Export,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let written = export::write(deployment, dir, exported).map_err(|e| DeployError::Export {
+        dir: dir.display().to_string(),
+        source: e,
+    })?;
+    for line in written {
+        outln!(out, "{line}");
+    }
+    outln!(out, "\n{}", export::order_text(exported).trim_end());
+    for note in &exported.notes {
+        outln!(out, "\n{note}");
+    }
+    Ok(0)
 }
 
 fn render(deployment: &Deployment, out: &mut Out) -> Result<u8, DeployError> {
@@ -604,18 +665,7 @@ async fn export_cloudformation(
         reason,
         help: "the deployment's own documents could not be read back; this is a bug in xacct",
     })?;
-    let written = export::write(deployment, dir, &exported).map_err(|e| DeployError::Export {
-        dir: dir.display().to_string(),
-        source: e,
-    })?;
-    for line in written {
-        outln!(out, "{line}");
-    }
-    outln!(out, "\n{}", export::order_text(&exported).trim_end());
-    for note in &exported.notes {
-        outln!(out, "\n{note}");
-    }
-    Ok(0)
+    write_export(deployment, dir, &exported, out)
 }
 
 async fn show(

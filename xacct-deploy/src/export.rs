@@ -37,9 +37,40 @@ pub struct Template {
     pub body: Value,
 }
 
-/// Everything `export cloudformation` writes and says.
+/// Which export a template belongs to: several can share a directory, and each removes only
+/// its own earlier files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExportKind {
+    #[default]
+    CloudFormation,
+    CloudTrail,
+    Config,
+}
+
+impl ExportKind {
+    /// The `Metadata.xacct.export` of its templates (none for the deployment's own resources,
+    /// whose templates came first).
+    fn marker(self) -> Option<&'static str> {
+        match self {
+            ExportKind::CloudFormation => None,
+            ExportKind::CloudTrail => Some("cloudtrail"),
+            ExportKind::Config => Some("config"),
+        }
+    }
+
+    fn order_file(self) -> &'static str {
+        match self {
+            ExportKind::CloudFormation => "ORDER",
+            ExportKind::CloudTrail => "ORDER.cloudtrail",
+            ExportKind::Config => "ORDER.config",
+        }
+    }
+}
+
+/// Everything an export writes and says.
 #[derive(Clone, Debug, Default)]
 pub struct Export {
+    pub kind: ExportKind,
     pub templates: Vec<Template>,
     /// Groups of accounts in deployment order: every account of a group after those of the
     /// groups before it (IAM and S3 check that the principals a policy names exist).
@@ -569,6 +600,7 @@ pub fn per_account(
         })
         .collect();
     Ok(Export {
+        kind: ExportKind::CloudFormation,
         templates,
         order,
         notes,
@@ -613,6 +645,7 @@ pub fn stack_set(
     notes.push("a service-managed StackSet deploys no instance in the organization's management account: if it is one of the accounts above, deploy its template from `export cloudformation` (without --stack-set) as a stack there".to_owned());
     notes.push("a stack set runs one operation at a time: create the instances group by group in ORDER, one operation per group, each after the one before has succeeded".to_owned());
     Ok(Export {
+        kind: ExportKind::CloudFormation,
         templates: vec![Template {
             file: "stack-set.json".to_owned(),
             account: None,
@@ -626,9 +659,11 @@ pub fn stack_set(
 
 /// The `ORDER` file: one line per group, the accounts of a group deployable together.
 pub fn order_text(export: &Export) -> String {
-    let mut text = String::from(
-        "# Deploy the accounts group by group, each group after the one before has succeeded:\n# IAM and S3 refuse a policy that names a role that does not exist yet.\n",
-    );
+    let mut text = String::from(if export.kind == ExportKind::CloudFormation {
+        "# Deploy the accounts group by group, each group after the one before has succeeded:\n# IAM and S3 refuse a policy that names a role that does not exist yet.\n"
+    } else {
+        "# The accounts, in any order: each template stands alone.\n"
+    });
     for (i, group) in export.order.iter().enumerate() {
         let files: Vec<String> = group
             .iter()
@@ -665,12 +700,13 @@ pub fn live_bucket_policies(read: &[(Target, Live)]) -> LiveBucketPolicies {
         .collect()
 }
 
-/// Whether `text` is a template an earlier export of `deployment` wrote.
-fn written_by(deployment: &Deployment, text: &str) -> bool {
+/// Whether `text` is a template an earlier export of this kind of `deployment` wrote.
+fn written_by(deployment: &Deployment, kind: ExportKind, text: &str) -> bool {
     serde_json::from_str::<Value>(text).is_ok_and(|v| {
         v["Description"]
             .as_str()
             .is_some_and(|d| d.starts_with(&format!("xacct deployment {}:", deployment.name)))
+            && v["Metadata"]["xacct"]["export"].as_str() == kind.marker()
     })
 }
 
@@ -694,8 +730,9 @@ pub fn write(
         whole(&t.file, &text)?;
         done.push(format!("wrote {}", dir.join(&t.file).display()));
     }
-    whole("ORDER", &order_text(export))?;
-    done.push(format!("wrote {}", dir.join("ORDER").display()));
+    let order_file = export.kind.order_file();
+    whole(order_file, &order_text(export))?;
+    done.push(format!("wrote {}", dir.join(order_file).display()));
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path
@@ -705,7 +742,8 @@ pub fn write(
         let current = export.templates.iter().any(|t| t.file == name);
         if !current
             && name.ends_with(".json")
-            && std::fs::read_to_string(&path).is_ok_and(|text| written_by(deployment, &text))
+            && std::fs::read_to_string(&path)
+                .is_ok_and(|text| written_by(deployment, export.kind, &text))
         {
             std::fs::remove_file(&path)?;
             done.push(format!(

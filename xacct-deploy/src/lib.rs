@@ -19,6 +19,7 @@ pub mod accounts;
 mod apply;
 mod aws;
 pub mod cli;
+pub mod cloudtrail;
 pub mod error;
 pub mod export;
 pub mod inventory;

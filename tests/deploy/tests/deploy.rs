@@ -37,19 +37,6 @@ fn apply_writes_every_document_and_a_second_apply_writes_nothing() {
     });
 }
 
-const EXAMPLES: [&Deployment; 10] = [
-    &shared_data::SHARING,
-    &data_lake::DATA_LAKE,
-    &lambda_requester::INVOICES,
-    &multi_access_point::REPORTING,
-    &direct_grant::PARTNER_UPLOADS,
-    &cross_account_access_point::ARCHIVE,
-    &private_network::PRIVATE_LAKE,
-    &temporary_audit::LEDGER_AUDIT,
-    &organization_share::ORG_LAKE,
-    &encrypted_lake::ENCRYPTED_LAKE,
-];
-
 #[test]
 fn every_example_applies_and_destroys_cleanly() {
     let _emulator = emulator();
@@ -1492,12 +1479,6 @@ fn verify_and_explain_name_the_organization_policy_that_blocks_a_grant() {
 }
 
 /// A fresh directory for one test's files.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("xacct-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 /// Every example's templates, per account and for a StackSet, pass cfn-lint (pinned, in the
 /// venv) with no error and no warning, and hold the documents `render` gives, byte for byte: the
 /// compile-time proof covers what CloudFormation deploys.

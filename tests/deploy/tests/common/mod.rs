@@ -16,6 +16,27 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use xacct_deploy::{AccountSpec, Mode, Session};
 
+/// Every example deployment of the repository.
+pub const EXAMPLES: [&Deployment; 10] = [
+    &shared_data::SHARING,
+    &data_lake::DATA_LAKE,
+    &lambda_requester::INVOICES,
+    &multi_access_point::REPORTING,
+    &direct_grant::PARTNER_UPLOADS,
+    &cross_account_access_point::ARCHIVE,
+    &private_network::PRIVATE_LAKE,
+    &temporary_audit::LEDGER_AUDIT,
+    &organization_share::ORG_LAKE,
+    &encrypted_lake::ENCRYPTED_LAKE,
+];
+
+/// An empty scratch directory of this process, named `name`.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xacct-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 /// A decision the live documents settle: allowed or denied, never unknown.
 pub trait Decided {
     fn decided(&self) -> bool;
