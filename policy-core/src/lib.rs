@@ -24,6 +24,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+// Below everything: date and address arithmetic.
+mod basics;
+
 // The model: values parsed into types, with the problems they can have.
 mod account;
 mod arn;

@@ -8,7 +8,7 @@
 //! on every request.
 
 use crate::diagnostic::Problem;
-use crate::eval::condition::days_from_civil;
+use crate::basics::{civil_from_days, days_from_civil, host_mask, in_network, ip_bits};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -165,13 +165,6 @@ impl Cidr {
         Ok(cidr)
     }
 
-    fn to_bits(ip: IpAddr) -> (u128, u32) {
-        match ip {
-            IpAddr::V4(v) => (u128::from(u32::from(v)), 32),
-            IpAddr::V6(v) => (u128::from(v), 128),
-        }
-    }
-
     fn from_bits(value: u128, v4: bool) -> IpAddr {
         if v4 {
             IpAddr::V4(Ipv4Addr::from(
@@ -183,30 +176,24 @@ impl Cidr {
     }
 
     fn host_mask(&self) -> u128 {
-        let (_, width) = Self::to_bits(self.network);
-        let host = width - u32::from(self.bits);
-        if host == 0 {
-            0
-        } else {
-            u128::MAX >> (128 - host)
-        }
+        host_mask(ip_bits(self.network).1, u32::from(self.bits))
     }
 
     /// The range's first address (the network written with its host bits cleared).
     pub fn first(&self) -> IpAddr {
-        let (value, _) = Self::to_bits(self.network);
+        let (value, _) = ip_bits(self.network);
         Self::from_bits(value & !self.host_mask(), self.network.is_ipv4())
     }
 
     /// The range's last address.
     pub fn last(&self) -> IpAddr {
-        let (value, _) = Self::to_bits(self.network);
+        let (value, _) = ip_bits(self.network);
         Self::from_bits(value | self.host_mask(), self.network.is_ipv4())
     }
 
     /// The address just after the range (or just before it, for a range that ends the space).
     pub fn after(&self) -> IpAddr {
-        let (value, width) = Self::to_bits(self.network);
+        let (value, width) = ip_bits(self.network);
         let last = value | self.host_mask();
         let end = if width == 32 {
             u128::from(u32::MAX)
@@ -222,8 +209,7 @@ impl Cidr {
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ((ip, a), (net, b)) = (Self::to_bits(ip), Self::to_bits(self.network));
-        a == b && ip & !self.host_mask() == net & !self.host_mask()
+        in_network(ip, self.network, u32::from(self.bits))
     }
 
     /// Whether the range holds addresses that never reach AWS as `aws:SourceIp`: private,
@@ -348,19 +334,6 @@ impl fmt::Display for Expiry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&Self::format(self.seconds))
     }
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// `vpc-` or `vpce-` and 8 or 17 lowercase hexadecimal digits: the two lengths of EC2 resource

@@ -290,17 +290,7 @@ fn date(text: &str) -> Option<i64> {
         t.next().flatten().unwrap_or(0),
         t.next().flatten().unwrap_or(0),
     );
-    Some(days_from_civil(y, m, dd) * 86_400 + h * 3600 + mi * 60 + s - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(crate::basics::days_from_civil(y, m, dd) * 86_400 + h * 3600 + mi * 60 + s - offset)
 }
 
 fn in_cidr(ip: &str, cidr: &str) -> bool {
@@ -308,24 +298,9 @@ fn in_cidr(ip: &str, cidr: &str) -> bool {
     let (Ok(ip), Ok(net)) = (ip.parse::<IpAddr>(), net.parse::<IpAddr>()) else {
         return false;
     };
-    let to_bits = |a: IpAddr| -> (u128, u32) {
-        match a {
-            IpAddr::V4(v) => (u128::from(u32::from(v)) << 96, 32),
-            IpAddr::V6(v) => (u128::from(v), 128),
-        }
-    };
-    let ((ip, ip_len), (net, net_len)) = (to_bits(ip), to_bits(net));
-    if ip_len != net_len {
-        return false;
-    }
-    // Both kinds sit in the top bits of the u128, so the prefix counts from the top either way.
-    let prefix: u32 = bits.parse::<u32>().unwrap_or(net_len).min(net_len);
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u128::MAX << (128 - prefix.min(128))
-    };
-    ip & mask == net & mask
+    let width = crate::basics::ip_bits(net).1;
+    let prefix = bits.parse::<u32>().unwrap_or(width).min(width);
+    crate::basics::in_network(ip, net, prefix)
 }
 
 /// Whether one context value matches one policy value under `operator` (its positive form).
