@@ -66,7 +66,10 @@ mod tests {
         assert!(in_network(ip("203.0.113.7"), ip("203.0.113.0"), 24));
         assert!(!in_network(ip("203.0.114.7"), ip("203.0.113.0"), 24));
         assert!(in_network(ip("10.1.2.3"), ip("0.0.0.0"), 0));
-        assert!(!in_network(ip("2001:db8::1"), ip("0.0.0.0"), 0), "families differ");
+        assert!(
+            !in_network(ip("2001:db8::1"), ip("0.0.0.0"), 0),
+            "families differ"
+        );
         assert!(in_network(ip("2001:db8::1"), ip("2001:db8::"), 32));
         assert!(in_network(ip("198.51.100.1"), ip("198.51.100.1"), 32));
         assert!(!in_network(ip("198.51.100.2"), ip("198.51.100.1"), 32));

@@ -7,8 +7,8 @@
 //! `aws:SourceIp` only on requests that are *not* (and then the public address), `aws:CurrentTime`
 //! on every request.
 
-use crate::diagnostic::Problem;
 use crate::basics::{civil_from_days, days_from_civil, host_mask, in_network, ip_bits};
+use crate::diagnostic::Problem;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

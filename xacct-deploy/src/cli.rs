@@ -660,10 +660,9 @@ async fn export_cloudformation(
     } else {
         export::per_account(deployment, bucket_policy, live.as_ref())
     }
-    .map_err(|reason| DeployError::Argument {
-        argument: "export cloudformation".to_owned(),
-        reason,
-        help: "the deployment's own documents could not be read back; this is a bug in xacct",
+    .map_err(|e| match e {
+        export::ExportError::Internal(what) => DeployError::Internal(what),
+        export::ExportError::Live(what) => DeployError::Unreadable(policy_core::Problem::new(what)),
     })?;
     write_export(deployment, dir, &exported, out)
 }

@@ -55,6 +55,9 @@ pub enum DeployError {
     /// A document read back from AWS, or the deployment's own data, that the evaluator cannot read.
     #[error("{0}")]
     Unreadable(policy_core::Problem),
+    /// Something the tool itself got wrong: never the user's input.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error(
         "the record parameter {} in account {} (last written by {}) is not one xacct writes: {}{}",
         .rejected.parameter,
@@ -142,6 +145,9 @@ impl DeployError {
                 rejected.account, rejected.parameter
             )),
             DeployError::Output(_) => None,
+            DeployError::Internal(_) => Some(
+                "this is a bug in xacct: please report it with the command you ran; nothing was written in any account".into(),
+            ),
             DeployError::Export { .. } => Some(
                 "choose a directory you can write to; a rerun writes every template again".into(),
             ),

@@ -107,14 +107,30 @@ fn pascal(text: &str) -> String {
         .collect()
 }
 
-fn policy_of(doc: &Document) -> Result<Value, String> {
+/// What can stop an export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The deployment's own documents could not be turned into resources: a bug in xacct.
+    #[error("{0}")]
+    Internal(String),
+    /// A live policy read with `--read-live` cannot be merged: the user's to fix.
+    #[error("{0}")]
+    Live(String),
+}
+
+fn policy_of(doc: &Document) -> Result<Value, ExportError> {
     let text = doc.policy.as_deref().unwrap_or("{}");
-    serde_json::from_str(text)
-        .map_err(|e| format!("the {} of {}: {e}", doc.kind.describe(), doc.target))
+    serde_json::from_str(text).map_err(|e| {
+        ExportError::Internal(format!(
+            "the {} of {}: {e}",
+            doc.kind.describe(),
+            doc.target
+        ))
+    })
 }
 
 /// The note for a shared document left out of the templates: why, and the statements to add.
-fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, String> {
+fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, ExportError> {
     Ok(format!(
         "the {} of {} (account {}) is not exported: {what_to_do}:\n{}",
         doc.kind.describe(),
@@ -134,7 +150,7 @@ fn resources(
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
     notes: &mut Vec<String>,
-) -> Result<Vec<Resource>, String> {
+) -> Result<Vec<Resource>, ExportError> {
     let docs = declared(deployment);
     let export = Exporter {
         deployment,
@@ -188,7 +204,7 @@ struct Exporter<'a> {
 
 impl Exporter<'_> {
     /// The policy of the declared document of `kind` attached to `target`, parsed.
-    fn policy_for(&self, kind: DocumentKind, target: &str) -> Result<Option<Value>, String> {
+    fn policy_for(&self, kind: DocumentKind, target: &str) -> Result<Option<Value>, ExportError> {
         self.docs
             .iter()
             .find(|d| d.kind == kind && d.target == target)
@@ -207,11 +223,13 @@ impl Exporter<'_> {
     }
 
     /// A bridge or requester role the deployment creates, with its trust policy and owner tag.
-    fn role(&self, doc: &Document) -> Result<Resource, String> {
+    fn role(&self, doc: &Document) -> Result<Resource, ExportError> {
         let name = doc.name.as_deref().unwrap_or_default();
         let trust = self
             .policy_for(DocumentKind::RoleTrustPolicy, &doc.target)?
-            .ok_or_else(|| format!("the role {} has no trust policy", doc.target))?;
+            .ok_or_else(|| {
+                ExportError::Internal(format!("the role {} has no trust policy", doc.target))
+            })?;
         let body = json!({
             "Type": "AWS::IAM::Role",
             "Properties": {
@@ -234,7 +252,7 @@ impl Exporter<'_> {
     }
 
     /// The deployment's inline policy on a role or user.
-    fn inline_policy(&self, doc: &Document) -> Result<Resource, String> {
+    fn inline_policy(&self, doc: &Document) -> Result<Resource, ExportError> {
         let (list, prefix) = if doc.kind == DocumentKind::RoleInlinePolicy {
             ("Roles", "RolePolicy")
         } else {
@@ -259,7 +277,7 @@ impl Exporter<'_> {
 
     /// An access point with its policy, as `apply` creates it: all four Block Public Access
     /// settings on, and the network origin VPC when the grants name one.
-    fn access_point(&self, doc: &Document) -> Result<Resource, String> {
+    fn access_point(&self, doc: &Document) -> Result<Resource, ExportError> {
         let name = doc.name.as_deref().unwrap_or_default();
         let mut properties = json!({
             "Name": name,
@@ -294,7 +312,7 @@ impl Exporter<'_> {
         doc: &Document,
         live: Option<&LiveBucketPolicies>,
         notes: &mut Vec<String>,
-    ) -> Result<Resource, String> {
+    ) -> Result<Resource, ExportError> {
         let name = doc.name.as_deref().unwrap_or_default();
         let policy = match live.map(|l| l.get(doc.target.as_ref())) {
             Some(Some(stored)) => {
@@ -304,7 +322,8 @@ impl Exporter<'_> {
                     &sid_prefix(&self.deployment.name),
                     false,
                     &doc.target,
-                )?;
+                )
+                .map_err(ExportError::Live)?;
                 let kept = merged
                     .as_ref()
                     .and_then(|m| m["Statement"].as_array())
@@ -543,7 +562,7 @@ fn prepare(
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
     one_template: bool,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, ExportError> {
     let mut notes = Vec::new();
     let mut all = resources(deployment, bucket_policies, live, &mut notes)?;
     if one_template {
@@ -566,7 +585,7 @@ pub fn per_account(
     deployment: &Deployment,
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
-) -> Result<Export, String> {
+) -> Result<Export, ExportError> {
     let Prepared {
         resources: all,
         order,
@@ -613,7 +632,7 @@ pub fn stack_set(
     deployment: &Deployment,
     bucket_policies: BucketPolicies,
     live: Option<&LiveBucketPolicies>,
-) -> Result<Export, String> {
+) -> Result<Export, ExportError> {
     let Prepared {
         resources: all,
         order,

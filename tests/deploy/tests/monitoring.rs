@@ -45,7 +45,11 @@ fn every_example_trail_passes_cfn_lint_and_logs_exactly_its_access_points() {
                 String::from_utf8_lossy(&lint.stderr)
             );
             let accounts = deployment.accounts();
-            assert_eq!(trails.templates.len(), accounts.len(), "one trail per account");
+            assert_eq!(
+                trails.templates.len(),
+                accounts.len(),
+                "one trail per account"
+            );
             for t in &trails.templates {
                 let account = t.account.as_deref().unwrap();
                 let mut declared: Vec<&str> = deployment
@@ -112,12 +116,21 @@ fn the_log_bucket_policy_lets_exactly_these_trails_write() {
     };
     let ours = "arn:aws:cloudtrail:us-east-1:111111111111:trail/xacct-sharing";
     let key = "xacct-sharing/AWSLogs/111111111111/CloudTrail/us-east-1/2026/12/05/log.json.gz";
-    assert_eq!(write(ours, key, "bucket-owner-full-control"), Verdict::Allow);
+    assert_eq!(
+        write(ours, key, "bucket-owner-full-control"),
+        Verdict::Allow
+    );
     assert_eq!(write(ours, key, "private"), Verdict::Deny);
     let theirs = "arn:aws:cloudtrail:us-east-1:333333333333:trail/other";
-    assert_eq!(write(theirs, key, "bucket-owner-full-control"), Verdict::Deny);
+    assert_eq!(
+        write(theirs, key, "bucket-owner-full-control"),
+        Verdict::Deny
+    );
     let elsewhere = "other/AWSLogs/111111111111/x.json.gz";
-    assert_eq!(write(ours, elsewhere, "bucket-owner-full-control"), Verdict::Deny);
+    assert_eq!(
+        write(ours, elsewhere, "bucket-owner-full-control"),
+        Verdict::Deny
+    );
 }
 
 #[test]
@@ -131,6 +144,9 @@ fn a_bad_log_bucket_is_a_one_line_error() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.starts_with("error: invalid `--bucket Not_A_Bucket`"), "{err}");
+    assert!(
+        err.starts_with("error: invalid `--bucket Not_A_Bucket`"),
+        "{err}"
+    );
     assert!(!dir.exists(), "nothing written");
 }
