@@ -1,4 +1,5 @@
-//! `grants!` under token mutations of the examples: whatever the input, the macro never panics,
+//! `grants!` under token mutations of every example, with every field's name and a value of
+//! each kind put anywhere: whatever the input, the macro never panics,
 //! and an invocation that is not accepted gets at least one compile error that says something.
 //! (Whether each error sits on a token is checked by the UI tests: proc-macro2 outside a compiler
 //! has no source positions to compare.)
@@ -9,14 +10,46 @@ use proc_macro2::{TokenStream, TokenTree};
 use proptest::prelude::*;
 use std::str::FromStr;
 
-const EXAMPLES: [&str; 6] = [
+const EXAMPLES: [&str; 10] = [
     include_str!("../../examples/shared-data/src/lib.rs"),
     include_str!("../../examples/data-lake/src/lib.rs"),
     include_str!("../../examples/lambda-requester/src/lib.rs"),
     include_str!("../../examples/multi-access-point/src/lib.rs"),
     include_str!("../../examples/direct-grant/src/lib.rs"),
     include_str!("../../examples/cross-account-access-point/src/lib.rs"),
+    include_str!("../../examples/private-network/src/lib.rs"),
+    include_str!("../../examples/temporary-audit/src/lib.rs"),
+    include_str!("../../examples/organization-share/src/lib.rs"),
+    include_str!("../../examples/encrypted-lake/src/lib.rs"),
 ];
+
+/// Values of each kind a field takes, for mutations to put anywhere (every field's name is put
+/// in too, from [`policy_core::GrantField::ALL`]).
+const VALUES: [&str; 9] = [
+    "\"o-a1b2c3d4e5\"",
+    "\"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/\"",
+    "\"2027-01-01T00:00:00Z\"",
+    "[\"10.0.0.0/8\"]",
+    "[\"vpce-1a2b3c4d\"]",
+    "\"vpc-1a2b3c4d\"",
+    "\"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
+    "\"222222222222\"",
+    "false",
+];
+
+/// Everything a mutation may put in.
+fn replacements() -> Vec<String> {
+    REPLACEMENTS
+        .iter()
+        .chain(&VALUES)
+        .map(|t| (*t).to_owned())
+        .chain(
+            policy_core::GrantField::ALL
+                .iter()
+                .map(|f| f.name().to_owned()),
+        )
+        .collect()
+}
 
 /// Tokens a mutation may put in: the DSL's own words and punctuation, and values of each kind.
 const REPLACEMENTS: [&str; 16] = [
@@ -80,7 +113,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(Mutation::Delete),
         any::<usize>().prop_map(Mutation::Duplicate),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Swap(a, b)),
-        (any::<usize>(), 0..REPLACEMENTS.len()).prop_map(|(a, r)| Mutation::Replace(a, r)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, r)| Mutation::Replace(a, r)),
     ]
 }
 
@@ -92,7 +125,10 @@ fn mutate(tokens: &mut Vec<String>, m: &Mutation) {
         }
         Mutation::Duplicate(i) => tokens.insert(i % n, tokens[i % n].clone()),
         Mutation::Swap(a, b) => tokens.swap(a % n, b % n),
-        Mutation::Replace(i, r) => tokens[i % n] = REPLACEMENTS[r].to_owned(),
+        Mutation::Replace(i, r) => {
+            let pool = replacements();
+            tokens[i % n] = pool[r % pool.len()].clone();
+        }
     }
 }
 
