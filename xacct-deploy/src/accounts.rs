@@ -5,6 +5,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_iam::config::retry::RetryPartition;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -55,22 +56,41 @@ impl std::str::FromStr for AccountSpec {
 pub struct Account {
     pub id: String,
     config: SdkConfig,
+    /// Names the retry state of this account's clients (see [`Account::retries`]).
+    retry_scope: String,
 }
 
+/// Numbers the connections of this process, for [`Account::retry_scope`].
+static CONNECTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 impl Account {
+    /// The SDK keeps its retry quota and its adaptive rate limiter per retry partition for the
+    /// whole process, by default one per service and region: throttling by one account would
+    /// then slow every account's calls, and a later session would inherit an earlier one's
+    /// slowdown. AWS throttles per account ("IAM and AWS STS quotas"), so each account of each
+    /// connection has its own.
+    fn retries(&self, service: &str, region: &str) -> RetryPartition {
+        RetryPartition::new(format!("{}-{service}-{region}", self.retry_scope))
+    }
+
     pub fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.config)
+        let region = self.config.region().map_or("global", |r| r.as_ref());
+        let builder = aws_sdk_iam::config::Builder::from(&self.config)
+            .retry_partition(self.retries("iam", region));
+        aws_sdk_iam::Client::from_conf(builder.build())
     }
 
     pub fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
-        let builder =
-            aws_sdk_ssm::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        let builder = aws_sdk_ssm::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.retries("ssm", region));
         aws_sdk_ssm::Client::from_conf(builder.build())
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut builder =
-            aws_sdk_s3::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        let mut builder = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.retries("s3", region));
         if self.config.endpoint_url().is_some() {
             // A custom endpoint (the emulator) serves buckets by path, not by virtual host.
             builder = builder.force_path_style(true);
@@ -79,14 +99,16 @@ impl Account {
     }
 
     pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
-        let builder =
-            aws_sdk_kms::config::Builder::from(&self.config).region(Region::new(region.to_owned()));
+        let builder = aws_sdk_kms::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.retries("kms", region));
         aws_sdk_kms::Client::from_conf(builder.build())
     }
 
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut builder = aws_sdk_s3control::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()));
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.retries("s3control", region));
         if let Some(url) = self.config.endpoint_url() {
             // S3 Control's endpoint rules put the account id in front of the host
             // (`123456789012.localhost`), which a local endpoint cannot resolve. With an explicit
@@ -296,6 +318,7 @@ pub async fn connect(
     accounts.sort_unstable();
     accounts.dedup();
     let base = base_config(timeout).await?;
+    let connection = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut out = BTreeMap::new();
     for account in &accounts {
         let credentials = specs
@@ -343,6 +366,7 @@ pub async fn connect(
             Account {
                 id: (*account).to_owned(),
                 config,
+                retry_scope: format!("xacct-{connection}-{account}"),
             },
         );
     }
