@@ -236,3 +236,44 @@ pub fn assert_stored_equals_render(deployment: &Deployment) {
         }
     }
 }
+
+pub fn all_specs(accounts: &[&str]) -> Vec<AccountSpec> {
+    accounts
+        .iter()
+        .map(|a| {
+            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// A statement of someone else's in the data lake's first bucket, which nothing may lose.
+pub fn foreign_bucket_statement(deployment: &Deployment) -> (Value, Value) {
+    let doc = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == DocumentKind::BucketPolicy)
+        .unwrap();
+    let statement = json!({"Sid": "SomeoneElse", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{}/public/*", doc.name.as_deref().unwrap())});
+    fixture(
+        "seed",
+        &json!({"bucket_policies": [[doc.account, doc.name, json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()]]}),
+    );
+    let read = json!([{"account": doc.account, "kind": "bucket-policy", "target": doc.target, "name": doc.name}]);
+    (statement, read)
+}
+
+/// Runs the shared-data binary against the emulator: exit code, stdout, stderr.
+pub fn run_cli_output(args: &[String]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xacct-under-test"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
