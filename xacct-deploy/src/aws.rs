@@ -169,6 +169,23 @@ fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
     error.code().is_some_and(|c| codes.contains(&c))
 }
 
+/// A read's answer, or `None` when AWS answers with one of the `absent` codes (what was asked
+/// for is not there); any other failure names the account, the resource and the operation.
+fn unless_absent<T, E>(
+    result: Result<T, SdkError<E, HttpResponse>>,
+    ctx: Context,
+    absent: &[&str],
+) -> Result<Option<T>, DeployError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if is_code(&e, absent) => Ok(None),
+        Err(e) => Err(DeployError::aws(ctx, &e)),
+    }
+}
+
 /// A write's outcome when some answers mean "already done": a delete of something already gone,
 /// after a retry whose first attempt succeeded but whose answer was lost.
 fn done_unless<T, E>(
@@ -313,11 +330,15 @@ impl Aws {
         let _permit = self.read(account, "iam:GetRole", arn).await;
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
-        let role = match iam.get_role().role_name(&name).send().await {
-            Ok(out) => out.role,
-            Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
-            Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+        let Some(out) = unless_absent(
+            iam.get_role().role_name(&name).send().await,
+            Self::ctx(account, arn, "iam:GetRole"),
+            &["NoSuchEntity"],
+        )?
+        else {
+            return Ok(None);
         };
+        let role = out.role;
         let Some(role) = role else { return Ok(None) };
         let tags = role
             .tags
@@ -339,33 +360,35 @@ impl Aws {
 
     pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
         let _permit = self.read(account, "iam:GetRole", arn).await;
-        match self
-            .account(account)?
-            .iam()
-            .get_role()
-            .role_name(iam_name(arn))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
-            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+        match unless_absent(
+            self.account(account)?
+                .iam()
+                .get_role()
+                .role_name(iam_name(arn))
+                .send()
+                .await,
+            Self::ctx(account, arn, "iam:GetRole"),
+            &["NoSuchEntity"],
+        )? {
+            Some(_) => Ok(true),
+            None => Ok(false),
         }
     }
 
     pub async fn user_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
         let _permit = self.read(account, "iam:GetUser", arn).await;
-        match self
-            .account(account)?
-            .iam()
-            .get_user()
-            .user_name(iam_name(arn))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(false),
-            Err(e) => Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUser"), &e)),
+        match unless_absent(
+            self.account(account)?
+                .iam()
+                .get_user()
+                .user_name(iam_name(arn))
+                .send()
+                .await,
+            Self::ctx(account, arn, "iam:GetUser"),
+            &["NoSuchEntity"],
+        )? {
+            Some(_) => Ok(true),
+            None => Ok(false),
         }
     }
 
@@ -418,11 +441,15 @@ impl Aws {
         let mut policies = EntityPolicies::default();
         if user {
             let _permit = self.read(account, "iam:GetUser", arn).await;
-            let entity = match iam.get_user().user_name(&name).send().await {
-                Ok(out) => out.user,
-                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
-                Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetUser"), &e)),
+            let Some(out) = unless_absent(
+                iam.get_user().user_name(&name).send().await,
+                Self::ctx(account, arn, "iam:GetUser"),
+                &["NoSuchEntity"],
+            )?
+            else {
+                return Ok(None);
             };
+            let entity = out.user;
             policies.boundary = entity
                 .and_then(|u| u.permissions_boundary)
                 .and_then(|b| b.permissions_boundary_arn);
@@ -444,11 +471,15 @@ impl Aws {
             );
         } else {
             let _permit = self.read(account, "iam:GetRole", arn).await;
-            let entity = match iam.get_role().role_name(&name).send().await {
-                Ok(out) => out.role,
-                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
-                Err(e) => return Err(DeployError::aws(Self::ctx(account, arn, "iam:GetRole"), &e)),
+            let Some(out) = unless_absent(
+                iam.get_role().role_name(&name).send().await,
+                Self::ctx(account, arn, "iam:GetRole"),
+                &["NoSuchEntity"],
+            )?
+            else {
+                return Ok(None);
             };
+            let entity = out.role;
             policies.boundary = entity
                 .and_then(|r| r.permissions_boundary)
                 .and_then(|b| b.permissions_boundary_arn);
@@ -540,36 +571,33 @@ impl Aws {
     ) -> Result<Option<String>, DeployError> {
         let _permit = self.read(account, "iam:GetPolicy", policy_arn).await;
         let iam = self.account(account)?.iam();
-        let version = match iam.get_policy().policy_arn(policy_arn).send().await {
-            Ok(out) => out.policy.and_then(|p| p.default_version_id),
-            Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
-            Err(e) => {
-                return Err(DeployError::aws(
-                    Self::ctx(account, policy_arn, "iam:GetPolicy"),
-                    &e,
-                ))
-            }
+        let Some(out) = unless_absent(
+            iam.get_policy().policy_arn(policy_arn).send().await,
+            Self::ctx(account, policy_arn, "iam:GetPolicy"),
+            &["NoSuchEntity"],
+        )?
+        else {
+            return Ok(None);
         };
+        let version = out.policy.and_then(|p| p.default_version_id);
         let Some(version) = version else {
             return Ok(None);
         };
         self.count_read(account, "iam:GetPolicyVersion", policy_arn);
-        match iam
-            .get_policy_version()
-            .policy_arn(policy_arn)
-            .version_id(version)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out
+        match unless_absent(
+            iam.get_policy_version()
+                .policy_arn(policy_arn)
+                .version_id(version)
+                .send()
+                .await,
+            Self::ctx(account, policy_arn, "iam:GetPolicyVersion"),
+            &["NoSuchEntity"],
+        )? {
+            Some(out) => Ok(out
                 .policy_version
                 .and_then(|v| v.document)
                 .map(|d| decode(&d))),
-            Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(
-                Self::ctx(account, policy_arn, "iam:GetPolicyVersion"),
-                &e,
-            )),
+            None => Ok(None),
         }
     }
 
@@ -587,90 +615,74 @@ impl Aws {
         let _permit = self
             .read(account, "s3:GetEncryptionConfiguration", &arn)
             .await;
-        let encryption = match s3
-            .get_bucket_encryption()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await
-        {
-            Ok(out) => out
+        let encryption = match unless_absent(
+            s3.get_bucket_encryption()
+                .bucket(bucket)
+                .expected_bucket_owner(account)
+                .send()
+                .await,
+            Self::ctx(account, &arn, "s3:GetEncryptionConfiguration"),
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+        )? {
+            Some(out) => out
                 .server_side_encryption_configuration
                 .and_then(|c| c.rules.into_iter().next())
                 .and_then(|r| r.apply_server_side_encryption_by_default)
                 .map(|d| (d.sse_algorithm.as_str().to_owned(), d.kms_master_key_id)),
-            Err(e) if is_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => None,
-            Err(e) => {
-                return Err(DeployError::aws(
-                    Self::ctx(account, &arn, "s3:GetEncryptionConfiguration"),
-                    &e,
-                ))
-            }
+            None => None,
         };
         self.count_read(account, "s3:GetBucketOwnershipControls", &arn);
-        let ownership = match s3
-            .get_bucket_ownership_controls()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await
-        {
-            Ok(out) => out
+        let ownership = match unless_absent(
+            s3.get_bucket_ownership_controls()
+                .bucket(bucket)
+                .expected_bucket_owner(account)
+                .send()
+                .await,
+            Self::ctx(account, &arn, "s3:GetBucketOwnershipControls"),
+            &["OwnershipControlsNotFoundError"],
+        )? {
+            Some(out) => out
                 .ownership_controls
                 .and_then(|c| c.rules.into_iter().next())
                 .map(|r| r.object_ownership.as_str().to_owned()),
-            Err(e) if is_code(&e, &["OwnershipControlsNotFoundError"]) => None,
-            Err(e) => {
-                return Err(DeployError::aws(
-                    Self::ctx(account, &arn, "s3:GetBucketOwnershipControls"),
-                    &e,
-                ))
-            }
+            None => None,
         };
         self.count_read(account, "s3:GetBucketPublicAccessBlock", &arn);
-        let bucket_blocks = match s3
-            .get_public_access_block()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await
-        {
-            Ok(out) => out
+        let bucket_blocks = match unless_absent(
+            s3.get_public_access_block()
+                .bucket(bucket)
+                .expected_bucket_owner(account)
+                .send()
+                .await,
+            Self::ctx(account, &arn, "s3:GetBucketPublicAccessBlock"),
+            &["NoSuchPublicAccessBlockConfiguration"],
+        )? {
+            Some(out) => out
                 .public_access_block_configuration
                 .map_or([false; 2], |c| {
                     public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
                 }),
-            Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => [false; 2],
-            Err(e) => {
-                return Err(DeployError::aws(
-                    Self::ctx(account, &arn, "s3:GetBucketPublicAccessBlock"),
-                    &e,
-                ))
-            }
+            None => [false; 2],
         };
         // The account's configuration: S3 applies the most restrictive of the two ("Blocking
         // public access to your Amazon S3 storage", S3 User Guide).
         self.count_read(account, "s3:GetAccountPublicAccessBlock", account);
-        let account_blocks = match self
-            .account(account)?
-            .s3control(region)
-            .get_public_access_block()
-            .account_id(account)
-            .send()
-            .await
-        {
-            Ok(out) => out
+        let account_blocks = match unless_absent(
+            self.account(account)?
+                .s3control(region)
+                .get_public_access_block()
+                .account_id(account)
+                .send()
+                .await,
+            Self::ctx(account, account, "s3:GetAccountPublicAccessBlock"),
+            &["NoSuchPublicAccessBlockConfiguration"],
+        )? {
+            Some(out) => out
                 .public_access_block_configuration
                 .map_or([false; 2], |c| {
                     public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
                 }),
-            Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => [false; 2],
-            Err(e) => {
-                return Err(DeployError::aws(
-                    Self::ctx(account, account, "s3:GetAccountPublicAccessBlock"),
-                    &e,
-                ))
-            }
+            None => [false; 2],
         };
         Ok(BucketSettings {
             encryption,
@@ -697,34 +709,30 @@ impl Aws {
         let _permit = self.read(account, operation, arn).await;
         let iam = self.account(account)?.iam();
         if user {
-            match iam
-                .get_user_policy()
-                .user_name(iam_name(arn))
-                .policy_name(name)
-                .send()
-                .await
-            {
-                Ok(out) => Ok(Some(decode(&out.policy_document))),
-                Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
-                Err(e) => Err(DeployError::aws(
-                    Self::ctx(account, arn, "iam:GetUserPolicy"),
-                    &e,
-                )),
+            match unless_absent(
+                iam.get_user_policy()
+                    .user_name(iam_name(arn))
+                    .policy_name(name)
+                    .send()
+                    .await,
+                Self::ctx(account, arn, "iam:GetUserPolicy"),
+                &["NoSuchEntity"],
+            )? {
+                Some(out) => Ok(Some(decode(&out.policy_document))),
+                None => Ok(None),
             }
         } else {
-            match iam
-                .get_role_policy()
-                .role_name(iam_name(arn))
-                .policy_name(name)
-                .send()
-                .await
-            {
-                Ok(out) => Ok(Some(decode(&out.policy_document))),
-                Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
-                Err(e) => Err(DeployError::aws(
-                    Self::ctx(account, arn, "iam:GetRolePolicy"),
-                    &e,
-                )),
+            match unless_absent(
+                iam.get_role_policy()
+                    .role_name(iam_name(arn))
+                    .policy_name(name)
+                    .send()
+                    .await,
+                Self::ctx(account, arn, "iam:GetRolePolicy"),
+                &["NoSuchEntity"],
+            )? {
+                Some(out) => Ok(Some(decode(&out.policy_document))),
+                None => Ok(None),
             }
         }
     }
@@ -737,16 +745,18 @@ impl Aws {
         arn: &str,
     ) -> Result<Option<LiveAccessPoint>, DeployError> {
         let _permit = self.read(account, "s3:GetAccessPoint", arn).await;
-        match self
-            .account(account)?
-            .s3control(region)
-            .get_access_point()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(Some(LiveAccessPoint {
+        match unless_absent(
+            self.account(account)?
+                .s3control(region)
+                .get_access_point()
+                .account_id(account)
+                .name(name)
+                .send()
+                .await,
+            Self::ctx(account, arn, "s3:GetAccessPoint"),
+            &["NoSuchAccessPoint"],
+        )? {
+            Some(out) => Ok(Some(LiveAccessPoint {
                 blocks_public_access: out.public_access_block_configuration.as_ref().is_none_or(
                     |b| {
                         [
@@ -764,11 +774,7 @@ impl Aws {
                 bucket: out.bucket.unwrap_or_default(),
                 bucket_account: out.bucket_account_id,
             })),
-            Err(e) if is_code(&e, &["NoSuchAccessPoint"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(
-                Self::ctx(account, arn, "s3:GetAccessPoint"),
-                &e,
-            )),
+            None => Ok(None),
         }
     }
 
@@ -780,21 +786,19 @@ impl Aws {
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
         let _permit = self.read(account, "s3:GetAccessPointPolicy", arn).await;
-        match self
-            .account(account)?
-            .s3control(region)
-            .get_access_point_policy()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            Err(e) if is_code(&e, &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(
-                Self::ctx(account, arn, "s3:GetAccessPointPolicy"),
-                &e,
-            )),
+        match unless_absent(
+            self.account(account)?
+                .s3control(region)
+                .get_access_point_policy()
+                .account_id(account)
+                .name(name)
+                .send()
+                .await,
+            Self::ctx(account, arn, "s3:GetAccessPointPolicy"),
+            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
+        )? {
+            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            None => Ok(None),
         }
     }
 
@@ -807,21 +811,19 @@ impl Aws {
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
         let _permit = self.read(account, "s3:GetBucketPolicy", arn).await;
-        match self
-            .account(account)?
-            .s3(region)
-            .get_bucket_policy()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            Err(e) if is_code(&e, &["NoSuchBucketPolicy"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(
-                Self::ctx(account, arn, "s3:GetBucketPolicy"),
-                &e,
-            )),
+        match unless_absent(
+            self.account(account)?
+                .s3(region)
+                .get_bucket_policy()
+                .bucket(bucket)
+                .expected_bucket_owner(account)
+                .send()
+                .await,
+            Self::ctx(account, arn, "s3:GetBucketPolicy"),
+            &["NoSuchBucketPolicy"],
+        )? {
+            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            None => Ok(None),
         }
     }
 
@@ -1156,21 +1158,19 @@ impl Aws {
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
         let _permit = self.read(account, "kms:GetKeyPolicy", arn).await;
-        match self
-            .account(account)?
-            .kms(region)
-            .get_key_policy()
-            .key_id(arn)
-            .policy_name("default")
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            Err(e) if is_code(&e, &["NotFoundException"]) => Ok(None),
-            Err(e) => Err(DeployError::aws(
-                Self::ctx(account, arn, "kms:GetKeyPolicy"),
-                &e,
-            )),
+        match unless_absent(
+            self.account(account)?
+                .kms(region)
+                .get_key_policy()
+                .key_id(arn)
+                .policy_name("default")
+                .send()
+                .await,
+            Self::ctx(account, arn, "kms:GetKeyPolicy"),
+            &["NotFoundException"],
+        )? {
+            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            None => Ok(None),
         }
     }
 
