@@ -119,7 +119,7 @@ pub fn owns_sid(sid: &str, sid_prefix: &str) -> bool {
 }
 
 /// Where the deployment's inventory lives in each account's SSM Parameter Store.
-pub fn inventory_path(deployment: &str) -> String {
+pub fn record_path(deployment: &str) -> String {
     format!("/xacct/{deployment}/")
 }
 

@@ -3,9 +3,9 @@
 
 use crate::aws::{Aws, NewAccessPoint};
 use crate::error::DeployError;
-use crate::inventory::RecordWrite;
 use crate::live::{home_region, read, region_of, Live};
 use crate::plan::{merge, same_meaning, Change, Mode, Op, Plan};
+use crate::record::RecordWrite;
 use futures::stream::{self, StreamExt};
 use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, RawArn};
 use std::time::Duration;

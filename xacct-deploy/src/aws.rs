@@ -3,7 +3,7 @@
 
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
-use crate::inventory::StoredParameter;
+use crate::record::StoredParameter;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;

@@ -851,7 +851,7 @@ fn record_counts(plan: &Plan) -> (usize, usize) {
     let writes = plan.record.before.iter().chain(&plan.record.after);
     let puts = writes
         .clone()
-        .filter(|w| matches!(w, crate::inventory::RecordWrite::Put { .. }))
+        .filter(|w| matches!(w, crate::record::RecordWrite::Put { .. }))
         .count();
     (puts, writes.count() - puts)
 }

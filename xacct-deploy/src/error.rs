@@ -66,8 +66,8 @@ pub enum DeployError {
         .rejected.reason,
         if *.more > 0 { format!(" (and {} more)", .more) } else { String::new() }
     )]
-    Inventory {
-        rejected: Box<crate::inventory::Rejected>,
+    Record {
+        rejected: Box<crate::record::Rejected>,
         /// Where the record is: the partition's home region.
         region: String,
         /// How many more failed the checks.
@@ -140,7 +140,7 @@ impl DeployError {
             ),
             DeployError::NoTerminal => Some("pass --auto-approve to apply without asking".into()),
             DeployError::Argument { help, .. } => Some((*help).into()),
-            DeployError::Inventory { rejected, region, .. } => Some(format!(
+            DeployError::Record { rejected, region, .. } => Some(format!(
                 "nothing was planned or written; the parameters under /xacct/<deployment>/ are written by xacct only: find out who wrote it, delete it with account {}'s credentials (`aws ssm delete-parameter --region {region} --name {}`), then plan again",
                 rejected.account, rejected.parameter
             )),

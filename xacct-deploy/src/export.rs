@@ -8,10 +8,10 @@
 //! deployment's. CloudFormation stacks are regional: an account gets `<account>.json` for IAM, the
 //! record and its home-region resources, and `<account>.<region>.json` for resources elsewhere.
 
-use crate::inventory::{record_changes, Entry, Inventory, RecordWrite};
 use crate::live::{home_region, region_of, Live};
 use crate::plan::Target;
-use policy_core::ownership::{inventory_path, sid_prefix, OWNER_TAG};
+use crate::record::{record_changes, Entry, Record, RecordWrite};
+use policy_core::ownership::{record_path, sid_prefix, OWNER_TAG};
 use policy_core::{Deployment, Document, DocumentKind};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -405,7 +405,7 @@ impl Exporter<'_> {
 
 /// The declared documents as plan sees them (bucket policies with their region).
 fn declared(deployment: &Deployment) -> Vec<Document> {
-    crate::plan::targets(deployment, &Inventory::default())
+    crate::plan::targets(deployment, &Record::default())
         .into_iter()
         .map(|t| t.doc)
         .collect()
@@ -424,8 +424,8 @@ pub fn first_record(deployment: &Deployment) -> Vec<RecordWrite> {
         })
         .collect();
     let accounts: BTreeSet<String> = kept.iter().map(|e| e.account.clone()).collect();
-    let path = inventory_path(&deployment.name);
-    let changes = record_changes(&path, &Inventory::default(), &kept, &[], &accounts);
+    let path = record_path(&deployment.name);
+    let changes = record_changes(&path, &Record::default(), &kept, &[], &accounts);
     changes.before.into_iter().chain(changes.after).collect()
 }
 

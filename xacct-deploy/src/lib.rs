@@ -22,12 +22,12 @@ pub mod cli;
 pub mod cloudtrail;
 pub mod error;
 pub mod export;
-pub mod inventory;
 mod layers;
 pub mod live;
 pub mod organization;
 pub mod permissions;
 pub mod plan;
+pub mod record;
 
 pub use accounts::{AccountSpec, Credentials, OrganizationSpec};
 pub use aws::{Call, LiveAccessPoint, LiveRole};
@@ -45,16 +45,16 @@ use std::sync::atomic::Ordering;
 fn creation_candidates<'e>(
     targets: &[Target],
     documents: &[Live],
-    inventory: &'e inventory::Inventory,
+    inventory: &'e record::Record,
     mode: Option<Mode>,
-) -> Vec<(&'e inventory::Entry, Option<i64>)> {
+) -> Vec<(&'e record::Entry, Option<i64>)> {
     targets
         .iter()
         .zip(documents)
         .filter_map(|(t, live)| {
             let entry = inventory
                 .entries
-                .get(&inventory::key_of(&t.doc))
+                .get(&record::key_of(&t.doc))
                 .filter(|e| e.owned && !e.adopted)?;
             let leaving = mode.is_none_or(|m| m == Mode::Destroy) || !t.declared;
             let created = match live {
@@ -175,7 +175,7 @@ impl<'d> Session<'d> {
     ) -> Result<(Vec<Target>, LiveState), DeployError> {
         let (targets, inventory, documents) = self.read_documents().await?;
         if let Some(first) = inventory.rejected.first() {
-            return Err(DeployError::Inventory {
+            return Err(DeployError::Record {
                 rejected: Box::new(first.clone()),
                 region: live::home_region(self.deployment).to_owned(),
                 more: inventory.rejected.len() - 1,
@@ -227,7 +227,7 @@ impl<'d> Session<'d> {
         let provenance =
             live::provenance(&self.aws, self.deployment, &candidates, self.in_flight()).await?;
         let claimed = if adopt {
-            let takeable: Vec<inventory::Entry> = targets
+            let takeable: Vec<record::Entry> = targets
                 .iter()
                 .zip(&documents)
                 .filter(|(t, live)| {
@@ -235,7 +235,7 @@ impl<'d> Session<'d> {
                         && matches!(live, Live::Role(Some(_)) | Live::AccessPoint(Some(_)))
                         && matches!(t.doc.kind, DocumentKind::Role | DocumentKind::AccessPoint)
                 })
-                .filter_map(|(t, _)| inventory::Entry::of(&t.doc, true))
+                .filter_map(|(t, _)| record::Entry::of(&t.doc, true))
                 .filter(|e| !inventory.entries.contains_key(&e.key()))
                 .collect();
             live::claimed_by_others(&self.aws, self.deployment, &takeable, self.in_flight()).await?
@@ -302,10 +302,10 @@ impl<'d> Session<'d> {
     /// is stored for each.
     async fn read_documents(
         &self,
-    ) -> Result<(Vec<Target>, inventory::Inventory, Vec<Live>), DeployError> {
+    ) -> Result<(Vec<Target>, record::Record, Vec<Live>), DeployError> {
         let accounts = self.aws.account_ids();
         let inventory =
-            live::read_inventory(&self.aws, self.deployment, &accounts, self.in_flight()).await?;
+            live::read_record(&self.aws, self.deployment, &accounts, self.in_flight()).await?;
         let targets = plan::targets(self.deployment, &inventory);
         let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
         let documents = live::read_all(&self.aws, &docs, self.in_flight()).await?;

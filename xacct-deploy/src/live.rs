@@ -4,9 +4,9 @@
 
 use crate::aws::{Aws, LiveAccessPoint, LiveRole};
 use crate::error::DeployError;
-use crate::inventory::{Entry, Inventory, RecordRules};
+use crate::record::{Entry, Record, RecordRules};
 use futures::stream::{self, StreamExt, TryStreamExt};
-use policy_core::ownership::inventory_path;
+use policy_core::ownership::record_path;
 use policy_core::{Deployment, Document, DocumentKind, Partition, RawArn};
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ impl Live {
 /// Everything planning needs to know about AWS, read in one pass.
 #[derive(Clone, Debug, Default)]
 pub struct LiveState {
-    pub inventory: Inventory,
+    pub inventory: Record,
     /// One per document the plan is about, in the same order.
     pub documents: Vec<Live>,
     /// Requesters (roles or users) that inline policies name and that do not exist.
@@ -229,15 +229,15 @@ pub(crate) async fn read_all(
 
 /// Reads the deployment's record in every account reached, then the accounts it names that
 /// were not reached: those must be given credentials, or their access could not be revoked.
-pub(crate) async fn read_inventory(
+pub(crate) async fn read_record(
     aws: &Aws,
     deployment: &Deployment,
     accounts: &[String],
     concurrency: usize,
-) -> Result<Inventory, DeployError> {
-    let path = inventory_path(&deployment.name);
+) -> Result<Record, DeployError> {
+    let path = record_path(&deployment.name);
     let region = home_region(deployment);
-    let parameters: Vec<BTreeMap<String, crate::inventory::StoredParameter>> = stream::iter(
+    let parameters: Vec<BTreeMap<String, crate::record::StoredParameter>> = stream::iter(
         accounts
             .iter()
             .map(|account| aws.get_parameters(account, region, &path)),
@@ -251,7 +251,7 @@ pub(crate) async fn read_inventory(
         partition: partition(deployment),
         inline_policy_name: &inline_policy_name,
     };
-    let mut inventory = Inventory::default();
+    let mut inventory = Record::default();
     for (account, parameters) in accounts.iter().zip(&parameters) {
         inventory.add_account(account, &rules, parameters);
     }
@@ -318,7 +318,7 @@ pub(crate) async fn provenance(
     candidates: &[(&Entry, Option<i64>)],
     concurrency: usize,
 ) -> Result<BTreeMap<(String, DocumentKind, String), Provenance>, DeployError> {
-    let path = inventory_path(&deployment.name);
+    let path = record_path(&deployment.name);
     let region = home_region(deployment);
     let first: Vec<Option<f64>> = stream::iter(candidates.iter().map(|(entry, _)| {
         let parameter = entry.parameter(&path);
@@ -345,7 +345,7 @@ pub(crate) async fn claimed_by_others(
     resources: &[Entry],
     concurrency: usize,
 ) -> Result<BTreeMap<(String, DocumentKind, String), String>, DeployError> {
-    let own = inventory_path(&deployment.name);
+    let own = record_path(&deployment.name);
     let region = home_region(deployment);
     let accounts: std::collections::BTreeSet<&str> =
         resources.iter().map(|e| e.account.as_str()).collect();

@@ -8,7 +8,7 @@
 //! `sts:GetCallerIdentity`, the identity check, needs no permission ("GetCallerIdentity", STS
 //! API reference).
 
-use policy_core::ownership::inventory_path;
+use policy_core::ownership::record_path;
 use policy_core::{Deployment, DocumentKind, POLICY_VERSION};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ pub fn record_arn(deployment: &Deployment, account: &str) -> String {
     format!(
         "arn:{partition}:ssm:{}:{account}:parameter{}*",
         partition.home_region(),
-        inventory_path(&deployment.name)
+        record_path(&deployment.name)
     )
 }
 

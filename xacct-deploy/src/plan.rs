@@ -10,8 +10,8 @@
 //! any more is removed (ARCHITECTURE.md "Ownership and revocation").
 
 use crate::aws::LiveRole;
-use crate::inventory::{key_of, record_changes, Entry, Inventory, RecordChanges};
 use crate::live::{Live, LiveState, Provenance};
+use crate::record::{key_of, record_changes, Entry, Record, RecordChanges};
 use policy_core::limits::over_limit;
 use policy_core::ownership::{owns_sid, OWNER_TAG};
 pub use policy_core::{normalize, same_meaning};
@@ -126,7 +126,7 @@ pub struct PlanContext<'d> {
 
 /// The documents a plan is about: every declared one (bucket policies given the region of their
 /// access points), then what the record lists that no grant declares any more.
-pub fn targets(deployment: &Deployment, inventory: &Inventory) -> Vec<Target> {
+pub fn targets(deployment: &Deployment, inventory: &Record) -> Vec<Target> {
     let mut targets: Vec<Target> = deployment
         .documents()
         .iter()
@@ -304,7 +304,7 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
 struct Planner<'a> {
     ctx: PlanContext<'a>,
     sid_prefix: String,
-    inventory: &'a Inventory,
+    inventory: &'a Record,
     provenance: &'a std::collections::BTreeMap<(String, DocumentKind, String), Provenance>,
     claimed: &'a std::collections::BTreeMap<(String, DocumentKind, String), String>,
     targets: &'a [Target],
@@ -768,7 +768,7 @@ impl Planner<'_> {
 
     /// The record after the plan: every wanted document, and the roles left in place.
     fn record(&self, changes: &[Change], still_owned: &[String]) -> RecordChanges {
-        let path = policy_core::ownership::inventory_path(self.owner());
+        let path = policy_core::ownership::record_path(self.owner());
         let mut kept = Vec::new();
         let mut removed = Vec::new();
         for (target, change) in self.targets.iter().zip(changes) {
@@ -809,7 +809,7 @@ impl Planner<'_> {
 mod tests {
     use super::*;
     use crate::aws::LiveAccessPoint;
-    use crate::inventory::RecordWrite;
+    use crate::record::RecordWrite;
     use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 
     fn at(s: &str) -> Option<Spanned<String>> {
@@ -858,7 +858,7 @@ mod tests {
     /// The state right after `deployment` was applied into an empty AWS: the record its
     /// first plan writes.
     fn applied(deployment: &Deployment) -> LiveState {
-        let empty = Inventory::default();
+        let empty = Record::default();
         let targets = targets(deployment, &empty);
         let nothing = LiveState {
             documents: targets.iter().map(|t| live_of_nothing(&t.doc)).collect(),
@@ -887,10 +887,10 @@ mod tests {
 
     /// The record as `plan` leaves it in an empty AWS: its writes read back, every one passing
     /// the checks.
-    fn recorded(deployment: &Deployment, plan: &Plan) -> Inventory {
-        let path = policy_core::ownership::inventory_path(&deployment.name);
+    fn recorded(deployment: &Deployment, plan: &Plan) -> Record {
+        let path = policy_core::ownership::record_path(&deployment.name);
         let policy_name = deployment.inline_policy_name();
-        let mut inventory = Inventory::default();
+        let mut inventory = Record::default();
         for account in deployment.accounts() {
             let params = plan
                 .record
@@ -911,15 +911,15 @@ mod tests {
         inventory
     }
 
-    fn stored(value: &str) -> crate::inventory::StoredParameter {
-        crate::inventory::StoredParameter {
+    fn stored(value: &str) -> crate::record::StoredParameter {
+        crate::record::StoredParameter {
             value: value.to_owned(),
             written_by: None,
         }
     }
 
-    fn rules<'a>(path: &'a str, policy_name: &'a str) -> crate::inventory::RecordRules<'a> {
-        crate::inventory::RecordRules {
+    fn rules<'a>(path: &'a str, policy_name: &'a str) -> crate::record::RecordRules<'a> {
+        crate::record::RecordRules {
             path,
             partition: policy_core::Partition::Aws,
             inline_policy_name: policy_name,
@@ -995,7 +995,7 @@ mod tests {
         LIVE.with(|l| {
             let mut l = l.borrow_mut();
             l.clear();
-            for target in targets(deployment, &Inventory::default()) {
+            for target in targets(deployment, &Record::default()) {
                 let live = as_rendered(deployment, &target.doc);
                 l.push((target.doc.kind, target.doc.target.to_string(), live));
             }
@@ -1069,7 +1069,7 @@ mod tests {
             &bucket.target,
             Live::Policy(Some(policy.to_string())),
         );
-        let targets = targets(&d, &Inventory::default());
+        let targets = targets(&d, &Record::default());
         let state = LiveState {
             documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
             ..LiveState::default()
@@ -1102,7 +1102,7 @@ mod tests {
     fn a_first_plan_creates_everything_and_records_it_first() {
         let d = two_grants();
         let state = LiveState {
-            documents: targets(&d, &Inventory::default())
+            documents: targets(&d, &Record::default())
                 .iter()
                 .map(|t| live_of_nothing(&t.doc))
                 .collect(),
@@ -1263,7 +1263,7 @@ mod tests {
     fn destroy_never_deletes_an_access_point_it_did_not_create() {
         let d = two_grants();
         let _ = aws_holds(&d);
-        let targets = targets(&d, &Inventory::default());
+        let targets = targets(&d, &Record::default());
         let state = LiveState {
             documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
             ..LiveState::default()
@@ -1377,7 +1377,7 @@ mod tests {
             destroy.kept
         );
         // Their record entries go: the deployment lets go of what it cannot show it created.
-        let path = policy_core::ownership::inventory_path("SHARING");
+        let path = policy_core::ownership::record_path("SHARING");
         for (kind, target) in [
             (DocumentKind::AccessPoint, SHARED_AP),
             (DocumentKind::Role, BI_READER),
@@ -1418,7 +1418,7 @@ mod tests {
     fn an_adopted_access_point_is_released_unless_deletion_is_asked() {
         let d = two_grants();
         LIVE.with(|l| l.borrow_mut().clear());
-        for target in targets(&d, &Inventory::default()) {
+        for target in targets(&d, &Record::default()) {
             set_live(
                 target.doc.kind,
                 &target.doc.target,
@@ -1512,7 +1512,7 @@ mod tests {
                 .filter(|e| e.owned)
                 .map(|e| e.target.clone())
                 .collect();
-            let path = policy_core::ownership::inventory_path(&before.name);
+            let path = policy_core::ownership::record_path(&before.name);
             let real: Vec<Entry> = state.inventory.entries.values().cloned().collect();
             let mut params = std::collections::BTreeMap::new();
             for (shape, victim) in &forgeries {

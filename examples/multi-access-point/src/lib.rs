@@ -14,7 +14,7 @@ xacct::grants! {
             prefixes: ["daily/"],
         }
 
-        /// Inventory snapshots.
+        /// Record snapshots.
         grant reporting_reads_inventory {
             requester: "arn:aws:iam::111111111111:role/reporting",
             assume_role: "arn:aws:iam::222222222222:role/reporting-reader",

@@ -7,10 +7,10 @@
 mod common;
 
 use common::*;
-use policy_core::ownership::{inventory_path, OWNER_TAG};
+use policy_core::ownership::{record_path, OWNER_TAG};
 use policy_core::DocumentKind;
 use serde_json::{json, Value};
-use xacct_deploy::inventory::Entry;
+use xacct_deploy::record::Entry;
 use xacct_deploy::{DeployError, Mode, Op, Session};
 
 const OWNER: &str = "222222222222";
@@ -18,7 +18,7 @@ const VICTIM_AP: &str = "arn:aws:s3:us-east-1:222222222222:accesspoint/victim-ap
 const THEIRS: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:222222222222:accesspoint/victim-ap/object/*"}]}"#;
 
 fn path() -> String {
-    inventory_path(&shared_data::SHARING.name)
+    record_path(&shared_data::SHARING.name)
 }
 
 /// An entry as xacct writes it, for a resource of the owner's account.
@@ -176,7 +176,7 @@ fn a_forged_entry_stops_every_plan_with_its_parameter_named() {
                 let error = session.plan(mode, false).await.expect_err(words);
                 let text = error.to_string();
                 assert!(
-                    matches!(error, DeployError::Inventory { .. })
+                    matches!(error, DeployError::Record { .. })
                         && text.contains(&parameter)
                         && text.contains(OWNER)
                         && text.contains(

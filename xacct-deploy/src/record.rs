@@ -360,7 +360,7 @@ pub fn key_of(doc: &Document) -> (String, DocumentKind, String) {
 
 /// The record as read from every account reached.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Inventory {
+pub struct Record {
     /// By [`Entry::key`].
     pub entries: BTreeMap<(String, DocumentKind, String), Entry>,
     /// Every account some account's record names.
@@ -373,9 +373,9 @@ pub struct Inventory {
     pub rejected: Vec<Rejected>,
 }
 
-impl Inventory {
+impl Record {
     /// Adds what one account's parameters say; a parameter that fails the checks is set aside
-    /// in [`Inventory::rejected`], never acted on.
+    /// in [`Record::rejected`], never acted on.
     pub fn add_account(
         &mut self,
         account: &str,
@@ -466,7 +466,7 @@ impl RecordChanges {
 /// the plan is applied; `removed` are entries whose resource the plan deletes.
 pub fn record_changes(
     path: &str,
-    inventory: &Inventory,
+    inventory: &Record,
     kept: &[Entry],
     removed: &[Entry],
     accounts: &BTreeSet<String>,
@@ -791,7 +791,7 @@ mod tests {
             (accounts_parameter(PATH), stored("222222222222,12")),
         ]
         .into();
-        let mut inventory = Inventory::default();
+        let mut inventory = Record::default();
         inventory.add_account("222222222222", &rules(PATH), &params);
         assert_eq!(inventory.entries.values().collect::<Vec<_>>(), [&real]);
         let rejected: Vec<&str> = inventory
@@ -862,7 +862,7 @@ mod tests {
                 "arn:aws:iam::333333333333:role/r",
             )
         };
-        let mut inventory = Inventory::default();
+        let mut inventory = Record::default();
         let mut params = BTreeMap::new();
         params.insert(
             accounts_parameter(path),
