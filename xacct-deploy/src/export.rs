@@ -44,7 +44,6 @@ pub enum ExportKind {
     #[default]
     CloudFormation,
     CloudTrail,
-    Config,
 }
 
 impl ExportKind {
@@ -54,7 +53,6 @@ impl ExportKind {
         match self {
             ExportKind::CloudFormation => None,
             ExportKind::CloudTrail => Some("cloudtrail"),
-            ExportKind::Config => Some("config"),
         }
     }
 
@@ -62,7 +60,6 @@ impl ExportKind {
         match self {
             ExportKind::CloudFormation => "ORDER",
             ExportKind::CloudTrail => "ORDER.cloudtrail",
-            ExportKind::Config => "ORDER.config",
         }
     }
 }
