@@ -29,9 +29,9 @@ pub struct BucketSettings {
     /// Object Ownership (`BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`); `None`
     /// when the bucket has no ownership controls.
     pub ownership: Option<String>,
-    /// Block Public Access of the bucket and of its account, each combined: `[BlockPublicPolicy,
+    /// Block Public Access of the bucket and of its account combined: `[BlockPublicPolicy,
     /// RestrictPublicBuckets]` as set at either level (a level without a configuration sets
-    /// nothing).
+    /// nothing); read only where an organization grant depends on it.
     pub blocks_public_policies: [bool; 2],
 }
 
@@ -647,27 +647,53 @@ impl Aws {
                 .map(|r| r.object_ownership.as_str().to_owned()),
             None => None,
         };
-        self.count_read(account, "s3:GetBucketPublicAccessBlock", &arn);
-        let bucket_blocks = match unless_absent(
-            s3.get_public_access_block()
+        Ok(BucketSettings {
+            encryption,
+            ownership,
+            blocks_public_policies: [false; 2],
+        })
+    }
+
+    /// `[BlockPublicPolicy, RestrictPublicBuckets]` of a bucket's Block Public Access
+    /// ("GetPublicAccessBlock", S3 API reference); none set without a configuration.
+    pub async fn bucket_public_policy_blocks(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+    ) -> Result<[bool; 2], DeployError> {
+        let arn = format!("arn:aws:s3:::{bucket}");
+        let _permit = self
+            .read(account, "s3:GetBucketPublicAccessBlock", &arn)
+            .await;
+        let out = unless_absent(
+            self.account(account)?
+                .s3(region)
+                .get_public_access_block()
                 .bucket(bucket)
                 .expected_bucket_owner(account)
                 .send()
                 .await,
             Self::ctx(account, &arn, "s3:GetBucketPublicAccessBlock"),
             &["NoSuchPublicAccessBlockConfiguration"],
-        )? {
-            Some(out) => out
-                .public_access_block_configuration
-                .map_or([false; 2], |c| {
-                    public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
-                }),
-            None => [false; 2],
-        };
-        // The account's configuration: S3 applies the most restrictive of the two ("Blocking
-        // public access to your Amazon S3 storage", S3 User Guide).
-        self.count_read(account, "s3:GetAccountPublicAccessBlock", account);
-        let account_blocks = match unless_absent(
+        )?;
+        Ok(out
+            .and_then(|o| o.public_access_block_configuration)
+            .map_or([false; 2], |c| {
+                public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
+            }))
+    }
+
+    /// The same for the whole account ("GetPublicAccessBlock", S3 Control API reference).
+    pub async fn account_public_policy_blocks(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> Result<[bool; 2], DeployError> {
+        let _permit = self
+            .read(account, "s3:GetAccountPublicAccessBlock", account)
+            .await;
+        let out = unless_absent(
             self.account(account)?
                 .s3control(region)
                 .get_public_access_block()
@@ -676,22 +702,12 @@ impl Aws {
                 .await,
             Self::ctx(account, account, "s3:GetAccountPublicAccessBlock"),
             &["NoSuchPublicAccessBlockConfiguration"],
-        )? {
-            Some(out) => out
-                .public_access_block_configuration
-                .map_or([false; 2], |c| {
-                    public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
-                }),
-            None => [false; 2],
-        };
-        Ok(BucketSettings {
-            encryption,
-            ownership,
-            blocks_public_policies: [
-                bucket_blocks[0] || account_blocks[0],
-                bucket_blocks[1] || account_blocks[1],
-            ],
-        })
+        )?;
+        Ok(out
+            .and_then(|o| o.public_access_block_configuration)
+            .map_or([false; 2], |c| {
+                public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
+            }))
     }
 
     pub async fn get_inline_policy(

@@ -246,12 +246,30 @@ pub(crate) async fn bucket_findings(
     .try_collect()
     .await?;
     let mut findings = BucketFindings::default();
-    for ((account, _, bucket), settings) in buckets.iter().zip(settings) {
+    // Block Public Access matters under an organization grant only: read there, and an account's
+    // own configuration once.
+    let mut account_blocks: BTreeMap<String, [bool; 2]> = BTreeMap::new();
+    for ((account, region, bucket), mut settings) in buckets.iter().zip(settings) {
         let grants: Vec<&GrantData> = deployment
             .grants()
             .iter()
             .filter(|g| g.bucket == *bucket && g.bucket_account == *account)
             .collect();
+        if grants.iter().any(|g| g.requester.starts_with("o-")) {
+            let of_bucket = aws
+                .bucket_public_policy_blocks(account, region, bucket)
+                .await?;
+            let of_account = match account_blocks.get(account) {
+                Some(blocks) => *blocks,
+                None => {
+                    let blocks = aws.account_public_policy_blocks(account, region).await?;
+                    account_blocks.insert(account.clone(), blocks);
+                    blocks
+                }
+            };
+            settings.blocks_public_policies =
+                [of_bucket[0] || of_account[0], of_bucket[1] || of_account[1]];
+        }
         let judged = judge_bucket(bucket, account, &settings, &grants);
         findings.breaks.extend(judged.breaks);
         findings.risks.extend(judged.risks);
