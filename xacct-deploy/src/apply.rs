@@ -265,7 +265,13 @@ async fn settle_shared_write(
             false,
             target,
         )
-        .map_err(|reason| DeployError::Plan(vec![reason]))?;
+        .map_err(|message| {
+            DeployError::Plan(vec![crate::plan::PlanProblem {
+                account: account.to_owned(),
+                resource: target.to_owned(),
+                message,
+            }])
+        })?;
         let Some(merged) = merged.map(|v| v.to_string()) else {
             return aws
                 .delete_bucket_policy(account, &region, name, target)

@@ -38,7 +38,7 @@ pub enum DeployError {
     #[error("account {account} holds resources of deployment {deployment} that no grant declares any more, and no credentials were given for it")]
     UndeclaredAccount { account: String, deployment: String },
     #[error("the plan cannot be applied:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
-    Plan(Vec<String>),
+    Plan(Vec<crate::plan::PlanProblem>),
     #[error("{resource} in account {account} changed since the plan was made")]
     Changed { account: String, resource: String },
     #[error("refusing to prompt for confirmation without a terminal")]

@@ -247,8 +247,41 @@ pub fn unique_ids(text: &str) -> Vec<String> {
     ids
 }
 
+/// Why a plan cannot be applied: the account and resource it is about, and the whole sentence
+/// (which names both) for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanProblem {
+    pub account: String,
+    pub resource: String,
+    pub message: String,
+}
+
+impl PlanProblem {
+    fn about(doc: &Document, message: String) -> PlanProblem {
+        PlanProblem {
+            account: doc.account.to_string(),
+            resource: doc.target.to_string(),
+            message,
+        }
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.message.contains(text)
+    }
+}
+
+impl std::fmt::Display for PlanProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Plans every target against what was read for it.
-pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Plan, Vec<String>> {
+pub fn plan(
+    ctx: PlanContext,
+    targets: &[Target],
+    live: &LiveState,
+) -> Result<Plan, Vec<PlanProblem>> {
     let mut planner = Planner {
         ctx,
         sid_prefix: ctx.deployment.sid_prefix(),
@@ -271,9 +304,13 @@ pub fn plan(ctx: PlanContext, targets: &[Target], live: &LiveState) -> Result<Pl
             };
             (kind, t.doc.account.as_ref())
         });
-        planner.problems.push(format!(
-            "{kind} {missing} does not exist in account {account}: create it first, or let the deployment create it with `requester_trust`"
-        ));
+        planner.problems.push(PlanProblem {
+            account: account.to_owned(),
+            resource: missing.clone(),
+            message: format!(
+                "{kind} {missing} does not exist in account {account}: create it first, or let the deployment create it with `requester_trust`"
+            ),
+        });
     }
     let mut changes: Vec<Change> = targets
         .iter()
@@ -309,7 +346,7 @@ struct Planner<'a> {
     claimed: &'a std::collections::BTreeMap<(String, DocumentKind, String), String>,
     targets: &'a [Target],
     live: &'a [Live],
-    problems: Vec<String>,
+    problems: Vec<PlanProblem>,
     kept: Vec<String>,
     /// Access points this plan replaces, by ARN: their policies are written again.
     replaced: Vec<String>,
@@ -480,19 +517,19 @@ impl Planner<'_> {
             // A key's policy is shared like a bucket policy, but the key (and so a policy) always
             // exists: the deployment only adds and removes its statements.
             (Live::Policy(policy), DocumentKind::KeyPolicy) => match policy {
-                None if wanted => self.problems.push(format!(
+                None if wanted => self.problems.push(PlanProblem::about(doc, format!(
                     "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
                     doc.target, doc.account
-                )),
+                ))),
                 None => {}
                 Some(_) => {
                     let ours = if wanted { doc.policy.as_deref() } else { None };
                     self.shared_policy(&mut change, policy.as_deref(), ours, false);
                     if change.op == Op::Delete {
-                        self.problems.push(format!(
+                        self.problems.push(PlanProblem::about(doc, format!(
                             "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
                             doc.target
-                        ));
+                        )));
                     }
                 }
             },
@@ -543,19 +580,19 @@ impl Planner<'_> {
             }
             (Some(_), true) if !ours => {
                 if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "role {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
                         doc.target, doc.account
-                    ));
+                    )));
                 } else if self.ctx.adopt {
                     change.op = Op::Update;
                     change.before = Some(describe(owner));
                     change.after = Some(describe(Some(self.owner())));
                 } else {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "role {} exists in account {} but was not created by deployment {} (tag {OWNER_TAG}={}); pass --adopt to take it over",
                         doc.target, doc.account, self.owner(), owner.unwrap_or("none")
-                    ));
+                    )));
                 }
             }
             (Some(_), false) if ours => {
@@ -623,10 +660,10 @@ impl Planner<'_> {
                 let key = key_of(doc);
                 let deletable = self.may_delete(&key);
                 if let (true, Err(why)) = (recorded, &deletable) {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
                         doc.target, doc.account
-                    ));
+                    )));
                 } else if recorded {
                     self.replaced.push(doc.target.to_string());
                     change.op = Op::Replace;
@@ -636,10 +673,10 @@ impl Planner<'_> {
                         "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
                     ));
                 } else {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
                         doc.target, doc.account, self.owner()
-                    ));
+                    )));
                 }
             }
             (Some(live), true)
@@ -649,27 +686,27 @@ impl Planner<'_> {
                         .as_deref()
                         .is_some_and(|a| a != bucket_account) =>
             {
-                self.problems.push(format!(
+                self.problems.push(PlanProblem::about(doc, format!(
                     "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
                     doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
-                ));
+                )));
             }
             (Some(_), true) if !recorded => {
                 if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
                         doc.target, doc.account
-                    ));
+                    )));
                 } else if self.ctx.adopt {
                     // Taking it over writes only the record.
                     change.op = Op::Update;
                     change.before = Some(describe("someone else"));
                     change.after = Some(describe(self.owner()));
                 } else {
-                    self.problems.push(format!(
+                    self.problems.push(PlanProblem::about(doc, format!(
                         "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
                         doc.target, doc.account, self.owner()
-                    ));
+                    )));
                 }
             }
             (Some(_), false) if recorded => {
@@ -703,7 +740,7 @@ impl Planner<'_> {
         let doc = &change.doc;
         let merged = match merge(policy, ours, &self.sid_prefix, whole, &doc.target) {
             Ok(merged) => merged,
-            Err(problem) => return self.problems.push(problem),
+            Err(problem) => return self.problems.push(PlanProblem::about(doc, problem)),
         };
         let merged_text = merged.as_ref().map(Value::to_string);
         // Only a write that makes the document larger can take it over its limit: removing our
@@ -714,9 +751,9 @@ impl Planner<'_> {
             .filter(grows)
             .and_then(|text| over_limit(doc.kind, &doc.target, text))
         {
-            self.problems.push(format!(
-                "{} with the statements already there",
-                problem.message
+            self.problems.push(PlanProblem::about(
+                doc,
+                format!("{} with the statements already there", problem.message),
             ));
         }
         change.before = policy.map(pretty);
@@ -957,7 +994,7 @@ mod tests {
         deployment: &Deployment,
         state: &LiveState,
         adopt: bool,
-    ) -> Result<Plan, Vec<String>> {
+    ) -> Result<Plan, Vec<PlanProblem>> {
         let targets = targets(deployment, &state.inventory);
         let state = LiveState {
             documents: targets.iter().map(|t| live_of(&t.doc)).collect(),
