@@ -222,7 +222,67 @@ async fn measure(
         );
     }
     println!("  plan with no latency added (the emulator's floor): {floor:.2}s");
+    replay(d, &specs, at, (rounds, sequential_rounds)).await
+}
+
+/// The same plan answered by the proxy from a recording, many requests at once, each 40 ms late:
+/// what the client does when the service is not the bound. Unbounded concurrency (256 calls at
+/// once per account and service) stands for the critical path, the floor no client can beat.
+async fn replay(
+    d: &Deployment,
+    specs: &[AccountSpec],
+    at: &Endpoints,
+    (rounds, sequential_rounds): (usize, usize),
+) -> Result<(), String> {
+    proxy_set(at, r#"{"latency_ms": 0, "replay": "record"}"#)?;
+    let session = connect(d, specs, xacct_deploy::DEFAULT_CONCURRENCY).await?;
+    session
+        .plan(Mode::Apply, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    proxy_set(at, r#"{"latency_ms": 40, "replay": "replay"}"#)?;
+    let mut times = [Vec::new(), Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        for (slot, concurrency) in [1, xacct_deploy::DEFAULT_CONCURRENCY, 256]
+            .into_iter()
+            .enumerate()
+        {
+            if slot == 0 && round >= sequential_rounds {
+                continue;
+            }
+            let session = connect(d, specs, concurrency).await?;
+            let start = Instant::now();
+            session
+                .plan(Mode::Apply, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            times[slot].push(start.elapsed().as_secs_f64());
+        }
+    }
+    let misses = proxy_set(at, r#"{"replay": "off"}"#)?;
+    let [one, default, floor] = times.map(median);
+    println!(
+        "  plan replayed at 40 ms, answered in parallel: one call at a time {one:6.2}s | default {default:6.2}s ({:4.1}x) | unbounded (critical path) {floor:6.2}s; default / critical path {:4.2}x; {misses} requests not in the recording",
+        one / default,
+        default / floor
+    );
     Ok(())
+}
+
+/// Sets the proxy's state (`POST /__faults`); answers its count of replay misses.
+fn proxy_set(at: &Endpoints, body: &str) -> Result<u64, String> {
+    let set = "import sys, urllib.request, json; r = urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=sys.argv[2].encode(), method='POST'), timeout=10); print(json.load(r).get('misses', 0))";
+    let out = Command::new(&at.python)
+        .args(["-c", set, &at.proxy, body])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err("cannot set the proxy's state".into());
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .map_err(|_| "the proxy's answer has no count".into())
 }
 
 /// Sets the proxy's added latency.

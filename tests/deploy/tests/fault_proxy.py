@@ -20,7 +20,15 @@ UPSTREAM. Faults are set while it runs, with `POST /__faults` and a JSON body:
 - first_only: only the first time a given request is seen (its retries pass), which makes
   "the write happened but its answer was lost" deterministic.
 
-`GET /__faults` answers the counts: {"requests": n, "faults": n, "by_kind": {...}}.
+- replay: "record" stores every answer the emulator gives; "replay" answers each request from
+  what was recorded (after latency_ms, many at once: one thread per connection) without asking
+  the emulator, which answers one request at a time; "off" forwards again. A request is the same
+  request when its account, method, path and body are: the account is found from the access key
+  that signs it (the base identity's, or one an AssumeRole answer handed out — replayed too, so
+  the client signs with the recorded keys). A request never recorded is forwarded and counted
+  as a miss. For benchmarks of read-only work (a plan): writes change what a later read answers.
+
+`GET /__faults` answers the counts: {"requests": n, "faults": n, "by_kind": {...}, "misses": n}.
 """
 import http.client
 import http.server
@@ -38,7 +46,9 @@ state = {"rate": 0.0, "kinds": [], "writes_only": False, "first_only": False, "l
 rng = random.Random(0)
 seen = set()
 interleaved = set()
-counts = {"requests": 0, "faults": 0, "by_kind": {}}
+counts = {"requests": 0, "faults": 0, "by_kind": {}, "misses": 0}
+recorded = {}
+account_of_key = {}
 
 READ_PREFIXES = ("Get", "List", "Describe")
 
@@ -80,8 +90,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         with lock:
             if method == "POST":
                 new = json.loads(body or b"{}")
-                state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only", "latency_ms") if k in new})
+                state.update({k: new[k] for k in ("rate", "kinds", "writes_only", "first_only", "latency_ms", "replay") if k in new})
                 rng.seed(new.get("seed", 0))
+                if new.get("replay") == "record":  # a new recording: the old one and its misses go
+                    recorded.clear()
+                    counts["misses"] = 0
                 seen.clear()
                 interleaved.clear()
             self.answer(200, json.dumps(counts).encode())
@@ -158,6 +171,44 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         conn.close()
         return response, data
 
+    def request_key(self, method, body):
+        auth = self.headers.get("Authorization", "")
+        akid = auth.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in auth else ""
+        with lock:
+            account = account_of_key.get(akid, akid)
+        return (account, method, self.path, body)
+
+    def learn_keys(self, data):
+        """An AssumeRole answer: its access key belongs to the role's account."""
+        text = data.decode("utf-8", "replace")
+        if "<AssumeRoleResult>" not in text:
+            return
+        akid = text.split("<AccessKeyId>", 1)[1].split("</AccessKeyId>", 1)[0]
+        arn = text.split("<Arn>", 1)[1].split("</Arn>", 1)[0]
+        with lock:
+            account_of_key[akid] = arn.split(":")[4]
+
+    def replayed(self, method, body):
+        """Answers from the recording, when replaying and it has this request."""
+        if state.get("replay") != "replay":
+            return False
+        key = self.request_key(method, body)
+        with lock:
+            answer = recorded.get(key)
+            if answer is None:
+                counts["misses"] += 1
+        if answer is None:
+            return False
+        status, headers, data = answer
+        self.learn_keys(data)
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return True
+
     def drop(self):
         self.close_connection = True
         try:
@@ -172,6 +223,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         latency = state.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000)
+        if self.replayed(method, body):
+            return
         kind = self.fault(method, body)
         if kind == "hang":
             time.sleep(3600)
@@ -193,10 +246,15 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         response, data = self.forward(method, body)
         if kind == "reset-after":
             return self.drop()
+        headers = [(k, v) for k, v in response.getheaders() if k.lower() not in ("transfer-encoding", "connection", "content-length")]
+        self.learn_keys(data)
+        if state.get("replay") == "record":
+            key = self.request_key(method, body)
+            with lock:
+                recorded.setdefault(key, (response.status, headers, data))
         self.send_response(response.status)
-        for k, v in response.getheaders():
-            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                self.send_header(k, v)
+        for k, v in headers:
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
