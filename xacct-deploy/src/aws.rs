@@ -398,38 +398,63 @@ impl Aws {
         account: &str,
         arn: &str,
     ) -> Result<Vec<String>, DeployError> {
-        let _permit = self.read(account, "iam:ListRolePolicies", arn).await;
-        let iam = self.account(account)?.iam();
-        let inline = iam
-            .list_role_policies()
-            .role_name(iam_name(arn))
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(Self::ctx(account, arn, "iam:ListRolePolicies"), &e))?;
-        self.count_read(account, "iam:ListAttachedRolePolicies", arn);
-        let attached = iam
-            .list_attached_role_policies()
-            .role_name(iam_name(arn))
-            .send()
-            .await
-            .map_err(|e| {
-                DeployError::aws(Self::ctx(account, arn, "iam:ListAttachedRolePolicies"), &e)
-            })?;
-        let mut names = inline.policy_names;
-        names.extend(
-            attached
-                .attached_policies
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|p| p.policy_arn),
-        );
+        let (mut names, attached) = self.listed_policies(account, arn, false).await?;
+        names.extend(attached);
         Ok(names)
     }
 
+    /// A role's or user's inline policy names and attached managed policy ARNs, every page
+    /// ("ListRolePolicies", "ListAttachedRolePolicies" and their user forms, IAM API reference).
+    async fn listed_policies(
+        &self,
+        account: &str,
+        arn: &str,
+        user: bool,
+    ) -> Result<(Vec<String>, Vec<String>), DeployError> {
+        let iam = self.account(account)?.iam();
+        let name = iam_name(arn);
+        if user {
+            let _permit = self.read(account, "iam:ListUserPolicies", arn).await;
+            let pages = iam.list_user_policies().user_name(&name).into_paginator();
+            let inline = every_page!(pages, account, arn, "iam:ListUserPolicies", |page| page
+                .policy_names);
+            self.count_read(account, "iam:ListAttachedUserPolicies", arn);
+            let pages = iam
+                .list_attached_user_policies()
+                .user_name(&name)
+                .into_paginator();
+            let attached = every_page!(
+                pages,
+                account,
+                arn,
+                "iam:ListAttachedUserPolicies",
+                |page| attached_arns(page.attached_policies)
+            );
+            Ok((inline, attached))
+        } else {
+            let _permit = self.read(account, "iam:ListRolePolicies", arn).await;
+            let pages = iam.list_role_policies().role_name(&name).into_paginator();
+            let inline = every_page!(pages, account, arn, "iam:ListRolePolicies", |page| page
+                .policy_names);
+            self.count_read(account, "iam:ListAttachedRolePolicies", arn);
+            let pages = iam
+                .list_attached_role_policies()
+                .role_name(&name)
+                .into_paginator();
+            let attached = every_page!(
+                pages,
+                account,
+                arn,
+                "iam:ListAttachedRolePolicies",
+                |page| attached_arns(page.attached_policies)
+            );
+            Ok((inline, attached))
+        }
+    }
+
     /// What IAM evaluates for a role or user besides the deployment's inline policy: its
-    /// permissions boundary's ARN, the names of its inline policies and the ARNs of its attached
-    /// managed policies ("GetRole"/"GetUser", "ListRolePolicies", "ListAttachedRolePolicies",
-    /// IAM API reference). `None` when the entity does not exist.
+    /// permissions boundary's ARN ("GetRole"/"GetUser", IAM API reference), and its policies as
+    /// [`Aws::listed_policies`] gives them. `None` when the entity does not exist.
     pub async fn entity_policies(
         &self,
         account: &str,
@@ -438,69 +463,38 @@ impl Aws {
     ) -> Result<Option<EntityPolicies>, DeployError> {
         let iam = self.account(account)?.iam();
         let name = iam_name(arn);
-        let mut policies = EntityPolicies::default();
-        if user {
-            let _permit = self.read(account, "iam:GetUser", arn).await;
-            let Some(out) = unless_absent(
-                iam.get_user().user_name(&name).send().await,
-                Self::ctx(account, arn, "iam:GetUser"),
-                &["NoSuchEntity"],
-            )?
-            else {
+        let operation = if user { "iam:GetUser" } else { "iam:GetRole" };
+        // The permit is given back before the listings take theirs: with one call at a time a
+        // second one would wait for ever.
+        let boundary = {
+            let _permit = self.read(account, operation, arn).await;
+            let ctx = Self::ctx(account, arn, operation);
+            let boundary = if user {
+                unless_absent(
+                    iam.get_user().user_name(&name).send().await,
+                    ctx,
+                    &["NoSuchEntity"],
+                )?
+                .map(|out| out.user.and_then(|u| u.permissions_boundary))
+            } else {
+                unless_absent(
+                    iam.get_role().role_name(&name).send().await,
+                    ctx,
+                    &["NoSuchEntity"],
+                )?
+                .map(|out| out.role.and_then(|r| r.permissions_boundary))
+            };
+            let Some(boundary) = boundary else {
                 return Ok(None);
             };
-            let entity = out.user;
-            policies.boundary = entity
-                .and_then(|u| u.permissions_boundary)
-                .and_then(|b| b.permissions_boundary_arn);
-            self.count_read(account, "iam:ListUserPolicies", arn);
-            let pages = iam.list_user_policies().user_name(&name).into_paginator();
-            policies.inline = every_page!(pages, account, arn, "iam:ListUserPolicies", |page| page
-                .policy_names);
-            self.count_read(account, "iam:ListAttachedUserPolicies", arn);
-            let pages = iam
-                .list_attached_user_policies()
-                .user_name(&name)
-                .into_paginator();
-            policies.managed = every_page!(
-                pages,
-                account,
-                arn,
-                "iam:ListAttachedUserPolicies",
-                |page| attached_arns(page.attached_policies)
-            );
-        } else {
-            let _permit = self.read(account, "iam:GetRole", arn).await;
-            let Some(out) = unless_absent(
-                iam.get_role().role_name(&name).send().await,
-                Self::ctx(account, arn, "iam:GetRole"),
-                &["NoSuchEntity"],
-            )?
-            else {
-                return Ok(None);
-            };
-            let entity = out.role;
-            policies.boundary = entity
-                .and_then(|r| r.permissions_boundary)
-                .and_then(|b| b.permissions_boundary_arn);
-            self.count_read(account, "iam:ListRolePolicies", arn);
-            let pages = iam.list_role_policies().role_name(&name).into_paginator();
-            policies.inline = every_page!(pages, account, arn, "iam:ListRolePolicies", |page| page
-                .policy_names);
-            self.count_read(account, "iam:ListAttachedRolePolicies", arn);
-            let pages = iam
-                .list_attached_role_policies()
-                .role_name(&name)
-                .into_paginator();
-            policies.managed = every_page!(
-                pages,
-                account,
-                arn,
-                "iam:ListAttachedRolePolicies",
-                |page| attached_arns(page.attached_policies)
-            );
-        }
-        Ok(Some(policies))
+            boundary.and_then(|b| b.permissions_boundary_arn)
+        };
+        let (inline, managed) = self.listed_policies(account, arn, user).await?;
+        Ok(Some(EntityPolicies {
+            boundary,
+            inline,
+            managed,
+        }))
     }
 
     /// The IAM groups a user belongs to, by name: their policies apply to the user too

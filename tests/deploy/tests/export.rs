@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use policy_core::DocumentKind;
 use serde_json::{json, Value};
-use std::process::Command;
 use xacct_deploy::{Mode, Op, Session};
 
 /// A fresh directory for one test's files.
@@ -18,8 +17,6 @@ use xacct_deploy::{Mode, Op, Session};
 #[test]
 fn exported_templates_pass_cfn_lint_and_hold_the_rendered_documents() {
     use xacct_deploy::export::{per_account, stack_set, write, BucketPolicies};
-    let python = std::path::PathBuf::from(env("XACCT_TEST_PYTHON"));
-    let cfn_lint = python.with_file_name("cfn-lint");
     // Bucket policies are never dropped or exported whole without a choice.
     let unchosen = scratch("export-unchosen");
     let (code, out, err) = run_cli_output(&[
@@ -43,19 +40,7 @@ fn exported_templates_pass_cfn_lint_and_hold_the_rendered_documents() {
             .unwrap();
             let dir = scratch(&format!("export-{}-{as_stack_set}", deployment.name));
             write(deployment, &dir, &exported).unwrap();
-            let files: Vec<std::path::PathBuf> = exported
-                .templates
-                .iter()
-                .map(|t| dir.join(&t.file))
-                .collect();
-            let lint = Command::new(&cfn_lint).args(&files).output().unwrap();
-            assert!(
-                lint.status.success(),
-                "{}: cfn-lint: {}{}",
-                deployment.name,
-                String::from_utf8_lossy(&lint.stdout),
-                String::from_utf8_lossy(&lint.stderr)
-            );
+            assert_cfn_lint_clean(&deployment.name, &dir, &exported);
             let mut policies = std::collections::BTreeSet::new();
             for t in &exported.templates {
                 for resource in t.body["Resources"].as_object().unwrap().values() {

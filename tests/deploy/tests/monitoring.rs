@@ -26,7 +26,6 @@ fn data_selector(template: &Value) -> Option<&Value> {
 
 #[test]
 fn every_example_trail_passes_cfn_lint_and_logs_exactly_its_access_points() {
-    let cfn_lint = std::path::PathBuf::from(env("XACCT_TEST_PYTHON")).with_file_name("cfn-lint");
     for deployment in EXAMPLES {
         let dir = scratch(&format!("cloudtrail-{}", deployment.name));
         // The deployment's own templates first, in the same directory.
@@ -35,15 +34,7 @@ fn every_example_trail_passes_cfn_lint_and_logs_exactly_its_access_points() {
         for data_events in [true, false] {
             let trails = per_account(deployment, "central-trail-logs", data_events);
             export::write(deployment, &dir, &trails).unwrap();
-            let files: Vec<_> = trails.templates.iter().map(|t| dir.join(&t.file)).collect();
-            let lint = Command::new(&cfn_lint).args(&files).output().unwrap();
-            assert!(
-                lint.status.success(),
-                "{}: cfn-lint: {}{}",
-                deployment.name,
-                String::from_utf8_lossy(&lint.stdout),
-                String::from_utf8_lossy(&lint.stderr)
-            );
+            assert_cfn_lint_clean(&deployment.name, &dir, &trails);
             let accounts = deployment.accounts();
             assert_eq!(
                 trails.templates.len(),

@@ -127,15 +127,7 @@ pub fn fixture(command: &str, arg: &Value) -> Value {
 
 /// Every account of the deployment, reached by assuming a role in it.
 pub fn specs(deployment: &Deployment) -> Vec<AccountSpec> {
-    deployment
-        .accounts()
-        .iter()
-        .map(|a| {
-            format!("{a}=role:arn:aws:iam::{a}:role/xacct-deployer")
-                .parse()
-                .unwrap()
-        })
-        .collect()
+    all_specs(&deployment.accounts())
 }
 
 /// What a deployment expects to exist already: its buckets and the requesters it does not create.
@@ -237,6 +229,7 @@ pub fn assert_stored_equals_render(deployment: &Deployment) {
     }
 }
 
+/// `accounts`, each reached by assuming its `xacct-deployer` role.
 pub fn all_specs(accounts: &[&str]) -> Vec<AccountSpec> {
     accounts
         .iter()
@@ -276,4 +269,22 @@ pub fn run_cli_output(args: &[String]) -> (Option<i32>, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// cfn-lint (pinned, in the venv) over an export's templates written in `dir`: no error, no
+/// warning.
+pub fn assert_cfn_lint_clean(
+    what: &str,
+    dir: &std::path::Path,
+    export: &xacct_deploy::export::Export,
+) {
+    let cfn_lint = std::path::PathBuf::from(env("XACCT_TEST_PYTHON")).with_file_name("cfn-lint");
+    let files: Vec<_> = export.templates.iter().map(|t| dir.join(&t.file)).collect();
+    let lint = Command::new(&cfn_lint).args(&files).output().unwrap();
+    assert!(
+        lint.status.success(),
+        "{what}: cfn-lint: {}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
 }
