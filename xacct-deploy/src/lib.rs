@@ -80,7 +80,7 @@ fn creation_candidates<'e>(
 /// What `verify` found: differences from the declaration, and warnings (what leaves a grant less
 /// safe than declared without breaking it).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Found {
+pub struct Verification {
     pub differences: Vec<String>,
     pub warnings: Vec<String>,
 }
@@ -329,7 +329,7 @@ impl<'d> Session<'d> {
     pub async fn verify_report(
         &self,
         organization: Option<&policy_core::eval::Organization>,
-    ) -> Result<Found, DeployError> {
+    ) -> Result<Verification, DeployError> {
         let (targets, inventory, stored) = self.read_documents().await?;
         let mut differences: Vec<String> = inventory
             .rejected
@@ -412,7 +412,7 @@ impl<'d> Session<'d> {
         if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
         }
-        Ok(Found {
+        Ok(Verification {
             differences,
             warnings: others.warnings,
         })
@@ -424,9 +424,9 @@ impl<'d> Session<'d> {
     pub async fn add_other_layers(
         &self,
         set: &mut policy_core::eval::PolicySet,
-    ) -> Result<Found, DeployError> {
+    ) -> Result<Verification, DeployError> {
         let layers = layers::read(&self.aws, self.deployment, self.in_flight()).await?;
-        let found = Found {
+        let found = Verification {
             differences: layers.findings.clone(),
             warnings: layers.warnings.clone(),
         };
@@ -438,7 +438,7 @@ impl<'d> Session<'d> {
     /// them, and what was found while reading the other layers.
     pub async fn live_policy_set(
         &self,
-    ) -> Result<(policy_core::eval::PolicySet, Found), DeployError> {
+    ) -> Result<(policy_core::eval::PolicySet, Verification), DeployError> {
         let documents: Vec<policy_core::Document> = self
             .read_all()
             .await?

@@ -122,7 +122,7 @@ fn verify_names_the_boundary_the_policy_and_the_bucket_setting_that_break_or_wid
         "public-access-block",
         &json!({"account": "222222222222", "bucket": "lake-data"}),
     );
-    assert_eq!(report(&rt), xacct_deploy::Found::default());
+    assert_eq!(report(&rt), xacct_deploy::Verification::default());
 
     // A boundary on the requester that does not allow assuming the bridge role.
     let etl = "arn:aws:iam::111111111111:role/etl";
