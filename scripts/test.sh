@@ -8,6 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# AWS's Guard engine, for the AWS Config rules of `export config` (a workspace of its own: see
+# tests/guard/Cargo.toml).
+cargo build --manifest-path tests/guard/Cargo.toml --locked --target-dir target/guard
+export XACCT_TEST_GUARD=$root/target/guard/debug/xacct-guard
 # As many as the `emulator` test group of .config/nextest.toml runs at once.
 EMULATORS=3
 endpoints=$(scripts/emulator.sh start "$EMULATORS")

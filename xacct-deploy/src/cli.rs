@@ -196,6 +196,15 @@ enum ExportFormat {
         #[arg(long)]
         data_events: bool,
     },
+    /// AWS Config rules per account and region (`<account>.config.json`, and the same rules as
+    /// a conformance pack, `<account>.conformance-pack.json`): AWS managed rules the grants
+    /// imply, and Guard rules that every document still holds exactly the statements the
+    /// deployment rendered. No AWS call.
+    Config {
+        /// The directory to write the templates to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
 }
 
 /// Standard output, locked once. A reader that goes away (`| head`, `| true`) ends the output
@@ -482,6 +491,12 @@ async fn execute(
                     data_events,
                 },
         } => export_cloudtrail(&in_force.deployment, &dir, &bucket, data_events, out),
+        Command::Export {
+            format: ExportFormat::Config { out: dir },
+        } => {
+            let exported = crate::config_rules::per_account(&in_force.deployment)?;
+            write_export(&in_force.deployment, &dir, &exported, out)
+        }
     }
 }
 

@@ -75,6 +75,8 @@ pub enum DeployError {
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("cannot write the AWS Config rules: {0}")]
+    ConfigRules(#[from] crate::config_rules::ConfigExportError),
     #[error("cannot write the templates to {dir}: {source}")]
     Export { dir: String, source: std::io::Error },
 }
@@ -144,7 +146,7 @@ impl DeployError {
                 "nothing was planned or written; the parameters under /xacct/<deployment>/ are written by xacct only: find out who wrote it, delete it with account {}'s credentials (`aws ssm delete-parameter --region {region} --name {}`), then plan again",
                 rejected.account, rejected.parameter
             )),
-            DeployError::Output(_) => None,
+            DeployError::Output(_) | DeployError::ConfigRules(_) => None,
             DeployError::Internal(_) => Some(
                 "this is a bug in xacct: please report it with the command you ran; nothing was written in any account".into(),
             ),

@@ -44,6 +44,7 @@ pub enum ExportKind {
     #[default]
     CloudFormation,
     CloudTrail,
+    Config,
 }
 
 impl ExportKind {
@@ -53,6 +54,7 @@ impl ExportKind {
         match self {
             ExportKind::CloudFormation => None,
             ExportKind::CloudTrail => Some("cloudtrail"),
+            ExportKind::Config => Some("config"),
         }
     }
 
@@ -60,6 +62,7 @@ impl ExportKind {
         match self {
             ExportKind::CloudFormation => "ORDER",
             ExportKind::CloudTrail => "ORDER.cloudtrail",
+            ExportKind::Config => "ORDER.config",
         }
     }
 }

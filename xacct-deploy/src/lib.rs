@@ -20,6 +20,7 @@ mod apply;
 mod aws;
 pub mod cli;
 pub mod cloudtrail;
+pub mod config_rules;
 pub mod error;
 pub mod export;
 mod layers;

@@ -194,6 +194,66 @@ elif command == "read":
             if not any(code in str(e) for code in ("NoSuch", "404", "NotFound")):
                 raise
         out.append(stored)
+elif command == "configuration-items":
+    # documents as in render_json → the AWS Config configuration item of each resource they are
+    # on, built from what is stored, in the shapes Config records (AWS Config resource schema):
+    # IAM documents URL-encoded (RFC 3986) in `configuration`, an access point's policy as JSON,
+    # bucket and key policies as text in `supplementaryConfiguration`.
+    def encoded(doc):
+        text = doc if isinstance(doc, str) else json.dumps(doc, separators=(",", ":"))
+        return urllib.parse.quote(urllib.parse.unquote(text) if text.startswith("%") else text, safe="-._~")
+    items = {}
+    for d in arg:
+        acct, kind, target = d["account"], d["kind"], d["target"]
+        region = d.get("region") or "us-east-1"
+        if kind in ("role", "role-trust-policy", "role-inline-policy") and target not in items:
+            iam = client(acct, "iam")
+            role = iam.get_role(RoleName=name(target))["Role"]
+            policies = [{"policyName": p, "policyDocument": encoded(iam.get_role_policy(RoleName=name(target), PolicyName=p)["PolicyDocument"])}
+                        for p in iam.list_role_policies(RoleName=name(target))["PolicyNames"]]
+            tags = [{"key": t["Key"], "value": t["Value"]} for t in iam.list_role_tags(RoleName=name(target))["Tags"]]
+            items[target] = {"resourceType": "AWS::IAM::Role", "ARN": target, "resourceName": role["RoleName"], "awsAccountId": acct,
+                             "configuration": {"roleName": role["RoleName"], "arn": target, "path": role["Path"],
+                                               "assumeRolePolicyDocument": encoded(role["AssumeRolePolicyDocument"]),
+                                               "rolePolicyList": policies, "tags": tags}}
+        elif kind == "user-inline-policy" and target not in items:
+            iam = client(acct, "iam")
+            policies = [{"policyName": p, "policyDocument": encoded(iam.get_user_policy(UserName=name(target), PolicyName=p)["PolicyDocument"])}
+                        for p in iam.list_user_policies(UserName=name(target))["PolicyNames"]]
+            items[target] = {"resourceType": "AWS::IAM::User", "ARN": target, "resourceName": name(target), "awsAccountId": acct,
+                             "configuration": {"userName": name(target), "arn": target, "userPolicyList": policies}}
+        elif kind in ("access-point", "access-point-policy") and target not in items:
+            control = client(acct, "s3control", region)
+            ap = control.get_access_point(AccountId=acct, Name=d["name"])
+            try:
+                policy = json.loads(control.get_access_point_policy(AccountId=acct, Name=d["name"])["Policy"])
+            except Exception as e:
+                if "NoSuch" not in str(e):
+                    raise
+                policy = None
+            configuration = {"Name": ap["Name"], "Bucket": ap["Bucket"], "NetworkOrigin": ap.get("NetworkOrigin"),
+                             "PublicAccessBlockConfiguration": ap.get("PublicAccessBlockConfiguration", {})}
+            if policy is not None:
+                configuration["Policy"] = policy
+            if "VpcConfiguration" in ap:
+                configuration["VpcConfiguration"] = ap["VpcConfiguration"]
+            items[target] = {"resourceType": "AWS::S3::AccessPoint", "ARN": target, "resourceName": ap["Name"], "awsAccountId": acct,
+                             "awsRegion": region, "configuration": configuration}
+        elif kind == "bucket-policy" and target not in items:
+            try:
+                text = client(acct, "s3").get_bucket_policy(Bucket=d["name"])["Policy"]
+            except Exception as e:
+                if "NoSuch" not in str(e):
+                    raise
+                text = None
+            items[target] = {"resourceType": "AWS::S3::Bucket", "ARN": target, "resourceName": d["name"], "awsAccountId": acct,
+                             "configuration": {"name": d["name"]},
+                             "supplementaryConfiguration": {"BucketPolicy": {"policyText": text}}}
+        elif kind == "key-policy" and target not in items:
+            text = client(acct, "kms", region).get_key_policy(KeyId=target, PolicyName="default")["Policy"]
+            items[target] = {"resourceType": "AWS::KMS::Key", "ARN": target, "awsAccountId": acct, "awsRegion": region,
+                             "configuration": {"keyId": name(target)}, "supplementaryConfiguration": {"Policy": text}}
+    out = list(items.values())
 elif command == "add-key-statements":
     # {"account", "region", "key", "statements"}: statements added to a key policy by its owners
     kms = client(arg["account"], "kms", arg["region"])
