@@ -55,6 +55,8 @@ impl std::str::FromStr for AccountSpec {
 #[derive(Clone, Debug)]
 pub struct Account {
     pub id: String,
+    /// The identity the credentials are (`sts:GetCallerIdentity`'s ARN): a deploying identity.
+    pub caller: String,
     config: SdkConfig,
     /// Names the retry state of this account's clients (see [`Account::retries`]).
     retry_scope: String,
@@ -78,6 +80,13 @@ impl Account {
         let builder = aws_sdk_iam::config::Builder::from(&self.config)
             .retry_partition(self.retries("iam", region));
         aws_sdk_iam::Client::from_conf(builder.build())
+    }
+
+    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        let builder = aws_sdk_cloudtrail::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.retries("cloudtrail", region));
+        aws_sdk_cloudtrail::Client::from_conf(builder.build())
     }
 
     pub fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
@@ -365,6 +374,7 @@ pub async fn connect(
             (*account).to_owned(),
             Account {
                 id: (*account).to_owned(),
+                caller: identity.arn().unwrap_or_default().to_owned(),
                 config,
                 retry_scope: format!("xacct-{connection}-{account}"),
             },

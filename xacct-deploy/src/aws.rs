@@ -255,7 +255,7 @@ impl Aws {
         self.accounts.contains_key(id)
     }
 
-    fn account(&self, id: &str) -> Result<&Account, DeployError> {
+    pub(crate) fn account(&self, id: &str) -> Result<&Account, DeployError> {
         self.accounts
             .get(id)
             .ok_or_else(|| DeployError::Credentials {

@@ -145,6 +145,23 @@ enum Command {
         #[arg(long, value_name = "profile:NAME|role:ARN")]
         organization: Option<OrganizationSpec>,
     },
+    /// Who else changed the deployment's resources in the last 90 days (CloudTrail), whether
+    /// `verify` reports each resource now, and when each grant was last used (IAM's last
+    /// accessed information). Exit 0 when it ran.
+    Audit {
+        #[command(flatten)]
+        connection: Connection,
+        /// List the grants not used for this long (`90d`, `12h`).
+        #[arg(long, value_name = "DURATION", value_parser = crate::audit::parse_duration)]
+        unused_for: Option<std::time::Duration>,
+        /// An identity whose changes are the deployment's own besides the connected ones (a CI
+        /// role; its sessions count as it). Repeatable.
+        #[arg(long, value_name = "ARN")]
+        deployer: Vec<String>,
+        /// Print the audit as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Read back what is stored in AWS for every document.
     Show {
         #[command(flatten)]
@@ -462,6 +479,30 @@ async fn execute(
             .await?;
             verify(in_force, &connection, &guardrails, out).await
         }
+        Command::Audit {
+            connection,
+            unused_for,
+            deployer,
+            json,
+        } => {
+            for arn in &deployer {
+                if crate::audit::identity_key(arn).is_none() {
+                    return Err(DeployError::Argument {
+                        argument: format!("--deployer {arn}"),
+                        reason: "not an ARN".into(),
+                        help: "name a role or user: --deployer arn:aws:iam::111111111111:role/ci",
+                    });
+                }
+            }
+            let session = connect(in_force, &connection).await?;
+            let options = crate::audit::AuditOptions {
+                deployers: deployer,
+                unused_for,
+                poll: std::time::Duration::from_millis(500),
+            };
+            let found = session.audit(&options).await?;
+            audit(&found, unused_for, json, out)
+        }
         Command::Show { connection } => show(in_force, &connection, out).await,
         Command::Export {
             format:
@@ -636,6 +677,94 @@ async fn verify(
         differences.len()
     );
     Ok(2)
+}
+
+fn audit(
+    found: &crate::audit::Audit,
+    unused_for: Option<std::time::Duration>,
+    json: bool,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let cutoff = unused_for.map(|d| std::time::SystemTime::now() - d);
+    let unused = cutoff.map(|c| crate::audit::unused_since(&found.uses, c));
+    if json {
+        let value = crate::audit::to_json(&found.changes, &found.uses, unused.as_deref());
+        outln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(std::io::Error::from)?
+        );
+        return Ok(0);
+    }
+    let day = |t: &aws_smithy_types::DateTime| {
+        t.fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_default()
+    };
+    if found.changes.is_empty() {
+        outln!(
+            out,
+            "No change by anyone but the deploying identities in the last {} days.",
+            crate::audit::HISTORY_DAYS
+        );
+    } else {
+        outln!(
+            out,
+            "Changes by others in the last {} days (CloudTrail):",
+            crate::audit::HISTORY_DAYS
+        );
+        for c in &found.changes {
+            outln!(
+                out,
+                "- {} {} called {} on {} (account {}, {}){}",
+                day(&c.time),
+                c.actor,
+                c.event,
+                c.resource,
+                c.account,
+                c.region,
+                c.difference_now.as_ref().map_or_else(
+                    || "; verify reports nothing there now".to_owned(),
+                    |d| format!("; verify now: {d}")
+                )
+            );
+        }
+    }
+    outln!(
+        out,
+        "\nLast use of each grant (IAM last accessed information):"
+    );
+    for u in &found.uses {
+        let when = u.last_used.as_ref().map_or_else(
+            || {
+                if u.known {
+                    "never (within IAM's 400 days)".to_owned()
+                } else {
+                    "unknown".to_owned()
+                }
+            },
+            day,
+        );
+        outln!(
+            out,
+            "- {}: {when} by {} ({})",
+            u.grant,
+            u.entity,
+            u.evidence
+        );
+    }
+    if let (Some(unused), Some(d)) = (&unused, unused_for) {
+        outln!(
+            out,
+            "\n{} grant(s) unused for {} days or more{}",
+            unused.len(),
+            d.as_secs() / 86_400,
+            if unused.is_empty() { "." } else { ":" }
+        );
+        for u in unused {
+            outln!(out, "- {} ({})", u.grant, u.entity);
+        }
+    }
+    Ok(0)
 }
 
 async fn export_cloudformation(

@@ -17,6 +17,7 @@
 
 pub mod accounts;
 mod apply;
+pub mod audit;
 mod aws;
 pub mod cli;
 pub mod cloudtrail;

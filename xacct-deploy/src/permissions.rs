@@ -95,6 +95,17 @@ pub const RECORD: &[&str] = &[
 /// given `*` with the other such actions.
 pub const RECORD_LIST: &[&str] = &["ssm:DescribeParameters"];
 
+/// For `audit`: CloudTrail's event history, which supports no resource-level permission
+/// ("Actions, resources, and condition keys for AWS CloudTrail"), and the reports of IAM's last
+/// accessed information, asked for by job id.
+pub const AUDIT_UNSCOPED: &[&str] = &[
+    "cloudtrail:LookupEvents",
+    "iam:GetServiceLastAccessedDetails",
+];
+
+/// For `audit`: a last accessed report on each bridge role and requester.
+pub const AUDIT_ENTITY: &str = "iam:GenerateServiceLastAccessedDetails";
+
 /// The actions a document of `kind` needs on its target.
 fn actions(kind: DocumentKind) -> &'static [&'static str] {
     match kind {
@@ -156,6 +167,18 @@ pub fn deployer_policies(deployment: &Deployment) -> BTreeMap<String, Value> {
                 &[record_arn(deployment, &account)],
             )];
             let mut unscoped: Vec<&str> = RECORD_LIST.to_vec();
+            unscoped.extend(AUDIT_UNSCOPED);
+            let mut entities: Vec<String> = deployment
+                .grants()
+                .iter()
+                .filter_map(crate::audit::entity_of)
+                .filter(|e| policy_core::RawArn::split(e).is_ok_and(|a| a.account == account))
+                .collect();
+            entities.sort();
+            entities.dedup();
+            if !entities.is_empty() {
+                statements.push(statement("AuditLastAccessed", &[AUDIT_ENTITY], &entities));
+            }
             let identities = [ROLE_INLINE_POLICY, USER_INLINE_POLICY];
             let partition = crate::live::partition(deployment);
             if groups.contains_key(USER_INLINE_POLICY) {

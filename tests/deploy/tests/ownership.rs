@@ -541,6 +541,29 @@ fn the_deployer_policy_allows_every_call_and_nothing_of_another_deployment() {
             };
             policy_core::eval::evaluate(&set, &request).verdict
         };
+        // `audit`: CloudTrail's event history and the last accessed report of every grant's
+        // bridge role or requester in the account.
+        for account in policies.keys() {
+            for action in xacct_deploy::permissions::AUDIT_UNSCOPED {
+                assert_eq!(
+                    decide(account, action, "*"),
+                    policy_core::eval::Verdict::Allow,
+                    "{action}"
+                );
+            }
+        }
+        for grant in deployment.grants() {
+            if let Some(entity) = xacct_deploy::audit::entity_of(grant) {
+                let account = entity.split(':').nth(4).unwrap();
+                if policies.contains_key(account) {
+                    assert_eq!(
+                        decide(account, xacct_deploy::permissions::AUDIT_ENTITY, &entity),
+                        policy_core::eval::Verdict::Allow,
+                        "{entity}"
+                    );
+                }
+            }
+        }
         let own_path = format!("/xacct/{}/", deployment.name);
         let created_roles: Vec<String> = deployment
             .documents()
