@@ -221,6 +221,9 @@ enum ExportFormat {
         /// The directory to write the templates to (created if missing).
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
+        /// One template of every account's rules, for a service-managed StackSet.
+        #[arg(long)]
+        stack_set: bool,
     },
 }
 
@@ -533,9 +536,17 @@ async fn execute(
                 },
         } => export_cloudtrail(&in_force.deployment, &dir, &bucket, data_events, out),
         Command::Export {
-            format: ExportFormat::Config { out: dir },
+            format:
+                ExportFormat::Config {
+                    out: dir,
+                    stack_set,
+                },
         } => {
-            let exported = crate::config_rules::per_account(&in_force.deployment)?;
+            let exported = if stack_set {
+                crate::config_rules::stack_set(&in_force.deployment)?
+            } else {
+                crate::config_rules::per_account(&in_force.deployment)?
+            };
             write_export(&in_force.deployment, &dir, &exported, out)
         }
     }

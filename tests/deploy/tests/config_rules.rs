@@ -118,6 +118,20 @@ fn every_example_exports_config_rules_that_pass_cfn_lint_and_parse_in_guard() {
         let exported = per_account(deployment).unwrap();
         export::write(deployment, &dir, &exported).unwrap();
         assert_cfn_lint_clean(&deployment.name, &dir, &exported);
+        // The StackSet template holds every account's rules, each under its account's condition.
+        let dir = scratch(&format!("config-stack-set-{}", deployment.name));
+        let set = xacct_deploy::config_rules::stack_set(deployment).unwrap();
+        export::write(deployment, &dir, &set).unwrap();
+        assert_cfn_lint_clean(&deployment.name, &dir, &set);
+        let rules: usize = exported
+            .templates
+            .iter()
+            .filter(|t| t.file.ends_with(".config.json"))
+            .map(|t| t.body["Resources"].as_object().unwrap().len())
+            .sum();
+        let in_set = set.templates[0].body["Resources"].as_object().unwrap();
+        assert_eq!(in_set.len(), rules);
+        assert!(in_set.values().all(|r| r["Condition"].is_string()));
         // Every rule parses, and says nothing of a resource it is not about.
         let stranger =
             json!({"resourceType": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::someone-elses"});
