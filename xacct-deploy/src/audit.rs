@@ -188,6 +188,19 @@ pub fn identity_key(arn: &str) -> Option<(String, String, String)> {
     ))
 }
 
+/// An answer AWS gave that the audit cannot use: what was asked, a code and why.
+fn answer_error(
+    context: Context,
+    code: impl Into<String>,
+    message: impl Into<String>,
+) -> DeployError {
+    DeployError::Aws {
+        context,
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
 fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
     Context {
         account: account.to_owned(),
@@ -227,13 +240,15 @@ pub async fn changes(
             if event.read_only() == Some("true") {
                 continue;
             }
-            let malformed = |what: &str| DeployError::Aws {
-                context: ctx(account, resource, "cloudtrail:LookupEvents"),
-                code: "MalformedAnswer".into(),
-                message: format!(
-                    "event {} {what}; the answer cannot be trusted, run audit again",
-                    event.event_id().unwrap_or("(without an id)")
-                ),
+            let malformed = |what: &str| {
+                answer_error(
+                    ctx(account, resource, "cloudtrail:LookupEvents"),
+                    "MalformedAnswer",
+                    format!(
+                        "event {} {what}; the answer cannot be trusted, run audit again",
+                        event.event_id().unwrap_or("(without an id)")
+                    ),
+                )
             };
             let (Some(event_id), Some(name), Some(time)) =
                 (event.event_id(), event.event_name(), event.event_time())
@@ -296,12 +311,13 @@ pub async fn last_access(
             )
         })?;
     let Some(job_id) = job.job_id() else {
-        return Err(DeployError::Aws {
-            context: ctx(account, entity, "iam:GenerateServiceLastAccessedDetails"),
-            code: "MalformedAnswer".into(),
-            message: "the answer names no JobId".into(),
-        });
+        return Err(answer_error(
+            ctx(account, entity, "iam:GenerateServiceLastAccessedDetails"),
+            "MalformedAnswer",
+            "the answer names no JobId",
+        ));
     };
+    let report = || ctx(account, entity, "iam:GetServiceLastAccessedDetails");
     let mut access = LastAccess::default();
     let mut marker: Option<String> = None;
     let mut checks = 0;
@@ -312,54 +328,40 @@ pub async fn last_access(
             .set_marker(marker.clone())
             .send()
             .await
-            .map_err(|e| {
-                DeployError::aws(
-                    ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
-                    &e,
-                )
-            })?;
+            .map_err(|e| DeployError::aws(report(), &e))?;
         match page.job_status() {
             // The SDK fills a missing required member with a default ("client error
             // correction"): a report without its completion date is a partial answer, and its
             // empty service list would read as "never used".
             JobStatusType::Completed if page.job_completion_date().secs() == 0 => {
-                return Err(DeployError::Aws {
-                    context: ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
-                    code: "MalformedAnswer".into(),
-                    message: format!(
-                        "the report of job {job_id} says COMPLETED without a JobCompletionDate: a partial answer, run audit again"
-                    ),
-                });
+                let why = format!("the report of job {job_id} says COMPLETED without a JobCompletionDate: a partial answer, run audit again");
+                return Err(answer_error(report(), "MalformedAnswer", why));
             }
             JobStatusType::Completed => {}
             JobStatusType::InProgress => {
                 checks += 1;
                 if checks >= attempts {
-                    return Err(DeployError::Aws {
-                        context: ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
-                        code: "Timeout".into(),
-                        message: format!(
-                            "the last accessed report of job {job_id} was not ready after {checks} checks"
-                        ),
-                    });
+                    let why = format!("the last accessed report of job {job_id} was not ready after {checks} checks");
+                    return Err(answer_error(report(), "Timeout", why));
                 }
                 tokio::time::sleep(poll).await;
                 continue;
             }
             other => {
-                return Err(DeployError::Aws {
-                    context: ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
-                    code: format!("Job{}", other.as_str()),
-                    message: page.error().map_or_else(
-                        || {
-                            format!(
-                                "the last accessed report of job {job_id} ended {}",
-                                other.as_str()
-                            )
-                        },
-                        |e| format!("{}: {}", e.code(), e.message()),
-                    ),
-                });
+                let why = page.error().map_or_else(
+                    || {
+                        format!(
+                            "the last accessed report of job {job_id} ended {}",
+                            other.as_str()
+                        )
+                    },
+                    |e| format!("{}: {}", e.code(), e.message()),
+                );
+                return Err(answer_error(
+                    report(),
+                    format!("Job{}", other.as_str()),
+                    why,
+                ));
             }
         }
         for service in page.services_last_accessed() {
@@ -382,11 +384,11 @@ pub async fn last_access(
         if page.is_truncated() {
             marker = page.marker().map(str::to_owned);
             if marker.is_none() {
-                return Err(DeployError::Aws {
-                    context: ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
-                    code: "MalformedAnswer".into(),
-                    message: "the answer is truncated but gives no Marker to go on from".into(),
-                });
+                return Err(answer_error(
+                    ctx(account, entity, "iam:GetServiceLastAccessedDetails"),
+                    "MalformedAnswer",
+                    "the answer is truncated but gives no Marker to go on from",
+                ));
             }
         } else {
             return Ok(access);
