@@ -173,13 +173,11 @@ fn declared_kms(
     })
 }
 
-/// What the grants declare for assuming a bridge role.
-fn declared_assume(grants: &[Grant], principal: &str, role: &str, context: &Context) -> bool {
-    grants.iter().any(|g| {
-        g.requester
-            .principal()
-            .is_some_and(|r| r.arn() == principal)
-            && g.bridge_role.as_ref().is_some_and(|r| r.arn() == role)
+/// What the grants declare for assuming a bridge role: `assumers` are the grants through that
+/// role, each with its requester's ARN.
+fn declared_assume(assumers: &[(&Grant, String)], principal: &str, context: &Context) -> bool {
+    assumers.iter().any(|(g, requester)| {
+        requester == principal
             && (!g.require_mfa || mfa_of(context))
             && g.restrictions.in_time(values_of(context))
             && g.external_id
@@ -266,11 +264,13 @@ struct Proof<'g> {
     /// The same, with every principal from another account so assumed: what no grant declares,
     /// the resource's side must refuse alone.
     resource_side: PolicySet,
-    grants: &'g [Grant],
     /// Only the grants of a principal can declare its access (each with its access point's
     /// ARN); the grants to organizations, any member's.
     by_principal: std::collections::HashMap<String, Vec<(Grant, String)>>,
     organization_grants: Vec<(Grant, String)>,
+    /// The grants through each bridge role (by its ARN), each with its requester's ARN: looked up
+    /// for every `sts:AssumeRole` request instead of formatting every grant's ARNs again.
+    assumers: std::collections::HashMap<String, Vec<(&'g Grant, String)>>,
     /// Per S3 action of the service reference: whether some `Allow` statement of the set can
     /// match it. One none can match is denied for every request: proven once here instead of
     /// request by request.
@@ -296,6 +296,16 @@ impl<'g> Proof<'g> {
                 None => organization_grants.push((g.clone(), g.access_point.arn())),
             }
         }
+        let mut assumers: std::collections::HashMap<String, Vec<(&'g Grant, String)>> =
+            std::collections::HashMap::new();
+        for g in grants {
+            if let (Some(role), Some(requester)) = (&g.bridge_role, g.requester.principal()) {
+                assumers
+                    .entry(role.arn())
+                    .or_default()
+                    .push((g, requester.arn()));
+            }
+        }
         let allow_patterns: std::collections::BTreeSet<&str> = set
             .docs
             .iter()
@@ -319,9 +329,9 @@ impl<'g> Proof<'g> {
         Proof {
             set,
             resource_side,
-            grants,
             by_principal,
             organization_grants,
+            assumers,
             may_be_allowed,
             blame,
         }
@@ -729,7 +739,12 @@ impl Judge<'_, '_> {
         callers.extend(space.others.iter().cloned());
         for caller in &callers {
             for context in &contexts {
-                let expected = declared_assume(self.proof.grants, caller, &role, context);
+                let assumers = self
+                    .proof
+                    .assumers
+                    .get(&role)
+                    .map_or(&[][..], Vec::as_slice);
+                let expected = declared_assume(assumers, caller, context);
                 let request = Request {
                     principal: caller.clone(),
                     action: "sts:AssumeRole".into(),
