@@ -162,6 +162,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Turn the cross-account shares an account runs today into `grants!` code: read each access
+    /// point, its policy, its bucket's policy and the trust of the roles it names; print the
+    /// grants (what no grant can carry as comments), then every request whose decision differs
+    /// between the live documents and the code's. Exit 0 when the code grants exactly what the
+    /// account grants, 2 when some request differs, 1 on error.
+    Import {
+        /// An access point to import, by ARN. Repeatable.
+        #[arg(long = "access-point", value_name = "ARN", required = true)]
+        access_points: Vec<String>,
+        /// The name of the `pub static` the grants go in.
+        #[arg(long, value_name = "NAME", default_value = "IMPORTED")]
+        name: String,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Read back what is stored in AWS for every document.
     Show {
         #[command(flatten)]
@@ -506,6 +521,11 @@ async fn execute(
             let found = session.audit(&options).await?;
             audit(&found, unused_for, json, out)
         }
+        Command::Import {
+            access_points,
+            name,
+            connection,
+        } => import(&access_points, &name, &connection, out).await,
         Command::Show { connection } => show(in_force, &connection, out).await,
         Command::Export {
             format:
@@ -687,6 +707,77 @@ async fn verify(
         "\nVerify: {} difference(s) from the declaration.",
         differences.len()
     );
+    Ok(2)
+}
+
+async fn import(
+    access_points: &[String],
+    name: &str,
+    connection: &Connection,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let screaming = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !screaming {
+        return Err(DeployError::Argument {
+            argument: format!("--name {name}"),
+            reason: "a static's name is SCREAMING_SNAKE_CASE".into(),
+            help: "write it like --name SHARED_DATA",
+        });
+    }
+    let (shares, notes) = crate::import::read_shares(
+        access_points,
+        &connection.accounts,
+        std::time::Duration::from_secs(connection.timeout),
+    )
+    .await?;
+    let mut imported = crate::import::Imported::default();
+    for share in &shares {
+        let one = crate::import::recognise(share);
+        imported.grants.extend(one.grants);
+        imported.unexpressed.extend(one.unexpressed);
+    }
+    outln!(
+        out,
+        "{}",
+        crate::import::to_code(name, &imported).trim_end()
+    );
+    for note in &notes {
+        outln!(out, "\nnote: {note}");
+    }
+    let input = crate::import::to_input(name, &imported);
+    let deployment = match policy_core::build(&input) {
+        Ok(deployment) => deployment,
+        Err(diagnostics) => {
+            outln!(
+                out,
+                "\nThe imported grants do not pass xacct's checks as they are; fix them in the code:\n{diagnostics}"
+            );
+            return Ok(2);
+        }
+    };
+    let compared = crate::import::differences(&shares, &imported, deployment.documents())
+        .map_err(DeployError::Internal)?;
+    if compared.differences.is_empty() {
+        outln!(
+            out,
+            "\nEquivalent: the code grants exactly what the account grants ({} requests compared on the access point, bucket and trust policies, {} of them allowed{})",
+            compared.requests,
+            compared.allowed,
+            if imported.unexpressed.is_empty() { "" } else { "; the statements not imported are listed above" }
+        );
+        return Ok(0);
+    }
+    outln!(
+        out,
+        "\nThe code and the account decide these requests differently:"
+    );
+    for d in &compared.differences {
+        outln!(out, "- {d}");
+    }
     Ok(2)
 }
 

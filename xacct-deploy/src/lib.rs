@@ -24,6 +24,7 @@ pub mod cloudtrail;
 pub mod config_rules;
 pub mod error;
 pub mod export;
+pub mod import;
 mod layers;
 pub mod live;
 pub mod organization;

@@ -1,0 +1,258 @@
+//! `import`: shares set up by hand in the emulator the way AWS's guide and documentation write
+//! them, and every example's own deployment applied and read back, come out as grants that pass
+//! xacct's checks and grant exactly what the account grants; what no grant can carry is said.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use policy_core::DocumentKind;
+use serde_json::{json, Value};
+use xacct_deploy::import::{differences, read_shares, recognise, to_code, to_input, Imported};
+use xacct_deploy::Mode;
+
+const AP: &str = "arn:aws:s3:us-east-1:222222222222:accesspoint/guide-ap";
+
+/// A bucket of account 222222222222 delegating to its access points, and an access point with
+/// `statements` as its policy (AWS's guide: "Delegating access control to access points").
+fn guide_share(delegation: Value, statements: Value) {
+    let bucket_policy = json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DelegateToAccessPoints", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*",
+        "Resource": ["arn:aws:s3:::guide-bucket", "arn:aws:s3:::guide-bucket/*"],
+        "Condition": {"StringEquals": delegation}}]});
+    fixture(
+        "seed",
+        &json!({"buckets": [["222222222222", "guide-bucket"]],
+                "bucket_policies": [["222222222222", "guide-bucket", bucket_policy.to_string()]]}),
+    );
+    fixture(
+        "create-access-point",
+        &json!({"account": "222222222222", "name": "guide-ap", "bucket": "guide-bucket"}),
+    );
+    let policy = json!({"Version": "2012-10-17", "Statement": statements});
+    fixture(
+        "put-access-point-policy",
+        &json!({"account": "222222222222", "name": "guide-ap", "policy": policy.to_string()}),
+    );
+}
+
+fn import(access_points: &[String]) -> (Imported, Vec<String>) {
+    let (_, imported, found) = import_shares(access_points);
+    (imported, found)
+}
+
+fn import_shares(
+    access_points: &[String],
+) -> (Vec<xacct_deploy::import::Share>, Imported, Vec<String>) {
+    let specs = all_specs(&["111111111111", "222222222222", "333333333333"]);
+    let (shares, _notes) = runtime()
+        .block_on(read_shares(
+            access_points,
+            &specs,
+            std::time::Duration::from_secs(20),
+        ))
+        .unwrap();
+    let mut imported = Imported::default();
+    for share in &shares {
+        let one = recognise(share);
+        imported.grants.extend(one.grants);
+        imported.unexpressed.extend(one.unexpressed);
+    }
+    let deployment = policy_core::build(&to_input("IMPORTED", &imported))
+        .unwrap_or_else(|d| panic!("{d}\n{}", to_code("IMPORTED", &imported)));
+    let compared = differences(&shares, &imported, deployment.documents()).unwrap();
+    assert!(
+        compared.allowed > 0 && compared.allowed < compared.requests,
+        "a comparison that decides something: {compared:?} {access_points:?}"
+    );
+    (shares, imported, compared.differences)
+}
+
+#[test]
+fn the_guides_share_imports_as_one_grant_and_a_deny_is_said_not_dropped() {
+    let _emulator = emulator();
+    emulator_reset();
+    guide_share(
+        json!({"s3:DataAccessPointAccount": "222222222222"}),
+        json!([
+            {"Sid": "ConsumerReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/consumer"},
+             "Action": "s3:GetObject", "Resource": format!("{AP}/object/reports/*")},
+            {"Sid": "ConsumerLists", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/consumer"},
+             "Action": "s3:ListBucket", "Resource": AP, "Condition": {"StringLike": {"s3:prefix": "reports/*"}}},
+            {"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+             "Resource": format!("{AP}/object/*")},
+        ]),
+    );
+    let (out_code, stdout, stderr) = run_cli_output(&[
+        "import".into(),
+        "--access-point".into(),
+        AP.into(),
+        "--account".into(),
+        "222222222222=role:arn:aws:iam::222222222222:role/xacct-deployer".into(),
+        "--name".into(),
+        "GUIDE".into(),
+    ]);
+    assert_eq!(out_code, Some(0), "{stdout}{stderr}");
+    for expected in [
+        "pub static GUIDE = {",
+        "grant consumer_reads_guide_ap {",
+        "requester: \"arn:aws:iam::111111111111:role/consumer\",",
+        "actions: [s3:GetObject, s3:ListBucket],",
+        "prefixes: [\"reports/\"],",
+        "/// From statement `ConsumerReads` of the policy of",
+        "// Not imported: statement `NoDeletes`",
+        "Equivalent: the code grants exactly what the account grants",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+}
+
+#[test]
+fn a_public_statement_and_a_condition_without_a_field_are_said_and_the_difference_shown() {
+    let _emulator = emulator();
+    emulator_reset();
+    guide_share(
+        json!({"s3:DataAccessPointArn": AP}),
+        json!([
+            {"Sid": "PartnerReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:role/partner"},
+             "Action": ["s3:GetObject"], "Resource": format!("{AP}/object/outbound/*")},
+            {"Sid": "WholeAccount", "Effect": "Allow", "Principal": {"AWS": "444444444444"},
+             "Action": ["s3:GetObject"], "Resource": format!("{AP}/object/outbound/*")},
+            {"Sid": "TaggedReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/tagged"},
+             "Action": "s3:GetObject", "Resource": format!("{AP}/object/*"),
+             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data"}}},
+            {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": format!("{AP}/object/public/*")},
+        ]),
+    );
+    let (shares, imported, found) = import_shares(&[AP.to_owned()]);
+    assert_eq!(imported.grants.len(), 1);
+    // Code that grants another prefix is caught by the comparison.
+    let mut narrowed = imported.clone();
+    narrowed.grants[0].prefixes = vec!["inbound/".into()];
+    let rendered = policy_core::build(&to_input("IMPORTED", &narrowed)).unwrap();
+    let other = differences(&shares, &narrowed, rendered.documents()).unwrap();
+    assert!(
+        other
+            .differences
+            .iter()
+            .any(|d| d.contains("object/outbound/file")
+                && d.contains("arn:aws:iam::333333333333:role/partner")),
+        "{other:#?}"
+    );
+    let partner = &imported.grants[0];
+    assert_eq!(partner.requester, "arn:aws:iam::333333333333:role/partner");
+    assert_eq!(partner.prefixes, ["outbound/"]);
+    let said: Vec<(&str, bool)> = imported
+        .unexpressed
+        .iter()
+        .map(|u| (u.why.as_str(), u.public))
+        .collect();
+    assert!(
+        said.iter()
+            .any(|(why, public)| why.contains("aws:PrincipalTag/team") && !public),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(why, public)| why.contains("PUBLIC") && *public),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(why, _)| why.contains("the whole account 444444444444")),
+        "{said:?}"
+    );
+    // What the public statement allows is a request the code refuses.
+    assert!(
+        found.iter().any(|d| d.contains("someone-else")
+            && d.contains("object/public/")
+            && d.contains("the account allows, the code does not allow")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn every_examples_applied_access_points_import_as_their_own_grants() {
+    let _emulator = emulator();
+    for deployment in [
+        &shared_data::SHARING,
+        &data_lake::DATA_LAKE,
+        &private_network::PRIVATE_LAKE,
+        &temporary_audit::LEDGER_AUDIT,
+        &organization_share::ORG_LAKE,
+    ] {
+        emulator_reset();
+        seed(deployment);
+        runtime().block_on(apply(deployment, Mode::Apply));
+        let access_points: Vec<String> = deployment
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::AccessPoint)
+            .map(|d| d.target.to_string())
+            .collect();
+        let (imported, found) = import(&access_points);
+        assert!(
+            found.is_empty(),
+            "{}: the imported code differs:\n{found:#?}\n{}",
+            deployment.name,
+            to_code("IMPORTED", &imported)
+        );
+        assert!(
+            imported.unexpressed.is_empty(),
+            "{}: {:#?}",
+            deployment.name,
+            imported.unexpressed
+        );
+        // The same grants: requester, bridge role, access point, actions, prefixes.
+        let key = |requester: &str,
+                   role: Option<&str>,
+                   ap: &str,
+                   actions: &[String],
+                   prefixes: &[String]| {
+            let mut actions = actions.to_vec();
+            actions.sort();
+            let mut prefixes = prefixes.to_vec();
+            prefixes.sort();
+            (
+                requester.to_owned(),
+                role.map(str::to_owned),
+                ap.to_owned(),
+                actions,
+                prefixes,
+            )
+        };
+        let mut declared: Vec<_> = deployment
+            .grants()
+            .iter()
+            .map(|g| {
+                let actions: Vec<String> = g.actions.iter().map(|a| a.to_string()).collect();
+                let prefixes: Vec<String> = g.prefixes.iter().map(|p| p.to_string()).collect();
+                key(
+                    &g.requester,
+                    g.assume_role.as_deref(),
+                    &g.access_point,
+                    &actions,
+                    &prefixes,
+                )
+            })
+            .collect();
+        let mut found: Vec<_> = imported
+            .grants
+            .iter()
+            .map(|g| {
+                key(
+                    &g.requester,
+                    g.assume_role.as_deref(),
+                    &g.access_point,
+                    &g.actions,
+                    &g.prefixes,
+                )
+            })
+            .collect();
+        declared.sort();
+        found.sort();
+        assert_eq!(found, declared, "{}", deployment.name);
+    }
+}

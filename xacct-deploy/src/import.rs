@@ -1,0 +1,1006 @@
+//! `import`: the cross-account shares an account runs today, as `grants!` code, with proof that
+//! the code grants what the account grants (ARCHITECTURE.md "Import").
+//!
+//! What is read: the access point (its bucket, the bucket's account, its network origin), its
+//! policy, the bucket's policy, and the trust policy of each role the access point policy names
+//! in a reachable account. What is recognised, statement by statement of the access point policy
+//! ("Configuring IAM policies for using access points", S3 User Guide): `Allow` of S3 actions to
+//! IAM principals on the access point (bucket-level actions, listing limited by `s3:prefix`) or
+//! on `<access point>/object/<prefix>*`, with the conditions a grant has fields for
+//! (`aws:SourceVpce`, `aws:SourceVpc`, `aws:SourceIp`, `aws:CurrentTime` before a date,
+//! `aws:PrincipalOrgID` / `aws:PrincipalOrgPaths` for an everyone-in-the-organization statement).
+//! A role of the access point's own account that others may assume (its trust: `sts:AssumeRole`
+//! from other accounts' principals, optionally with `sts:ExternalId` and MFA) is a bridge role:
+//! one grant per principal it trusts. Anything else is said, not dropped: a `Deny`, `NotPrincipal`,
+//! `NotAction`, `NotResource`, a condition no grant field carries, a resource outside the access
+//! point, a service principal, and `"*"` without an organization condition (flagged public).
+
+use crate::accounts::AccountSpec;
+use crate::error::DeployError;
+use policy_core::eval::{evaluate, Context, PolicySet, Request, Verdict};
+use policy_core::{Document, DocumentKind};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What was read of one access point and what decides access through it.
+#[derive(Clone, Debug, Default)]
+pub struct Share {
+    pub access_point: String,
+    pub account: String,
+    pub region: String,
+    pub name: String,
+    pub bucket: String,
+    pub bucket_account: String,
+    /// Network origin `VPC`: the VPC.
+    pub vpc: Option<String>,
+    pub policy: Option<Value>,
+    pub bucket_policy: Option<Value>,
+    /// Trust policies of the roles the access point policy names, by role ARN, where read.
+    pub trusts: BTreeMap<String, Value>,
+}
+
+/// One grant recognised in the live documents.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recognised {
+    pub name: String,
+    /// The statements it came from, as "statement `Sid` of the access point policy of …".
+    pub sources: Vec<String>,
+    pub requester: String,
+    pub assume_role: Option<String>,
+    pub access_point: String,
+    pub bucket: String,
+    pub bucket_account: Option<String>,
+    pub actions: Vec<String>,
+    pub prefixes: Vec<String>,
+    pub external_id: Option<String>,
+    pub require_mfa: bool,
+    pub vpc_endpoints: Vec<String>,
+    pub vpcs: Vec<String>,
+    pub source_ips: Vec<String>,
+    pub expires: Option<String>,
+    pub access_point_vpc: Option<String>,
+}
+
+/// A statement, or part of one, that no grant can carry, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unexpressed {
+    pub source: String,
+    pub why: String,
+    /// It grants access to anyone (`"*"` without an organization condition).
+    pub public: bool,
+}
+
+/// Everything `import` found in the shares.
+#[derive(Clone, Debug, Default)]
+pub struct Imported {
+    pub grants: Vec<Recognised>,
+    pub unexpressed: Vec<Unexpressed>,
+}
+
+fn as_list(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    as_list(value)
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The conditions a grant can carry, read from a statement's `Condition`; `Err` names the first
+/// one it cannot.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Conditions {
+    listed_prefixes: Vec<String>,
+    vpc_endpoints: Vec<String>,
+    vpcs: Vec<String>,
+    source_ips: Vec<String>,
+    expires: Option<String>,
+    organization: Option<String>,
+}
+
+fn conditions(statement: &Value, access_point: &str) -> Result<Conditions, String> {
+    let mut found = Conditions::default();
+    let Some(blocks) = statement["Condition"].as_object() else {
+        return Ok(found);
+    };
+    for (operator, keys) in blocks {
+        for (key, values) in keys.as_object().into_iter().flatten() {
+            let values = strings(values);
+            match (operator.as_str(), key.to_ascii_lowercase().as_str()) {
+                ("StringLike" | "StringEquals", "s3:prefix") => {
+                    found.listed_prefixes = values
+                        .iter()
+                        .map(|v| v.trim_end_matches('*').to_owned())
+                        .collect();
+                }
+                // The access point the statement is on anyway (xacct writes it in organization
+                // statements so that Block Public Access never reads them as public).
+                ("StringEquals", "s3:dataaccesspointarn") if values == [access_point] => {}
+                ("StringEquals", "aws:sourcevpce") => found.vpc_endpoints = values,
+                ("StringEquals", "aws:sourcevpc") => found.vpcs = values,
+                ("IpAddress", "aws:sourceip") => found.source_ips = values,
+                ("DateLessThan", "aws:currenttime") if values.len() == 1 => {
+                    found.expires = values.first().cloned();
+                }
+                ("StringEquals", "aws:principalorgid") if values.len() == 1 => {
+                    // An OU's path (below) names the organization too, more narrowly.
+                    if found.organization.is_none() {
+                        found.organization = values.first().cloned();
+                    }
+                }
+                (
+                    "ForAnyValue:StringLike" | "ForAnyValue:StringEquals",
+                    "aws:principalorgpaths",
+                ) if values.len() == 1 => {
+                    found.organization = values.first().map(|v| v.trim_end_matches('*').to_owned());
+                }
+                _ => {
+                    return Err(format!(
+                        "its condition `{operator}` on `{key}` has no grant field"
+                    ))
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The grants and the rest of one share.
+pub fn recognise(share: &Share) -> Imported {
+    let mut imported = Imported::default();
+    let Some(policy) = &share.policy else {
+        return imported;
+    };
+    // (requester, assume role, conditions, prefixes) → the grant being gathered.
+    let mut gathered: Vec<Recognised> = Vec::new();
+    for (i, statement) in as_list(&policy["Statement"]).iter().enumerate() {
+        let source = match statement["Sid"].as_str() {
+            Some(sid) => format!("statement `{sid}` of the policy of {}", share.access_point),
+            None => format!(
+                "statement {} of the policy of {}",
+                i + 1,
+                share.access_point
+            ),
+        };
+        let mut refuse = |why: String, public: bool| {
+            imported.unexpressed.push(Unexpressed {
+                source: source.clone(),
+                why,
+                public,
+            });
+        };
+        if statement["Effect"] != "Allow" {
+            refuse("a `Deny`: grants declare what is allowed; keep it where it is or add it to the code's documents by hand".into(), false);
+            continue;
+        }
+        if let Some(not) = ["NotPrincipal", "NotAction", "NotResource"]
+            .into_iter()
+            .find(|k| !statement[*k].is_null())
+        {
+            refuse(format!("it uses `{not}`, which no grant expresses"), false);
+            continue;
+        }
+        let found = match conditions(statement, &share.access_point) {
+            Ok(found) => found,
+            Err(why) => {
+                refuse(why, false);
+                continue;
+            }
+        };
+        let actions = strings(&statement["Action"]);
+        if let Some(other) = actions
+            .iter()
+            .find(|a| !a.to_ascii_lowercase().starts_with("s3:"))
+        {
+            refuse(format!("its action `{other}` is not an S3 action"), false);
+            continue;
+        }
+        // The prefixes, from the resources (objects) and the listing condition (the bucket).
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut outside = None;
+        for resource in strings(&statement["Resource"]) {
+            if resource == share.access_point {
+                prefixes.extend(found.listed_prefixes.iter().cloned());
+            } else if let Some(rest) =
+                resource.strip_prefix(&format!("{}/object/", share.access_point))
+            {
+                let prefix = rest.trim_end_matches('*');
+                if prefix.contains(['*', '?']) || (!rest.ends_with('*') && !rest.is_empty()) {
+                    outside = Some(format!(
+                        "its resource `{resource}` is one object or a pattern, not a prefix"
+                    ));
+                }
+                prefixes.push(prefix.to_owned());
+            } else {
+                outside = Some(format!(
+                    "its resource `{resource}` is not this access point or its objects"
+                ));
+            }
+        }
+        if let Some(why) = outside {
+            refuse(why, false);
+            continue;
+        }
+        prefixes.retain(|p| !p.is_empty());
+        prefixes.sort();
+        prefixes.dedup();
+        // Who: principals, or everyone in an organization.
+        let principal = &statement["Principal"];
+        let everyone = principal == "*" || principal["AWS"] == "*";
+        let requesters: Vec<Via> = if everyone {
+            match &found.organization {
+                Some(org) => vec![Via::direct(org)],
+                None => {
+                    refuse("it allows everyone (`\"*\"`) with no organization condition: this access is PUBLIC; no grant declares it".into(), true);
+                    continue;
+                }
+            }
+        } else {
+            if !principal["Service"].is_null() || !principal["Federated"].is_null() {
+                refuse("it names a service or federated principal; grants are for IAM principals and organizations".into(), false);
+                continue;
+            }
+            let mut out = Vec::new();
+            for p in strings(&principal["AWS"]) {
+                if is_account(&p) {
+                    imported.unexpressed.push(Unexpressed {
+                        source: source.clone(),
+                        why: format!("it names the whole account {} (every identity its own policies allow): grants name one role or user, or an organization", p.trim_start_matches("arn:aws:iam::").trim_end_matches(":root")),
+                        public: false,
+                    });
+                    continue;
+                }
+                out.extend(bridged(share, &p, &source, &mut imported.unexpressed));
+            }
+            out
+        };
+        for via in requesters {
+            let Via {
+                requester,
+                assume_role,
+                external_id,
+                require_mfa,
+                expires: trust_expires,
+            } = via;
+            let expires = found.expires.clone().or(trust_expires);
+            let same = gathered.iter_mut().find(|g| {
+                g.requester == requester
+                    && g.assume_role == assume_role
+                    && g.external_id == external_id
+                    && g.require_mfa == require_mfa
+                    && g.prefixes == prefixes
+                    && g.vpc_endpoints == found.vpc_endpoints
+                    && g.vpcs == found.vpcs
+                    && g.source_ips == found.source_ips
+                    && g.expires == expires
+            });
+            let grant = match same {
+                Some(g) => g,
+                None => {
+                    gathered.push(Recognised {
+                        requester: requester.clone(),
+                        assume_role: assume_role.clone(),
+                        access_point: share.access_point.clone(),
+                        bucket: share.bucket.clone(),
+                        bucket_account: (share.bucket_account != share.account)
+                            .then(|| share.bucket_account.clone()),
+                        prefixes: prefixes.clone(),
+                        external_id: external_id.clone(),
+                        require_mfa,
+                        vpc_endpoints: found.vpc_endpoints.clone(),
+                        vpcs: found.vpcs.clone(),
+                        source_ips: found.source_ips.clone(),
+                        expires: expires.clone(),
+                        access_point_vpc: share.vpc.clone(),
+                        ..Recognised::default()
+                    });
+                    let last = gathered.len() - 1;
+                    &mut gathered[last]
+                }
+            };
+            for action in &actions {
+                if !grant.actions.contains(action) {
+                    grant.actions.push(action.clone());
+                }
+            }
+            if !grant.sources.contains(&source) {
+                grant.sources.push(source.clone());
+            }
+        }
+    }
+    name_grants(&mut gathered, &share.name);
+    imported.grants = gathered;
+    imported
+}
+
+/// The requesters behind a principal of the access point policy: the principals a bridge role
+/// of the access point's account trusts (with the trust's external id and MFA), else the
+/// principal itself.
+fn bridged(
+    share: &Share,
+    principal: &str,
+    source: &str,
+    unexpressed: &mut Vec<Unexpressed>,
+) -> Vec<Via> {
+    // A bridge role lives beside the data: in the access point's or the bucket's account.
+    let account = principal.split(':').nth(4).unwrap_or_default();
+    let beside = account == share.account || account == share.bucket_account;
+    let Some(trust) = share.trusts.get(principal).filter(|_| beside) else {
+        return vec![Via::direct(principal)];
+    };
+    let mut out = Vec::new();
+    // Whether some statement lets others assume it (kept or said).
+    let mut trusted = false;
+    for (i, statement) in as_list(&trust["Statement"]).iter().enumerate() {
+        let label = format!(
+            "{} of the trust policy of {principal} (behind {source})",
+            statement["Sid"].as_str().map_or_else(
+                || format!("statement {}", i + 1),
+                |s| format!("statement `{s}`")
+            )
+        );
+        let assumes = strings(&statement["Action"])
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
+        if statement["Effect"] != "Allow" || !assumes {
+            continue;
+        }
+        let mut external_id = None;
+        let mut require_mfa = false;
+        let mut expires = None;
+        let mut refused = None;
+        for (operator, keys) in statement["Condition"].as_object().into_iter().flatten() {
+            for (key, values) in keys.as_object().into_iter().flatten() {
+                match (operator.as_str(), key.to_ascii_lowercase().as_str()) {
+                    ("StringEquals", "sts:externalid") => {
+                        external_id = strings(values).first().cloned()
+                    }
+                    ("Bool", "aws:multifactorauthpresent") if strings(values) == ["true"] => {
+                        require_mfa = true
+                    }
+                    ("DateLessThan", "aws:currenttime") => {
+                        expires = strings(values).first().cloned()
+                    }
+                    _ => {
+                        refused = Some(format!(
+                            "its condition `{operator}` on `{key}` has no grant field"
+                        ))
+                    }
+                }
+            }
+        }
+        if let Some(why) = refused {
+            unexpressed.push(Unexpressed {
+                source: label,
+                why,
+                public: false,
+            });
+            trusted = true;
+            continue;
+        }
+        for p in strings(&statement["Principal"]["AWS"]) {
+            if is_account(&p) {
+                unexpressed.push(Unexpressed {
+                    source: label.clone(),
+                    why: format!("it lets the whole account {p} assume the role: grants name one role or user"),
+                    public: false,
+                });
+                continue;
+            }
+            out.push(Via {
+                requester: p,
+                assume_role: Some(principal.to_owned()),
+                external_id: external_id.clone(),
+                require_mfa,
+                expires: expires.clone(),
+            });
+        }
+        trusted = true;
+    }
+    if out.is_empty() && !trusted {
+        // No one else may assume it: the role itself is the requester.
+        out.push(Via::direct(principal));
+    }
+    out
+}
+
+/// How a requester reaches the access point: directly, or through a bridge role it assumes.
+#[derive(Clone, Debug, PartialEq)]
+struct Via {
+    requester: String,
+    assume_role: Option<String>,
+    external_id: Option<String>,
+    require_mfa: bool,
+    /// The trust's own expiry.
+    expires: Option<String>,
+}
+
+impl Via {
+    fn direct(principal: &str) -> Via {
+        Via {
+            requester: principal.to_owned(),
+            assume_role: None,
+            external_id: None,
+            require_mfa: false,
+            expires: None,
+        }
+    }
+}
+
+/// An account as a principal: its id, or its root.
+fn is_account(principal: &str) -> bool {
+    (principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()))
+        || (principal.starts_with("arn:") && principal.ends_with(":root"))
+}
+
+/// `<who>_reads_<access point>` (or `_writes_`), snake case, unique.
+fn name_grants(grants: &mut [Recognised], access_point: &str) {
+    let snake = |text: &str| {
+        let mut out = String::new();
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.trim_matches('_').to_owned()
+    };
+    let mut taken: Vec<String> = Vec::new();
+    for g in grants.iter_mut() {
+        let who = g
+            .requester
+            .rsplit(['/', ':'])
+            .find(|p| !p.is_empty())
+            .unwrap_or("someone");
+        let who = if who == "root" {
+            format!(
+                "account_{}",
+                g.requester.split(':').nth(4).unwrap_or_default()
+            )
+        } else {
+            snake(who)
+        };
+        let reads = g.actions.iter().all(|a| {
+            let a = a.to_ascii_lowercase();
+            a.starts_with("s3:get") || a.starts_with("s3:list")
+        });
+        let base = format!(
+            "{who}_{}_{}",
+            if reads { "reads" } else { "uses" },
+            snake(access_point)
+        );
+        let mut name = if base.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("g_{base}")
+        } else {
+            base
+        };
+        let stem = name.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{stem}_{n}");
+            n += 1;
+        }
+        taken.push(name.clone());
+        g.name = name;
+    }
+}
+
+/// The `grants!` block, formatted as rustfmt would, with what no grant can carry as comments.
+pub fn to_code(static_name: &str, imported: &Imported) -> String {
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from("xacct::grants! {\n");
+    out.push_str("    /// Imported with `import` from the live documents.\n");
+    out.push_str(&format!("    pub static {static_name} = {{\n"));
+    for g in &imported.grants {
+        for source in &g.sources {
+            out.push_str(&format!("        /// From {source}.\n"));
+        }
+        out.push_str(&format!("        grant {} {{\n", g.name));
+        let mut field =
+            |name: &str, value: String| out.push_str(&format!("            {name}: {value},\n"));
+        field("requester", format!("{:?}", g.requester));
+        if let Some(role) = &g.assume_role {
+            field("assume_role", format!("{role:?}"));
+        }
+        field("access_point", format!("{:?}", g.access_point));
+        field("bucket", format!("{:?}", g.bucket));
+        if let Some(account) = &g.bucket_account {
+            field("bucket_account", format!("{account:?}"));
+        }
+        field("actions", format!("[{}]", g.actions.join(", ")));
+        if !g.prefixes.is_empty() {
+            field("prefixes", format!("[{}]", quoted(&g.prefixes)));
+        }
+        if g.require_mfa {
+            field("require_mfa", "true".into());
+        }
+        if let Some(id) = &g.external_id {
+            field("external_id", format!("{id:?}"));
+        }
+        if !g.vpc_endpoints.is_empty() {
+            field("vpc_endpoints", format!("[{}]", quoted(&g.vpc_endpoints)));
+        }
+        if !g.vpcs.is_empty() {
+            field("vpcs", format!("[{}]", quoted(&g.vpcs)));
+        }
+        if !g.source_ips.is_empty() {
+            field("source_ips", format!("[{}]", quoted(&g.source_ips)));
+        }
+        if let Some(expires) = &g.expires {
+            field("expires", format!("{expires:?}"));
+        }
+        if let Some(vpc) = &g.access_point_vpc {
+            field("access_point_vpc", format!("{vpc:?}"));
+        }
+        out.push_str("        }\n");
+    }
+    for u in &imported.unexpressed {
+        out.push_str(&format!(
+            "        // Not imported{}: {} — {}.\n",
+            if u.public { " (PUBLIC)" } else { "" },
+            u.source,
+            u.why
+        ));
+    }
+    out.push_str("    };\n}\n");
+    out
+}
+
+/// The grants as the macro's input, for the same checks and documents as compiled code.
+pub fn to_input(static_name: &str, imported: &Imported) -> policy_core::DeploymentInput {
+    use policy_core::{GrantInput, Loc, Spanned};
+    let one = |t: &str| Some(Spanned::new(t.to_owned(), Loc::UNKNOWN));
+    let many = |v: &[String]| {
+        (!v.is_empty()).then(|| {
+            Spanned::new(
+                v.iter()
+                    .map(|s| Spanned::new(s.clone(), Loc::UNKNOWN))
+                    .collect(),
+                Loc::UNKNOWN,
+            )
+        })
+    };
+    policy_core::DeploymentInput {
+        name: Spanned::new(static_name.to_owned(), Loc::UNKNOWN),
+        doc: String::new(),
+        grants: imported
+            .grants
+            .iter()
+            .map(|g| GrantInput {
+                name: Spanned::new(g.name.clone(), Loc::UNKNOWN),
+                doc: g.sources.join("; "),
+                requester: one(&g.requester),
+                assume_role: g.assume_role.as_deref().and_then(one),
+                access_point: one(&g.access_point),
+                bucket: one(&g.bucket),
+                bucket_account: g.bucket_account.as_deref().and_then(one),
+                actions: many(&g.actions),
+                prefixes: many(&g.prefixes),
+                require_mfa: g.require_mfa.then(|| Spanned::new(true, Loc::UNKNOWN)),
+                external_id: g.external_id.as_deref().and_then(one),
+                vpc_endpoints: many(&g.vpc_endpoints),
+                vpcs: many(&g.vpcs),
+                source_ips: many(&g.source_ips),
+                expires: g.expires.as_deref().and_then(one),
+                access_point_vpc: g.access_point_vpc.as_deref().and_then(one),
+                ..GrantInput::default()
+            })
+            .collect(),
+    }
+}
+
+/// The live documents of the shares, as the evaluator reads them.
+pub fn live_documents(shares: &[Share]) -> Vec<Document> {
+    let doc = |account: &str, kind, target: &str, name: Option<&str>, policy: &Value| Document {
+        account: account.to_owned().into(),
+        kind,
+        target: target.to_owned().into(),
+        name: name.map(|n| n.to_owned().into()),
+        policy: Some(policy.to_string().into()),
+        bucket: None,
+        bucket_account: None,
+        region: None,
+        path: None,
+        vpc: None,
+        grants: Vec::new().into(),
+    };
+    let mut docs = Vec::new();
+    for s in shares {
+        // The access point itself: which bucket, whose, reachable from where.
+        docs.push(Document {
+            account: s.account.clone().into(),
+            kind: DocumentKind::AccessPoint,
+            target: s.access_point.clone().into(),
+            name: Some(s.name.clone().into()),
+            policy: None,
+            bucket: Some(s.bucket.clone().into()),
+            bucket_account: Some(s.bucket_account.clone().into()),
+            region: Some(s.region.clone().into()),
+            path: None,
+            vpc: s.vpc.clone().map(Into::into),
+            grants: Vec::new().into(),
+        });
+        if let Some(p) = &s.policy {
+            docs.push(doc(
+                &s.account,
+                DocumentKind::AccessPointPolicy,
+                &s.access_point,
+                Some(&s.name),
+                p,
+            ));
+        }
+        if let Some(p) = &s.bucket_policy {
+            let arn = format!("arn:aws:s3:::{}", s.bucket);
+            if !docs.iter().any(|d: &Document| d.target.as_ref() == arn) {
+                docs.push(doc(
+                    &s.bucket_account,
+                    DocumentKind::BucketPolicy,
+                    &arn,
+                    Some(&s.bucket),
+                    p,
+                ));
+            }
+        }
+        for (role, trust) in &s.trusts {
+            if !docs.iter().any(|d: &Document| d.target.as_ref() == role) {
+                let account = role.split(':').nth(4).unwrap_or_default();
+                docs.push(doc(
+                    account,
+                    DocumentKind::RoleTrustPolicy,
+                    role,
+                    None,
+                    trust,
+                ));
+            }
+        }
+    }
+    docs
+}
+
+/// Every request of the proof's kind whose decision differs between the live documents and the
+/// documents the imported grants render: each S3 action either side names and the common ones,
+/// inside and outside each prefix, by each requester, bridge role and a stranger, with each
+/// network and time condition met and not; and `sts:AssumeRole` on each bridge role with and
+/// without its external id and MFA. Compared on the resource side (access point, bucket and
+/// trust policies): identity policies are each requester's own and taken to allow.
+/// The requests compared, those the account allows, and those decided differently.
+#[derive(Clone, Debug, Default)]
+pub struct Comparison {
+    pub requests: usize,
+    pub allowed: usize,
+    pub differences: Vec<String>,
+}
+
+pub fn differences(
+    shares: &[Share],
+    imported: &Imported,
+    rendered: &[Document],
+) -> Result<Comparison, String> {
+    let resource_side = |docs: &[Document]| -> Result<PolicySet, String> {
+        let kept: Vec<Document> = docs
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    DocumentKind::AccessPoint
+                        | DocumentKind::AccessPointPolicy
+                        | DocumentKind::BucketPolicy
+                        | DocumentKind::RoleTrustPolicy
+                )
+            })
+            .cloned()
+            .collect();
+        let mut set = PolicySet::from_documents(&kept).map_err(|p| p.message.clone())?;
+        set.assume_unknown_identities_allow = true;
+        for s in shares {
+            set.set_bucket_owner(&s.bucket, &s.bucket_account);
+        }
+        Ok(set)
+    };
+    let live = resource_side(&live_documents(shares))?;
+    let code = resource_side(rendered)?;
+    let mut principals: Vec<String> = vec!["arn:aws:iam::999999999999:role/someone-else".into()];
+    let mut actions: Vec<String> = [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "s3:GetObjectVersion",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut contexts: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for g in &imported.grants {
+        let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
+        if !who.starts_with("o-") && !principals.contains(&who) {
+            principals.push(who);
+        }
+        for a in &g.actions {
+            if !a.contains('*') && !actions.contains(a) {
+                actions.push(a.clone());
+            }
+        }
+        let mut met = Vec::new();
+        if let Some(v) = g.vpc_endpoints.first() {
+            met.push(("aws:SourceVpce".to_owned(), v.clone()));
+        }
+        if let Some(v) = g.vpcs.first().or(g.access_point_vpc.as_ref()) {
+            met.push(("aws:SourceVpc".to_owned(), v.clone()));
+        }
+        if let Some(v) = g.source_ips.first() {
+            met.push((
+                "aws:SourceIp".to_owned(),
+                v.split('/').next().unwrap_or_default().to_owned(),
+            ));
+        }
+        if !met.is_empty() && !contexts.contains(&met) {
+            contexts.push(met);
+        }
+        // A member of the organization: under the grant's OU, and under another one.
+        if let Some(org) = g.requester.strip_prefix("o-").map(|_| g.requester.clone()) {
+            let id = org.split('/').next().unwrap_or_default().to_owned();
+            let root = org
+                .split('/')
+                .nth(1)
+                .filter(|r| !r.is_empty())
+                .unwrap_or("r-0000")
+                .to_owned();
+            let member = "arn:aws:iam::777777777777:role/member".to_owned();
+            if !principals.contains(&member) {
+                principals.push(member);
+            }
+            let under = if org.ends_with('/') {
+                format!("{org}ou-child-0000/")
+            } else {
+                format!("{id}/{root}/ou-any-00000000/")
+            };
+            for path in [under, format!("{id}/{root}/ou-elsewhere-0000/")] {
+                let with = vec![
+                    ("aws:PrincipalOrgID".to_owned(), id.clone()),
+                    ("aws:PrincipalOrgPaths".to_owned(), path),
+                ];
+                if !contexts.contains(&with) {
+                    contexts.push(with);
+                }
+            }
+        }
+    }
+    // Before and after every expiry.
+    if imported.grants.iter().any(|g| g.expires.is_some()) {
+        contexts = contexts
+            .into_iter()
+            .flat_map(|c| {
+                ["2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"].map(|t| {
+                    let mut c = c.clone();
+                    c.push(("aws:CurrentTime".to_owned(), t.to_owned()));
+                    c
+                })
+            })
+            .collect();
+    }
+    let mut resources: Vec<String> = Vec::new();
+    for s in shares {
+        resources.push(s.access_point.clone());
+        resources.push(format!("{}/object/elsewhere/file", s.access_point));
+        // Every place a live statement names, imported or not.
+        for statement in s.policy.iter().flat_map(|p| as_list(&p["Statement"])) {
+            for resource in strings(&statement["Resource"]) {
+                if resource.starts_with(&s.access_point) {
+                    resources.push(resource.replace('*', "file"));
+                }
+            }
+        }
+    }
+    resources.sort();
+    for g in &imported.grants {
+        for p in &g.prefixes {
+            resources.push(format!("{}/object/{p}file", g.access_point));
+        }
+        if g.prefixes.is_empty() {
+            resources.push(format!("{}/object/file", g.access_point));
+        }
+    }
+    resources.dedup();
+    let mut found = Vec::new();
+    let (mut requests, mut allowed) = (0, 0);
+    let mut judge = |request: Request| {
+        let (a, b) = (
+            evaluate(&live, &request).verdict,
+            evaluate(&code, &request).verdict,
+        );
+        requests += 1;
+        allowed += usize::from(a == Verdict::Allow);
+        let said = |v: &Verdict| match v {
+            Verdict::Allow => "allows",
+            _ => "does not allow",
+        };
+        if (a == Verdict::Allow) != (b == Verdict::Allow) {
+            found.push(format!(
+                "{} by {} on {}{}: the account {}, the code {}",
+                request.action,
+                request.principal,
+                request.resource,
+                if request.context.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {:?}", request.context)
+                },
+                said(&a),
+                said(&b)
+            ));
+        }
+    };
+    for principal in &principals {
+        for action in &actions {
+            for resource in &resources {
+                for context in &contexts {
+                    judge(Request {
+                        principal: principal.clone(),
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: context_of(context),
+                    });
+                }
+            }
+        }
+    }
+    for g in imported.grants.iter().filter(|g| g.assume_role.is_some()) {
+        let role = g.assume_role.clone().unwrap_or_default();
+        for caller in [
+            g.requester.clone(),
+            "arn:aws:iam::999999999999:role/someone-else".to_owned(),
+        ] {
+            let mut with: Vec<(String, String)> = Vec::new();
+            if let Some(id) = &g.external_id {
+                with.push(("sts:ExternalId".into(), id.clone()));
+            }
+            if g.require_mfa {
+                with.push(("aws:MultiFactorAuthPresent".into(), "true".into()));
+            }
+            for context in [Vec::new(), with] {
+                judge(Request {
+                    principal: caller.clone(),
+                    action: "sts:AssumeRole".into(),
+                    resource: role.clone(),
+                    context: context_of(&context),
+                });
+            }
+        }
+    }
+    found.dedup();
+    Ok(Comparison {
+        requests,
+        allowed,
+        differences: found,
+    })
+}
+
+fn context_of(pairs: &[(String, String)]) -> Context {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), vec![v.clone()]))
+        .collect()
+}
+
+/// Reads each access point, its policy, its bucket's policy and the trust of the roles its
+/// policy names, in the accounts `specs` reach (the access points' accounts always). Answers are
+/// input: a policy that is not JSON stops the import, naming it.
+pub async fn read_shares(
+    access_points: &[String],
+    specs: &[AccountSpec],
+    timeout: std::time::Duration,
+) -> Result<(Vec<Share>, Vec<String>), DeployError> {
+    let mut notes = Vec::new();
+    let mut accounts: Vec<String> = Vec::new();
+    let mut parsed = Vec::new();
+    for arn in access_points {
+        let bad = |reason: &str| DeployError::Argument {
+            argument: format!("--access-point {arn}"),
+            reason: reason.to_owned(),
+            help: "name it by ARN: arn:aws:s3:us-east-1:222222222222:accesspoint/NAME",
+        };
+        let raw = policy_core::RawArn::split(arn).map_err(|p| bad(&p.message))?;
+        let Some(name) = raw
+            .resource
+            .strip_prefix("accesspoint/")
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+        else {
+            return Err(bad("not an access point ARN"));
+        };
+        if raw.service != "s3" || raw.region.is_empty() || raw.account.is_empty() {
+            return Err(bad("not an access point ARN"));
+        }
+        accounts.push(raw.account.to_owned());
+        parsed.push((
+            arn.clone(),
+            raw.account.to_owned(),
+            raw.region.to_owned(),
+            name.to_owned(),
+        ));
+    }
+    accounts.extend(specs.iter().map(|s| s.account.clone()));
+    accounts.sort();
+    accounts.dedup();
+    let ids: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    let connected = crate::accounts::connect(&ids, specs, timeout).await?;
+    let aws = crate::aws::Aws::new(connected, crate::DEFAULT_CONCURRENCY);
+    let json = |what: String, text: Option<String>| -> Result<Option<Value>, DeployError> {
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| {
+                DeployError::Internal(format!("{what} read from AWS is not JSON ({e})"))
+            })
+        })
+        .transpose()
+    };
+    let mut shares = Vec::new();
+    for (arn, account, region, name) in parsed {
+        let Some(ap) = aws.get_access_point(&account, &region, &name, &arn).await? else {
+            return Err(DeployError::Argument {
+                argument: format!("--access-point {arn}"),
+                reason: format!("account {account} has no access point {name} in {region}"),
+                help: "check the name, the account and the region",
+            });
+        };
+        let bucket_account = ap.bucket_account.clone().unwrap_or_else(|| account.clone());
+        let policy = json(
+            format!("the policy of {arn}"),
+            aws.get_access_point_policy(&account, &region, &name, &arn)
+                .await?,
+        )?;
+        let bucket_arn = format!("arn:aws:s3:::{}", ap.bucket);
+        let bucket_policy = if aws.has_account(&bucket_account) {
+            json(
+                format!("the policy of bucket {}", ap.bucket),
+                aws.get_bucket_policy(&bucket_account, &region, &ap.bucket, &bucket_arn)
+                    .await?,
+            )?
+        } else {
+            notes.push(format!("the bucket {} is in account {bucket_account}, not reachable: its policy was not read, and the comparison takes it to delegate to the access point (pass --account {bucket_account}=… to read it)", ap.bucket));
+            None
+        };
+        let mut trusts = BTreeMap::new();
+        let principals: Vec<String> = policy
+            .iter()
+            .flat_map(|p| as_list(&p["Statement"]))
+            .flat_map(|s| strings(&s["Principal"]["AWS"]))
+            .filter(|p| p.contains(":role/"))
+            .collect();
+        for role in principals {
+            let role_account = role.split(':').nth(4).unwrap_or_default().to_owned();
+            if trusts.contains_key(&role) || !aws.has_account(&role_account) {
+                continue;
+            }
+            if let Some(live) = aws.get_role(&role_account, &role).await? {
+                if let Some(trust) = json(format!("the trust policy of {role}"), Some(live.trust))?
+                {
+                    trusts.insert(role, trust);
+                }
+            }
+        }
+        shares.push(Share {
+            access_point: arn,
+            account,
+            region,
+            name,
+            bucket: ap.bucket,
+            bucket_account,
+            vpc: ap.vpc,
+            policy,
+            bucket_policy,
+            trusts,
+        });
+    }
+    Ok((shares, notes))
+}
