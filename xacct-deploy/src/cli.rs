@@ -169,8 +169,23 @@ enum Command {
     /// account grants, 2 when some request differs, 1 on error.
     Import {
         /// An access point to import, by ARN. Repeatable.
-        #[arg(long = "access-point", value_name = "ARN", required = true)]
+        #[arg(
+            long = "access-point",
+            value_name = "ARN",
+            required_unless_present = "bucket"
+        )]
         access_points: Vec<String>,
+        /// Import every access point on this bucket in the `--account` accounts.
+        #[arg(long, value_name = "NAME")]
+        bucket: Option<String>,
+        /// The region of `--bucket`'s access points.
+        #[arg(
+            long,
+            value_name = "REGION",
+            default_value = "us-east-1",
+            requires = "bucket"
+        )]
+        region: String,
         /// The name of the `pub static` the grants go in.
         #[arg(long, value_name = "NAME", default_value = "IMPORTED")]
         name: String,
@@ -522,10 +537,31 @@ async fn execute(
             audit(&found, unused_for, json, out)
         }
         Command::Import {
-            access_points,
+            mut access_points,
+            bucket,
+            region,
             name,
             connection,
-        } => import(&access_points, &name, &connection, out).await,
+        } => {
+            if let Some(bucket) = &bucket {
+                let found = crate::import::access_points_of(
+                    bucket,
+                    &region,
+                    &connection.accounts,
+                    std::time::Duration::from_secs(connection.timeout),
+                )
+                .await?;
+                if found.is_empty() {
+                    return Err(DeployError::Argument {
+                        argument: format!("--bucket {bucket}"),
+                        reason: format!("no access point on it in {region} in the accounts given"),
+                        help: "pass --account for the accounts that own its access points, and --region",
+                    });
+                }
+                access_points.extend(found);
+            }
+            import(&access_points, &name, &connection, out).await
+        }
         Command::Show { connection } => show(in_force, &connection, out).await,
         Command::Export {
             format:

@@ -160,7 +160,7 @@ pub fn recognise(share: &Share) -> Imported {
     // (requester, assume role, conditions, prefixes) → the grant being gathered.
     let mut gathered: Vec<Recognised> = Vec::new();
     for (i, statement) in as_list(&policy["Statement"]).iter().enumerate() {
-        let source = match statement["Sid"].as_str() {
+        let source = match statement["Sid"].as_str().filter(|sid| !sid.is_empty()) {
             Some(sid) => format!("statement `{sid}` of the policy of {}", share.access_point),
             None => format!(
                 "statement {} of the policy of {}",
@@ -193,13 +193,33 @@ pub fn recognise(share: &Share) -> Imported {
                 continue;
             }
         };
-        let actions = strings(&statement["Action"]);
+        let mut actions = strings(&statement["Action"]);
         if let Some(other) = actions
             .iter()
             .find(|a| !a.to_ascii_lowercase().starts_with("s3:"))
         {
             refuse(format!("its action `{other}` is not an S3 action"), false);
             continue;
+        }
+        // `s3:prefix` is in listing requests only: under that condition no other action ever
+        // applies (a string condition on a key the request lacks is false).
+        if !found.listed_prefixes.is_empty() {
+            let (listing, dead): (Vec<String>, Vec<String>) = actions
+                .into_iter()
+                .partition(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
+            if !dead.is_empty() {
+                refuse(
+                    format!(
+                        "its {} never apply: they are under an `s3:prefix` condition, which only listing requests carry (nothing to import for them)",
+                        dead.join(", ")
+                    ),
+                    false,
+                );
+            }
+            if listing.is_empty() {
+                continue;
+            }
+            actions = listing;
         }
         // The prefixes, from the resources (objects) and the listing condition (the bucket).
         let mut prefixes: Vec<String> = Vec::new();
@@ -777,6 +797,27 @@ pub fn differences(
             }
         }
     }
+    // Listings inside each prefix and outside all of them.
+    let mut listed: Vec<String> = imported
+        .grants
+        .iter()
+        .flat_map(|g| g.prefixes.clone())
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed.push("elsewhere/".into());
+    contexts = contexts
+        .into_iter()
+        .flat_map(|c| {
+            let mut out = vec![c.clone()];
+            out.extend(listed.iter().map(|p| {
+                let mut c = c.clone();
+                c.push(("s3:prefix".to_owned(), p.clone()));
+                c
+            }));
+            out
+        })
+        .collect();
     // Before and after every expiry.
     if imported.grants.iter().any(|g| g.expires.is_some()) {
         contexts = contexts
@@ -842,10 +883,25 @@ pub fn differences(
             ));
         }
     };
+    // Each action on the resources it takes (objects, or the access point itself), and
+    // `s3:prefix` only where a listing carries it.
+    let on_objects = |action: &str| {
+        let name = action.trim_start_matches("s3:");
+        policy_core::service_reference::s3()
+            .action(name)
+            .map_or(!name.starts_with("List"), |a| a.has_resource_type("object"))
+    };
     for principal in &principals {
         for action in &actions {
-            for resource in &resources {
-                for context in &contexts {
+            let objects = on_objects(action);
+            for resource in resources
+                .iter()
+                .filter(|r| r.contains("/object/") == objects)
+            {
+                for context in contexts
+                    .iter()
+                    .filter(|c| !objects || c.iter().all(|(k, _)| k != "s3:prefix"))
+                {
                     judge(Request {
                         principal: principal.clone(),
                         action: action.clone(),
@@ -892,6 +948,36 @@ fn context_of(pairs: &[(String, String)]) -> Context {
         .iter()
         .map(|(k, v)| (k.clone(), vec![v.clone()]))
         .collect()
+}
+
+/// The access points on `bucket` in `region` of every account `specs` name (S3 Control lists
+/// an account's own access points, whichever account owns the bucket).
+pub async fn access_points_of(
+    bucket: &str,
+    region: &str,
+    specs: &[AccountSpec],
+    timeout: std::time::Duration,
+) -> Result<Vec<String>, DeployError> {
+    policy_core::check_bucket_name(bucket).map_err(|p| DeployError::Argument {
+        argument: format!("--bucket {bucket}"),
+        reason: p.message.clone(),
+        help: "name the bucket whose access points to import",
+    })?;
+    let ids: Vec<&str> = specs.iter().map(|s| s.account.as_str()).collect();
+    if ids.is_empty() {
+        return Err(DeployError::Argument {
+            argument: format!("--bucket {bucket}"),
+            reason: "no account to look in".into(),
+            help: "pass --account ID=… for each account whose access points to import",
+        });
+    }
+    let connected = crate::accounts::connect(&ids, specs, timeout).await?;
+    let aws = crate::aws::Aws::new(connected, crate::DEFAULT_CONCURRENCY);
+    let mut arns = Vec::new();
+    for id in ids {
+        arns.extend(aws.list_access_points(id, region, bucket).await?);
+    }
+    Ok(arns)
 }
 
 /// Reads each access point, its policy, its bucket's policy and the trust of the roles its

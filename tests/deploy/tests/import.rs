@@ -256,3 +256,45 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
         assert_eq!(found, declared, "{}", deployment.name);
     }
 }
+
+/// A Terraform-style statement (`aws_iam_policy_document`: an empty `Sid`, two principals, a
+/// listing and a read under one `s3:prefix` condition — so the read never applies) and CDK-style
+/// statements (no `Sid`, one action per statement), imported by `--bucket`.
+#[test]
+fn terraform_and_cdk_layouts_import_by_meaning() {
+    let _emulator = emulator();
+    emulator_reset();
+    guide_share(
+        json!({"s3:DataAccessPointAccount": "222222222222"}),
+        json!([
+            {"Sid": "", "Effect": "Allow",
+             "Principal": {"AWS": ["arn:aws:iam::111111111111:role/etl", "arn:aws:iam::333333333333:role/bi"]},
+             "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": [AP, format!("{AP}/object/sales/*")],
+             "Condition": {"StringLike": {"s3:prefix": ["sales/*"]}}},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/etl"},
+             "Action": "s3:GetObject", "Resource": format!("{AP}/object/sales/*")},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/etl"},
+             "Action": "s3:PutObject", "Resource": format!("{AP}/object/sales/*")},
+        ]),
+    );
+    let (out_code, stdout, stderr) = run_cli_output(&[
+        "import".into(),
+        "--bucket".into(),
+        "guide-bucket".into(),
+        "--account".into(),
+        "222222222222=role:arn:aws:iam::222222222222:role/xacct-deployer".into(),
+    ]);
+    assert_eq!(out_code, Some(0), "{stdout}{stderr}");
+    for expected in [
+        "grant etl_uses_guide_ap {",
+        "actions: [s3:ListBucket, s3:GetObject, s3:PutObject],",
+        "grant bi_reads_guide_ap {",
+        "actions: [s3:ListBucket],",
+        "/// From statement 3 of the policy of",
+        "// Not imported: statement 1 of the policy of",
+        "s3:GetObject never apply",
+        "Equivalent: the code grants exactly what the account grants",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+}
