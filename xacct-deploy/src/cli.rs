@@ -65,6 +65,10 @@ enum Command {
         /// any more, instead of releasing them.
         #[arg(long)]
         delete_adopted: bool,
+        /// Remove the statements others wrote in shared policies (an imported share's old
+        /// statements) that the deployment's own cover, in the write that adds ours.
+        #[arg(long)]
+        supersede: bool,
     },
     /// Create and update everything the deployment declares.
     Apply {
@@ -80,6 +84,10 @@ enum Command {
         /// any more, instead of releasing them.
         #[arg(long)]
         delete_adopted: bool,
+        /// Remove the statements others wrote in shared policies (an imported share's old
+        /// statements) that the deployment's own cover, in the write that adds ours.
+        #[arg(long)]
+        supersede: bool,
     },
     /// Remove what the deployment owns, and nothing else.
     Destroy {
@@ -402,13 +410,14 @@ async fn execute(
             destroy,
             adopt,
             delete_adopted,
+            supersede,
         } => {
             let mode = if destroy { Mode::Destroy } else { Mode::Apply };
             plan(
                 in_force,
                 &connection,
                 mode,
-                (adopt, delete_adopted),
+                (adopt, delete_adopted, supersede),
                 detailed_exitcode,
                 json,
                 out,
@@ -420,12 +429,13 @@ async fn execute(
             auto_approve,
             adopt,
             delete_adopted,
+            supersede,
         } => {
             execute_plan(
                 in_force,
                 &connection,
                 Mode::Apply,
-                (adopt, delete_adopted),
+                (adopt, delete_adopted, supersede),
                 auto_approve,
                 out,
             )
@@ -440,7 +450,7 @@ async fn execute(
                 in_force,
                 &connection,
                 Mode::Destroy,
-                (false, delete_adopted),
+                (false, delete_adopted, false),
                 auto_approve,
                 out,
             )
@@ -670,12 +680,13 @@ async fn plan(
     in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
-    (adopt, delete_adopted): (bool, bool),
+    (adopt, delete_adopted, supersede): (bool, bool, bool),
     detailed_exitcode: bool,
     json: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(in_force, connection).await?;
+    let mut session = connect(in_force, connection).await?;
+    session.set_supersede(supersede);
     let plan = session.plan_with(mode, adopt, delete_adopted).await?;
     if json {
         outln!(
@@ -980,11 +991,12 @@ async fn execute_plan(
     in_force: &InForce<'_>,
     connection: &Connection,
     mode: Mode,
-    (adopt, delete_adopted): (bool, bool),
+    (adopt, delete_adopted, supersede): (bool, bool, bool),
     auto_approve: bool,
     out: &mut Out,
 ) -> Result<u8, DeployError> {
-    let session = connect(in_force, connection).await?;
+    let mut session = connect(in_force, connection).await?;
+    session.set_supersede(supersede);
     let plan = session.plan_with(mode, adopt, delete_adopted).await?;
     print_plan(&plan, out)?;
     if !plan.has_changes() {
@@ -1093,6 +1105,9 @@ fn print_plan(plan: &Plan, out: &mut Out) -> Result<(), DeployError> {
     for kept in &plan.kept {
         outln!(out, "  left in place: {kept}");
     }
+    for superseded in &plan.superseded {
+        outln!(out, "  superseded: {superseded}");
+    }
     for warning in &plan.warnings {
         outln!(out, "\nwarning: {warning}");
     }
@@ -1123,6 +1138,7 @@ fn plan_json(plan: &Plan) -> Value {
         "record": { "write": record_counts(plan).0, "remove": record_counts(plan).1 },
         "summary": { "create": plan.count(Op::Create), "change": plan.count(Op::Update), "replace": plan.count(Op::Replace), "destroy": plan.count(Op::Delete) },
         "left_in_place": plan.kept,
+        "superseded": plan.superseded,
         "warnings": plan.warnings,
         "expired": plan.expired.iter().map(|(grant, at)| json!({ "grant": grant, "at": at })).collect::<Vec<_>>(),
     })

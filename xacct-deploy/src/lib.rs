@@ -31,6 +31,7 @@ pub mod organization;
 pub mod permissions;
 pub mod plan;
 pub mod record;
+pub mod supersede;
 
 pub use accounts::{AccountSpec, Credentials, OrganizationSpec};
 pub use aws::{Call, LiveAccessPoint, LiveRole};
@@ -96,6 +97,8 @@ pub struct Session<'d> {
     /// At most this many AWS calls at once to one service of one account (see
     /// [`Session::set_concurrency`]).
     concurrency: usize,
+    /// Plans remove the statements of others that the deployment's own cover.
+    supersede: bool,
     /// Grants left out of `deployment` because their expiry passed, with it.
     expired: Vec<(String, policy_core::restrictions::Expiry)>,
 }
@@ -124,6 +127,7 @@ impl<'d> Session<'d> {
             deployment,
             aws: aws::Aws::new(accounts, DEFAULT_CONCURRENCY),
             concurrency: DEFAULT_CONCURRENCY,
+            supersede: false,
             expired: Vec::new(),
         })
     }
@@ -141,6 +145,7 @@ impl<'d> Session<'d> {
             deployment: &in_force.deployment,
             aws: aws::Aws::new(accounts, DEFAULT_CONCURRENCY),
             concurrency: DEFAULT_CONCURRENCY,
+            supersede: false,
             expired: in_force.expired.clone(),
         })
     }
@@ -153,6 +158,12 @@ impl<'d> Session<'d> {
     /// At most `per_service` calls at once to one service (IAM, S3, SSM) of one account, the unit
     /// AWS throttles by; different accounts and services proceed side by side. 1 makes one call
     /// at a time in all.
+    /// Plans from now on remove the statements others wrote in shared policies that the
+    /// deployment's own statements cover, in the write that adds ours (`--supersede`).
+    pub fn set_supersede(&mut self, supersede: bool) {
+        self.supersede = supersede;
+    }
+
     pub fn set_concurrency(&mut self, per_service: usize) {
         self.concurrency = per_service.max(1);
         self.aws.set_per_service(self.concurrency);
@@ -277,6 +288,7 @@ impl<'d> Session<'d> {
             adopt,
             delete_adopted,
             expired: &self.expired,
+            supersede: self.supersede,
         };
         let mut plan = plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)?;
         if mode == Mode::Apply {

@@ -78,6 +78,9 @@ pub struct Plan {
     /// What the live settings of the shared buckets will break once the plan is applied (a
     /// default KMS key no grant names, ACLs on under a write grant): said before apply.
     pub warnings: Vec<String>,
+    /// Statements others wrote that the deployment's own cover: removed (with `supersede`), or
+    /// removable, or only partly covered and kept.
+    pub superseded: Vec<String>,
 }
 
 impl Plan {
@@ -122,6 +125,9 @@ pub struct PlanContext<'d> {
     pub delete_adopted: bool,
     /// Grants the code declares whose expiry has passed: planned away like deleted ones.
     pub expired: &'d [(String, policy_core::restrictions::Expiry)],
+    /// Remove the statements others wrote in shared policies that the deployment's own make
+    /// redundant, in the same write that adds ours (`apply --supersede`).
+    pub supersede: bool,
 }
 
 /// The documents a plan is about: every declared one (bucket policies given the region of their
@@ -292,6 +298,7 @@ pub fn plan(
         live: &live.documents,
         problems: Vec::new(),
         kept: Vec::new(),
+        superseded: Vec::new(),
         replaced: Vec::new(),
     };
     for missing in &live.missing_principals {
@@ -327,6 +334,7 @@ pub fn plan(
         mode: ctx.mode,
         changes,
         kept: planner.kept,
+        superseded: planner.superseded,
         record,
         expired: ctx
             .expired
@@ -348,6 +356,7 @@ struct Planner<'a> {
     live: &'a [Live],
     problems: Vec<PlanProblem>,
     kept: Vec<String>,
+    superseded: Vec<String>,
     /// Access points this plan replaces, by ARN: their policies are written again.
     replaced: Vec<String>,
 }
@@ -738,10 +747,15 @@ impl Planner<'_> {
         whole: bool,
     ) {
         let doc = &change.doc;
-        let merged = match merge(policy, ours, &self.sid_prefix, whole, &doc.target) {
+        let mut merged = match merge(policy, ours, &self.sid_prefix, whole, &doc.target) {
             Ok(merged) => merged,
             Err(problem) => return self.problems.push(PlanProblem::about(doc, problem)),
         };
+        if !whole && ours.is_some() {
+            if let Some(merged) = merged.as_mut() {
+                self.supersede(doc, merged);
+            }
+        }
         let merged_text = merged.as_ref().map(Value::to_string);
         // Only a write that makes the document larger can take it over its limit: removing our
         // statements from a policy others filled is always possible.
@@ -766,6 +780,56 @@ impl Planner<'_> {
             (Some(_), Some(_)) => Op::Update,
         };
         change.write = merged_text;
+    }
+
+    /// The statements of others in a shared policy that ours cover: removed with `supersede`
+    /// (in this same write, which adds ours: no request ours allow is refused in between), else
+    /// said; partly covered ones are kept and said.
+    fn supersede(&mut self, doc: &Document, merged: &mut Value) {
+        let Some(all) = merged["Statement"].as_array_mut() else {
+            return;
+        };
+        let (ours, theirs): (Vec<&Value>, Vec<&Value>) = all.iter().partition(|s| {
+            s["Sid"]
+                .as_str()
+                .is_some_and(|sid| owns_sid(sid, &self.sid_prefix))
+        });
+        let ours: Vec<Value> = ours.into_iter().cloned().collect();
+        let label = |s: &Value, i: usize| match s["Sid"].as_str().filter(|sid| !sid.is_empty()) {
+            Some(sid) => format!(
+                "statement `{sid}` of the {} of {}",
+                doc.kind.describe(),
+                doc.target
+            ),
+            None => format!(
+                "statement {} of the {} of {}",
+                i + 1,
+                doc.kind.describe(),
+                doc.target
+            ),
+        };
+        let mut gone = Vec::new();
+        for (i, statement) in theirs.iter().enumerate() {
+            match crate::supersede::coverage(statement, &ours) {
+                crate::supersede::Coverage::Full if self.ctx.supersede => {
+                    self.superseded.push(format!(
+                        "{}: the code's statements cover it; removed in the write that adds them",
+                        label(statement, i)
+                    ));
+                    gone.push((*statement).clone());
+                }
+                crate::supersede::Coverage::Full => self.superseded.push(format!(
+                    "{}: the code's statements cover it; `apply --supersede` removes it",
+                    label(statement, i)
+                )),
+                crate::supersede::Coverage::Partial => self.superseded.push(format!(
+                    "{}: the code's statements cover only part of it; kept",
+                    label(statement, i)
+                )),
+                crate::supersede::Coverage::None => {}
+            }
+        }
+        all.retain(|s| !gone.contains(s));
     }
 
     /// A role the deployment created is deleted only when nothing else is attached to it.
@@ -907,6 +971,7 @@ mod tests {
             adopt: false,
             delete_adopted: false,
             expired: &[],
+            supersede: false,
         };
         let plan = plan(ctx, &targets, &nothing).unwrap();
         let mut state = LiveState {
@@ -1006,6 +1071,7 @@ mod tests {
             adopt,
             delete_adopted: false,
             expired: &[],
+            supersede: false,
         };
         plan(ctx, &targets, &state)
     }
@@ -1117,6 +1183,7 @@ mod tests {
             adopt: false,
             delete_adopted: false,
             expired: &[],
+            supersede: false,
         };
         let plan = plan(destroy, &targets, &state).unwrap();
         let change = plan
@@ -1152,6 +1219,7 @@ mod tests {
                 adopt: false,
                 delete_adopted: false,
                 expired: &[],
+                supersede: false,
             },
             &targets(&d, &state.inventory),
             &state,
@@ -1312,6 +1380,7 @@ mod tests {
                 adopt: false,
                 delete_adopted: false,
                 expired: &[],
+                supersede: false,
             },
             &targets,
             &state,
@@ -1377,6 +1446,7 @@ mod tests {
                 adopt: false,
                 delete_adopted: false,
                 expired: &[],
+                supersede: false,
             },
             &targets,
             &state,
@@ -1487,6 +1557,7 @@ mod tests {
                 adopt: false,
                 delete_adopted,
                 expired: &[],
+                supersede: false,
             };
             plan(ctx, &targets, &live).unwrap()
         };
@@ -1601,7 +1672,7 @@ mod tests {
             for mode in [Mode::Apply, Mode::Destroy] {
                 let targets = targets(&after, &state.inventory);
                 let live = LiveState { documents: targets.iter().map(|t| live_of(&t.doc)).collect(), ..state.clone() };
-                let ctx = PlanContext { deployment: &after, mode, adopt: false, delete_adopted: false, expired: &[] };
+                let ctx = PlanContext { deployment: &after, mode, adopt: false, delete_adopted: false, expired: &[], supersede: false, };
                 let Ok(plan) = plan(ctx, &targets, &live) else { continue };
                 for change in &plan.changes {
                     let whole_delete = matches!(change.doc.kind, DocumentKind::Role | DocumentKind::AccessPoint | DocumentKind::AccessPointPolicy)

@@ -298,3 +298,168 @@ fn terraform_and_cdk_layouts_import_by_meaning() {
         assert!(stdout.contains(expected), "{expected}\n{stdout}");
     }
 }
+
+/// The guide's share as `import` prints it, pasted into a deployment crate.
+mod guide_code {
+    policy_macros::grants! {
+        /// The guide's share, imported.
+        pub static GUIDE = {
+            /// From statements `ConsumerReads` and `ConsumerLists` of the access point policy.
+            grant consumer_reads_guide_ap {
+                requester: "arn:aws:iam::111111111111:role/consumer",
+                access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/guide-ap",
+                bucket: "guide-bucket",
+                actions: [s3:GetObject, s3:ListBucket],
+                prefixes: ["reports/"],
+            }
+        };
+    }
+}
+
+/// Whether the documents stored now let the consumer read under `reports/` through the access
+/// point (its own role policy, written by hand before the migration, stays in place).
+fn consumer_can_read() -> bool {
+    let (shares, _) = runtime()
+        .block_on(read_shares(
+            &[AP.to_owned()],
+            &all_specs(&["222222222222"]),
+            std::time::Duration::from_secs(20),
+        ))
+        .unwrap();
+    let mut set = policy_core::eval::PolicySet::from_documents(
+        &xacct_deploy::import::live_documents(&shares),
+    )
+    .unwrap();
+    set.assume_unknown_identities_allow = true;
+    let request = policy_core::eval::Request {
+        principal: "arn:aws:iam::111111111111:role/consumer".into(),
+        action: "s3:GetObject".into(),
+        resource: format!("{AP}/object/reports/2026.csv"),
+        context: Default::default(),
+    };
+    policy_core::eval::evaluate(&set, &request).verdict == policy_core::eval::Verdict::Allow
+}
+
+/// Once the imported grants are in the code, `apply --adopt --supersede` takes the access point
+/// over: after every single write of the apply (stopped there, as a crash would), the consumer
+/// can still read; a bucket statement with the same meaning as the code's (another Sid) is
+/// removed in the write that adds the code's, the broader old delegation is kept; a second plan
+/// is empty.
+#[test]
+fn migrating_the_guides_share_never_interrupts_its_access() {
+    let _emulator = emulator();
+    let deployment = &guide_code::GUIDE;
+    let setup = || {
+        emulator_reset();
+        guide_share(
+            json!({"s3:DataAccessPointAccount": "222222222222"}),
+            json!([
+                {"Sid": "ConsumerReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/consumer"},
+                 "Action": "s3:GetObject", "Resource": format!("{AP}/object/reports/*")},
+                {"Sid": "ConsumerLists", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/consumer"},
+                 "Action": "s3:ListBucket", "Resource": AP, "Condition": {"StringLike": {"s3:prefix": "reports/*"}}},
+            ]),
+        );
+        fixture(
+            "create-role",
+            &json!({"account": "111111111111", "role": "consumer"}),
+        );
+        // The delegation the code writes, written before by someone else under another Sid (as
+        // Terraform would): the same meaning.
+        let ours = deployment
+            .documents()
+            .iter()
+            .find(|d| d.kind == DocumentKind::BucketPolicy)
+            .unwrap();
+        let ours: Value = serde_json::from_str(ours.policy.as_deref().unwrap()).unwrap();
+        let mut same = ours["Statement"][0].clone();
+        same["Sid"] = json!("TerraformDelegation");
+        let mut stored = fixture(
+            "read",
+            &json!([{"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::guide-bucket", "name": "guide-bucket"}]),
+        )[0]
+            .clone();
+        stored["Statement"].as_array_mut().unwrap().push(same);
+        fixture(
+            "seed",
+            &json!({"bucket_policies": [["222222222222", "guide-bucket", stored.to_string()]]}),
+        );
+        assert!(consumer_can_read(), "the share works before the migration");
+    };
+    let mut writes = 0;
+    for n in 0.. {
+        setup();
+        let finished = runtime().block_on(async {
+            let mut session = xacct_deploy::Session::connect(deployment, &specs(deployment))
+                .await
+                .unwrap();
+            session.set_supersede(true);
+            let plan = session.plan(Mode::Apply, true).await.unwrap();
+            assert!(
+                plan.superseded
+                    .iter()
+                    .any(|s| s.contains("`TerraformDelegation`")
+                        && s.contains("removed in the write that adds them")),
+                "{:#?}",
+                plan.superseded
+            );
+            assert!(
+                !plan
+                    .superseded
+                    .iter()
+                    .any(|s| s.contains("DelegateToAccessPoints")),
+                "the broad delegation is not the code's: {:#?}",
+                plan.superseded
+            );
+            session.fail_after_writes(n);
+            session.apply(&plan, &|_| {}).await.is_ok()
+        });
+        assert!(consumer_can_read(), "access refused after write {n}");
+        if finished {
+            writes = n;
+            break;
+        }
+    }
+    assert!(writes > 2, "{writes} writes");
+    let mut session = runtime()
+        .block_on(xacct_deploy::Session::connect(
+            deployment,
+            &specs(deployment),
+        ))
+        .unwrap();
+    session.set_supersede(true);
+    let second = runtime()
+        .block_on(session.plan(Mode::Apply, false))
+        .unwrap();
+    assert!(!second.has_changes(), "{:#?}", second.changes);
+    // The hand-written statements are gone from the access point the deployment now owns; the
+    // bucket's delegation is still there.
+    let stored = fixture(
+        "read",
+        &json!([{"account": "222222222222", "kind": "access-point-policy", "target": AP, "name": "guide-ap"},
+                {"account": "222222222222", "kind": "bucket-policy", "target": "arn:aws:s3:::guide-bucket", "name": "guide-bucket"}]),
+    );
+    let sids = |doc: &Value| -> Vec<String> {
+        doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        sids(&stored[0]).iter().all(|s| s.starts_with("Xacct")),
+        "{}",
+        stored[0]
+    );
+    assert!(
+        sids(&stored[1]).contains(&"DelegateToAccessPoints".to_owned()),
+        "{}",
+        stored[1]
+    );
+    assert!(
+        !sids(&stored[1]).contains(&"TerraformDelegation".to_owned()),
+        "{}",
+        stored[1]
+    );
+}
