@@ -102,6 +102,7 @@ struct Conditions {
     source_ips: Vec<String>,
     expires: Option<String>,
     organization: Option<String>,
+    require_mfa: bool,
 }
 
 fn conditions(statement: &Value, access_point: &str) -> Result<Conditions, String> {
@@ -122,6 +123,9 @@ fn conditions(statement: &Value, access_point: &str) -> Result<Conditions, Strin
                 // The access point the statement is on anyway (xacct writes it in organization
                 // statements so that Block Public Access never reads them as public).
                 ("StringEquals", "s3:dataaccesspointarn") if values == [access_point] => {}
+                ("Bool", "aws:multifactorauthpresent") if values == ["true"] => {
+                    found.require_mfa = true;
+                }
                 ("StringEquals", "aws:sourcevpce") => found.vpc_endpoints = values,
                 ("StringEquals", "aws:sourcevpc") => found.vpcs = values,
                 ("IpAddress", "aws:sourceip") => found.source_ips = values,
@@ -157,8 +161,10 @@ pub fn recognise(share: &Share) -> Imported {
     let Some(policy) = &share.policy else {
         return imported;
     };
-    // (requester, assume role, conditions, prefixes) → the grant being gathered.
+    // (requester, assume role, conditions, prefixes) → the grant being gathered; and whether
+    // each has only statements on the access point itself so far.
     let mut gathered: Vec<Recognised> = Vec::new();
+    let mut prefix_free_so_far: Vec<bool> = Vec::new();
     for (i, statement) in as_list(&policy["Statement"]).iter().enumerate() {
         let source = match statement["Sid"].as_str().filter(|sid| !sid.is_empty()) {
             Some(sid) => format!("statement `{sid}` of the policy of {}", share.access_point),
@@ -247,6 +253,13 @@ pub fn recognise(share: &Share) -> Imported {
             refuse(why, false);
             continue;
         }
+        let prefix_free = !strings(&statement["Resource"])
+            .iter()
+            .any(|r| r.contains("/object/"))
+            && found.listed_prefixes.is_empty()
+            && !actions
+                .iter()
+                .any(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
         prefixes.retain(|p| !p.is_empty());
         prefixes.sort();
         prefixes.dedup();
@@ -289,20 +302,32 @@ pub fn recognise(share: &Share) -> Imported {
                 expires: trust_expires,
             } = via;
             let expires = found.expires.clone().or(trust_expires);
-            let same = gathered.iter_mut().find(|g| {
+            let require_mfa = require_mfa || found.require_mfa;
+            // A statement on the access point itself (no objects, no listing) is the same grant
+            // whatever its prefixes: they limit objects and listings only.
+            let same = gathered.iter().position(|g| {
                 g.requester == requester
                     && g.assume_role == assume_role
                     && g.external_id == external_id
                     && g.require_mfa == require_mfa
-                    && g.prefixes == prefixes
                     && g.vpc_endpoints == found.vpc_endpoints
                     && g.vpcs == found.vpcs
                     && g.source_ips == found.source_ips
                     && g.expires == expires
             });
+            let same = same.filter(|&i| {
+                gathered[i].prefixes == prefixes || prefix_free || prefix_free_so_far[i]
+            });
             let grant = match same {
-                Some(g) => g,
+                Some(i) => {
+                    if prefix_free_so_far[i] && !prefix_free {
+                        gathered[i].prefixes = prefixes.clone();
+                        prefix_free_so_far[i] = false;
+                    }
+                    &mut gathered[i]
+                }
                 None => {
+                    prefix_free_so_far.push(prefix_free);
                     gathered.push(Recognised {
                         requester: requester.clone(),
                         assume_role: assume_role.clone(),
@@ -765,10 +790,12 @@ pub fn differences(
                 v.split('/').next().unwrap_or_default().to_owned(),
             ));
         }
-        if !met.is_empty() && !contexts.contains(&met) {
-            contexts.push(met);
+        if g.require_mfa {
+            met.push(("aws:MultiFactorAuthPresent".to_owned(), "true".to_owned()));
         }
-        // A member of the organization: under the grant's OU, and under another one.
+        // A member of the organization: under the grant's OU, and under another one; each with
+        // the grant's other conditions met.
+        let mut variants = vec![met.clone()];
         if let Some(org) = g.requester.strip_prefix("o-").map(|_| g.requester.clone()) {
             let id = org.split('/').next().unwrap_or_default().to_owned();
             let root = org
@@ -786,14 +813,19 @@ pub fn differences(
             } else {
                 format!("{id}/{root}/ou-any-00000000/")
             };
-            for path in [under, format!("{id}/{root}/ou-elsewhere-0000/")] {
-                let with = vec![
-                    ("aws:PrincipalOrgID".to_owned(), id.clone()),
-                    ("aws:PrincipalOrgPaths".to_owned(), path),
-                ];
-                if !contexts.contains(&with) {
-                    contexts.push(with);
-                }
+            variants = [under, format!("{id}/{root}/ou-elsewhere-0000/")]
+                .into_iter()
+                .map(|path| {
+                    let mut with = met.clone();
+                    with.push(("aws:PrincipalOrgID".to_owned(), id.clone()));
+                    with.push(("aws:PrincipalOrgPaths".to_owned(), path));
+                    with
+                })
+                .collect();
+        }
+        for with in variants {
+            if !with.is_empty() && !contexts.contains(&with) {
+                contexts.push(with);
             }
         }
     }
