@@ -811,7 +811,7 @@ async fn import(
     if compared.differences.is_empty() {
         outln!(
             out,
-            "\nEquivalent: the code grants exactly what the account grants ({} requests compared on the access point, bucket and trust policies, {} of them allowed{})",
+            "\nEquivalent: the code grants exactly what the account grants ({} requests compared on the access point, bucket, key and trust policies, {} of them allowed{})",
             compared.requests,
             compared.allowed,
             if imported.unexpressed.is_empty() { "" } else { "; the statements not imported are listed above" }

@@ -37,6 +37,10 @@ pub struct Share {
     pub bucket_policy: Option<Value>,
     /// Trust policies of the roles the access point policy names, by role ARN, where read.
     pub trusts: BTreeMap<String, Value>,
+    /// The customer managed KMS key the bucket encrypts new objects with (SSE-KMS), by ARN.
+    pub kms_key: Option<String>,
+    /// Its key policy, where its account was reachable.
+    pub key_policy: Option<Value>,
 }
 
 /// One grant recognised in the live documents.
@@ -59,6 +63,7 @@ pub struct Recognised {
     pub source_ips: Vec<String>,
     pub expires: Option<String>,
     pub access_point_vpc: Option<String>,
+    pub kms_key: Option<String>,
 }
 
 /// A statement, or part of one, that no grant can carry, and why.
@@ -359,6 +364,18 @@ pub fn recognise(share: &Share) -> Imported {
             }
         }
     }
+    // Reading or writing object data of an SSE-KMS bucket takes its key.
+    if let Some(key) = &share.kms_key {
+        for g in &mut gathered {
+            let moves_data = g.actions.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                a.starts_with("s3:getobject") || a.starts_with("s3:putobject") || a == "s3:*"
+            });
+            if moves_data {
+                g.kms_key = Some(key.clone());
+            }
+        }
+    }
     name_grants(&mut gathered, &share.name);
     imported.grants = gathered;
     imported
@@ -589,6 +606,9 @@ pub fn to_code(static_name: &str, imported: &Imported) -> String {
         if let Some(vpc) = &g.access_point_vpc {
             field("access_point_vpc", format!("{vpc:?}"));
         }
+        if let Some(key) = &g.kms_key {
+            field("kms_key", format!("{key:?}"));
+        }
         out.push_str("        }\n");
     }
     for u in &imported.unexpressed {
@@ -640,6 +660,7 @@ pub fn to_input(static_name: &str, imported: &Imported) -> policy_core::Deployme
                 source_ips: many(&g.source_ips),
                 expires: g.expires.as_deref().and_then(one),
                 access_point_vpc: g.access_point_vpc.as_deref().and_then(one),
+                kms_key: g.kms_key.as_deref().and_then(one),
                 ..GrantInput::default()
             })
             .collect(),
@@ -698,6 +719,14 @@ pub fn live_documents(shares: &[Share]) -> Vec<Document> {
                 ));
             }
         }
+        if let (Some(key), Some(policy)) = (&s.kms_key, &s.key_policy) {
+            if !docs.iter().any(|d: &Document| d.target.as_ref() == key) {
+                let account = key.split(':').nth(4).unwrap_or_default();
+                let mut d = doc(account, DocumentKind::KeyPolicy, key, None, policy);
+                d.region = key.split(':').nth(3).map(|r| r.to_owned().into());
+                docs.push(d);
+            }
+        }
         for (role, trust) in &s.trusts {
             if !docs.iter().any(|d: &Document| d.target.as_ref() == role) {
                 let account = role.split(':').nth(4).unwrap_or_default();
@@ -742,6 +771,7 @@ pub fn differences(
                     DocumentKind::AccessPoint
                         | DocumentKind::AccessPointPolicy
                         | DocumentKind::BucketPolicy
+                        | DocumentKind::KeyPolicy
                         | DocumentKind::RoleTrustPolicy
                 )
             })
@@ -944,6 +974,39 @@ pub fn differences(
             }
         }
     }
+    // The bucket's key, as S3 uses it for each grant's objects: inside each prefix and outside.
+    for g in imported.grants.iter().filter(|g| g.kms_key.is_some()) {
+        let key = g.kms_key.clone().unwrap_or_default();
+        let region = g.access_point.split(':').nth(3).unwrap_or_default();
+        let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
+        let mut objects: Vec<String> = g
+            .prefixes
+            .iter()
+            .map(|p| format!("arn:aws:s3:::{}/{p}file", g.bucket))
+            .collect();
+        objects.push(format!("arn:aws:s3:::{}/elsewhere/file", g.bucket));
+        for caller in [
+            who,
+            "arn:aws:iam::999999999999:role/someone-else".to_owned(),
+        ] {
+            for action in ["kms:Decrypt", "kms:GenerateDataKey"] {
+                for object in &objects {
+                    judge(Request {
+                        principal: caller.clone(),
+                        action: action.into(),
+                        resource: key.clone(),
+                        context: context_of(&[
+                            (
+                                "kms:ViaService".into(),
+                                format!("s3.{region}.amazonaws.com"),
+                            ),
+                            ("kms:EncryptionContext:aws:s3:arn".into(), object.clone()),
+                        ]),
+                    });
+                }
+            }
+        }
+    }
     for g in imported.grants.iter().filter(|g| g.assume_role.is_some()) {
         let role = g.assume_role.clone().unwrap_or_default();
         for caller in [
@@ -1088,6 +1151,31 @@ pub async fn read_shares(
             notes.push(format!("the bucket {} is in account {bucket_account}, not reachable: its policy was not read, and the comparison takes it to delegate to the access point (pass --account {bucket_account}=… to read it)", ap.bucket));
             None
         };
+        // An SSE-KMS bucket's own key (a customer managed key named by ARN) and its policy.
+        let mut kms_key = None;
+        let mut key_policy = None;
+        if aws.has_account(&bucket_account) {
+            let settings = aws
+                .bucket_settings(&bucket_account, &region, &ap.bucket)
+                .await?;
+            if let Some((algorithm, Some(key))) = settings.encryption {
+                if algorithm.starts_with("aws:kms") && key.contains(":key/") {
+                    let key_account = key.split(':').nth(4).unwrap_or_default().to_owned();
+                    let key_region = key.split(':').nth(3).unwrap_or_default().to_owned();
+                    if aws.has_account(&key_account) {
+                        key_policy = json(
+                            format!("the key policy of {key}"),
+                            aws.get_key_policy(&key_account, &key_region, &key).await?,
+                        )?;
+                    } else {
+                        notes.push(format!("the key {key} of bucket {} is in account {key_account}, not reachable: its policy was not read (pass --account {key_account}=…)", ap.bucket));
+                    }
+                    kms_key = Some(key);
+                } else if algorithm.starts_with("aws:kms") {
+                    notes.push(format!("the bucket {} encrypts with {}: name the key by ARN in each grant's `kms_key`", ap.bucket, key));
+                }
+            }
+        }
         let mut trusts = BTreeMap::new();
         let principals: Vec<String> = policy
             .iter()
@@ -1118,6 +1206,8 @@ pub async fn read_shares(
             policy,
             bucket_policy,
             trusts,
+            kms_key,
+            key_policy,
         });
     }
     Ok((shares, notes))

@@ -55,13 +55,24 @@ fn shares_of(deployment: &Deployment) -> Vec<Share> {
                     &format!("arn:aws:s3:::{bucket}"),
                 ),
                 trusts: trusts.clone(),
+                // The key the grants through this access point name (one per bucket here).
+                kms_key: deployment
+                    .grants()
+                    .iter()
+                    .find(|g| g.access_point == ap.target && g.kms_key.is_some())
+                    .and_then(|g| g.kms_key.as_deref().map(str::to_owned)),
+                key_policy: docs
+                    .iter()
+                    .find(|d| d.kind == DocumentKind::KeyPolicy)
+                    .and_then(|d| d.policy.as_deref())
+                    .map(|p| serde_json::from_str(p).unwrap()),
             }
         })
         .collect()
 }
 
 /// A grant's shape, names aside: requester, bridge role, access point, actions, prefixes, MFA,
-/// external id, network limits, expiry.
+/// network limits, expiry, KMS key.
 type Shape = (
     String,
     Option<String>,
@@ -72,6 +83,7 @@ type Shape = (
     Vec<String>,
     Vec<String>,
     Vec<String>,
+    Option<String>,
     Option<String>,
 );
 
@@ -114,6 +126,7 @@ fn declared_shapes(input: &DeploymentInput) -> Vec<Shape> {
                 many(&g.vpcs),
                 many(&g.source_ips),
                 one(&g.expires),
+                one(&g.kms_key),
             )
         })
         .collect();
@@ -142,6 +155,7 @@ fn imported_shapes(imported: &Imported) -> Vec<Shape> {
                 sorted(&g.vpcs),
                 sorted(&g.source_ips),
                 g.expires.clone(),
+                g.kms_key.clone(),
             )
         })
         .collect();

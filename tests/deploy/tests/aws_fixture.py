@@ -106,6 +106,10 @@ elif command == "bucket-settings":
         s3.put_bucket_encryption(Bucket=arg["bucket"], ServerSideEncryptionConfiguration={"Rules": [
             {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
     s3.put_bucket_ownership_controls(Bucket=arg["bucket"], OwnershipControls={"Rules": [{"ObjectOwnership": arg["ownership"]}]})
+elif command == "bucket-encryption":
+    # {"account", "bucket", "key"}: SSE-KMS by default with that key (ARN)
+    client(arg["account"], "s3").put_bucket_encryption(Bucket=arg["bucket"], ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": arg["key"]}}]})
 elif command == "create-stacks":
     # {"stacks": [[account, region, stack name, template path]]} in deployment order →
     # {"created": [stack names], "by_hand": [logical ids the emulator's CloudFormation skipped]}

@@ -182,10 +182,28 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
         &private_network::PRIVATE_LAKE,
         &temporary_audit::LEDGER_AUDIT,
         &organization_share::ORG_LAKE,
+        &encrypted_lake::ENCRYPTED_LAKE,
     ] {
         emulator_reset();
         seed(deployment);
         runtime().block_on(apply(deployment, Mode::Apply));
+        // An SSE-KMS bucket encrypts with the key its grants name.
+        for key in deployment
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::KeyPolicy)
+        {
+            for bucket in deployment
+                .documents()
+                .iter()
+                .filter(|d| d.kind == DocumentKind::BucketPolicy)
+            {
+                fixture(
+                    "bucket-encryption",
+                    &json!({"account": bucket.account, "bucket": bucket.name, "key": key.target}),
+                );
+            }
+        }
         let access_points: Vec<String> = deployment
             .documents()
             .iter()
@@ -210,7 +228,8 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
                    role: Option<&str>,
                    ap: &str,
                    actions: &[String],
-                   prefixes: &[String]| {
+                   prefixes: &[String],
+                   kms: Option<&str>| {
             let mut actions = actions.to_vec();
             actions.sort();
             let mut prefixes = prefixes.to_vec();
@@ -221,6 +240,7 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
                 ap.to_owned(),
                 actions,
                 prefixes,
+                kms.map(str::to_owned),
             )
         };
         let mut declared: Vec<_> = deployment
@@ -235,6 +255,7 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
                     &g.access_point,
                     &actions,
                     &prefixes,
+                    g.kms_key.as_deref(),
                 )
             })
             .collect();
@@ -248,6 +269,7 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
                     &g.access_point,
                     &g.actions,
                     &g.prefixes,
+                    g.kms_key.as_deref(),
                 )
             })
             .collect();
