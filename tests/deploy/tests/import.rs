@@ -94,6 +94,15 @@ fn the_guides_share_imports_as_one_grant_and_a_deny_is_said_not_dropped() {
         "GUIDE".into(),
     ]);
     assert_eq!(out_code, Some(0), "{stdout}{stderr}");
+    // The block printed is the one the UI tests compile as a crate (tests/tests/pass).
+    let compiled = include_str!("../../../tests/tests/pass/imported-guide-share.rs");
+    let start = compiled.find("xacct::grants! {").unwrap();
+    let end = compiled.find("\nfn main()").unwrap();
+    assert!(
+        stdout.starts_with(compiled[start..end].trim_end()),
+        "{stdout}\n---\n{}",
+        &compiled[start..end]
+    );
     for expected in [
         "pub static GUIDE = {",
         "grant consumer_reads_guide_ap {",
