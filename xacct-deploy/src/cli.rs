@@ -775,14 +775,14 @@ async fn import(
             help: "write it like --name SHARED_DATA",
         });
     }
-    let (shares, notes) = crate::import::read_shares(
+    let source = crate::import::read_shares(
         access_points,
         &connection.accounts,
         std::time::Duration::from_secs(connection.timeout),
     )
     .await?;
     let mut imported = crate::import::Imported::default();
-    for share in &shares {
+    for share in &source.shares {
         let one = crate::import::recognise(share);
         imported.grants.extend(one.grants);
         imported.unexpressed.extend(one.unexpressed);
@@ -792,7 +792,7 @@ async fn import(
         "{}",
         crate::import::to_code(name, &imported).trim_end()
     );
-    for note in &notes {
+    for note in &source.notes {
         outln!(out, "\nnote: {note}");
     }
     let input = crate::import::to_input(name, &imported);
@@ -806,12 +806,11 @@ async fn import(
             return Ok(2);
         }
     };
-    let compared = crate::import::differences(&shares, &imported, deployment.documents())
-        .map_err(DeployError::Internal)?;
+    let compared = source.compare(&imported, &deployment).await?;
     if compared.differences.is_empty() {
         outln!(
             out,
-            "\nEquivalent: the code grants exactly what the account grants ({} requests compared on the access point, bucket, key and trust policies, {} of them allowed{})",
+            "\nEquivalent: the code grants exactly what the account grants ({} requests compared on the access point, bucket, key and trust policies and the identity policies read, {} of them allowed{})",
             compared.requests,
             compared.allowed,
             if imported.unexpressed.is_empty() { "" } else { "; the statements not imported are listed above" }

@@ -212,6 +212,29 @@ pub fn recognise(share: &Share) -> Imported {
             refuse(format!("its action `{other}` is not an S3 action"), false);
             continue;
         }
+        // An action an access point cannot serve is no grant's (Service Authorization Reference:
+        // the actions with an `accesspoint` resource); the rest of the statement is.
+        let (servable, unservable): (Vec<String>, Vec<String>) =
+            actions.into_iter().partition(|a| {
+                let name = &a[3..];
+                name.contains(['*', '?'])
+                    || policy_core::service_reference::s3()
+                        .action(name)
+                        .is_some_and(|x| x.access_point_can_serve())
+            });
+        if !unservable.is_empty() {
+            refuse(
+                format!(
+                    "an access point cannot serve {} (not an S3 action on access points)",
+                    unservable.join(", ")
+                ),
+                false,
+            );
+        }
+        if servable.is_empty() {
+            continue;
+        }
+        actions = servable;
         // `s3:prefix` is in listing requests only: under that condition no other action ever
         // applies (a string condition on a key the request lacks is false).
         if !found.listed_prefixes.is_empty() {
@@ -762,30 +785,47 @@ pub fn differences(
     imported: &Imported,
     rendered: &[Document],
 ) -> Result<Comparison, String> {
-    let resource_side = |docs: &[Document]| -> Result<PolicySet, String> {
+    compare(shares, imported, rendered, None)
+}
+
+/// [`differences`], with the identity side where it was read: the requesters' and bridge roles'
+/// own policies and boundaries (`identities`) on both sides, and on the code's the identity
+/// policies it renders besides.
+fn compare(
+    shares: &[Share],
+    imported: &Imported,
+    rendered: &[Document],
+    identities: Option<&crate::layers::Layers>,
+) -> Result<Comparison, String> {
+    let build = |docs: &[Document], own_identities: bool| -> Result<PolicySet, String> {
         let kept: Vec<Document> = docs
             .iter()
-            .filter(|d| {
-                matches!(
-                    d.kind,
-                    DocumentKind::AccessPoint
-                        | DocumentKind::AccessPointPolicy
-                        | DocumentKind::BucketPolicy
-                        | DocumentKind::KeyPolicy
-                        | DocumentKind::RoleTrustPolicy
-                )
+            .filter(|d| match d.kind {
+                DocumentKind::AccessPoint
+                | DocumentKind::AccessPointPolicy
+                | DocumentKind::BucketPolicy
+                | DocumentKind::KeyPolicy
+                | DocumentKind::RoleTrustPolicy => true,
+                DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => {
+                    own_identities && identities.is_some()
+                }
+                DocumentKind::Role => false,
             })
             .cloned()
             .collect();
         let mut set = PolicySet::from_documents(&kept).map_err(|p| p.message.clone())?;
+        // Whoever's policies were not read (an account not reachable) is taken to allow.
         set.assume_unknown_identities_allow = true;
         for s in shares {
             set.set_bucket_owner(&s.bucket, &s.bucket_account);
         }
+        if let Some(layers) = identities {
+            layers.clone().add_to(&mut set).map_err(|e| e.to_string())?;
+        }
         Ok(set)
     };
-    let live = resource_side(&live_documents(shares))?;
-    let code = resource_side(rendered)?;
+    let live = build(&live_documents(shares), false)?;
+    let code = build(rendered, true)?;
     let mut principals: Vec<String> = vec!["arn:aws:iam::999999999999:role/someone-else".into()];
     let mut actions: Vec<String> = [
         "s3:GetObject",
@@ -1078,11 +1118,41 @@ pub async fn access_points_of(
 /// Reads each access point, its policy, its bucket's policy and the trust of the roles its
 /// policy names, in the accounts `specs` reach (the access points' accounts always). Answers are
 /// input: a policy that is not JSON stops the import, naming it.
+/// What `read_shares` read, and the connection to read more with.
+#[derive(Debug)]
+pub struct Source {
+    pub shares: Vec<Share>,
+    /// What could not be read, and what that means for the comparison.
+    pub notes: Vec<String>,
+    aws: crate::aws::Aws,
+}
+
+impl Source {
+    /// [`differences`] with the identity side too: the own policies and boundaries of each
+    /// requester and bridge role of `rendered` (the imported grants, built) in a reachable
+    /// account, as `verify` reads them.
+    pub async fn compare(
+        &self,
+        imported: &Imported,
+        rendered: &policy_core::Deployment,
+    ) -> Result<Comparison, DeployError> {
+        let identities =
+            crate::layers::read(&self.aws, rendered, crate::DEFAULT_CONCURRENCY).await?;
+        compare(
+            &self.shares,
+            imported,
+            rendered.documents(),
+            Some(&identities),
+        )
+        .map_err(DeployError::Internal)
+    }
+}
+
 pub async fn read_shares(
     access_points: &[String],
     specs: &[AccountSpec],
     timeout: std::time::Duration,
-) -> Result<(Vec<Share>, Vec<String>), DeployError> {
+) -> Result<Source, DeployError> {
     let mut notes = Vec::new();
     let mut accounts: Vec<String> = Vec::new();
     let mut parsed = Vec::new();
@@ -1210,5 +1280,5 @@ pub async fn read_shares(
             key_policy,
         });
     }
-    Ok((shares, notes))
+    Ok(Source { shares, notes, aws })
 }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 type GroupPolicies = (Vec<(String, String)>, Vec<String>);
 
 /// The layers read, ready to join the set verify proves, and what could not be used.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Layers {
     /// (document, how reasons cite it): foreign inline and attached managed policies.
     identity: Vec<(PolicyDoc, String)>,

@@ -46,7 +46,7 @@ fn import_shares(
     access_points: &[String],
 ) -> (Vec<xacct_deploy::import::Share>, Imported, Vec<String>) {
     let specs = all_specs(&["111111111111", "222222222222", "333333333333"]);
-    let (shares, _notes) = runtime()
+    let source = runtime()
         .block_on(read_shares(
             access_points,
             &specs,
@@ -54,19 +54,25 @@ fn import_shares(
         ))
         .unwrap();
     let mut imported = Imported::default();
-    for share in &shares {
+    for share in &source.shares {
         let one = recognise(share);
         imported.grants.extend(one.grants);
         imported.unexpressed.extend(one.unexpressed);
     }
     let deployment = policy_core::build(&to_input("IMPORTED", &imported))
         .unwrap_or_else(|d| panic!("{d}\n{}", to_code("IMPORTED", &imported)));
-    let compared = differences(&shares, &imported, deployment.documents()).unwrap();
+    // The sharing side alone, and with the identity policies read from the reachable accounts:
+    // the same verdict.
+    let resource_side = differences(&source.shares, &imported, deployment.documents()).unwrap();
+    let compared = runtime()
+        .block_on(source.compare(&imported, &deployment))
+        .unwrap();
+    assert_eq!(resource_side.differences, compared.differences);
     assert!(
         compared.allowed > 0 && compared.allowed < compared.requests,
         "a comparison that decides something: {compared:?} {access_points:?}"
     );
-    (shares, imported, compared.differences)
+    (source.shares, imported, compared.differences)
 }
 
 #[test]
@@ -126,6 +132,8 @@ fn a_public_statement_and_a_condition_without_a_field_are_said_and_the_differenc
         json!([
             {"Sid": "PartnerReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:role/partner"},
              "Action": ["s3:GetObject"], "Resource": format!("{AP}/object/outbound/*")},
+            {"Sid": "PartnerAlsoCreatesBuckets", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:role/partner"},
+             "Action": ["s3:GetObject", "s3:CreateBucket"], "Resource": format!("{AP}/object/outbound/*")},
             {"Sid": "WholeAccount", "Effect": "Allow", "Principal": {"AWS": "444444444444"},
              "Action": ["s3:GetObject"], "Resource": format!("{AP}/object/outbound/*")},
             {"Sid": "TaggedReads", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/tagged"},
@@ -173,6 +181,15 @@ fn a_public_statement_and_a_condition_without_a_field_are_said_and_the_differenc
             .any(|(why, _)| why.contains("the whole account 444444444444")),
         "{said:?}"
     );
+    assert!(
+        said.iter()
+            .any(|(why, _)| why.contains("cannot serve s3:CreateBucket")),
+        "{said:?}"
+    );
+    assert!(imported.grants[0]
+        .sources
+        .iter()
+        .any(|s| s.contains("PartnerAlsoCreatesBuckets")));
     // What the public statement allows is a request the code refuses.
     assert!(
         found.iter().any(|d| d.contains("someone-else")
@@ -350,13 +367,14 @@ mod guide_code {
 /// Whether the documents stored now let the consumer read under `reports/` through the access
 /// point (its own role policy, written by hand before the migration, stays in place).
 fn consumer_can_read() -> bool {
-    let (shares, _) = runtime()
+    let shares = runtime()
         .block_on(read_shares(
             &[AP.to_owned()],
             &all_specs(&["222222222222"]),
             std::time::Duration::from_secs(20),
         ))
-        .unwrap();
+        .unwrap()
+        .shares;
     let mut set = policy_core::eval::PolicySet::from_documents(
         &xacct_deploy::import::live_documents(&shares),
     )
