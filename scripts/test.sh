@@ -13,7 +13,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --manifest-path tests/guard/Cargo.toml --locked --target-dir target/guard
 export XACCT_TEST_GUARD=$root/target/guard/debug/xacct-guard
 # As many as the `emulator` test group of .config/nextest.toml runs at once.
-EMULATORS=3
+EMULATORS=6
 endpoints=$(scripts/emulator.sh start "$EMULATORS")
 trap 'scripts/emulator.sh stop' EXIT
 echo "local AWS emulators at $endpoints" >&2
