@@ -160,16 +160,14 @@ fn conditions(statement: &Value, access_point: &str) -> Result<Conditions, Strin
     Ok(found)
 }
 
-/// The grants and the rest of one share.
+/// The grants and the rest of one share: each statement of the access point policy read
+/// (`read_statement`), then gathered into grants (`Gathering`), given the bucket's key and named.
 pub fn recognise(share: &Share) -> Imported {
     let mut imported = Imported::default();
     let Some(policy) = &share.policy else {
         return imported;
     };
-    // (requester, assume role, conditions, prefixes) → the grant being gathered; and whether
-    // each has only statements on the access point itself so far.
-    let mut gathered: Vec<Recognised> = Vec::new();
-    let mut prefix_free_so_far: Vec<bool> = Vec::new();
+    let mut gathering = Gathering::default();
     for (i, statement) in as_list(&policy["Statement"]).iter().enumerate() {
         let source = match statement["Sid"].as_str().filter(|sid| !sid.is_empty()) {
             Some(sid) => format!("statement `{sid}` of the policy of {}", share.access_point),
@@ -179,217 +177,18 @@ pub fn recognise(share: &Share) -> Imported {
                 share.access_point
             ),
         };
-        let mut refuse = |why: String, public: bool| {
-            imported.unexpressed.push(Unexpressed {
-                source: source.clone(),
-                why,
-                public,
-            });
+        let mut said = Said {
+            source: &source,
+            list: &mut imported.unexpressed,
         };
-        if statement["Effect"] != "Allow" {
-            refuse("a `Deny`: grants declare what is allowed; keep it where it is or add it to the code's documents by hand".into(), false);
-            continue;
-        }
-        if let Some(not) = ["NotPrincipal", "NotAction", "NotResource"]
-            .into_iter()
-            .find(|k| !statement[*k].is_null())
-        {
-            refuse(format!("it uses `{not}`, which no grant expresses"), false);
-            continue;
-        }
-        let found = match conditions(statement, &share.access_point) {
-            Ok(found) => found,
-            Err(why) => {
-                refuse(why, false);
-                continue;
-            }
-        };
-        let mut actions = strings(&statement["Action"]);
-        if let Some(other) = actions
-            .iter()
-            .find(|a| !a.to_ascii_lowercase().starts_with("s3:"))
-        {
-            refuse(format!("its action `{other}` is not an S3 action"), false);
-            continue;
-        }
-        // An action an access point cannot serve is no grant's (Service Authorization Reference:
-        // the actions with an `accesspoint` resource); the rest of the statement is.
-        let (servable, unservable): (Vec<String>, Vec<String>) =
-            actions.into_iter().partition(|a| {
-                let name = &a[3..];
-                name.contains(['*', '?'])
-                    || policy_core::service_reference::s3()
-                        .action(name)
-                        .is_some_and(|x| x.access_point_can_serve())
-            });
-        if !unservable.is_empty() {
-            refuse(
-                format!(
-                    "an access point cannot serve {} (not an S3 action on access points)",
-                    unservable.join(", ")
-                ),
-                false,
-            );
-        }
-        if servable.is_empty() {
-            continue;
-        }
-        actions = servable;
-        // `s3:prefix` is in listing requests only: under that condition no other action ever
-        // applies (a string condition on a key the request lacks is false).
-        if !found.listed_prefixes.is_empty() {
-            let (listing, dead): (Vec<String>, Vec<String>) = actions
-                .into_iter()
-                .partition(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
-            if !dead.is_empty() {
-                refuse(
-                    format!(
-                        "its {} never apply: they are under an `s3:prefix` condition, which only listing requests carry (nothing to import for them)",
-                        dead.join(", ")
-                    ),
-                    false,
-                );
-            }
-            if listing.is_empty() {
-                continue;
-            }
-            actions = listing;
-        }
-        // The prefixes, from the resources (objects) and the listing condition (the bucket).
-        let mut prefixes: Vec<String> = Vec::new();
-        let mut outside = None;
-        for resource in strings(&statement["Resource"]) {
-            if resource == share.access_point {
-                prefixes.extend(found.listed_prefixes.iter().cloned());
-            } else if let Some(rest) =
-                resource.strip_prefix(&format!("{}/object/", share.access_point))
-            {
-                let prefix = rest.trim_end_matches('*');
-                if prefix.contains(['*', '?']) || (!rest.ends_with('*') && !rest.is_empty()) {
-                    outside = Some(format!(
-                        "its resource `{resource}` is one object or a pattern, not a prefix"
-                    ));
-                }
-                prefixes.push(prefix.to_owned());
-            } else {
-                outside = Some(format!(
-                    "its resource `{resource}` is not this access point or its objects"
-                ));
-            }
-        }
-        if let Some(why) = outside {
-            refuse(why, false);
-            continue;
-        }
-        let prefix_free = !strings(&statement["Resource"])
-            .iter()
-            .any(|r| r.contains("/object/"))
-            && found.listed_prefixes.is_empty()
-            && !actions
-                .iter()
-                .any(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
-        prefixes.retain(|p| !p.is_empty());
-        prefixes.sort();
-        prefixes.dedup();
-        // Who: principals, or everyone in an organization.
-        let principal = &statement["Principal"];
-        let everyone = principal == "*" || principal["AWS"] == "*";
-        let requesters: Vec<Via> = if everyone {
-            match &found.organization {
-                Some(org) => vec![Via::direct(org)],
-                None => {
-                    refuse("it allows everyone (`\"*\"`) with no organization condition: this access is PUBLIC; no grant declares it".into(), true);
-                    continue;
-                }
-            }
-        } else {
-            if !principal["Service"].is_null() || !principal["Federated"].is_null() {
-                refuse("it names a service or federated principal; grants are for IAM principals and organizations".into(), false);
-                continue;
-            }
-            let mut out = Vec::new();
-            for p in strings(&principal["AWS"]) {
-                if is_account(&p) {
-                    imported.unexpressed.push(Unexpressed {
-                        source: source.clone(),
-                        why: format!("it names the whole account {} (every identity its own policies allow): grants name one role or user, or an organization", p.trim_start_matches("arn:aws:iam::").trim_end_matches(":root")),
-                        public: false,
-                    });
-                    continue;
-                }
-                out.extend(bridged(share, &p, &source, &mut imported.unexpressed));
-            }
-            out
-        };
-        for via in requesters {
-            let Via {
-                requester,
-                assume_role,
-                external_id,
-                require_mfa,
-                expires: trust_expires,
-            } = via;
-            let expires = found.expires.clone().or(trust_expires);
-            let require_mfa = require_mfa || found.require_mfa;
-            // A statement on the access point itself (no objects, no listing) is the same grant
-            // whatever its prefixes: they limit objects and listings only.
-            let same = gathered.iter().position(|g| {
-                g.requester == requester
-                    && g.assume_role == assume_role
-                    && g.external_id == external_id
-                    && g.require_mfa == require_mfa
-                    && g.vpc_endpoints == found.vpc_endpoints
-                    && g.vpcs == found.vpcs
-                    && g.source_ips == found.source_ips
-                    && g.expires == expires
-            });
-            let same = same.filter(|&i| {
-                gathered[i].prefixes == prefixes || prefix_free || prefix_free_so_far[i]
-            });
-            let grant = match same {
-                Some(i) => {
-                    if prefix_free_so_far[i] && !prefix_free {
-                        gathered[i].prefixes = prefixes.clone();
-                        prefix_free_so_far[i] = false;
-                    }
-                    &mut gathered[i]
-                }
-                None => {
-                    prefix_free_so_far.push(prefix_free);
-                    gathered.push(Recognised {
-                        requester: requester.clone(),
-                        assume_role: assume_role.clone(),
-                        access_point: share.access_point.clone(),
-                        bucket: share.bucket.clone(),
-                        bucket_account: (share.bucket_account != share.account)
-                            .then(|| share.bucket_account.clone()),
-                        prefixes: prefixes.clone(),
-                        external_id: external_id.clone(),
-                        require_mfa,
-                        vpc_endpoints: found.vpc_endpoints.clone(),
-                        vpcs: found.vpcs.clone(),
-                        source_ips: found.source_ips.clone(),
-                        expires: expires.clone(),
-                        access_point_vpc: share.vpc.clone(),
-                        ..Recognised::default()
-                    });
-                    let last = gathered.len() - 1;
-                    &mut gathered[last]
-                }
-            };
-            for action in &actions {
-                if !grant.actions.contains(action) {
-                    grant.actions.push(action.clone());
-                }
-            }
-            if !grant.sources.contains(&source) {
-                grant.sources.push(source.clone());
-            }
+        if let Some(read) = read_statement(share, statement, &mut said) {
+            gathering.add(share, &read, &source);
         }
     }
+    let mut grants = gathering.grants;
     // Reading or writing object data of an SSE-KMS bucket takes its key.
     if let Some(key) = &share.kms_key {
-        for g in &mut gathered {
+        for g in &mut grants {
             let moves_data = g.actions.iter().any(|a| {
                 let a = a.to_ascii_lowercase();
                 a.starts_with("s3:getobject") || a.starts_with("s3:putobject") || a == "s3:*"
@@ -399,9 +198,277 @@ pub fn recognise(share: &Share) -> Imported {
             }
         }
     }
-    name_grants(&mut gathered, &share.name);
-    imported.grants = gathered;
+    name_grants(&mut grants, &share.name);
+    imported.grants = grants;
     imported
+}
+
+/// Where what no grant carries is said, and of which statement.
+struct Said<'a> {
+    source: &'a str,
+    list: &'a mut Vec<Unexpressed>,
+}
+
+impl Said<'_> {
+    fn say(&mut self, why: String, public: bool) {
+        self.list.push(Unexpressed {
+            source: self.source.to_owned(),
+            why,
+            public,
+        });
+    }
+}
+
+/// What one `Allow` statement grants, as far as a grant can carry it.
+struct Read {
+    conditions: Conditions,
+    actions: Vec<String>,
+    prefixes: Vec<String>,
+    /// On the access point itself only (no objects, no listing): any prefixes fit it.
+    prefix_free: bool,
+    requesters: Vec<Via>,
+}
+
+/// Reads a statement, saying what of it no grant carries; `None` when nothing of it is a
+/// grant's.
+fn read_statement(share: &Share, statement: &Value, said: &mut Said) -> Option<Read> {
+    if statement["Effect"] != "Allow" {
+        said.say("a `Deny`: grants declare what is allowed; keep it where it is or add it to the code's documents by hand".into(), false);
+        return None;
+    }
+    if let Some(not) = ["NotPrincipal", "NotAction", "NotResource"]
+        .into_iter()
+        .find(|k| !statement[*k].is_null())
+    {
+        said.say(format!("it uses `{not}`, which no grant expresses"), false);
+        return None;
+    }
+    let found = match conditions(statement, &share.access_point) {
+        Ok(found) => found,
+        Err(why) => {
+            said.say(why, false);
+            return None;
+        }
+    };
+    let actions = actions_of(statement, &found, said)?;
+    let (prefixes, prefix_free) = match prefixes_of(share, statement, &found, &actions) {
+        Ok(read) => read,
+        Err(why) => {
+            said.say(why, false);
+            return None;
+        }
+    };
+    let requesters = requesters_of(share, statement, &found, said)?;
+    Some(Read {
+        conditions: found,
+        actions,
+        prefixes,
+        prefix_free,
+        requesters,
+    })
+}
+
+/// The statement's actions a grant can carry: S3 actions an access point can serve, and under
+/// an `s3:prefix` condition only listings.
+fn actions_of(statement: &Value, found: &Conditions, said: &mut Said) -> Option<Vec<String>> {
+    let actions = strings(&statement["Action"]);
+    if let Some(other) = actions
+        .iter()
+        .find(|a| !a.to_ascii_lowercase().starts_with("s3:"))
+    {
+        said.say(format!("its action `{other}` is not an S3 action"), false);
+        return None;
+    }
+    // An action an access point cannot serve is no grant's (Service Authorization Reference:
+    // the actions with an `accesspoint` resource); the rest of the statement is.
+    let (servable, unservable): (Vec<String>, Vec<String>) = actions.into_iter().partition(|a| {
+        let name = &a[3..];
+        name.contains(['*', '?'])
+            || policy_core::service_reference::s3()
+                .action(name)
+                .is_some_and(|x| x.access_point_can_serve())
+    });
+    if !unservable.is_empty() {
+        said.say(
+            format!(
+                "an access point cannot serve {} (not an S3 action on access points)",
+                unservable.join(", ")
+            ),
+            false,
+        );
+    }
+    if servable.is_empty() {
+        return None;
+    }
+    if found.listed_prefixes.is_empty() {
+        return Some(servable);
+    }
+    // `s3:prefix` is in listing requests only: under that condition no other action ever
+    // applies (a string condition on a key the request lacks is false).
+    let (listing, dead): (Vec<String>, Vec<String>) = servable
+        .into_iter()
+        .partition(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
+    if !dead.is_empty() {
+        said.say(
+            format!(
+                "its {} never apply: they are under an `s3:prefix` condition, which only listing requests carry (nothing to import for them)",
+                dead.join(", ")
+            ),
+            false,
+        );
+    }
+    (!listing.is_empty()).then_some(listing)
+}
+
+/// The prefixes, from the resources (objects) and the listing condition (the access point), and
+/// whether the statement is on the access point itself only; `Err` names a resource that is no
+/// grant's.
+fn prefixes_of(
+    share: &Share,
+    statement: &Value,
+    found: &Conditions,
+    actions: &[String],
+) -> Result<(Vec<String>, bool), String> {
+    let resources = strings(&statement["Resource"]);
+    let mut prefixes: Vec<String> = Vec::new();
+    for resource in &resources {
+        if *resource == share.access_point {
+            prefixes.extend(found.listed_prefixes.iter().cloned());
+        } else if let Some(rest) = resource.strip_prefix(&format!("{}/object/", share.access_point))
+        {
+            let prefix = rest.trim_end_matches('*');
+            if prefix.contains(['*', '?']) || (!rest.ends_with('*') && !rest.is_empty()) {
+                return Err(format!(
+                    "its resource `{resource}` is one object or a pattern, not a prefix"
+                ));
+            }
+            prefixes.push(prefix.to_owned());
+        } else {
+            return Err(format!(
+                "its resource `{resource}` is not this access point or its objects"
+            ));
+        }
+    }
+    let prefix_free = !resources.iter().any(|r| r.contains("/object/"))
+        && found.listed_prefixes.is_empty()
+        && !actions
+            .iter()
+            .any(|a| a.to_ascii_lowercase().starts_with("s3:listbucket"));
+    prefixes.retain(|p| !p.is_empty());
+    prefixes.sort();
+    prefixes.dedup();
+    Ok((prefixes, prefix_free))
+}
+
+/// Who the statement grants: its principals (through a bridge role where one is), or everyone in
+/// an organization; `None` when no one a grant can name.
+fn requesters_of(
+    share: &Share,
+    statement: &Value,
+    found: &Conditions,
+    said: &mut Said,
+) -> Option<Vec<Via>> {
+    let principal = &statement["Principal"];
+    if principal == "*" || principal["AWS"] == "*" {
+        return match &found.organization {
+            Some(org) => Some(vec![Via::direct(org)]),
+            None => {
+                said.say("it allows everyone (`\"*\"`) with no organization condition: this access is PUBLIC; no grant declares it".into(), true);
+                None
+            }
+        };
+    }
+    if !principal["Service"].is_null() || !principal["Federated"].is_null() {
+        said.say("it names a service or federated principal; grants are for IAM principals and organizations".into(), false);
+        return None;
+    }
+    let mut out = Vec::new();
+    for p in strings(&principal["AWS"]) {
+        if is_account(&p) {
+            said.say(
+                format!(
+                    "it names the whole account {} (every identity its own policies allow): grants name one role or user, or an organization",
+                    p.trim_start_matches("arn:aws:iam::").trim_end_matches(":root")
+                ),
+                false,
+            );
+            continue;
+        }
+        out.extend(bridged(share, &p, said.source, said.list));
+    }
+    Some(out)
+}
+
+/// The grants being gathered from the statements, and whether each has only statements on the
+/// access point itself so far.
+#[derive(Default)]
+struct Gathering {
+    grants: Vec<Recognised>,
+    prefix_free: Vec<bool>,
+}
+
+impl Gathering {
+    /// Adds a statement's access to the grant of the same requester, bridge role and conditions
+    /// (and prefixes, unless one side is on the access point itself only), or a new grant.
+    fn add(&mut self, share: &Share, read: &Read, source: &str) {
+        let found = &read.conditions;
+        for via in &read.requesters {
+            let expires = found.expires.clone().or(via.expires.clone());
+            let require_mfa = via.require_mfa || found.require_mfa;
+            let same = self.grants.iter().position(|g| {
+                g.requester == via.requester
+                    && g.assume_role == via.assume_role
+                    && g.external_id == via.external_id
+                    && g.require_mfa == require_mfa
+                    && g.vpc_endpoints == found.vpc_endpoints
+                    && g.vpcs == found.vpcs
+                    && g.source_ips == found.source_ips
+                    && g.expires == expires
+            });
+            let same = same.filter(|&i| {
+                self.grants[i].prefixes == read.prefixes || read.prefix_free || self.prefix_free[i]
+            });
+            let i = match same {
+                Some(i) => {
+                    if self.prefix_free[i] && !read.prefix_free {
+                        self.grants[i].prefixes = read.prefixes.clone();
+                        self.prefix_free[i] = false;
+                    }
+                    i
+                }
+                None => {
+                    self.prefix_free.push(read.prefix_free);
+                    self.grants.push(Recognised {
+                        requester: via.requester.clone(),
+                        assume_role: via.assume_role.clone(),
+                        access_point: share.access_point.clone(),
+                        bucket: share.bucket.clone(),
+                        bucket_account: (share.bucket_account != share.account)
+                            .then(|| share.bucket_account.clone()),
+                        prefixes: read.prefixes.clone(),
+                        external_id: via.external_id.clone(),
+                        require_mfa,
+                        vpc_endpoints: found.vpc_endpoints.clone(),
+                        vpcs: found.vpcs.clone(),
+                        source_ips: found.source_ips.clone(),
+                        expires,
+                        access_point_vpc: share.vpc.clone(),
+                        ..Recognised::default()
+                    });
+                    self.grants.len() - 1
+                }
+            };
+            let grant = &mut self.grants[i];
+            for action in &read.actions {
+                if !grant.actions.contains(action) {
+                    grant.actions.push(action.clone());
+                }
+            }
+            if !grant.sources.iter().any(|s| s == source) {
+                grant.sources.push(source.to_owned());
+            }
+        }
+    }
 }
 
 /// The requesters behind a principal of the access point policy: the principals a bridge role
@@ -826,7 +893,61 @@ fn compare(
     };
     let live = build(&live_documents(shares), false)?;
     let code = build(rendered, true)?;
-    let mut principals: Vec<String> = vec!["arn:aws:iam::999999999999:role/someone-else".into()];
+    let mut found = Vec::new();
+    let (mut requests, mut allowed) = (0, 0);
+    let mut judge = |request: Request| {
+        let (a, b) = (
+            evaluate(&live, &request).verdict,
+            evaluate(&code, &request).verdict,
+        );
+        requests += 1;
+        allowed += usize::from(a == Verdict::Allow);
+        let said = |v: &Verdict| match v {
+            Verdict::Allow => "allows",
+            _ => "does not allow",
+        };
+        if (a == Verdict::Allow) != (b == Verdict::Allow) {
+            found.push(format!(
+                "{} by {} on {}{}: the account {}, the code {}",
+                request.action,
+                request.principal,
+                request.resource,
+                if request.context.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {:?}", request.context)
+                },
+                said(&a),
+                said(&b)
+            ));
+        }
+    };
+    for request in request_space(shares, imported) {
+        judge(request);
+    }
+    found.dedup();
+    Ok(Comparison {
+        requests,
+        allowed,
+        differences: found,
+    })
+}
+
+/// The requests `differences` decides on both sides: each S3 action either side names and the
+/// common ones on the resources it takes, inside and outside each prefix, by each requester,
+/// bridge role, a stranger and an organization member inside and outside the OU, with each
+/// condition met and not and `s3:prefix` on listings; KMS through S3 for each grant's objects;
+/// `sts:AssumeRole` on each bridge role with and without its external id and MFA.
+fn request_space(shares: &[Share], imported: &Imported) -> Vec<Request> {
+    let mut out = s3_requests(shares, imported);
+    out.extend(kms_requests(imported));
+    out.extend(assume_requests(imported));
+    out
+}
+
+/// S3 requests: each action on the resources it takes, by each caller, in each context.
+fn s3_requests(shares: &[Share], imported: &Imported) -> Vec<Request> {
+    let mut out = Vec::new();
     let mut actions: Vec<String> = [
         "s3:GetObject",
         "s3:PutObject",
@@ -836,16 +957,57 @@ fn compare(
     ]
     .map(str::to_owned)
     .to_vec();
+    for g in &imported.grants {
+        for a in &g.actions {
+            if !a.contains('*') && !actions.contains(a) {
+                actions.push(a.clone());
+            }
+        }
+    }
+    let (principals, contexts) = callers_and_contexts(imported);
+    let resources = resources_of(shares, imported);
+    // Each action on the resources it takes (objects, or the access point itself), and
+    // `s3:prefix` only where a listing carries it.
+    let on_objects = |action: &str| {
+        let name = action.trim_start_matches("s3:");
+        policy_core::service_reference::s3()
+            .action(name)
+            .map_or(!name.starts_with("List"), |a| a.has_resource_type("object"))
+    };
+    for principal in &principals {
+        for action in &actions {
+            let objects = on_objects(action);
+            for resource in resources
+                .iter()
+                .filter(|r| r.contains("/object/") == objects)
+            {
+                for context in contexts
+                    .iter()
+                    .filter(|c| !objects || c.iter().all(|(k, _)| k != "s3:prefix"))
+                {
+                    out.push(Request {
+                        principal: principal.clone(),
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: context_of(context),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Who asks (each requester or bridge role, a stranger, an organization member) and in which
+/// contexts (each grant's conditions met, inside and outside its OU, listings inside and outside
+/// each prefix, before and after every expiry).
+fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, String)>>) {
+    let mut principals: Vec<String> = vec!["arn:aws:iam::999999999999:role/someone-else".into()];
     let mut contexts: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for g in &imported.grants {
         let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
         if !who.starts_with("o-") && !principals.contains(&who) {
             principals.push(who);
-        }
-        for a in &g.actions {
-            if !a.contains('*') && !actions.contains(a) {
-                actions.push(a.clone());
-            }
         }
         let mut met = Vec::new();
         if let Some(v) = g.vpc_endpoints.first() {
@@ -933,6 +1095,12 @@ fn compare(
             })
             .collect();
     }
+    (principals, contexts)
+}
+
+/// The access points, a place outside every prefix, each place a live statement names, each
+/// grant's prefixes.
+fn resources_of(shares: &[Share], imported: &Imported) -> Vec<String> {
     let mut resources: Vec<String> = Vec::new();
     for s in shares {
         resources.push(s.access_point.clone());
@@ -956,64 +1124,12 @@ fn compare(
         }
     }
     resources.dedup();
-    let mut found = Vec::new();
-    let (mut requests, mut allowed) = (0, 0);
-    let mut judge = |request: Request| {
-        let (a, b) = (
-            evaluate(&live, &request).verdict,
-            evaluate(&code, &request).verdict,
-        );
-        requests += 1;
-        allowed += usize::from(a == Verdict::Allow);
-        let said = |v: &Verdict| match v {
-            Verdict::Allow => "allows",
-            _ => "does not allow",
-        };
-        if (a == Verdict::Allow) != (b == Verdict::Allow) {
-            found.push(format!(
-                "{} by {} on {}{}: the account {}, the code {}",
-                request.action,
-                request.principal,
-                request.resource,
-                if request.context.is_empty() {
-                    String::new()
-                } else {
-                    format!(" with {:?}", request.context)
-                },
-                said(&a),
-                said(&b)
-            ));
-        }
-    };
-    // Each action on the resources it takes (objects, or the access point itself), and
-    // `s3:prefix` only where a listing carries it.
-    let on_objects = |action: &str| {
-        let name = action.trim_start_matches("s3:");
-        policy_core::service_reference::s3()
-            .action(name)
-            .map_or(!name.starts_with("List"), |a| a.has_resource_type("object"))
-    };
-    for principal in &principals {
-        for action in &actions {
-            let objects = on_objects(action);
-            for resource in resources
-                .iter()
-                .filter(|r| r.contains("/object/") == objects)
-            {
-                for context in contexts
-                    .iter()
-                    .filter(|c| !objects || c.iter().all(|(k, _)| k != "s3:prefix"))
-                {
-                    judge(Request {
-                        principal: principal.clone(),
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        context: context_of(context),
-                    });
-                }
-            }
-        }
-    }
+    resources
+}
+
+/// KMS through S3 for each grant's objects, inside each prefix and outside.
+fn kms_requests(imported: &Imported) -> Vec<Request> {
+    let mut out = Vec::new();
     // The bucket's key, as S3 uses it for each grant's objects: inside each prefix and outside.
     for g in imported.grants.iter().filter(|g| g.kms_key.is_some()) {
         let key = g.kms_key.clone().unwrap_or_default();
@@ -1031,7 +1147,7 @@ fn compare(
         ] {
             for action in ["kms:Decrypt", "kms:GenerateDataKey"] {
                 for object in &objects {
-                    judge(Request {
+                    out.push(Request {
                         principal: caller.clone(),
                         action: action.into(),
                         resource: key.clone(),
@@ -1047,6 +1163,13 @@ fn compare(
             }
         }
     }
+    out
+}
+
+/// `sts:AssumeRole` on each bridge role by its requester and a stranger, with and without the
+/// external id and MFA.
+fn assume_requests(imported: &Imported) -> Vec<Request> {
+    let mut out = Vec::new();
     for g in imported.grants.iter().filter(|g| g.assume_role.is_some()) {
         let role = g.assume_role.clone().unwrap_or_default();
         for caller in [
@@ -1061,7 +1184,7 @@ fn compare(
                 with.push(("aws:MultiFactorAuthPresent".into(), "true".into()));
             }
             for context in [Vec::new(), with] {
-                judge(Request {
+                out.push(Request {
                     principal: caller.clone(),
                     action: "sts:AssumeRole".into(),
                     resource: role.clone(),
@@ -1070,12 +1193,7 @@ fn compare(
             }
         }
     }
-    found.dedup();
-    Ok(Comparison {
-        requests,
-        allowed,
-        differences: found,
-    })
+    out
 }
 
 fn context_of(pairs: &[(String, String)]) -> Context {
