@@ -364,23 +364,7 @@ pub async fn last_access(
                 ));
             }
         }
-        for service in page.services_last_accessed() {
-            if service.service_namespace() != "s3" {
-                continue;
-            }
-            access.service = later(access.service, service.last_authenticated().copied());
-            for action in service.tracked_actions_last_accessed() {
-                if let (Some(name), Some(time)) =
-                    (action.action_name(), action.last_accessed_time())
-                {
-                    let name = name.trim_start_matches("s3:").to_owned();
-                    let known = access.actions.get(&name).copied();
-                    if let Some(time) = later(known, Some(*time)) {
-                        access.actions.insert(name, time);
-                    }
-                }
-            }
-        }
+        record_s3(&mut access, page.services_last_accessed());
         if page.is_truncated() {
             marker = page.marker().map(str::to_owned);
             if marker.is_none() {
@@ -392,6 +376,26 @@ pub async fn last_access(
             }
         } else {
             return Ok(access);
+        }
+    }
+}
+
+/// Adds a report page's S3 entry to `access`: the service's last authentication and each tracked
+/// action's last use, the later where two pages or entries overlap.
+fn record_s3(access: &mut LastAccess, services: &[aws_sdk_iam::types::ServiceLastAccessed]) {
+    for service in services {
+        if service.service_namespace() != "s3" {
+            continue;
+        }
+        access.service = later(access.service, service.last_authenticated().copied());
+        for action in service.tracked_actions_last_accessed() {
+            if let (Some(name), Some(time)) = (action.action_name(), action.last_accessed_time()) {
+                let name = name.trim_start_matches("s3:").to_owned();
+                let known = access.actions.get(&name).copied();
+                if let Some(time) = later(known, Some(*time)) {
+                    access.actions.insert(name, time);
+                }
+            }
         }
     }
 }

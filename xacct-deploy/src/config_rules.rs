@@ -85,29 +85,9 @@ pub fn per_account(deployment: &Deployment) -> Result<Export, ConfigExportError>
             .or_default()
             .extend(document_checks(deployment, doc)?);
     }
-    let rule_prefix = inline_policy_name(&deployment.name);
     for (place, checks) in checks {
-        let mut by_type: BTreeMap<&'static str, Vec<Check>> = BTreeMap::new();
-        for check in checks {
-            by_type.entry(check.resource_type).or_default().push(check);
-        }
-        for (resource_type, checks) in by_type {
-            for (i, text) in pack(&deployment.name, &checks)?.into_iter().enumerate() {
-                let kind = resource_type.trim_start_matches("AWS::").replace("::", "");
-                resources.entry(place.clone()).or_default().insert(
-                    format!("Documents{kind}{}", i + 1),
-                    custom_rule(
-                        &format!("{rule_prefix}-documents-{}-{}", kind.to_lowercase(), i + 1),
-                        &format!(
-                            "xacct deployment {}: its {resource_type} documents hold exactly the statements it rendered",
-                            deployment.name
-                        ),
-                        resource_type,
-                        text,
-                    ),
-                );
-            }
-        }
+        let rules = resources.entry(place).or_default();
+        rules.extend(custom_rules(deployment, checks)?);
     }
     let mut templates = Vec::new();
     let mut notes = Vec::new();
@@ -148,7 +128,7 @@ pub fn per_account(deployment: &Deployment) -> Result<Export, ConfigExportError>
                         "ConformancePack": {
                             "Type": "AWS::Config::ConformancePack",
                             "Properties": {
-                                "ConformancePackName": rule_prefix,
+                                "ConformancePackName": inline_policy_name(&deployment.name),
                                 "TemplateBody": rules_text,
                             },
                         },
@@ -179,6 +159,38 @@ pub fn per_account(deployment: &Deployment) -> Result<Export, ConfigExportError>
         order: vec![accounts],
         notes,
     })
+}
+
+/// The Guard rules of one account and region: the checks of each resource type packed into as
+/// few Config rules as fit, by logical id.
+fn custom_rules(
+    deployment: &Deployment,
+    checks: Vec<Check>,
+) -> Result<BTreeMap<String, Value>, ConfigExportError> {
+    let rule_prefix = inline_policy_name(&deployment.name);
+    let mut by_type: BTreeMap<&'static str, Vec<Check>> = BTreeMap::new();
+    for check in checks {
+        by_type.entry(check.resource_type).or_default().push(check);
+    }
+    let mut rules = BTreeMap::new();
+    for (resource_type, checks) in by_type {
+        for (i, text) in pack(&deployment.name, &checks)?.into_iter().enumerate() {
+            let kind = resource_type.trim_start_matches("AWS::").replace("::", "");
+            rules.insert(
+                format!("Documents{kind}{}", i + 1),
+                custom_rule(
+                    &format!("{rule_prefix}-documents-{}-{}", kind.to_lowercase(), i + 1),
+                    &format!(
+                        "xacct deployment {}: its {resource_type} documents hold exactly the statements it rendered",
+                        deployment.name
+                    ),
+                    resource_type,
+                    text,
+                ),
+            );
+        }
+    }
+    Ok(rules)
 }
 
 /// The same rules as one template for a service-managed StackSet (`config-stack-set.json`): each
@@ -353,152 +365,188 @@ fn custom_rule(name: &str, description: &str, resource_type: &str, text: String)
     })
 }
 
-/// The Guard clauses that check one document in its resource's configuration item.
+/// The Guard clauses that check one document in its resource's configuration item, by the
+/// kind of document and so by where Config records it.
 fn document_checks(
     deployment: &Deployment,
     doc: &Document,
 ) -> Result<Vec<Check>, ConfigExportError> {
     let owner = format!("(xacct deployment {})", deployment.name);
-    let check = |resource_type, clause: String| Check {
-        resource_type,
-        arn: doc.target.to_string(),
-        clause,
-    };
-    if doc.kind == DocumentKind::Role {
-        return Ok(vec![check(
-            "AWS::IAM::Role",
-            format!(
-                "some configuration.tags[*].key == \"{OWNER_TAG}\" <<the role {} lost its tag {OWNER_TAG}={} {owner}>>",
-                doc.target, deployment.name
-            ),
-        ), check(
-            "AWS::IAM::Role",
-            format!(
-                "configuration.tags[ key == \"{OWNER_TAG}\" ].value == \"{}\" <<the role {} lost its tag {OWNER_TAG}={} {owner}>>",
-                deployment.name, doc.target, deployment.name
-            ),
-        )]);
-    }
-    let Some(text) = doc.policy.as_deref() else {
-        return Ok(Vec::new());
-    };
-    let policy: Value = serde_json::from_str(text).map_err(|e| {
-        ConfigExportError(format!(
-            "the {} of {}: {e}",
-            doc.kind.describe(),
-            doc.target
-        ))
-    })?;
-    let statements = policy["Statement"].as_array().cloned().unwrap_or_default();
-    let what = format!("the {} of {}", doc.kind.describe(), doc.target);
-    let sid = |s: &Value| s["Sid"].as_str().unwrap_or_default().to_owned();
-    let mut checks = Vec::new();
-    match doc.kind {
-        DocumentKind::RoleTrustPolicy
-        | DocumentKind::RoleInlinePolicy
-        | DocumentKind::UserInlinePolicy => {
-            let (resource_type, field) = match doc.kind {
-                DocumentKind::RoleTrustPolicy => (
-                    "AWS::IAM::Role",
-                    "configuration.assumeRolePolicyDocument".to_owned(),
-                ),
-                DocumentKind::RoleInlinePolicy => (
-                    "AWS::IAM::Role",
-                    format!(
-                        "configuration.rolePolicyList[ policyName == \"{}\" ].policyDocument",
-                        doc.name.as_deref().unwrap_or_default()
-                    ),
-                ),
-                _ => (
-                    "AWS::IAM::User",
-                    format!(
-                        "configuration.userPolicyList[ policyName == \"{}\" ].policyDocument",
-                        doc.name.as_deref().unwrap_or_default()
-                    ),
-                ),
+    let (resource_type, clauses) = match doc.kind {
+        DocumentKind::Role => ("AWS::IAM::Role", tag_clauses(deployment, doc, &owner)),
+        DocumentKind::AccessPoint => return Ok(Vec::new()),
+        _ => {
+            let Some(subject) = Subject::of(doc, owner)? else {
+                return Ok(Vec::new());
             };
-            if let Some(list) = field
-                .split('[')
-                .next()
-                .filter(|_| doc.kind != DocumentKind::RoleTrustPolicy)
-            {
-                checks.push(check(
-                    resource_type,
-                    format!(
-                        "some {list}[*].policyName == \"{}\" <<{what} is gone {owner}>>",
-                        doc.name.as_deref().unwrap_or_default()
-                    ),
-                ));
-            }
-            for s in &statements {
-                checks.push(check(
-                    resource_type,
-                    format!(
-                        "{field} == /{}/ <<statement `{}` of {what} is missing or was changed {owner}>>",
-                        url_encoded_pattern(&s.to_string()),
-                        sid(s)
-                    ),
-                ));
-            }
-            checks.push(check(
-                resource_type,
-                format!(
-                    "{field} == /^{}$/ <<{what} holds statements this deployment did not write {owner}>>",
-                    url_encoded_pattern(text)
+            match doc.kind {
+                DocumentKind::AccessPointPolicy => (
+                    "AWS::S3::AccessPoint",
+                    access_point_clauses(deployment, doc, &subject),
                 ),
-            ));
-        }
-        DocumentKind::AccessPointPolicy => {
-            for s in &statements {
-                checks.push(check(
-                    "AWS::S3::AccessPoint",
-                    format!(
-                        "some configuration.Policy.Statement[*] == {s} <<statement `{}` of {what} is missing or was changed {owner}>>",
-                        sid(s)
-                    ),
-                ));
-            }
-            let created = deployment
-                .documents()
-                .iter()
-                .any(|d| d.kind == DocumentKind::AccessPoint && d.target == doc.target);
-            if created {
-                let sids: Vec<String> = statements
-                    .iter()
-                    .map(|s| json!(sid(s)).to_string())
-                    .collect();
-                checks.push(check(
-                    "AWS::S3::AccessPoint",
-                    format!(
-                        "configuration.Policy.Statement[*].Sid IN [{}] <<{what} holds a statement this deployment did not write {owner}>>",
-                        sids.join(", ")
-                    ),
-                ));
+                DocumentKind::BucketPolicy | DocumentKind::KeyPolicy => text_clauses(doc, &subject),
+                _ => iam_clauses(doc, &subject),
             }
         }
-        DocumentKind::BucketPolicy | DocumentKind::KeyPolicy => {
-            let (resource_type, field) = if doc.kind == DocumentKind::BucketPolicy {
-                (
-                    "AWS::S3::Bucket",
-                    "supplementaryConfiguration.BucketPolicy.policyText",
-                )
-            } else {
-                ("AWS::KMS::Key", "supplementaryConfiguration.Policy")
-            };
-            for s in &statements {
-                checks.push(check(
-                    resource_type,
-                    format!(
-                        "{field} == /{}/ <<statement `{}` of {what} is missing or was changed {owner}>>",
-                        text_pattern(&s.to_string()),
-                        sid(s)
-                    ),
-                ));
-            }
-        }
-        DocumentKind::Role | DocumentKind::AccessPoint => {}
+    };
+    Ok(clauses
+        .into_iter()
+        .map(|clause| Check {
+            resource_type,
+            arn: doc.target.to_string(),
+            clause,
+        })
+        .collect())
+}
+
+/// A policy document as the clauses about it need it.
+struct Subject<'d> {
+    /// The rendered text, as xacct writes it.
+    text: &'d str,
+    statements: Vec<Value>,
+    /// "the trust policy of arn:…", for messages.
+    what: String,
+    /// "(xacct deployment NAME)", for messages.
+    owner: String,
+}
+
+impl<'d> Subject<'d> {
+    fn of(doc: &'d Document, owner: String) -> Result<Option<Subject<'d>>, ConfigExportError> {
+        let Some(text) = doc.policy.as_deref() else {
+            return Ok(None);
+        };
+        let policy: Value = serde_json::from_str(text).map_err(|e| {
+            ConfigExportError(format!(
+                "the {} of {}: {e}",
+                doc.kind.describe(),
+                doc.target
+            ))
+        })?;
+        Ok(Some(Subject {
+            text,
+            statements: policy["Statement"].as_array().cloned().unwrap_or_default(),
+            what: format!("the {} of {}", doc.kind.describe(), doc.target),
+            owner,
+        }))
     }
-    Ok(checks)
+
+    fn missing(&self, statement: &Value) -> String {
+        format!(
+            "<<statement `{}` of {} is missing or was changed {}>>",
+            statement["Sid"].as_str().unwrap_or_default(),
+            self.what,
+            self.owner
+        )
+    }
+}
+
+/// A bridge role keeps its owner tag.
+fn tag_clauses(deployment: &Deployment, doc: &Document, owner: &str) -> Vec<String> {
+    let lost = format!(
+        "<<the role {} lost its tag {OWNER_TAG}={} {owner}>>",
+        doc.target, deployment.name
+    );
+    vec![
+        format!("some configuration.tags[*].key == \"{OWNER_TAG}\" {lost}"),
+        format!(
+            "configuration.tags[ key == \"{OWNER_TAG}\" ].value == \"{}\" {lost}",
+            deployment.name
+        ),
+    ]
+}
+
+/// A trust or inline policy (URL-encoded text in the item): present, every statement in it,
+/// nothing else.
+fn iam_clauses(doc: &Document, subject: &Subject) -> (&'static str, Vec<String>) {
+    let name = doc.name.as_deref().unwrap_or_default();
+    let (resource_type, list) = match doc.kind {
+        DocumentKind::RoleTrustPolicy => ("AWS::IAM::Role", None),
+        DocumentKind::RoleInlinePolicy => ("AWS::IAM::Role", Some("configuration.rolePolicyList")),
+        _ => ("AWS::IAM::User", Some("configuration.userPolicyList")),
+    };
+    let field = match list {
+        None => "configuration.assumeRolePolicyDocument".to_owned(),
+        Some(list) => format!("{list}[ policyName == \"{name}\" ].policyDocument"),
+    };
+    let mut clauses = Vec::new();
+    if let Some(list) = list {
+        // A filter that matches nothing passes in Guard: presence is its own clause.
+        clauses.push(format!(
+            "some {list}[*].policyName == \"{name}\" <<{} is gone {}>>",
+            subject.what, subject.owner
+        ));
+    }
+    for s in &subject.statements {
+        clauses.push(format!(
+            "{field} == /{}/ {}",
+            url_encoded_pattern(&s.to_string()),
+            subject.missing(s)
+        ));
+    }
+    clauses.push(format!(
+        "{field} == /^{}$/ <<{} holds statements this deployment did not write {}>>",
+        url_encoded_pattern(subject.text),
+        subject.what,
+        subject.owner
+    ));
+    (resource_type, clauses)
+}
+
+/// An access point's policy (JSON in the item): every statement in it, and in the policy of an
+/// access point the deployment created, none of anyone else's.
+fn access_point_clauses(deployment: &Deployment, doc: &Document, subject: &Subject) -> Vec<String> {
+    let mut clauses: Vec<String> = subject
+        .statements
+        .iter()
+        .map(|s| {
+            format!(
+                "some configuration.Policy.Statement[*] == {s} {}",
+                subject.missing(s)
+            )
+        })
+        .collect();
+    let created = deployment
+        .documents()
+        .iter()
+        .any(|d| d.kind == DocumentKind::AccessPoint && d.target == doc.target);
+    if created {
+        let sids: Vec<String> = subject
+            .statements
+            .iter()
+            .map(|s| json!(s["Sid"].as_str().unwrap_or_default()).to_string())
+            .collect();
+        clauses.push(format!(
+            "configuration.Policy.Statement[*].Sid IN [{}] <<{} holds a statement this deployment did not write {}>>",
+            sids.join(", "),
+            subject.what,
+            subject.owner
+        ));
+    }
+    clauses
+}
+
+/// A bucket or key policy (text in the item, shared with others): every statement of ours in it.
+fn text_clauses(doc: &Document, subject: &Subject) -> (&'static str, Vec<String>) {
+    let (resource_type, field) = if doc.kind == DocumentKind::BucketPolicy {
+        (
+            "AWS::S3::Bucket",
+            "supplementaryConfiguration.BucketPolicy.policyText",
+        )
+    } else {
+        ("AWS::KMS::Key", "supplementaryConfiguration.Policy")
+    };
+    let clauses = subject
+        .statements
+        .iter()
+        .map(|s| {
+            format!(
+                "{field} == /{}/ {}",
+                text_pattern(&s.to_string()),
+                subject.missing(s)
+            )
+        })
+        .collect();
+    (resource_type, clauses)
 }
 
 /// The checks of one resource type as Guard policy texts, each within `POLICY_TEXT_LIMIT`: one

@@ -1233,9 +1233,6 @@ pub async fn access_points_of(
     Ok(arns)
 }
 
-/// Reads each access point, its policy, its bucket's policy and the trust of the roles its
-/// policy names, in the accounts `specs` reach (the access points' accounts always). Answers are
-/// input: a policy that is not JSON stops the import, naming it.
 /// What `read_shares` read, and the connection to read more with.
 #[derive(Debug)]
 pub struct Source {
@@ -1266,6 +1263,110 @@ impl Source {
     }
 }
 
+/// An answer's policy text as JSON; a text that is not JSON stops the import, naming it.
+fn json(what: String, text: Option<String>) -> Result<Option<Value>, DeployError> {
+    text.map(|t| {
+        serde_json::from_str(&t)
+            .map_err(|e| DeployError::Internal(format!("{what} read from AWS is not JSON ({e})")))
+    })
+    .transpose()
+}
+
+/// One access point with what decides access through it.
+async fn read_share(
+    aws: &crate::aws::Aws,
+    (arn, account, region, name): (String, String, String, String),
+    notes: &mut Vec<String>,
+) -> Result<Share, DeployError> {
+    let Some(ap) = aws.get_access_point(&account, &region, &name, &arn).await? else {
+        return Err(DeployError::Argument {
+            argument: format!("--access-point {arn}"),
+            reason: format!("account {account} has no access point {name} in {region}"),
+            help: "check the name, the account and the region",
+        });
+    };
+    let bucket_account = ap.bucket_account.clone().unwrap_or_else(|| account.clone());
+    let policy = json(
+        format!("the policy of {arn}"),
+        aws.get_access_point_policy(&account, &region, &name, &arn)
+            .await?,
+    )?;
+    let bucket_arn = format!("arn:aws:s3:::{}", ap.bucket);
+    let bucket_policy = if aws.has_account(&bucket_account) {
+        json(
+            format!("the policy of bucket {}", ap.bucket),
+            aws.get_bucket_policy(&bucket_account, &region, &ap.bucket, &bucket_arn)
+                .await?,
+        )?
+    } else {
+        notes.push(format!("the bucket {} is in account {bucket_account}, not reachable: its policy was not read, and the comparison takes it to delegate to the access point (pass --account {bucket_account}=… to read it)", ap.bucket));
+        None
+    };
+    // An SSE-KMS bucket's own key (a customer managed key named by ARN) and its policy.
+    let mut kms_key = None;
+    let mut key_policy = None;
+    if aws.has_account(&bucket_account) {
+        let settings = aws
+            .bucket_settings(&bucket_account, &region, &ap.bucket)
+            .await?;
+        if let Some((algorithm, Some(key))) = settings.encryption {
+            if algorithm.starts_with("aws:kms") && key.contains(":key/") {
+                let key_account = key.split(':').nth(4).unwrap_or_default().to_owned();
+                let key_region = key.split(':').nth(3).unwrap_or_default().to_owned();
+                if aws.has_account(&key_account) {
+                    key_policy = json(
+                        format!("the key policy of {key}"),
+                        aws.get_key_policy(&key_account, &key_region, &key).await?,
+                    )?;
+                } else {
+                    notes.push(format!("the key {key} of bucket {} is in account {key_account}, not reachable: its policy was not read (pass --account {key_account}=…)", ap.bucket));
+                }
+                kms_key = Some(key);
+            } else if algorithm.starts_with("aws:kms") {
+                notes.push(format!(
+                    "the bucket {} encrypts with {}: name the key by ARN in each grant's `kms_key`",
+                    ap.bucket, key
+                ));
+            }
+        }
+    }
+    let mut trusts = BTreeMap::new();
+    let principals: Vec<String> = policy
+        .iter()
+        .flat_map(|p| as_list(&p["Statement"]))
+        .flat_map(|s| strings(&s["Principal"]["AWS"]))
+        .filter(|p| p.contains(":role/"))
+        .collect();
+    for role in principals {
+        let role_account = role.split(':').nth(4).unwrap_or_default().to_owned();
+        if trusts.contains_key(&role) || !aws.has_account(&role_account) {
+            continue;
+        }
+        if let Some(live) = aws.get_role(&role_account, &role).await? {
+            if let Some(trust) = json(format!("the trust policy of {role}"), Some(live.trust))? {
+                trusts.insert(role, trust);
+            }
+        }
+    }
+    Ok(Share {
+        access_point: arn,
+        account,
+        region,
+        name,
+        bucket: ap.bucket,
+        bucket_account,
+        vpc: ap.vpc,
+        policy,
+        bucket_policy,
+        trusts,
+        kms_key,
+        key_policy,
+    })
+}
+
+/// Reads each access point, its policy, its bucket's policy (and an SSE-KMS bucket's key policy)
+/// and the trust of the roles its policy names, in the accounts `specs` reach (the access points'
+/// accounts always). Answers are input: a policy that is not JSON stops the import, naming it.
 pub async fn read_shares(
     access_points: &[String],
     specs: &[AccountSpec],
@@ -1305,98 +1406,9 @@ pub async fn read_shares(
     let ids: Vec<&str> = accounts.iter().map(String::as_str).collect();
     let connected = crate::accounts::connect(&ids, specs, timeout).await?;
     let aws = crate::aws::Aws::new(connected, crate::DEFAULT_CONCURRENCY);
-    let json = |what: String, text: Option<String>| -> Result<Option<Value>, DeployError> {
-        text.map(|t| {
-            serde_json::from_str(&t).map_err(|e| {
-                DeployError::Internal(format!("{what} read from AWS is not JSON ({e})"))
-            })
-        })
-        .transpose()
-    };
     let mut shares = Vec::new();
-    for (arn, account, region, name) in parsed {
-        let Some(ap) = aws.get_access_point(&account, &region, &name, &arn).await? else {
-            return Err(DeployError::Argument {
-                argument: format!("--access-point {arn}"),
-                reason: format!("account {account} has no access point {name} in {region}"),
-                help: "check the name, the account and the region",
-            });
-        };
-        let bucket_account = ap.bucket_account.clone().unwrap_or_else(|| account.clone());
-        let policy = json(
-            format!("the policy of {arn}"),
-            aws.get_access_point_policy(&account, &region, &name, &arn)
-                .await?,
-        )?;
-        let bucket_arn = format!("arn:aws:s3:::{}", ap.bucket);
-        let bucket_policy = if aws.has_account(&bucket_account) {
-            json(
-                format!("the policy of bucket {}", ap.bucket),
-                aws.get_bucket_policy(&bucket_account, &region, &ap.bucket, &bucket_arn)
-                    .await?,
-            )?
-        } else {
-            notes.push(format!("the bucket {} is in account {bucket_account}, not reachable: its policy was not read, and the comparison takes it to delegate to the access point (pass --account {bucket_account}=… to read it)", ap.bucket));
-            None
-        };
-        // An SSE-KMS bucket's own key (a customer managed key named by ARN) and its policy.
-        let mut kms_key = None;
-        let mut key_policy = None;
-        if aws.has_account(&bucket_account) {
-            let settings = aws
-                .bucket_settings(&bucket_account, &region, &ap.bucket)
-                .await?;
-            if let Some((algorithm, Some(key))) = settings.encryption {
-                if algorithm.starts_with("aws:kms") && key.contains(":key/") {
-                    let key_account = key.split(':').nth(4).unwrap_or_default().to_owned();
-                    let key_region = key.split(':').nth(3).unwrap_or_default().to_owned();
-                    if aws.has_account(&key_account) {
-                        key_policy = json(
-                            format!("the key policy of {key}"),
-                            aws.get_key_policy(&key_account, &key_region, &key).await?,
-                        )?;
-                    } else {
-                        notes.push(format!("the key {key} of bucket {} is in account {key_account}, not reachable: its policy was not read (pass --account {key_account}=…)", ap.bucket));
-                    }
-                    kms_key = Some(key);
-                } else if algorithm.starts_with("aws:kms") {
-                    notes.push(format!("the bucket {} encrypts with {}: name the key by ARN in each grant's `kms_key`", ap.bucket, key));
-                }
-            }
-        }
-        let mut trusts = BTreeMap::new();
-        let principals: Vec<String> = policy
-            .iter()
-            .flat_map(|p| as_list(&p["Statement"]))
-            .flat_map(|s| strings(&s["Principal"]["AWS"]))
-            .filter(|p| p.contains(":role/"))
-            .collect();
-        for role in principals {
-            let role_account = role.split(':').nth(4).unwrap_or_default().to_owned();
-            if trusts.contains_key(&role) || !aws.has_account(&role_account) {
-                continue;
-            }
-            if let Some(live) = aws.get_role(&role_account, &role).await? {
-                if let Some(trust) = json(format!("the trust policy of {role}"), Some(live.trust))?
-                {
-                    trusts.insert(role, trust);
-                }
-            }
-        }
-        shares.push(Share {
-            access_point: arn,
-            account,
-            region,
-            name,
-            bucket: ap.bucket,
-            bucket_account,
-            vpc: ap.vpc,
-            policy,
-            bucket_policy,
-            trusts,
-            kms_key,
-            key_policy,
-        });
+    for access_point in parsed {
+        shares.push(read_share(&aws, access_point, &mut notes).await?);
     }
     Ok(Source { shares, notes, aws })
 }
