@@ -115,7 +115,14 @@ fn is_member(g: &Grant, context: &Context) -> bool {
 }
 
 /// A principal's own grants, and the grants to organizations; each with its access point's ARN.
-type GrantsOf<'a> = (&'a [(Grant, String)], &'a [(Grant, String)]);
+/// The grants that can declare one principal's access: its own, its account's (a grant to the
+/// account root lets in every principal of that account its own policies allow: "AWS JSON policy
+/// elements: Principal", AWS account principals), and the organizations'.
+type GrantsOf<'a> = (
+    &'a [(Grant, String)],
+    &'a [(Grant, String)],
+    &'a [(Grant, String)],
+);
 
 /// What the grants of `principal` (the grants whose resource principal it is, and the grants to
 /// an organization, which the request's organization keys decide) declare for an S3 request
@@ -127,8 +134,8 @@ fn declared(
     context: &Context,
 ) -> bool {
     let name = action.strip_prefix("s3:").unwrap_or(action);
-    let (own, organizations) = grants_of_principal;
-    own.iter().chain(organizations).any(|(g, ap)| {
+    let (own, account, organizations) = grants_of_principal;
+    own.iter().chain(account).chain(organizations).any(|(g, ap)| {
         let member = is_member(g, context);
         member
             && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
@@ -149,8 +156,8 @@ fn declared_kms(
     key: &str,
     context: &Context,
 ) -> bool {
-    let (own, organizations) = grants_of_principal;
-    own.iter().chain(organizations).any(|(g, _)| {
+    let (own, account, organizations) = grants_of_principal;
+    own.iter().chain(account).chain(organizations).any(|(g, _)| {
         let Some(k) = g.kms_key.as_ref().filter(|k| k.arn() == key) else {
             return false;
         };
@@ -339,11 +346,20 @@ impl<'g> Proof<'g> {
 
     /// The grants that can declare `principal`'s access.
     fn of(&self, principal: &str) -> GrantsOf<'_> {
-        (
+        let grants = |arn: &str| {
             self.by_principal
-                .get(principal)
+                .get(arn)
                 .map(Vec::as_slice)
-                .unwrap_or_default(),
+                .unwrap_or_default()
+        };
+        // The account root of the principal's account, unless it is the principal.
+        let root = crate::arn::RawArn::split(principal)
+            .ok()
+            .map(|a| format!("arn:{}:iam::{}:root", a.partition, a.account))
+            .filter(|root| root != principal);
+        (
+            grants(principal),
+            root.as_deref().map(grants).unwrap_or_default(),
             self.organization_grants.as_slice(),
         )
     }

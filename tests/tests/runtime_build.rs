@@ -166,3 +166,24 @@ fn a_prefix_ending_in_star_reaches_every_key_starting_with_it() {
         "{error}"
     );
 }
+
+/// A grant to a whole account (its root) lets in every principal of that account its own
+/// policies allow ("AWS JSON policy elements: Principal", AWS account principals): the proof
+/// reads the documents so, and still refuses other accounts.
+#[test]
+fn a_grant_to_an_account_root_is_proven_for_that_accounts_principals() {
+    let mut input = shared_data_input();
+    input.grants[0].requester = s("arn:aws:iam::333333333333:root");
+    input.grants[0].assume_role = None;
+    input.grants[0].external_id = None;
+    let built = build(&input).map_err(|d| d.to_string());
+    assert!(built.is_ok(), "{built:?}");
+    let deployment = built.unwrap_or(policy_core::Deployment::EMPTY);
+    let ap_policy = deployment
+        .documents()
+        .iter()
+        .find(|d| d.kind == policy_core::DocumentKind::AccessPointPolicy)
+        .and_then(|d| d.policy.as_deref())
+        .unwrap_or_default();
+    assert!(ap_policy.contains("arn:aws:iam::333333333333:root"), "{ap_policy}");
+}
