@@ -135,16 +135,19 @@ fn declared(
 ) -> bool {
     let name = action.strip_prefix("s3:").unwrap_or(action);
     let (own, account, organizations) = grants_of_principal;
-    own.iter().chain(account).chain(organizations).any(|(g, ap)| {
-        let member = is_member(g, context);
-        member
-            && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
-            && g.restrictions.admits(values_of(context))
-            && resource.starts_with(ap.as_str())
-            && g.actions
-                .iter()
-                .any(|a| a.name.eq_ignore_ascii_case(name) && in_scope(g, ap, a, resource, context))
-    })
+    own.iter()
+        .chain(account)
+        .chain(organizations)
+        .any(|(g, ap)| {
+            let member = is_member(g, context);
+            member
+                && (!g.require_mfa || g.bridge_role.is_some() || mfa_of(context))
+                && g.restrictions.admits(values_of(context))
+                && resource.starts_with(ap.as_str())
+                && g.actions.iter().any(|a| {
+                    a.name.eq_ignore_ascii_case(name) && in_scope(g, ap, a, resource, context)
+                })
+        })
 }
 
 /// What the grants of a principal declare for a KMS request S3 makes on its behalf: the grant's
@@ -157,27 +160,31 @@ fn declared_kms(
     context: &Context,
 ) -> bool {
     let (own, account, organizations) = grants_of_principal;
-    own.iter().chain(account).chain(organizations).any(|(g, _)| {
-        let Some(k) = g.kms_key.as_ref().filter(|k| k.arn() == key) else {
-            return false;
-        };
-        let member = is_member(g, context);
-        let bucket = crate::arn::bucket_arn(g.access_point.partition, &g.bucket);
-        let reached = |arn: &str| {
-            arn == bucket
-                || arn.strip_prefix(&format!("{bucket}/")).is_some_and(|key| {
-                    g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()))
-                })
-        };
-        member
-            && crate::kms::kms_actions(&g.actions)
-                .iter()
-                .any(|a| a.full_name().eq_ignore_ascii_case(action))
-            && lookup(context, "kms:ViaService").is_some_and(|v| v.contains(&k.via_service()))
-            && lookup(context, "kms:EncryptionContext:aws:s3:arn")
-                .is_some_and(|v| !v.is_empty() && v.iter().all(|arn| reached(arn)))
-            && g.restrictions.in_time(values_of(context))
-    })
+    own.iter()
+        .chain(account)
+        .chain(organizations)
+        .any(|(g, _)| {
+            let Some(k) = g.kms_key.as_ref().filter(|k| k.arn() == key) else {
+                return false;
+            };
+            let member = is_member(g, context);
+            let bucket = crate::arn::bucket_arn(g.access_point.partition, &g.bucket);
+            let reached = |arn: &str| {
+                arn == bucket
+                    || arn.strip_prefix(&format!("{bucket}/")).is_some_and(|key| {
+                        g.prefixes.is_empty()
+                            || g.prefixes.iter().any(|p| key.starts_with(p.as_str()))
+                    })
+            };
+            member
+                && crate::kms::kms_actions(&g.actions)
+                    .iter()
+                    .any(|a| a.full_name().eq_ignore_ascii_case(action))
+                && lookup(context, "kms:ViaService").is_some_and(|v| v.contains(&k.via_service()))
+                && lookup(context, "kms:EncryptionContext:aws:s3:arn")
+                    .is_some_and(|v| !v.is_empty() && v.iter().all(|arn| reached(arn)))
+                && g.restrictions.in_time(values_of(context))
+        })
 }
 
 /// What the grants declare for assuming a bridge role: `assumers` are the grants through that

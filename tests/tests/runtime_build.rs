@@ -185,5 +185,8 @@ fn a_grant_to_an_account_root_is_proven_for_that_accounts_principals() {
         .find(|d| d.kind == policy_core::DocumentKind::AccessPointPolicy)
         .and_then(|d| d.policy.as_deref())
         .unwrap_or_default();
-    assert!(ap_policy.contains("arn:aws:iam::333333333333:root"), "{ap_policy}");
+    assert!(
+        ap_policy.contains("arn:aws:iam::333333333333:root"),
+        "{ap_policy}"
+    );
 }

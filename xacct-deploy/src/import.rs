@@ -384,14 +384,12 @@ fn requesters_of(
     }
     let mut out = Vec::new();
     for p in strings(&principal["AWS"]) {
+        // An account (its id or root): every principal of it its own policies allow.
         if is_account(&p) {
-            said.say(
-                format!(
-                    "it names the whole account {} (every identity its own policies allow): grants name one role or user, or an organization",
-                    p.trim_start_matches("arn:aws:iam::").trim_end_matches(":root")
-                ),
-                false,
-            );
+            let id = p
+                .trim_start_matches("arn:aws:iam::")
+                .trim_end_matches(":root");
+            out.push(Via::direct(&format!("arn:aws:iam::{id}:root")));
             continue;
         }
         out.extend(bridged(share, &p, said.source, said.list));
@@ -1006,6 +1004,13 @@ fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, S
     let mut contexts: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for g in &imported.grants {
         let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
+        // For a grant to an account, a principal of it too.
+        if let Some(account) = who.strip_suffix(":root").and_then(|a| a.rsplit(':').next()) {
+            let member = format!("arn:aws:iam::{account}:role/xacct-import-member");
+            if !principals.contains(&member) {
+                principals.push(member);
+            }
+        }
         if !who.starts_with("o-") && !principals.contains(&who) {
             principals.push(who);
         }
