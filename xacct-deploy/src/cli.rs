@@ -1,5 +1,6 @@
-//! The command line a user's own binary exposes: `render | plan | apply | destroy | show |
-//! verify | explain | export | deployer-policy`. One function per command below `execute`.
+//! The command line a user's own binary exposes: `render | deployer-policy | plan | apply |
+//! destroy | explain | verify | audit | import | show | export`. One function per command below
+//! `execute`.
 
 use crate::apply::describe;
 use crate::export::{self, BucketPolicies};
@@ -42,8 +43,8 @@ enum Command {
     /// Print every document of the deployment as JSON; no AWS call.
     Render,
     /// Print, per account, the least-privilege IAM policy the identity that deploys needs
-    /// there: the calls plan, apply and destroy make, on exactly this deployment's roles, access
-    /// points, buckets, keys and record. No AWS call.
+    /// there: the calls plan, apply, destroy, verify and audit make, on exactly this
+    /// deployment's roles, access points, buckets, keys and record. No AWS call.
     DeployerPolicy,
     /// Read every account and print what apply would change.
     Plan {
