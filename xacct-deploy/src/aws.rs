@@ -796,33 +796,24 @@ impl Aws {
         bucket: &str,
     ) -> Result<Vec<String>, DeployError> {
         let _permit = self.read(account, "s3:ListAccessPoints", bucket).await;
-        let control = self.account(account)?.s3control(region);
-        let mut arns = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = control
-                .list_access_points()
-                .account_id(account)
-                .bucket(bucket)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| {
-                    DeployError::aws(Self::ctx(account, bucket, "s3:ListAccessPoints"), &e)
-                })?;
-            arns.extend(
-                page.access_point_list()
-                    .iter()
-                    .filter_map(|a| a.access_point_arn().map(str::to_owned)),
-            );
-            token = page
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        let pages = self
+            .account(account)?
+            .s3control(region)
+            .list_access_points()
+            .account_id(account)
+            .bucket(bucket)
+            .into_paginator();
+        Ok(every_page!(
+            pages,
+            account,
+            bucket,
+            "s3:ListAccessPoints",
+            |page| page
+                .access_point_list
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|a| a.access_point_arn)
+        ))
     }
 
     pub async fn get_access_point_policy(

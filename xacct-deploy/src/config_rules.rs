@@ -34,7 +34,7 @@
 //!   (`CustomPolicyDetails`, AWS Config API reference): the checks of one resource type are packed
 //!   into as few rules as fit.
 
-use crate::export::{Export, ExportKind, Template};
+use crate::export::{pascal, Export, ExportKind, Template};
 use crate::live::{home_region, region_of};
 use policy_core::ownership::{inline_policy_name, OWNER_TAG};
 use policy_core::{Deployment, Document, DocumentKind, RawArn};
@@ -668,17 +668,6 @@ fn url_encoded_pattern(text: &str) -> String {
         }
     }
     out
-}
-
-fn pascal(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
 }
 
 fn truncate(text: &str, limit: usize) -> String {

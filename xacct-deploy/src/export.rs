@@ -94,7 +94,7 @@ struct Resource {
 }
 
 /// Letters and digits of `text`, each word capitalised: `analytics-reader` → `AnalyticsReader`.
-fn pascal(text: &str) -> String {
+pub(crate) fn pascal(text: &str) -> String {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {

@@ -385,11 +385,8 @@ fn requesters_of(
     let mut out = Vec::new();
     for p in strings(&principal["AWS"]) {
         // An account (its id or root): every principal of it its own policies allow.
-        if is_account(&p) {
-            let id = p
-                .trim_start_matches("arn:aws:iam::")
-                .trim_end_matches(":root");
-            out.push(Via::direct(&format!("arn:aws:iam::{id}:root")));
+        if let Some(root) = account_root(&p, partition_of(&share.access_point)) {
+            out.push(Via::direct(&root));
             continue;
         }
         out.extend(bridged(share, &p, said.source, said.list));
@@ -535,7 +532,7 @@ fn bridged(
             continue;
         }
         for p in strings(&statement["Principal"]["AWS"]) {
-            if is_account(&p) {
+            if account_root(&p, partition_of(&share.access_point)).is_some() {
                 unexpressed.push(Unexpressed {
                     source: label.clone(),
                     why: format!("it lets the whole account {p} assume the role: grants name one role or user"),
@@ -583,10 +580,19 @@ impl Via {
     }
 }
 
-/// An account as a principal: its id, or its root.
-fn is_account(principal: &str) -> bool {
-    (principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()))
-        || (principal.starts_with("arn:") && principal.ends_with(":root"))
+/// The root ARN of an account named as a principal (its id, in `partition`, or its root ARN).
+fn account_root(principal: &str, partition: &str) -> Option<String> {
+    if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
+        return Some(format!("arn:{partition}:iam::{principal}:root"));
+    }
+    policy_core::Principal::parse(principal)
+        .ok()
+        .filter(|p| p.kind == policy_core::PrincipalKind::Root)
+        .map(|p| p.arn())
+}
+
+fn partition_of(arn: &str) -> &str {
+    policy_core::RawArn::split(arn).map_or("aws", |a| a.partition)
 }
 
 /// `<who>_reads_<access point>` (or `_writes_`), snake case, unique.
@@ -1264,15 +1270,28 @@ impl Source {
             rendered.documents(),
             Some(&identities),
         )
-        .map_err(DeployError::Internal)
+        .map_err(|message| DeployError::Unreadable(policy_core::Problem::new(message)))
     }
 }
 
-/// An answer's policy text as JSON; a text that is not JSON stops the import, naming it.
-fn json(what: String, text: Option<String>) -> Result<Option<Value>, DeployError> {
+/// An answer's policy text as JSON; a text that is not JSON stops the import, naming the
+/// account, the resource and the call that read it.
+fn json(
+    (account, resource, operation): (&str, &str, &'static str),
+    text: Option<String>,
+) -> Result<Option<Value>, DeployError> {
     text.map(|t| {
-        serde_json::from_str(&t)
-            .map_err(|e| DeployError::Internal(format!("{what} read from AWS is not JSON ({e})")))
+        serde_json::from_str(&t).map_err(|e| DeployError::Aws {
+            context: crate::error::Context {
+                account: account.to_owned(),
+                resource: resource.to_owned(),
+                operation,
+            },
+            code: "MalformedAnswer".into(),
+            message: format!(
+                "the policy AWS returned is not JSON ({e}); fix it by hand, then import again"
+            ),
+        })
     })
     .transpose()
 }
@@ -1292,14 +1311,14 @@ async fn read_share(
     };
     let bucket_account = ap.bucket_account.clone().unwrap_or_else(|| account.clone());
     let policy = json(
-        format!("the policy of {arn}"),
+        (&account, &arn, "s3:GetAccessPointPolicy"),
         aws.get_access_point_policy(&account, &region, &name, &arn)
             .await?,
     )?;
     let bucket_arn = format!("arn:aws:s3:::{}", ap.bucket);
     let bucket_policy = if aws.has_account(&bucket_account) {
         json(
-            format!("the policy of bucket {}", ap.bucket),
+            (&bucket_account, &bucket_arn, "s3:GetBucketPolicy"),
             aws.get_bucket_policy(&bucket_account, &region, &ap.bucket, &bucket_arn)
                 .await?,
         )?
@@ -1320,7 +1339,7 @@ async fn read_share(
                 let key_region = key.split(':').nth(3).unwrap_or_default().to_owned();
                 if aws.has_account(&key_account) {
                     key_policy = json(
-                        format!("the key policy of {key}"),
+                        (&key_account, &key, "kms:GetKeyPolicy"),
                         aws.get_key_policy(&key_account, &key_region, &key).await?,
                     )?;
                 } else {
@@ -1348,7 +1367,7 @@ async fn read_share(
             continue;
         }
         if let Some(live) = aws.get_role(&role_account, &role).await? {
-            if let Some(trust) = json(format!("the trust policy of {role}"), Some(live.trust))? {
+            if let Some(trust) = json((&role_account, &role, "iam:GetRole"), Some(live.trust))? {
                 trusts.insert(role, trust);
             }
         }
