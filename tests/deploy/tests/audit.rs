@@ -101,24 +101,26 @@ fn credentials() -> aws_credential_types::Credentials {
     aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", None, None, "recorded")
 }
 
+/// A client of the SDK crate `$sdk` whose requests `recording` answers.
+macro_rules! recorded_client {
+    ($sdk:ident, $recording:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::Config::builder()
+                .behavior_version($sdk::config::BehaviorVersion::latest())
+                .region($sdk::config::Region::new("us-east-1"))
+                .credentials_provider(credentials())
+                .http_client($recording.clone())
+                .build(),
+        )
+    };
+}
+
 fn cloudtrail(recording: &Recording) -> aws_sdk_cloudtrail::Client {
-    let config = aws_sdk_cloudtrail::Config::builder()
-        .behavior_version(aws_sdk_cloudtrail::config::BehaviorVersion::latest())
-        .region(aws_sdk_cloudtrail::config::Region::new("us-east-1"))
-        .credentials_provider(credentials())
-        .http_client(recording.clone())
-        .build();
-    aws_sdk_cloudtrail::Client::from_conf(config)
+    recorded_client!(aws_sdk_cloudtrail, recording)
 }
 
 fn iam(recording: &Recording) -> aws_sdk_iam::Client {
-    let config = aws_sdk_iam::Config::builder()
-        .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-        .region(aws_sdk_iam::config::Region::new("us-east-1"))
-        .credentials_provider(credentials())
-        .http_client(recording.clone())
-        .build();
-    aws_sdk_iam::Client::from_conf(config)
+    recorded_client!(aws_sdk_iam, recording)
 }
 
 /// The moment the recording was made.
