@@ -43,18 +43,9 @@ fn guard_texts(export: &Export) -> BTreeMap<String, Vec<String>> {
 /// Guard's verdict on one configuration item: "PASS", "FAIL" or "SKIP", and the report. Guard
 /// runs as its own command (tests/guard, built by scripts/test.sh, named by XACCT_TEST_GUARD).
 fn guard(item: &Value, rules: &str) -> (String, String) {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        let dir = scratch("guard-inputs");
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    });
-    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let (rules_file, data_file) = (
-        dir.join(format!("{n}.guard")),
-        dir.join(format!("{n}.json")),
-    );
+    let dir = scratch("guard-inputs");
+    std::fs::create_dir_all(&*dir).unwrap();
+    let (rules_file, data_file) = (dir.join("rules.guard"), dir.join("item.json"));
     std::fs::write(&rules_file, rules).unwrap();
     std::fs::write(&data_file, item.to_string()).unwrap();
     let out = std::process::Command::new(env("XACCT_TEST_GUARD"))

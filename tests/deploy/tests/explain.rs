@@ -12,7 +12,7 @@ const OBJECT: &str =
 /// Runs `explain` for the ETL role's read of a declared object, with `extra` arguments and the
 /// files named in them written from `files`; returns the exit code, stdout and stderr.
 fn explain(extra: &[&str], files: &[(&str, &str)]) -> (Option<i32>, String, String) {
-    let dir = tempdir();
+    let dir = tempfile::tempdir().unwrap();
     let mut args: Vec<String> = [
         "explain",
         "--principal",
@@ -29,7 +29,7 @@ fn explain(extra: &[&str], files: &[(&str, &str)]) -> (Option<i32>, String, Stri
     for arg in extra {
         args.push(match files.iter().find(|(name, _)| name == arg) {
             Some((name, text)) => {
-                let path = dir.join(name);
+                let path = dir.path().join(name);
                 std::fs::write(&path, text).unwrap();
                 path.display().to_string()
             }
@@ -40,20 +40,11 @@ fn explain(extra: &[&str], files: &[(&str, &str)]) -> (Option<i32>, String, Stri
         .args(&args)
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn tempdir() -> std::path::PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("xacct-explain-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 const READ_ONLY_LISTING: &str = r#"{"Version": "2012-10-17", "Statement": [

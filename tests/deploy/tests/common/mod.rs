@@ -30,11 +30,43 @@ pub const EXAMPLES: [&Deployment; 10] = [
     &encrypted_lake::ENCRYPTED_LAKE,
 ];
 
-/// An empty scratch directory of this process, named `name`.
-pub fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("xacct-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A path of a test's own, `name`, not yet created, under a temporary directory that is removed
+/// with everything in it when the test is done with it (test runs must not fill the disk).
+#[derive(Debug)]
+pub struct Scratch {
+    _parent: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
+}
+
+pub fn scratch(name: &str) -> Scratch {
+    let parent = tempfile::Builder::new()
+        .prefix("xacct-test-")
+        .tempdir()
+        .expect("a temporary directory");
+    let path = parent.path().join(name);
+    Scratch {
+        _parent: parent,
+        path,
+    }
 }
 
 /// A decision the live documents settle: allowed or denied, never unknown.
