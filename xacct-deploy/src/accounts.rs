@@ -179,10 +179,30 @@ fn check_endpoint(url: &str) -> Result<(), DeployError> {
     }
 }
 
+/// The SDK's default HTTPS client (rustls with aws-lc, the proxy from the environment), made once
+/// for every service client of a connection. Without it each client the SDK builds makes its
+/// own: its own connection pool, and the system's root certificates read and parsed again, which
+/// was most of a 50-grant plan's CPU time.
+fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, Connector};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = Connector::builder().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// The standard credential chain and region (us-east-1 when none is set), with the timeouts,
-/// and a checked endpoint override.
+/// one HTTP client, and a checked endpoint override.
 async fn base_config(timeout: Duration) -> Result<SdkConfig, DeployError> {
     let base = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
         .timeout_config(timeouts(timeout))
         .retry_config(retries())
         .load()
@@ -225,8 +245,11 @@ async fn config_for(
                 };
                 return Err(format!("profile `{name}` gives no credentials: {why}"));
             }
-            let loaded = aws_config::defaults(BehaviorVersion::latest())
-                .profile_name(name)
+            let mut loaded = aws_config::defaults(BehaviorVersion::latest()).profile_name(name);
+            if let Some(client) = base.http_client() {
+                loaded = loaded.http_client(client);
+            }
+            let loaded = loaded
                 .credentials_provider(credentials)
                 .timeout_config(timeouts(timeout))
                 .retry_config(retries())
@@ -328,8 +351,10 @@ pub async fn connect(
     accounts.dedup();
     let base = base_config(timeout).await?;
     let connection = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut out = BTreeMap::new();
-    for account in &accounts {
+    // Every account at once (an AssumeRole and a GetCallerIdentity each); the first failure in
+    // account order is the one reported, whichever answered first.
+    let (base, timeout) = (&base, timeout);
+    let connected = futures::future::join_all(accounts.iter().map(|account| async move {
         let credentials = specs
             .iter()
             .find(|s| s.account == *account)
@@ -370,15 +395,17 @@ pub async fn connect(
                 arn: identity.arn().unwrap_or_default().to_owned(),
             });
         }
-        out.insert(
-            (*account).to_owned(),
-            Account {
-                id: (*account).to_owned(),
-                caller: identity.arn().unwrap_or_default().to_owned(),
-                config,
-                retry_scope: format!("xacct-{connection}-{account}"),
-            },
-        );
+        Ok(Account {
+            id: (*account).to_owned(),
+            caller: identity.arn().unwrap_or_default().to_owned(),
+            config,
+            retry_scope: format!("xacct-{connection}-{account}"),
+        })
+    }))
+    .await;
+    let mut out = BTreeMap::new();
+    for (account, connected) in accounts.iter().zip(connected) {
+        out.insert((*account).to_owned(), connected?);
     }
     Ok(out)
 }

@@ -606,41 +606,53 @@ impl Aws {
     ) -> Result<BucketSettings, DeployError> {
         let arn = format!("arn:aws:s3:::{bucket}");
         let s3 = self.account(account)?.s3(region);
-        let _permit = self
-            .read(account, "s3:GetEncryptionConfiguration", &arn)
-            .await;
-        let encryption = match unless_absent(
-            s3.get_bucket_encryption()
-                .bucket(bucket)
-                .expected_bucket_owner(account)
-                .send()
-                .await,
-            Self::ctx(account, &arn, "s3:GetEncryptionConfiguration"),
-            &["ServerSideEncryptionConfigurationNotFoundError"],
-        )? {
-            Some(out) => out
-                .server_side_encryption_configuration
-                .and_then(|c| c.rules.into_iter().next())
-                .and_then(|r| r.apply_server_side_encryption_by_default)
-                .map(|d| (d.sse_algorithm.as_str().to_owned(), d.kms_master_key_id)),
-            None => None,
+        // The two reads at once: neither depends on the other.
+        let encryption = async {
+            let _permit = self
+                .read(account, "s3:GetEncryptionConfiguration", &arn)
+                .await;
+            Ok::<_, DeployError>(
+                match unless_absent(
+                    s3.get_bucket_encryption()
+                        .bucket(bucket)
+                        .expected_bucket_owner(account)
+                        .send()
+                        .await,
+                    Self::ctx(account, &arn, "s3:GetEncryptionConfiguration"),
+                    &["ServerSideEncryptionConfigurationNotFoundError"],
+                )? {
+                    Some(out) => out
+                        .server_side_encryption_configuration
+                        .and_then(|c| c.rules.into_iter().next())
+                        .and_then(|r| r.apply_server_side_encryption_by_default)
+                        .map(|d| (d.sse_algorithm.as_str().to_owned(), d.kms_master_key_id)),
+                    None => None,
+                },
+            )
         };
-        self.count_read(account, "s3:GetBucketOwnershipControls", &arn);
-        let ownership = match unless_absent(
-            s3.get_bucket_ownership_controls()
-                .bucket(bucket)
-                .expected_bucket_owner(account)
-                .send()
-                .await,
-            Self::ctx(account, &arn, "s3:GetBucketOwnershipControls"),
-            &["OwnershipControlsNotFoundError"],
-        )? {
-            Some(out) => out
-                .ownership_controls
-                .and_then(|c| c.rules.into_iter().next())
-                .map(|r| r.object_ownership.as_str().to_owned()),
-            None => None,
+        let ownership = async {
+            let _permit = self
+                .read(account, "s3:GetBucketOwnershipControls", &arn)
+                .await;
+            Ok::<_, DeployError>(
+                match unless_absent(
+                    s3.get_bucket_ownership_controls()
+                        .bucket(bucket)
+                        .expected_bucket_owner(account)
+                        .send()
+                        .await,
+                    Self::ctx(account, &arn, "s3:GetBucketOwnershipControls"),
+                    &["OwnershipControlsNotFoundError"],
+                )? {
+                    Some(out) => out
+                        .ownership_controls
+                        .and_then(|c| c.rules.into_iter().next())
+                        .map(|r| r.object_ownership.as_str().to_owned()),
+                    None => None,
+                },
+            )
         };
+        let (encryption, ownership) = futures::try_join!(encryption, ownership)?;
         Ok(BucketSettings {
             encryption,
             ownership,

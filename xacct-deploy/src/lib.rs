@@ -281,7 +281,20 @@ impl<'d> Session<'d> {
         adopt: bool,
         delete_adopted: bool,
     ) -> Result<Plan, DeployError> {
-        let (targets, state) = self.read_state(mode, adopt).await?;
+        // The buckets' settings depend on the declaration alone: read beside the state.
+        let buckets = async {
+            match mode {
+                Mode::Apply => {
+                    layers::bucket_findings(&self.aws, self.deployment, self.in_flight())
+                        .await
+                        .map(Some)
+                }
+                Mode::Destroy => Ok(None),
+            }
+        };
+        // Both finish; the state's error comes first, as when they were read one after the other.
+        let (state, buckets) = futures::join!(self.read_state(mode, adopt), buckets);
+        let ((targets, state), buckets) = (state?, buckets?);
         let ctx = PlanContext {
             deployment: self.deployment,
             mode,
@@ -291,9 +304,7 @@ impl<'d> Session<'d> {
             supersede: self.supersede,
         };
         let mut plan = plan::plan(ctx, &targets, &state).map_err(DeployError::Plan)?;
-        if mode == Mode::Apply {
-            let buckets =
-                layers::bucket_findings(&self.aws, self.deployment, self.in_flight()).await?;
+        if let Some(buckets) = buckets {
             plan.warnings = buckets.breaks.into_iter().chain(buckets.risks).collect();
         }
         Ok(plan)
@@ -319,11 +330,24 @@ impl<'d> Session<'d> {
         &self,
     ) -> Result<(Vec<Target>, record::Record, Vec<Live>), DeployError> {
         let accounts = self.aws.account_ids();
-        let inventory =
-            live::read_record(&self.aws, self.deployment, &accounts, self.in_flight()).await?;
+        // The declared documents are known without the record: read beside it, then what only
+        // the record names (plan::targets puts the declared ones first).
+        let declared: Vec<_> = plan::targets(self.deployment, &record::Record::default())
+            .into_iter()
+            .map(|t| t.doc)
+            .collect();
+        let (inventory, documents) = futures::join!(
+            live::read_record(&self.aws, self.deployment, &accounts, self.in_flight()),
+            live::read_all(&self.aws, &declared, self.in_flight())
+        );
+        // The record's error first, as when it was read before the documents.
+        let (inventory, mut documents) = (inventory?, documents?);
         let targets = plan::targets(self.deployment, &inventory);
-        let docs: Vec<_> = targets.iter().map(|t| t.doc.clone()).collect();
-        let documents = live::read_all(&self.aws, &docs, self.in_flight()).await?;
+        let recorded: Vec<_> = targets[declared.len()..]
+            .iter()
+            .map(|t| t.doc.clone())
+            .collect();
+        documents.extend(live::read_all(&self.aws, &recorded, self.in_flight()).await?);
         Ok((targets, inventory, documents))
     }
 

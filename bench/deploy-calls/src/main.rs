@@ -8,6 +8,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 use xacct_deploy::{AccountSpec, Mode, Session};
 
+mod replay;
+use replay::Replay;
+
 fn s(text: &str) -> Option<Spanned<String>> {
     Some(Spanned::new(text.to_owned(), Loc::UNKNOWN))
 }
@@ -225,9 +228,10 @@ async fn measure(
     replay(d, &specs, at, (rounds, sequential_rounds)).await
 }
 
-/// The same plan answered by the proxy from a recording, many requests at once, each 40 ms late:
-/// what the client does when the service is not the bound. Unbounded concurrency (256 calls at
-/// once per account and service) stands for the critical path, the floor no client can beat.
+/// The same plan recorded through the proxy, then answered from the recording by [`Replay`], many
+/// requests at once, each 40 ms late: what the client does when the service is not the bound.
+/// Unbounded concurrency (256 calls at once per account and service) stands for the critical
+/// path, the floor no client can beat.
 async fn replay(
     d: &Deployment,
     specs: &[AccountSpec],
@@ -240,7 +244,13 @@ async fn replay(
         .plan(Mode::Apply, false)
         .await
         .map_err(|e| e.to_string())?;
-    proxy_set(at, r#"{"latency_ms": 40, "replay": "replay"}"#)?;
+    let dump = std::env::temp_dir().join(format!("xacct-recording-{}.json", std::process::id()));
+    let stop = json!({"latency_ms": 40, "replay": "off", "dump": dump});
+    proxy_set(at, &stop.to_string())?;
+    let replay = Replay::serve(&dump, std::time::Duration::from_millis(40));
+    let _ = std::fs::remove_file(&dump);
+    let replay = replay?;
+    std::env::set_var("AWS_ENDPOINT_URL", &replay.endpoint);
     let mut times = [Vec::new(), Vec::new(), Vec::new()];
     for round in 0..rounds {
         for (slot, concurrency) in [1, xacct_deploy::DEFAULT_CONCURRENCY, 256]
@@ -259,44 +269,33 @@ async fn replay(
             times[slot].push(start.elapsed().as_secs_f64());
         }
     }
-    let misses = proxy_set(at, r#"{"replay": "off"}"#)?;
     let [one, default, floor] = times.map(median);
     println!(
-        "  plan replayed at 40 ms, answered in parallel: one call at a time {one:6.2}s | default {default:6.2}s ({:4.1}x) | unbounded (critical path) {floor:6.2}s; default / critical path {:4.2}x; {misses} requests not in the recording",
+        "  plan replayed at 40 ms, answered in parallel: one call at a time {one:6.2}s | default {default:6.2}s ({:4.1}x) | unbounded (critical path) {floor:6.2}s; default / critical path {:4.2}x; {} requests not in the recording",
         one / default,
-        default / floor
+        default / floor,
+        replay.misses()
     );
     Ok(())
 }
 
-/// Sets the proxy's state (`POST /__faults`); answers its count of replay misses.
-fn proxy_set(at: &Endpoints, body: &str) -> Result<u64, String> {
-    let set = "import sys, urllib.request, json; r = urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=sys.argv[2].encode(), method='POST'), timeout=10); print(json.load(r).get('misses', 0))";
-    let out = Command::new(&at.python)
-        .args(["-c", set, &at.proxy, body])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err("cannot set the proxy's state".into());
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .map_err(|_| "the proxy's answer has no count".into())
-}
-
-/// Sets the proxy's added latency.
-fn latency(at: &Endpoints, ms: u64) -> Result<(), String> {
-    let set = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=sys.argv[2].encode(), method='POST'), timeout=10)";
+/// Sets the proxy's state (`POST /__faults`, see fault_proxy.py).
+fn proxy_set(at: &Endpoints, body: &str) -> Result<(), String> {
+    let set = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/__faults', data=sys.argv[2].encode(), method='POST'), timeout=60)";
     let status = Command::new(&at.python)
-        .args(["-c", set, &at.proxy, &format!("{{\"latency_ms\": {ms}}}")])
+        .args(["-c", set, &at.proxy, body])
         .status()
         .map_err(|e| e.to_string())?;
     if status.success() {
         Ok(())
     } else {
-        Err("cannot set the proxy's latency".into())
+        Err(format!("cannot set the proxy's state to {body}"))
     }
+}
+
+/// Sets the proxy's added latency.
+fn latency(at: &Endpoints, ms: u64) -> Result<(), String> {
+    proxy_set(at, &format!("{{\"latency_ms\": {ms}}}"))
 }
 
 fn main() -> ExitCode {
