@@ -1,4 +1,4 @@
-"""moto's server with one fix the AWS SDK for Rust needs and one gap filled for the tests
+"""moto's server with fixes the AWS SDK for Rust needs and gaps filled for the tests
 (ARCHITECTURE.md "The local AWS").
 
 - moto answers S3 Control calls with `<XxxResponse>` as the XML root element where the Rust SDK
@@ -13,6 +13,9 @@
   that wrote the parameter last (`DescribeParameters`, `GetParameterHistory`). A parameter written
   with an assumed role's credentials gets that session's ARN, so a test can see who forged an
   entry of a deployment's record.
+- SSM's `DescribeParameters` gives up to `MaxResults` (1-50) parameters a page ("DescribeParameters",
+  SSM API reference); moto gives 10 whatever is asked, which made listing a large deployment's
+  record five times as many calls, one after the other, as against AWS. Pages follow MaxResults.
 - moto lists its own package directory (a `listdir` and ~170 `stat`s) to route every request, and
   lists a response class's methods with `inspect` for every call: a third of each call's time.
   Both answers are fixed while the server runs, so they are computed once. Behaviour is unchanged;
@@ -117,6 +120,23 @@ def _describe_with_writer(self, *args, **kwargs):
 
 
 ssm_models.Parameter.describe_response_object = _describe_with_writer
+
+
+
+def _describe_parameters_by_max_results(self):
+    """moto's DescribeParameters, with AWS's page size: up to MaxResults (1-50) a page."""
+    page_size = int(self._get_param("MaxResults") or 10)
+    token = str(self._get_param("NextToken") or "0").strip() or "0"
+    start = int(token)
+    result = self.ssm_backend.describe_parameters(self._get_param("Filters"), self._get_param("ParameterFilters"))
+    page = result[start:start + page_size]
+    response = {"Parameters": [p.describe_response_object(False) for p in page]}
+    if start + page_size < len(result):
+        response["NextToken"] = str(start + page_size)
+    return ssm_responses.ActionResult(response)
+
+
+ssm_responses.SimpleSystemManagerResponse.describe_parameters = _describe_parameters_by_max_results
 
 _MOTO_MODULES = tuple(backends.list_of_moto_modules())
 backends.list_of_moto_modules = lambda: _MOTO_MODULES

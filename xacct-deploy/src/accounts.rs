@@ -6,7 +6,9 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_iam::config::retry::RetryPartition;
-use std::collections::BTreeMap;
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How to reach one account: `--account ID=profile:NAME` or `--account ID=role:ARN`.
@@ -60,6 +62,39 @@ pub struct Account {
     config: SdkConfig,
     /// Names the retry state of this account's clients (see [`Account::retries`]).
     retry_scope: String,
+    clients: ClientCache,
+}
+
+/// The service clients of an account built so far, one per service and region, shared by every
+/// call: a client is cheap to clone and costly to build (its configuration, runtime plugins and
+/// endpoint resolver are assembled anew), which a plan of 3,000 reads felt.
+#[derive(Clone, Default)]
+struct ClientCache(Arc<Mutex<HashMap<ClientKey, Box<dyn Any + Send + Sync>>>>);
+
+/// A service and a region.
+type ClientKey = (&'static str, String);
+
+impl std::fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientCache")
+    }
+}
+
+impl ClientCache {
+    /// The client of `service` in `region`, built by `build` the first time.
+    fn get<C: Clone + Send + Sync + 'static>(
+        &self,
+        service: &'static str,
+        region: &str,
+        build: impl Fn() -> C,
+    ) -> C {
+        let mut clients = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let client = clients
+            .entry((service, region.to_owned()))
+            .or_insert_with(|| Box::new(build()));
+        // One type per service: the downcast cannot fail; if it did, a new client is as good.
+        client.downcast_ref::<C>().cloned().unwrap_or_else(build)
+    }
 }
 
 /// Numbers the connections of this process, for [`Account::retry_scope`].
@@ -77,55 +112,67 @@ impl Account {
 
     pub fn iam(&self) -> aws_sdk_iam::Client {
         let region = self.config.region().map_or("global", |r| r.as_ref());
-        let builder = aws_sdk_iam::config::Builder::from(&self.config)
-            .retry_partition(self.retries("iam", region));
-        aws_sdk_iam::Client::from_conf(builder.build())
+        self.clients.get("iam", region, || {
+            let builder = aws_sdk_iam::config::Builder::from(&self.config)
+                .retry_partition(self.retries("iam", region));
+            aws_sdk_iam::Client::from_conf(builder.build())
+        })
     }
 
     pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
-        let builder = aws_sdk_cloudtrail::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .retry_partition(self.retries("cloudtrail", region));
-        aws_sdk_cloudtrail::Client::from_conf(builder.build())
+        self.clients.get("cloudtrail", region, || {
+            let builder = aws_sdk_cloudtrail::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .retry_partition(self.retries("cloudtrail", region));
+            aws_sdk_cloudtrail::Client::from_conf(builder.build())
+        })
     }
 
     pub fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
-        let builder = aws_sdk_ssm::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .retry_partition(self.retries("ssm", region));
-        aws_sdk_ssm::Client::from_conf(builder.build())
+        self.clients.get("ssm", region, || {
+            let builder = aws_sdk_ssm::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .retry_partition(self.retries("ssm", region));
+            aws_sdk_ssm::Client::from_conf(builder.build())
+        })
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut builder = aws_sdk_s3::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .retry_partition(self.retries("s3", region));
-        if self.config.endpoint_url().is_some() {
-            // A custom endpoint (the emulator) serves buckets by path, not by virtual host.
-            builder = builder.force_path_style(true);
-        }
-        aws_sdk_s3::Client::from_conf(builder.build())
+        self.clients.get("s3", region, || {
+            let mut builder = aws_sdk_s3::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .retry_partition(self.retries("s3", region));
+            if self.config.endpoint_url().is_some() {
+                // A custom endpoint (the emulator) serves buckets by path, not by virtual host.
+                builder = builder.force_path_style(true);
+            }
+            aws_sdk_s3::Client::from_conf(builder.build())
+        })
     }
 
     pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
-        let builder = aws_sdk_kms::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .retry_partition(self.retries("kms", region));
-        aws_sdk_kms::Client::from_conf(builder.build())
+        self.clients.get("kms", region, || {
+            let builder = aws_sdk_kms::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .retry_partition(self.retries("kms", region));
+            aws_sdk_kms::Client::from_conf(builder.build())
+        })
     }
 
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
-        let mut builder = aws_sdk_s3control::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .retry_partition(self.retries("s3control", region));
-        if let Some(url) = self.config.endpoint_url() {
-            // S3 Control's endpoint rules put the account id in front of the host
-            // (`123456789012.localhost`), which a local endpoint cannot resolve. With an explicit
-            // endpoint the caller has chosen the host already: use it as given. Against real AWS
-            // (no endpoint override) the SDK's own rules apply unchanged.
-            builder = builder.endpoint_resolver(FixedEndpoint(url.to_owned()));
-        }
-        aws_sdk_s3control::Client::from_conf(builder.build())
+        self.clients.get("s3control", region, || {
+            let mut builder = aws_sdk_s3control::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .retry_partition(self.retries("s3control", region));
+            if let Some(url) = self.config.endpoint_url() {
+                // S3 Control's endpoint rules put the account id in front of the host
+                // (`123456789012.localhost`), which a local endpoint cannot resolve. With an explicit
+                // endpoint the caller has chosen the host already: use it as given. Against real AWS
+                // (no endpoint override) the SDK's own rules apply unchanged.
+                builder = builder.endpoint_resolver(FixedEndpoint(url.to_owned()));
+            }
+            aws_sdk_s3control::Client::from_conf(builder.build())
+        })
     }
 }
 
@@ -359,7 +406,7 @@ pub async fn connect(
             .iter()
             .find(|s| s.account == *account)
             .map(|s| &s.credentials);
-        let config = config_for(&base, credentials, timeout)
+        let config = config_for(base, credentials, timeout)
             .await
             .map_err(|message| DeployError::Credentials {
                 account: (*account).to_owned(),
@@ -400,6 +447,7 @@ pub async fn connect(
             caller: identity.arn().unwrap_or_default().to_owned(),
             config,
             retry_scope: format!("xacct-{connection}-{account}"),
+            clients: ClientCache::default(),
         })
     }))
     .await;

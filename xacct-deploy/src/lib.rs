@@ -169,12 +169,15 @@ impl<'d> Session<'d> {
         self.aws.set_per_service(self.concurrency);
     }
 
-    /// Calls started at once across accounts and services (each still waits for its place).
+    /// Calls started at once across accounts and services: every one, each waiting for its place
+    /// among its account's and service's (see `Aws::slot`), or one when one call at a time. A
+    /// smaller window filled in document order held another service's reads back behind one
+    /// service's queue (a 500-grant plan read S3 Control only after all of IAM).
     fn in_flight(&self) -> usize {
         if self.concurrency == 1 {
             1
         } else {
-            self.concurrency * 16
+            usize::MAX
         }
     }
 
