@@ -68,67 +68,159 @@ fn required<'a, T>(
 
 fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
     let before = diags.0.len();
-    // Each field on its own.
-    let requester = required(&g.requester, "requester", g, diags)
-        .and_then(|r| diags.check(r.loc, Requester::parse(&r.value)));
-    let principal = requester.as_ref().and_then(Requester::principal).cloned();
-    let access_point = required(&g.access_point, "access_point", g, diags)
-        .and_then(|a| diags.check(a.loc, AccessPointArn::parse(&a.value)));
-    let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| {
-        diags.check(
-            b.loc,
-            names::check_bucket_name(&b.value).map(|()| b.value.clone()),
-        )
-    });
-    let permissions_management = g.permissions_management.as_ref().is_some_and(|p| p.value);
-    let actions = required(&g.actions, "actions", g, diags)
-        .and_then(|a| resolve_actions(a, permissions_management, diags));
-    let prefixes = g
-        .prefixes
-        .as_ref()
-        .map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
-    let bridge_role = g
-        .assume_role
-        .as_ref()
-        .and_then(|r| check_bridge_role(r, diags));
-    let bucket_account = g
-        .bucket_account
-        .as_ref()
-        .and_then(|b| diags.check(b.loc, AccountId::parse(&b.value)));
-    let external_id = g
-        .external_id
-        .as_ref()
-        .and_then(|e| diags.check(e.loc, check_external_id(&e.value)));
-    let requester_trust = g.requester_trust.as_ref().and_then(|t| match &t.value {
-        TrustInput::Account => Some(RequesterTrust::Account),
-        TrustInput::Service(s) => diags
-            .check(s.loc, check_service_principal(&s.value))
-            .map(RequesterTrust::Service),
-    });
+    let fields = Fields::check(g, diags);
+    fields.check_together(g, diags);
+    let restrictions = check_restrictions(g, diags);
+    let kms_key = fields.check_kms_key(g, diags);
+    if diags.0.len() > before {
+        return None;
+    }
+    fields.into_grant(g, restrictions?, kms_key)
+}
 
-    // What the fields say together.
-    if let Some(Requester::Organization(org)) = &requester {
-        check_organization_grant(g, org, diags);
-    }
-    if let (Some(requester), Some(ap)) = (&principal, &access_point) {
-        check_accounts(
-            g,
+/// One grant's fields, each checked on its own: `None` where the field is missing or wrong (its
+/// diagnostic is given).
+struct Fields {
+    requester: Option<Requester>,
+    /// The requester when it is one principal (not an organization).
+    principal: Option<Principal>,
+    access_point: Option<AccessPointArn>,
+    bucket: Option<String>,
+    actions: Option<Vec<&'static Action>>,
+    prefixes: Option<Vec<String>>,
+    bridge_role: Option<Principal>,
+    bucket_account: Option<AccountId>,
+    external_id: Option<String>,
+    requester_trust: Option<RequesterTrust>,
+}
+
+impl Fields {
+    fn check(g: &GrantInput, diags: &mut Diagnostics) -> Fields {
+        let requester = required(&g.requester, "requester", g, diags)
+            .and_then(|r| diags.check(r.loc, Requester::parse(&r.value)));
+        let principal = requester.as_ref().and_then(Requester::principal).cloned();
+        let access_point = required(&g.access_point, "access_point", g, diags)
+            .and_then(|a| diags.check(a.loc, AccessPointArn::parse(&a.value)));
+        let bucket = required(&g.bucket, "bucket", g, diags).and_then(|b| {
+            diags.check(
+                b.loc,
+                names::check_bucket_name(&b.value).map(|()| b.value.clone()),
+            )
+        });
+        let permissions_management = g.permissions_management.as_ref().is_some_and(|p| p.value);
+        let actions = required(&g.actions, "actions", g, diags)
+            .and_then(|a| resolve_actions(a, permissions_management, diags));
+        let prefixes = g
+            .prefixes
+            .as_ref()
+            .map_or(Some(Vec::new()), |p| check_prefixes(p, diags));
+        let bridge_role = g
+            .assume_role
+            .as_ref()
+            .and_then(|r| check_bridge_role(r, diags));
+        let bucket_account = g
+            .bucket_account
+            .as_ref()
+            .and_then(|b| diags.check(b.loc, AccountId::parse(&b.value)));
+        let external_id = g
+            .external_id
+            .as_ref()
+            .and_then(|e| diags.check(e.loc, check_external_id(&e.value)));
+        let requester_trust = g.requester_trust.as_ref().and_then(|t| match &t.value {
+            TrustInput::Account => Some(RequesterTrust::Account),
+            TrustInput::Service(s) => diags
+                .check(s.loc, check_service_principal(&s.value))
+                .map(RequesterTrust::Service),
+        });
+        Fields {
             requester,
-            ap,
-            (bridge_role.as_ref(), bucket_account.as_ref()),
-            diags,
-        );
-    }
-    if let (Some(trust), Some(requester), Some(t)) =
-        (&requester_trust, &principal, &g.requester_trust)
-    {
-        check_requester_trust(g, trust, requester, t.loc, diags);
-    }
-    if let (Some(role), Some(r)) = (&bridge_role, &g.assume_role) {
-        if let Err(p) = names::check_creatable_role_path(&role.path) {
-            diags.push(p.at(r.loc));
+            principal,
+            access_point,
+            bucket,
+            actions,
+            prefixes,
+            bridge_role,
+            bucket_account,
+            external_id,
+            requester_trust,
         }
     }
+
+    /// What the fields say together.
+    fn check_together(&self, g: &GrantInput, diags: &mut Diagnostics) {
+        if let Some(Requester::Organization(org)) = &self.requester {
+            check_organization_grant(g, org, diags);
+        }
+        if let (Some(requester), Some(ap)) = (&self.principal, &self.access_point) {
+            check_accounts(
+                g,
+                requester,
+                ap,
+                (self.bridge_role.as_ref(), self.bucket_account.as_ref()),
+                diags,
+            );
+        }
+        if let (Some(trust), Some(requester), Some(t)) =
+            (&self.requester_trust, &self.principal, &g.requester_trust)
+        {
+            check_requester_trust(g, trust, requester, t.loc, diags);
+        }
+        if let (Some(role), Some(r)) = (&self.bridge_role, &g.assume_role) {
+            if let Err(p) = names::check_creatable_role_path(&role.path) {
+                diags.push(p.at(r.loc));
+            }
+        }
+        check_external_id_has_role(g, diags);
+    }
+
+    /// The grant's KMS key, and what it must agree with.
+    fn check_kms_key(&self, g: &GrantInput, diags: &mut Diagnostics) -> Option<KmsKey> {
+        let k = g.kms_key.as_ref()?;
+        let key = diags.check(k.loc, KmsKey::parse(&k.value))?;
+        if let Some(ap) = &self.access_point {
+            check_kms_key(
+                &key,
+                ap,
+                self.bucket_account.as_ref(),
+                self.actions.as_deref(),
+                diags,
+                k.loc,
+            );
+        }
+        Some(key)
+    }
+
+    /// The checked grant, when every field is present and right.
+    fn into_grant(
+        self,
+        g: &GrantInput,
+        restrictions: Restrictions,
+        kms_key: Option<KmsKey>,
+    ) -> Option<Grant> {
+        let access_point = self.access_point?;
+        Some(Grant {
+            name: g.name.value.clone(),
+            doc: g.doc.clone(),
+            requester: self.requester?,
+            requester_trust: self.requester_trust,
+            bridge_role: self.bridge_role,
+            bucket_account: self
+                .bucket_account
+                .unwrap_or_else(|| access_point.account.clone()),
+            access_point,
+            bucket: self.bucket?,
+            actions: self.actions?,
+            prefixes: self.prefixes?,
+            require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
+            external_id: self.external_id,
+            restrictions,
+            kms_key,
+        })
+    }
+}
+
+/// `external_id` only with `assume_role`: AWS checks external ids only when a role is assumed.
+fn check_external_id_has_role(g: &GrantInput, diags: &mut Diagnostics) {
     if let (Some(e), None) = (&g.external_id, &g.assume_role) {
         diags.push(
             Problem::new("`external_id` needs `assume_role`: AWS checks external ids only when a role is assumed")
@@ -136,41 +228,6 @@ fn validate_grant(g: &GrantInput, diags: &mut Diagnostics) -> Option<Grant> {
                 .at(e.loc),
         );
     }
-    let restrictions = check_restrictions(g, diags);
-    let kms_key = g.kms_key.as_ref().and_then(|k| {
-        let key = diags.check(k.loc, KmsKey::parse(&k.value))?;
-        if let Some(ap) = &access_point {
-            check_kms_key(
-                &key,
-                ap,
-                bucket_account.as_ref(),
-                actions.as_deref(),
-                diags,
-                k.loc,
-            );
-        }
-        Some(key)
-    });
-    if diags.0.len() > before {
-        return None;
-    }
-    let access_point = access_point?;
-    Some(Grant {
-        name: g.name.value.clone(),
-        doc: g.doc.clone(),
-        requester: requester?,
-        requester_trust,
-        bridge_role,
-        bucket_account: bucket_account.unwrap_or_else(|| access_point.account.clone()),
-        access_point,
-        bucket: bucket?,
-        actions: actions?,
-        prefixes: prefixes?,
-        require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
-        external_id,
-        restrictions: restrictions?,
-        kms_key,
-    })
 }
 
 /// `assume_role` names a role.
