@@ -303,20 +303,52 @@ pub fn run_cli_output(args: &[String]) -> (Option<i32>, String, String) {
     )
 }
 
-/// cfn-lint (pinned, in the venv) over an export's templates written in `dir`: no error, no
-/// warning.
-pub fn assert_cfn_lint_clean(
-    what: &str,
-    dir: &std::path::Path,
-    export: &xacct_deploy::export::Export,
-) {
-    let cfn_lint = std::path::PathBuf::from(env("XACCT_TEST_PYTHON")).with_file_name("cfn-lint");
-    let files: Vec<_> = export.templates.iter().map(|t| dir.join(&t.file)).collect();
-    let lint = Command::new(&cfn_lint).args(&files).output().unwrap();
-    assert!(
-        lint.status.success(),
-        "{what}: cfn-lint: {}{}",
-        String::from_utf8_lossy(&lint.stdout),
-        String::from_utf8_lossy(&lint.stderr)
-    );
+/// Templates for one cfn-lint run (pinned, in the venv): it takes about a second to start, and a
+/// test lints dozens of exports. Each export's templates are copied aside under a directory that
+/// names it, so cfn-lint's report says which export a finding is in.
+#[derive(Debug)]
+pub struct CfnLint {
+    dir: Scratch,
+    files: Vec<std::path::PathBuf>,
+}
+
+impl CfnLint {
+    pub fn new() -> CfnLint {
+        let dir = scratch("cfn-lint");
+        std::fs::create_dir_all(&*dir).unwrap();
+        CfnLint {
+            dir,
+            files: Vec::new(),
+        }
+    }
+
+    /// Adds `export`'s templates, written in `dir`, under the name `what`.
+    pub fn add(
+        &mut self,
+        what: &str,
+        dir: &std::path::Path,
+        export: &xacct_deploy::export::Export,
+    ) {
+        let aside = self.dir.join(format!("{}-{what}", self.files.len()));
+        std::fs::create_dir_all(&aside).unwrap();
+        for t in &export.templates {
+            let copy = aside.join(&t.file);
+            std::fs::copy(dir.join(&t.file), &copy).unwrap();
+            self.files.push(copy);
+        }
+    }
+
+    /// cfn-lint finds no error and no warning in any template added.
+    pub fn assert_clean(self) {
+        assert!(!self.files.is_empty(), "nothing to lint");
+        let cfn_lint =
+            std::path::PathBuf::from(env("XACCT_TEST_PYTHON")).with_file_name("cfn-lint");
+        let lint = Command::new(&cfn_lint).args(&self.files).output().unwrap();
+        assert!(
+            lint.status.success(),
+            "cfn-lint: {}{}",
+            String::from_utf8_lossy(&lint.stdout),
+            String::from_utf8_lossy(&lint.stderr)
+        );
+    }
 }
