@@ -67,7 +67,7 @@ pub struct Account {
 
 /// The service clients of an account built so far, one per service and region, shared by every
 /// call: a client is cheap to clone and costly to build (its configuration, runtime plugins and
-/// endpoint resolver are assembled anew), which a plan of 3,000 reads felt.
+/// endpoint resolver are assembled anew), and a plan makes thousands of calls.
 #[derive(Clone, Default)]
 struct ClientCache(Arc<Mutex<HashMap<ClientKey, Box<dyn Any + Send + Sync>>>>);
 
@@ -228,8 +228,8 @@ fn check_endpoint(url: &str) -> Result<(), DeployError> {
 
 /// The SDK's default HTTPS client (rustls with aws-lc, the proxy from the environment), made once
 /// for every service client of a connection. Without it each client the SDK builds makes its
-/// own: its own connection pool, and the system's root certificates read and parsed again, which
-/// was most of a 50-grant plan's CPU time.
+/// own: its own connection pool, and the system's root certificates read and parsed again (the
+/// top of a 50-grant plan's CPU profile).
 fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, Connector};
     Builder::new().build_with_connector_fn(|settings, components| {

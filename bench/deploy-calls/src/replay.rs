@@ -1,8 +1,8 @@
 //! A replaying endpoint that answers in parallel: AWS's answers to a plan, recorded by
 //! `fault_proxy.py` from the emulator, served back each after a fixed latency, every connection on
-//! a thread of its own. The Python proxy replays too, but one interpreter answers about 160
-//! requests a second, which bounds a 3,000-call plan at ~19 s whatever the client does; this one
-//! spends microseconds a request, so the client and the latency are what is measured.
+//! a thread of its own. The Python proxy replayed them itself before, but one interpreter answers
+//! about 160 requests a second, which bounded a 3,000-call plan at ~19 s whatever the client did;
+//! this server spends microseconds a request, so the client and the latency are what is measured.
 //!
 //! A request is the recorded one when its account, method, path and body are the same (the
 //! proxy's key): the account is found from the access key that signs it, the base identity's or
