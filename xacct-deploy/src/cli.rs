@@ -105,45 +105,7 @@ enum Command {
     /// Evaluate one request against the rendered documents (or, with `--live`, the live ones and
     /// every other layer), following the requester through its bridge role, and print the
     /// decision with its reasons. No AWS call unless `--organization` or `--live`.
-    Explain {
-        /// Who asks: a role, user or account-root ARN.
-        #[arg(long)]
-        principal: String,
-        /// The action, e.g. `s3:GetObject`.
-        #[arg(long)]
-        action: String,
-        /// The resource ARN, e.g. `arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/a.csv`.
-        #[arg(long)]
-        resource: String,
-        /// A context key of the request, e.g. `aws:MultiFactorAuthPresent=true`, `sts:ExternalId=...`,
-        /// `s3:prefix=customers/`. Repeat for more keys or values.
-        #[arg(long = "context", value_name = "KEY=VALUE")]
-        context: Vec<String>,
-        /// A session policy (JSON file) passed to the session that makes the request: the bridge
-        /// role's session, or the principal's when it is a role or role session.
-        #[arg(long, value_name = "FILE")]
-        session_policy: Option<std::path::PathBuf>,
-        /// The policy (JSON file) of the VPC endpoint the request goes through, named by
-        /// `--context aws:SourceVpce=vpce-…`.
-        #[arg(long, value_name = "FILE")]
-        endpoint_policy: Option<std::path::PathBuf>,
-        /// Print `{"decision": "allow" | "deny" | "unknown", ...}`, with the documents each
-        /// step consulted.
-        #[arg(long)]
-        json: bool,
-        /// Include the organization's SCPs and RCPs, read with the credentials of its management
-        /// account or a delegated administrator (the only AWS calls `explain` makes).
-        #[arg(long, value_name = "profile:NAME|role:ARN")]
-        organization: Option<OrganizationSpec>,
-        /// Judge the live documents of every account, with every other layer AWS evaluates (the
-        /// requesters' and bridge roles' other policies and permissions boundaries), as
-        /// `verify` reads them, instead of the rendered documents.
-        #[arg(long)]
-        live: bool,
-        /// Used with `--live` (`--timeout` also for `--organization`).
-        #[command(flatten)]
-        connection: Connection,
-    },
+    Explain(ExplainArgs),
     /// Read the live documents from every account and check that the effective access is exactly
     /// what the grants declare. Exit 0 when it is, 2 when it differs, 1 on error.
     Verify {
@@ -157,50 +119,13 @@ enum Command {
     /// Who else changed the deployment's resources in the last 90 days (CloudTrail), whether
     /// `verify` reports each resource now, and when each grant was last used (IAM's last
     /// accessed information). Exit 0 when it ran.
-    Audit {
-        #[command(flatten)]
-        connection: Connection,
-        /// List the grants not used for this long (`90d`, `12h`).
-        #[arg(long, value_name = "DURATION", value_parser = crate::audit::parse_duration)]
-        unused_for: Option<std::time::Duration>,
-        /// An identity whose changes are the deployment's own besides the connected ones (a CI
-        /// role; its sessions count as it). Repeatable.
-        #[arg(long, value_name = "ARN")]
-        deployer: Vec<String>,
-        /// Print the audit as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Audit(AuditArgs),
     /// Turn the cross-account shares an account runs today into `grants!` code: read each access
     /// point, its policy, its bucket's policy and the trust of the roles it names; print the
     /// grants (what no grant can carry as comments), then every request whose decision differs
     /// between the live documents and the code's. Exit 0 when the code grants exactly what the
     /// account grants, 2 when some request differs, 1 on error.
-    Import {
-        /// An access point to import, by ARN. Repeatable.
-        #[arg(
-            long = "access-point",
-            value_name = "ARN",
-            required_unless_present = "bucket"
-        )]
-        access_points: Vec<String>,
-        /// Import every access point on this bucket in the `--account` accounts.
-        #[arg(long, value_name = "NAME")]
-        bucket: Option<String>,
-        /// The region of `--bucket`'s access points.
-        #[arg(
-            long,
-            value_name = "REGION",
-            default_value = "us-east-1",
-            requires = "bucket"
-        )]
-        region: String,
-        /// The name of the `pub static` the grants go in.
-        #[arg(long, value_name = "NAME", default_value = "IMPORTED")]
-        name: String,
-        #[command(flatten)]
-        connection: Connection,
-    },
+    Import(ImportArgs),
     /// Read back what is stored in AWS for every document.
     Show {
         #[command(flatten)]
@@ -211,6 +136,93 @@ enum Command {
         #[command(subcommand)]
         format: ExportFormat,
     },
+}
+
+// The arguments of `explain` (its help is the variant's).
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// Who asks: a role, user or account-root ARN.
+    #[arg(long)]
+    principal: String,
+    /// The action, e.g. `s3:GetObject`.
+    #[arg(long)]
+    action: String,
+    /// The resource ARN, e.g. `arn:aws:s3:us-east-1:222222222222:accesspoint/marketing-data/object/customers/a.csv`.
+    #[arg(long)]
+    resource: String,
+    /// A context key of the request, e.g. `aws:MultiFactorAuthPresent=true`, `sts:ExternalId=...`,
+    /// `s3:prefix=customers/`. Repeat for more keys or values.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// A session policy (JSON file) passed to the session that makes the request: the bridge
+    /// role's session, or the principal's when it is a role or role session.
+    #[arg(long, value_name = "FILE")]
+    session_policy: Option<std::path::PathBuf>,
+    /// The policy (JSON file) of the VPC endpoint the request goes through, named by
+    /// `--context aws:SourceVpce=vpce-…`.
+    #[arg(long, value_name = "FILE")]
+    endpoint_policy: Option<std::path::PathBuf>,
+    /// Print `{"decision": "allow" | "deny" | "unknown", ...}`, with the documents each
+    /// step consulted.
+    #[arg(long)]
+    json: bool,
+    /// Include the organization's SCPs and RCPs, read with the credentials of its management
+    /// account or a delegated administrator (the only AWS calls `explain` makes).
+    #[arg(long, value_name = "profile:NAME|role:ARN")]
+    organization: Option<OrganizationSpec>,
+    /// Judge the live documents of every account, with every other layer AWS evaluates (the
+    /// requesters' and bridge roles' other policies and permissions boundaries), as
+    /// `verify` reads them, instead of the rendered documents.
+    #[arg(long)]
+    live: bool,
+    /// Used with `--live` (`--timeout` also for `--organization`).
+    #[command(flatten)]
+    connection: Connection,
+}
+
+// The arguments of `audit` (its help is the variant's).
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    #[command(flatten)]
+    connection: Connection,
+    /// List the grants not used for this long (`90d`, `12h`).
+    #[arg(long, value_name = "DURATION", value_parser = crate::audit::parse_duration)]
+    unused_for: Option<std::time::Duration>,
+    /// An identity whose changes are the deployment's own besides the connected ones (a CI
+    /// role; its sessions count as it). Repeatable.
+    #[arg(long, value_name = "ARN")]
+    deployer: Vec<String>,
+    /// Print the audit as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+// The arguments of `import` (its help is the variant's).
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// An access point to import, by ARN. Repeatable.
+    #[arg(
+        long = "access-point",
+        value_name = "ARN",
+        required_unless_present = "bucket"
+    )]
+    access_points: Vec<String>,
+    /// Import every access point on this bucket in the `--account` accounts.
+    #[arg(long, value_name = "NAME")]
+    bucket: Option<String>,
+    /// The region of `--bucket`'s access points.
+    #[arg(
+        long,
+        value_name = "REGION",
+        default_value = "us-east-1",
+        requires = "bucket"
+    )]
+    region: String,
+    /// The name of the `pub static` the grants go in.
+    #[arg(long, value_name = "NAME", default_value = "IMPORTED")]
+    name: String,
+    #[command(flatten)]
+    connection: Connection,
 }
 
 #[derive(Debug, Subcommand)]
@@ -457,60 +469,7 @@ async fn execute(
             )
             .await
         }
-        Command::Explain {
-            principal,
-            action,
-            resource,
-            context,
-            session_policy,
-            endpoint_policy,
-            json,
-            organization,
-            live,
-            connection,
-        } => {
-            let mut request =
-                policy_core::explain::check_request(&principal, &action, &resource, &context)
-                    .map_err(DeployError::Request)?;
-            // AWS puts the time on every request; expiring grants are decided by it.
-            if !request
-                .context
-                .keys()
-                .any(|k| k.eq_ignore_ascii_case("aws:CurrentTime"))
-            {
-                request.context.insert(
-                    "aws:CurrentTime".to_owned(),
-                    vec![policy_core::restrictions::Expiry::format(now())],
-                );
-            }
-            let mut accounts = deployment.accounts();
-            // The caller's account too: its SCPs limit the caller.
-            accounts.extend(
-                policy_core::RawArn::split(&principal)
-                    .ok()
-                    .map(|arn| arn.account)
-                    .filter(|a| !a.is_empty()),
-            );
-            let limits = ExplainLimits::read(
-                session_policy.as_deref(),
-                endpoint_policy.as_deref(),
-                &request,
-            )?;
-            let guardrails =
-                guardrails(organization.as_ref(), &accounts, connection.timeout).await?;
-            let set = if live {
-                let session = connect(in_force, &connection).await?;
-                let (set, found) = session.live_policy_set().await?;
-                for finding in found.differences.iter().chain(&found.warnings) {
-                    let _ = writeln!(std::io::stderr(), "note: {finding}");
-                }
-                set
-            } else {
-                policy_core::eval::PolicySet::from_documents(deployment.documents())
-                    .map_err(DeployError::Unreadable)?
-            };
-            explain(deployment, set, &request, (&guardrails, limits), json, out)
-        }
+        Command::Explain(args) => run_explain(deployment, in_force, args, out).await,
         Command::Verify {
             connection,
             organization,
@@ -523,66 +482,142 @@ async fn execute(
             .await?;
             verify(in_force, &connection, &guardrails, out).await
         }
-        Command::Audit {
-            connection,
-            unused_for,
-            deployer,
-            json,
-        } => {
-            for arn in &deployer {
-                if crate::audit::identity_key(arn).is_none() {
-                    return Err(DeployError::Argument {
-                        argument: format!("--deployer {arn}"),
-                        reason: "not an ARN".into(),
-                        help: "name a role or user: --deployer arn:aws:iam::111111111111:role/ci",
-                    });
-                }
-            }
-            let session = connect(in_force, &connection).await?;
-            let options = crate::audit::AuditOptions {
-                deployers: deployer,
-                unused_for,
-                poll: std::time::Duration::from_millis(500),
-            };
-            let found = session.audit(&options).await?;
-            audit(&found, unused_for, json, out)
-        }
-        Command::Import {
-            mut access_points,
-            bucket,
-            region,
-            name,
-            connection,
-        } => {
-            if let Some(bucket) = &bucket {
-                let found = crate::import::access_points_of(
-                    bucket,
-                    &region,
-                    &connection.accounts,
-                    std::time::Duration::from_secs(connection.timeout),
-                )
-                .await?;
-                if found.is_empty() {
-                    return Err(DeployError::Argument {
-                        argument: format!("--bucket {bucket}"),
-                        reason: format!("no access point on it in {region} in the accounts given"),
-                        help: "pass --account for the accounts that own its access points, and --region",
-                    });
-                }
-                access_points.extend(found);
-            }
-            import(&access_points, &name, &connection, out).await
-        }
+        Command::Audit(args) => run_audit(in_force, args, out).await,
+        Command::Import(args) => run_import(args, out).await,
         Command::Show { connection } => show(in_force, &connection, out).await,
-        Command::Export {
-            format:
-                ExportFormat::Cloudformation {
-                    out: dir,
-                    stack_set,
-                    bucket_policy,
-                    read_live,
-                    connection,
-                },
+        Command::Export { format } => run_export(in_force, format, out).await,
+    }
+}
+
+async fn run_explain(
+    deployment: &Deployment,
+    in_force: &InForce<'_>,
+    args: ExplainArgs,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let ExplainArgs {
+        principal,
+        action,
+        resource,
+        context,
+        session_policy,
+        endpoint_policy,
+        json,
+        organization,
+        live,
+        connection,
+    } = args;
+    let mut request = policy_core::explain::check_request(&principal, &action, &resource, &context)
+        .map_err(DeployError::Request)?;
+    // AWS puts the time on every request; expiring grants are decided by it.
+    if !request
+        .context
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("aws:CurrentTime"))
+    {
+        request.context.insert(
+            "aws:CurrentTime".to_owned(),
+            vec![policy_core::restrictions::Expiry::format(now())],
+        );
+    }
+    let mut accounts = deployment.accounts();
+    // The caller's account too: its SCPs limit the caller.
+    accounts.extend(
+        policy_core::RawArn::split(&principal)
+            .ok()
+            .map(|arn| arn.account)
+            .filter(|a| !a.is_empty()),
+    );
+    let limits = ExplainLimits::read(
+        session_policy.as_deref(),
+        endpoint_policy.as_deref(),
+        &request,
+    )?;
+    let guardrails = guardrails(organization.as_ref(), &accounts, connection.timeout).await?;
+    let set = if live {
+        let session = connect(in_force, &connection).await?;
+        let (set, found) = session.live_policy_set().await?;
+        for finding in found.differences.iter().chain(&found.warnings) {
+            let _ = writeln!(std::io::stderr(), "note: {finding}");
+        }
+        set
+    } else {
+        policy_core::eval::PolicySet::from_documents(deployment.documents())
+            .map_err(DeployError::Unreadable)?
+    };
+    explain(deployment, set, &request, (&guardrails, limits), json, out)
+}
+
+async fn run_audit(
+    in_force: &InForce<'_>,
+    args: AuditArgs,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    let AuditArgs {
+        connection,
+        unused_for,
+        deployer,
+        json,
+    } = args;
+    for arn in &deployer {
+        if crate::audit::identity_key(arn).is_none() {
+            return Err(DeployError::Argument {
+                argument: format!("--deployer {arn}"),
+                reason: "not an ARN".into(),
+                help: "name a role or user: --deployer arn:aws:iam::111111111111:role/ci",
+            });
+        }
+    }
+    let session = connect(in_force, &connection).await?;
+    let options = crate::audit::AuditOptions {
+        deployers: deployer,
+        unused_for,
+        poll: std::time::Duration::from_millis(500),
+    };
+    let found = session.audit(&options).await?;
+    audit(&found, unused_for, json, out)
+}
+
+async fn run_import(args: ImportArgs, out: &mut Out) -> Result<u8, DeployError> {
+    let ImportArgs {
+        mut access_points,
+        bucket,
+        region,
+        name,
+        connection,
+    } = args;
+    if let Some(bucket) = &bucket {
+        let found = crate::import::access_points_of(
+            bucket,
+            &region,
+            &connection.accounts,
+            std::time::Duration::from_secs(connection.timeout),
+        )
+        .await?;
+        if found.is_empty() {
+            return Err(DeployError::Argument {
+                argument: format!("--bucket {bucket}"),
+                reason: format!("no access point on it in {region} in the accounts given"),
+                help: "pass --account for the accounts that own its access points, and --region",
+            });
+        }
+        access_points.extend(found);
+    }
+    import(&access_points, &name, &connection, out).await
+}
+
+async fn run_export(
+    in_force: &InForce<'_>,
+    format: ExportFormat,
+    out: &mut Out,
+) -> Result<u8, DeployError> {
+    match format {
+        ExportFormat::Cloudformation {
+            out: dir,
+            stack_set,
+            bucket_policy,
+            read_live,
+            connection,
         } => {
             export_cloudformation(
                 in_force,
@@ -594,20 +629,14 @@ async fn execute(
             )
             .await
         }
-        Command::Export {
-            format:
-                ExportFormat::Cloudtrail {
-                    out: dir,
-                    bucket,
-                    data_events,
-                },
+        ExportFormat::Cloudtrail {
+            out: dir,
+            bucket,
+            data_events,
         } => export_cloudtrail(&in_force.deployment, &dir, &bucket, data_events, out),
-        Command::Export {
-            format:
-                ExportFormat::Config {
-                    out: dir,
-                    stack_set,
-                },
+        ExportFormat::Config {
+            out: dir,
+            stack_set,
         } => {
             let exported = if stack_set {
                 crate::config_rules::stack_set(&in_force.deployment)?
