@@ -86,6 +86,7 @@ write("cross_account/same-account", grant(requester=A("arn:aws:iam::222222222222
 write("cross_account/bridge-role-outside-owner", grant(assume_role=A("arn:aws:iam::333333333333:role/analytics-reader")))
 write("cross_account/redundant-bucket-account", grant(bucket_account=A("222222222222")))
 write("cross_account/access-point-two-buckets", grant(name="first"), grant(name="second", bucket=A("other-bucket")))
+write("cross_account/bucket-two-owners", grant(name="first"), grant(name="second", access_point=A("arn:aws:s3:us-east-1:222222222222:accesspoint/other-data"), bucket_account=A("333333333333")))
 # trust, mfa, external ids, prefixes
 write("trust/mfa-with-lambda", grant(requester_trust='service "lambda.amazonaws.com"', require_mfa="true"))
 write("trust/requester-trust-on-user", grant(requester=A("arn:aws:iam::111111111111:user/analyst"), requester_trust="account"))

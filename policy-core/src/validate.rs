@@ -849,15 +849,35 @@ fn check_service_principal(name: &str) -> Result<String, Problem> {
 /// Rules that need several grants: the same access point, bucket or role must be declared the
 /// same way everywhere it appears, since the deployment creates each of them once.
 fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
-    let loc =
-        |i: &Option<Spanned<String>>, g: &GrantInput| i.as_ref().map_or(g.name.loc, |s| s.loc);
-    let mut access_points: HashMap<String, &Grant> = HashMap::new();
-    let mut buckets: HashMap<String, &Grant> = HashMap::new();
-    let mut created_roles: HashMap<String, (&Grant, String)> = HashMap::new();
-    let mut sids: HashMap<String, &Grant> = HashMap::new();
-    // IAM role and user names are unique case-insensitively: `Reader` and `reader` are one role.
-    let mut iam_names: HashMap<(String, String), String> = HashMap::new();
+    let mut seen = Seen::default();
     for (grant, input) in grants {
+        seen.check_iam_names(grant, input, diags);
+        seen.check_statement_ids(grant, input, diags);
+        seen.check_access_point(grant, input, diags);
+        seen.check_bucket(grant, input, diags);
+        seen.check_created_roles(grant, input, diags);
+    }
+}
+
+/// Where a field was written, or the grant's name when it was not.
+fn field_loc(field: &Option<Spanned<String>>, g: &GrantInput) -> Loc {
+    field.as_ref().map_or(g.name.loc, |s| s.loc)
+}
+
+/// What the grants before this one declared, for the rules that span grants.
+#[derive(Default)]
+struct Seen<'a> {
+    access_points: HashMap<String, &'a Grant>,
+    buckets: HashMap<String, &'a Grant>,
+    created_roles: HashMap<String, (&'a Grant, String)>,
+    sids: HashMap<String, &'a Grant>,
+    /// IAM role and user names are unique case-insensitively: `Reader` and `reader` are one role.
+    iam_names: HashMap<(String, String), String>,
+}
+
+impl<'a> Seen<'a> {
+    /// One IAM role or user is written one way everywhere.
+    fn check_iam_names(&mut self, grant: &Grant, input: &GrantInput, diags: &mut Diagnostics) {
         let named = [
             (grant.requester.principal(), &input.requester),
             (grant.bridge_role.as_ref(), &input.assume_role),
@@ -871,19 +891,28 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                 format!("{}/{}", p.kind_name(), p.name.to_lowercase()),
             );
             let arn = p.arn();
-            match iam_names.get(&key) {
+            match self.iam_names.get(&key) {
                 None => {
-                    iam_names.insert(key, arn);
+                    self.iam_names.insert(key, arn);
                 }
                 Some(other) if *other != arn => diags.push(
                     Problem::new(format!("`{arn}` and `{other}` name the same IAM {}: names are unique in an account regardless of case and path", p.kind_name()))
                         .help(format!("write it the same way everywhere: `{other}`"))
-                        .at(loc(field, input)),
+                        .at(field_loc(field, input)),
                 ),
                 Some(_) => {}
             }
         }
-        if let Some(other) = sids.insert(ownership::pascal_case(&grant.name), grant) {
+    }
+
+    /// Two grants never give the same statement ids.
+    fn check_statement_ids(
+        &mut self,
+        grant: &'a Grant,
+        input: &GrantInput,
+        diags: &mut Diagnostics,
+    ) {
+        if let Some(other) = self.sids.insert(ownership::pascal_case(&grant.name), grant) {
             diags.push(
                 Problem::new(format!(
                     "grant names `{}` and `{}` give the same statement ids",
@@ -893,37 +922,51 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                 .at(input.name.loc),
             );
         }
+    }
+
+    /// An access point serves one bucket and has one network origin.
+    fn check_access_point(
+        &mut self,
+        grant: &'a Grant,
+        input: &GrantInput,
+        diags: &mut Diagnostics,
+    ) {
         let ap = grant.access_point.arn();
-        if let Some(other) = access_points.insert(ap.clone(), grant) {
-            if other.bucket != grant.bucket || other.bucket_account != grant.bucket_account {
-                diags.push(
-                    Problem::new(format!(
-                        "access point `{ap}` serves bucket `{}` (account {}) in grant `{}`, but `{}` (account {}) here",
-                        other.bucket, other.bucket_account, other.name, grant.bucket, grant.bucket_account
-                    ))
-                    .help("an access point belongs to exactly one bucket; use the same bucket, or another access point")
-                    .at(loc(&input.bucket, input)),
-                );
-            }
-            let origin = |g: &Grant| {
-                g.restrictions
-                    .access_point_vpc
-                    .as_ref()
-                    .map_or("the internet".to_owned(), |v| format!("VPC `{v}`"))
-            };
-            if other.restrictions.access_point_vpc != grant.restrictions.access_point_vpc {
-                diags.push(
-                    Problem::new(format!(
-                        "access point `{ap}` takes requests from {} in grant `{}`, but from {} here",
-                        origin(other), other.name, origin(grant)
-                    ))
-                    .help("an access point has one network origin, chosen when it is created; write the same `access_point_vpc` in every grant on it, or use another access point")
-                    .at(input.access_point_vpc.as_ref().map_or(input.name.loc, |v| v.loc)),
-                );
-            }
+        let Some(other) = self.access_points.insert(ap.clone(), grant) else {
+            return;
+        };
+        if other.bucket != grant.bucket || other.bucket_account != grant.bucket_account {
+            diags.push(
+                Problem::new(format!(
+                    "access point `{ap}` serves bucket `{}` (account {}) in grant `{}`, but `{}` (account {}) here",
+                    other.bucket, other.bucket_account, other.name, grant.bucket, grant.bucket_account
+                ))
+                .help("an access point belongs to exactly one bucket; use the same bucket, or another access point")
+                .at(field_loc(&input.bucket, input)),
+            );
         }
+        let origin = |g: &Grant| {
+            g.restrictions
+                .access_point_vpc
+                .as_ref()
+                .map_or("the internet".to_owned(), |v| format!("VPC `{v}`"))
+        };
+        if other.restrictions.access_point_vpc != grant.restrictions.access_point_vpc {
+            diags.push(
+                Problem::new(format!(
+                    "access point `{ap}` takes requests from {} in grant `{}`, but from {} here",
+                    origin(other), other.name, origin(grant)
+                ))
+                .help("an access point has one network origin, chosen when it is created; write the same `access_point_vpc` in every grant on it, or use another access point")
+                .at(input.access_point_vpc.as_ref().map_or(input.name.loc, |v| v.loc)),
+            );
+        }
+    }
+
+    /// A bucket has one owner.
+    fn check_bucket(&mut self, grant: &'a Grant, input: &GrantInput, diags: &mut Diagnostics) {
         let bucket = crate::arn::bucket_arn(grant.access_point.partition, &grant.bucket);
-        if let Some(other) = buckets.insert(bucket, grant) {
+        if let Some(other) = self.buckets.insert(bucket, grant) {
             if other.bucket_account != grant.bucket_account {
                 diags.push(
                     Problem::new(format!(
@@ -933,14 +976,23 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
                     .help(
                         "bucket names are unique in a partition; declare the same owner everywhere",
                     )
-                    .at(loc(&input.bucket_account, input)),
+                    .at(field_loc(&input.bucket_account, input)),
                 );
             }
         }
-        // Roles the deployment creates: bridge roles, and requester roles with a trust.
+    }
+
+    /// A role the deployment creates (a bridge role, a requester role with a trust) has one trust.
+    fn check_created_roles(
+        &mut self,
+        grant: &'a Grant,
+        input: &GrantInput,
+        diags: &mut Diagnostics,
+    ) {
         let mut create = |role: &Principal, trust: String, at: Loc| {
-            if let Some((other, other_trust)) =
-                created_roles.insert(role.arn(), (grant, trust.clone()))
+            if let Some((other, other_trust)) = self
+                .created_roles
+                .insert(role.arn(), (grant, trust.clone()))
             {
                 if other_trust != trust {
                     diags.push(
@@ -955,7 +1007,7 @@ fn check_deployment(grants: &[(Grant, &GrantInput)], diags: &mut Diagnostics) {
             create(
                 role,
                 "a bridge-role trust".into(),
-                loc(&input.assume_role, input),
+                field_loc(&input.assume_role, input),
             );
         }
         if let Some(trust) = &grant.requester_trust {
