@@ -79,18 +79,74 @@ pub(crate) async fn read(
 ) -> Result<Layers, DeployError> {
     let own_policy = policy_core::ownership::inline_policy_name(&deployment.name);
     let principals: Vec<_> = principals(aws, deployment).into_iter().collect();
-    let listed: Vec<Option<EntityPolicies>> = stream::iter(
+    let listed = list_policies(aws, &principals, concurrency).await?;
+    let groups = groups_of(aws, &principals, &listed, concurrency).await?;
+    let managed = read_managed(aws, &principals, &listed, &groups, concurrency).await?;
+    let mut layers = Layers::default();
+    for (((account, arn, user), policies), groups) in principals.iter().zip(listed).zip(groups) {
+        let Some(policies) = policies else {
+            continue;
+        };
+        let principal = Entity {
+            account,
+            arn,
+            user: *user,
+        };
+        layers
+            .add_entity(aws, principal, &policies, groups, &managed, &own_policy)
+            .await?;
+    }
+    let buckets = bucket_findings(aws, deployment, concurrency).await?;
+    layers.findings.extend(buckets.breaks);
+    layers.warnings = buckets.risks;
+    Ok(layers)
+}
+
+/// A principal whose policies are read: (account, ARN, whether it is a user).
+type Principals = [(String, String, bool)];
+
+/// A user's groups, each with its inline policies (name, document) and attached ARNs.
+type Groups = Vec<(String, GroupPolicies)>;
+
+/// Managed policy documents by (account, ARN), read once each; `None` when unreadable.
+type Managed = BTreeMap<(String, String), Option<String>>;
+
+/// One principal whose policies become layers.
+#[derive(Clone, Copy)]
+struct Entity<'a> {
+    account: &'a str,
+    arn: &'a str,
+    user: bool,
+}
+
+/// Each principal's boundary, inline policy names and attached ARNs (`None`: not found).
+async fn list_policies(
+    aws: &Aws,
+    principals: &Principals,
+    concurrency: usize,
+) -> Result<Vec<Option<EntityPolicies>>, DeployError> {
+    stream::iter(
         principals
             .iter()
             .map(|(account, arn, user)| aws.entity_policies(account, arn, *user)),
     )
     .buffered(concurrency.max(1))
     .try_collect()
-    .await?;
-    // A user's groups, each with its inline policies (name, document) and attached ARNs.
-    let groups: Vec<Vec<(String, GroupPolicies)>> =
-        stream::iter(principals.iter().zip(&listed).map(
-            |((account, arn, user), listed)| async move {
+    .await
+}
+
+/// Each user's groups with their policies; nothing for roles and for principals not found.
+async fn groups_of(
+    aws: &Aws,
+    principals: &Principals,
+    listed: &[Option<EntityPolicies>],
+    concurrency: usize,
+) -> Result<Vec<Groups>, DeployError> {
+    stream::iter(
+        principals
+            .iter()
+            .zip(listed)
+            .map(|((account, arn, user), listed)| async move {
                 if !*user || listed.is_none() {
                     return Ok(Vec::new());
                 }
@@ -101,15 +157,23 @@ pub(crate) async fn read(
                     out.push((group, policies));
                 }
                 Ok::<_, DeployError>(out)
-            },
-        ))
-        .buffered(concurrency.max(1))
-        .try_collect()
-        .await?;
-    let mut layers = Layers::default();
-    // Managed policies by (account, ARN): read once each.
-    let mut managed: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
-    for (((account, _, _), policies), groups) in principals.iter().zip(&listed).zip(&groups) {
+            }),
+    )
+    .buffered(concurrency.max(1))
+    .try_collect()
+    .await
+}
+
+/// The document of every managed policy attached to a principal or its groups, or its boundary.
+async fn read_managed(
+    aws: &Aws,
+    principals: &Principals,
+    listed: &[Option<EntityPolicies>],
+    groups: &[Groups],
+    concurrency: usize,
+) -> Result<Managed, DeployError> {
+    let mut managed = Managed::new();
+    for (((account, _, _), policies), groups) in principals.iter().zip(listed).zip(groups) {
         let attached = policies
             .iter()
             .flat_map(|p| p.managed.iter().chain(&p.boundary));
@@ -127,19 +191,31 @@ pub(crate) async fn read(
     .try_collect()
     .await?;
     managed.extend(keys.into_iter().zip(texts));
-    for (((account, arn, user), policies), groups) in principals.iter().zip(listed).zip(groups) {
-        let Some(policies) = policies else {
-            continue;
-        };
-        let kind = if *user {
+    Ok(managed)
+}
+
+impl Layers {
+    /// A principal's inline policies (but the deployment's own), managed policies, its groups'
+    /// policies and its boundary, as layers; what the evaluator cannot read, as findings.
+    async fn add_entity(
+        &mut self,
+        aws: &Aws,
+        Entity { account, arn, user }: Entity<'_>,
+        policies: &EntityPolicies,
+        groups: Groups,
+        managed: &Managed,
+        own_policy: &str,
+    ) -> Result<(), DeployError> {
+        let layers = self;
+        let kind = if user {
             DocumentKind::UserInlinePolicy
         } else {
             DocumentKind::RoleInlinePolicy
         };
-        // The document of a managed policy of this account, read above.
+        // The document of a managed policy of this account, read before.
         let managed_text = |policy_arn: &String| {
             managed
-                .get(&(account.clone(), policy_arn.clone()))
+                .get(&(account.to_owned(), policy_arn.clone()))
                 .cloned()
                 .flatten()
         };
@@ -149,8 +225,8 @@ pub(crate) async fn read(
                 Ok(policy) => layers.identity.push((
                     PolicyDoc {
                         kind,
-                        account: account.clone(),
-                        target: arn.clone(),
+                        account: account.to_owned(),
+                        target: arn.to_owned(),
                         policy,
                     },
                     what,
@@ -161,16 +237,16 @@ pub(crate) async fn read(
                 )),
             }
         };
-        for name in policies.inline.iter().filter(|n| **n != own_policy) {
-            let text = aws.get_inline_policy(account, *user, arn, name).await?;
-            add(text, format!("inline policy {name} of {arn}"), &mut layers);
+        for name in policies.inline.iter().filter(|n| n.as_str() != own_policy) {
+            let text = aws.get_inline_policy(account, user, arn, name).await?;
+            add(text, format!("inline policy {name} of {arn}"), layers);
         }
         for policy_arn in &policies.managed {
             let text = managed_text(policy_arn);
             add(
                 text,
                 format!("managed policy {policy_arn} attached to {arn}"),
-                &mut layers,
+                layers,
             );
         }
         for (group, (inline, attached)) in groups {
@@ -178,7 +254,7 @@ pub(crate) async fn read(
                 add(
                     Some(text),
                     format!("inline policy {name} of group {group} (of {arn})"),
-                    &mut layers,
+                    layers,
                 );
             }
             for policy_arn in attached {
@@ -186,7 +262,7 @@ pub(crate) async fn read(
                 add(
                     text,
                     format!("managed policy {policy_arn} attached to group {group} (of {arn})"),
-                    &mut layers,
+                    layers,
                 );
             }
         }
@@ -195,7 +271,7 @@ pub(crate) async fn read(
             match text.as_deref().map(Policy::parse) {
                 Some(Ok(policy)) => layers
                     .boundaries
-                    .push((arn.clone(), boundary.clone(), policy)),
+                    .push((arn.to_owned(), boundary.clone(), policy)),
                 Some(Err(p)) => layers.findings.push(format!(
                     "the permissions boundary {boundary} of {arn} cannot be read by the evaluator ({}): grants of {arn} are judged without it",
                     p.message
@@ -205,11 +281,8 @@ pub(crate) async fn read(
                 )),
             }
         }
+        Ok(())
     }
-    let buckets = bucket_findings(aws, deployment, concurrency).await?;
-    layers.findings.extend(buckets.breaks);
-    layers.warnings = buckets.risks;
-    Ok(layers)
 }
 
 /// Each bucket behind an access point of the deployment, in an account xacct reaches: its
