@@ -401,95 +401,18 @@ fn gather(
     let mut docs = Documents::default();
     for grant in grants {
         let base = format!("{prefix}{}", pascal_case(&grant.name));
-        let ap = &grant.access_point;
         // An organization's accounts grant their own identities: only resource policies here.
         if let Some(requester) = grant.requester.principal() {
             requester_documents(&mut docs, grant, requester, &base, policy_name);
         }
-
-        // Account B: the bridge role, its trust and permissions.
         if let Some(role) = &grant.bridge_role {
-            let requester = grant.requester.principal().unwrap_or(role);
-            create_role(&mut docs, role, grant);
-            let mut trust = Statement::new(format!("{base}Trust"));
-            trust.actions = vec!["sts:AssumeRole".into()];
-            trust.principal = Some(aws_principal(requester));
-            if grant.require_mfa {
-                trust = trust.condition("Bool", "aws:MultiFactorAuthPresent", vec!["true".into()]);
-            }
-            if let Some(id) = &grant.external_id {
-                trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.clone()]);
-            }
-            let trust = trust.restricted(&grant.restrictions, false);
-            docs.add(
-                role.account.as_str(),
-                DocumentKind::RoleTrustPolicy,
-                role.arn(),
-                None,
-                grant,
-                vec![trust],
-            );
-            let mut permissions = s3_statements(grant, &base, Scope::AccessPoint, false, false);
-            permissions.extend(kms_statement(grant, &base, false));
-            docs.add(
-                role.account.as_str(),
-                DocumentKind::RoleInlinePolicy,
-                role.arn(),
-                Some(policy_name.to_owned()),
-                grant,
-                permissions,
-            );
+            bridge_role_documents(&mut docs, grant, role, &base, policy_name);
         }
-        // Account B: the access point and its policy.
-        let entry = docs.add(
-            ap.account.as_str(),
-            DocumentKind::AccessPoint,
-            ap.arn(),
-            Some(ap.name.clone()),
-            grant,
-            Vec::new(),
-        );
-        entry.extra.insert("bucket", grant.bucket.clone());
-        entry
-            .extra
-            .insert("bucket_account", grant.bucket_account.to_string());
-        entry.extra.insert("region", ap.region.clone());
-        if let Some(vpc) = &grant.restrictions.access_point_vpc {
-            entry.extra.insert("vpc", vpc.clone());
-        }
-        let join = crowded.contains(&ap.arn());
-        let statements = s3_statements(grant, &base, Scope::AccessPoint, true, join);
-        docs.add(
-            ap.account.as_str(),
-            DocumentKind::AccessPointPolicy,
-            ap.arn(),
-            Some(ap.name.clone()),
-            grant,
-            statements,
-        );
-
-        // Account B or C: the bucket's delegation to this access point.
-        let statements = s3_statements(grant, &base, Scope::Bucket, true, join);
-        docs.add(
-            grant.bucket_account.as_str(),
-            DocumentKind::BucketPolicy,
-            bucket_arn(ap.partition, &grant.bucket),
-            Some(grant.bucket.clone()),
-            grant,
-            statements,
-        );
-
-        // The key's owner: its key policy lets the requester use the key through S3.
+        let join = crowded.contains(&grant.access_point.arn());
+        access_point_documents(&mut docs, grant, &base, join);
+        bucket_policy_statements(&mut docs, grant, &base, join);
         if let Some(key) = &grant.kms_key {
-            let entry = docs.add(
-                key.account.as_str(),
-                DocumentKind::KeyPolicy,
-                key.arn(),
-                Some(key.id.clone()),
-                grant,
-                kms_statement(grant, &base, true).into_iter().collect(),
-            );
-            entry.extra.insert("region", key.region.clone());
+            key_policy_statements(&mut docs, grant, key, &base);
         }
     }
     for ap in crowded {
@@ -503,6 +426,108 @@ fn gather(
         }
     }
     docs
+}
+
+/// Account B: the bridge role, its trust and permissions.
+fn bridge_role_documents(
+    docs: &mut Documents,
+    grant: &Grant,
+    role: &Principal,
+    base: &str,
+    policy_name: &str,
+) {
+    let requester = grant.requester.principal().unwrap_or(role);
+    create_role(docs, role, grant);
+    let mut trust = Statement::new(format!("{base}Trust"));
+    trust.actions = vec!["sts:AssumeRole".into()];
+    trust.principal = Some(aws_principal(requester));
+    if grant.require_mfa {
+        trust = trust.condition("Bool", "aws:MultiFactorAuthPresent", vec!["true".into()]);
+    }
+    if let Some(id) = &grant.external_id {
+        trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.clone()]);
+    }
+    let trust = trust.restricted(&grant.restrictions, false);
+    docs.add(
+        role.account.as_str(),
+        DocumentKind::RoleTrustPolicy,
+        role.arn(),
+        None,
+        grant,
+        vec![trust],
+    );
+    let mut permissions = s3_statements(grant, base, Scope::AccessPoint, false, false);
+    permissions.extend(kms_statement(grant, base, false));
+    docs.add(
+        role.account.as_str(),
+        DocumentKind::RoleInlinePolicy,
+        role.arn(),
+        Some(policy_name.to_owned()),
+        grant,
+        permissions,
+    );
+}
+
+/// Account B: the access point and its policy (objects and listings joined when `join`).
+fn access_point_documents(docs: &mut Documents, grant: &Grant, base: &str, join: bool) {
+    let ap = &grant.access_point;
+    let entry = docs.add(
+        ap.account.as_str(),
+        DocumentKind::AccessPoint,
+        ap.arn(),
+        Some(ap.name.clone()),
+        grant,
+        Vec::new(),
+    );
+    entry.extra.insert("bucket", grant.bucket.clone());
+    entry
+        .extra
+        .insert("bucket_account", grant.bucket_account.to_string());
+    entry.extra.insert("region", ap.region.clone());
+    if let Some(vpc) = &grant.restrictions.access_point_vpc {
+        entry.extra.insert("vpc", vpc.clone());
+    }
+    let statements = s3_statements(grant, base, Scope::AccessPoint, true, join);
+    docs.add(
+        ap.account.as_str(),
+        DocumentKind::AccessPointPolicy,
+        ap.arn(),
+        Some(ap.name.clone()),
+        grant,
+        statements,
+    );
+}
+
+/// Account B or C: the bucket's delegation to this access point.
+fn bucket_policy_statements(docs: &mut Documents, grant: &Grant, base: &str, join: bool) {
+    let ap = &grant.access_point;
+    let statements = s3_statements(grant, base, Scope::Bucket, true, join);
+    docs.add(
+        grant.bucket_account.as_str(),
+        DocumentKind::BucketPolicy,
+        bucket_arn(ap.partition, &grant.bucket),
+        Some(grant.bucket.clone()),
+        grant,
+        statements,
+    );
+}
+
+/// The key's owner: its key policy lets the requester use the key through S3.
+fn key_policy_statements(
+    docs: &mut Documents,
+    grant: &Grant,
+    key: &crate::kms::KmsKey,
+    base: &str,
+) {
+    let entry = docs.add(
+        key.account.as_str(),
+        DocumentKind::KeyPolicy,
+        key.arn(),
+        Some(key.id.clone()),
+        grant,
+        kms_statement(grant, base, true).into_iter().collect(),
+    );
+    entry.extra.insert("region", key.region.clone());
 }
 
 /// The access points whose policy, or whose bucket's policy, is over its limit with a
