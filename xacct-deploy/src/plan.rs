@@ -634,59 +634,22 @@ impl Planner<'_> {
         let doc = &change.doc;
         let bucket = doc.bucket.as_deref().unwrap_or_default();
         let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
-        let describe = |owner: &str| {
-            format!(
-                "access point {} on bucket {bucket} (account {bucket_account}), owned by {owner}",
-                doc.target
-            )
-        };
         let recorded = self.inventory.owned(doc);
-        let origin = |vpc: Option<&str>| {
-            vpc.map_or("network origin Internet".to_owned(), |v| {
-                format!("network origin VPC {v}")
-            })
-        };
-        let declared_origin = origin(doc.vpc.as_deref());
         match (ap, wanted) {
             (None, true) => {
                 change.op = Op::Create;
-                change.after = Some(format!("{}, {declared_origin}", describe(self.owner())));
+                change.after = Some(format!(
+                    "{}, {}",
+                    describe_access_point(doc, self.owner()),
+                    network_origin(doc.vpc.as_deref())
+                ));
             }
-            // Fixed at creation ("Creating access points restricted to a virtual private cloud",
-            // "Managing public access to access points", S3 User Guide): replaced when ours,
-            // refused when not.
             (Some(live), true)
                 if live.bucket == bucket
                     && (live.vpc.as_deref() != doc.vpc.as_deref()
                         || !live.blocks_public_access) =>
             {
-                let live_origin = origin(live.vpc.as_deref());
-                let what = if live.vpc.as_deref() != doc.vpc.as_deref() {
-                    format!("it has {live_origin}, the grants declare {declared_origin}")
-                } else {
-                    "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
-                };
-                let key = key_of(doc);
-                let deletable = self.may_delete(&key);
-                if let (true, Err(why)) = (recorded, &deletable) {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
-                        doc.target, doc.account
-                    )));
-                } else if recorded {
-                    self.replaced.push(doc.target.to_string());
-                    change.op = Op::Replace;
-                    change.before = Some(format!("{}, {live_origin}", describe(self.owner())));
-                    change.after = Some(format!("{}, {declared_origin}", describe(self.owner())));
-                    change.reason = Some(format!(
-                        "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
-                    ));
-                } else {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
-                        doc.target, doc.account, self.owner()
-                    )));
-                }
+                self.replace_access_point(change, live, recorded);
             }
             (Some(live), true)
                 if live.bucket != bucket
@@ -700,30 +663,13 @@ impl Planner<'_> {
                     doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
                 )));
             }
-            (Some(_), true) if !recorded => {
-                if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
-                        doc.target, doc.account
-                    )));
-                } else if self.ctx.adopt {
-                    // Taking it over writes only the record.
-                    change.op = Op::Update;
-                    change.before = Some(describe("someone else"));
-                    change.after = Some(describe(self.owner()));
-                } else {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
-                        doc.target, doc.account, self.owner()
-                    )));
-                }
-            }
+            (Some(_), true) if !recorded => self.take_over_access_point(change),
             (Some(_), false) if recorded => {
                 let key = key_of(doc);
                 match self.may_delete(&key) {
                     Ok(()) => {
                         change.op = Op::Delete;
-                        change.before = Some(describe(self.owner()));
+                        change.before = Some(describe_access_point(doc, self.owner()));
                     }
                     Err(why) => self.kept.push(format!(
                         "access point {} in account {}: left in place, {why}; the deployment's statements are taken out of its policy",
@@ -736,6 +682,68 @@ impl Planner<'_> {
                 doc.target, doc.account
             )),
             (Some(_), true) | (None, false) => {}
+        }
+    }
+
+    /// A declared access point whose network origin or Block Public Access differs: fixed at
+    /// creation ("Creating access points restricted to a virtual private cloud", "Managing public
+    /// access to access points", S3 User Guide), so replaced when ours, refused when not.
+    fn replace_access_point(
+        &mut self,
+        change: &mut Change,
+        live: &crate::aws::LiveAccessPoint,
+        recorded: bool,
+    ) {
+        let doc = &change.doc;
+        let live_origin = network_origin(live.vpc.as_deref());
+        let declared_origin = network_origin(doc.vpc.as_deref());
+        let what = if live.vpc.as_deref() != doc.vpc.as_deref() {
+            format!("it has {live_origin}, the grants declare {declared_origin}")
+        } else {
+            "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
+        };
+        let key = key_of(doc);
+        let deletable = self.may_delete(&key);
+        if let (true, Err(why)) = (recorded, &deletable) {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
+                doc.target, doc.account
+            )));
+        } else if recorded {
+            self.replaced.push(doc.target.to_string());
+            let described = describe_access_point(doc, self.owner());
+            change.op = Op::Replace;
+            change.before = Some(format!("{described}, {live_origin}"));
+            change.after = Some(format!("{described}, {declared_origin}"));
+            change.reason = Some(format!(
+                "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
+            ));
+        } else {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
+                doc.target, doc.account, self.owner()
+            )));
+        }
+    }
+
+    /// A declared access point that exists and that the deployment did not create: taken over
+    /// with `--adopt` (which writes only the record) unless another deployment records it.
+    fn take_over_access_point(&mut self, change: &mut Change) {
+        let doc = &change.doc;
+        if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
+                doc.target, doc.account
+            )));
+        } else if self.ctx.adopt {
+            change.op = Op::Update;
+            change.before = Some(describe_access_point(doc, "someone else"));
+            change.after = Some(describe_access_point(doc, self.owner()));
+        } else {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
+                doc.target, doc.account, self.owner()
+            )));
         }
     }
 
@@ -904,6 +912,23 @@ impl Planner<'_> {
         let accounts: BTreeSet<String> = kept.iter().map(|e| e.account.clone()).collect();
         record_changes(&path, self.inventory, &kept, &removed, &accounts)
     }
+}
+
+/// How a plan line names an access point: its bucket and owner.
+fn describe_access_point(doc: &Document, owner: &str) -> String {
+    format!(
+        "access point {} on bucket {} (account {}), owned by {owner}",
+        doc.target,
+        doc.bucket.as_deref().unwrap_or_default(),
+        doc.bucket_account.as_deref().unwrap_or_default()
+    )
+}
+
+/// An access point's network origin as a plan line says it.
+fn network_origin(vpc: Option<&str>) -> String {
+    vpc.map_or("network origin Internet".to_owned(), |v| {
+        format!("network origin VPC {v}")
+    })
 }
 
 #[cfg(test)]
