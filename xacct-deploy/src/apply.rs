@@ -120,15 +120,30 @@ async fn apply_one(
     plan: &Plan,
     change: &Change,
 ) -> Result<(), DeployError> {
-    let doc = &change.doc;
-    // A trust policy of a role created in this run was written by CreateRole already.
-    let role_created = plan.changes.iter().any(|c| {
-        c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create
-    });
-    if doc.kind == DocumentKind::RoleTrustPolicy && role_created {
+    if written_by_create_role(plan, change) {
         return Ok(());
     }
-    // The policy of an access point replaced in this run went with the old one.
+    check_unchanged_since_plan(aws, plan, change).await?;
+    carry_out(aws, deployment, plan, change).await
+}
+
+/// A trust policy of a role created in this run was written by CreateRole already.
+fn written_by_create_role(plan: &Plan, change: &Change) -> bool {
+    let doc = &change.doc;
+    doc.kind == DocumentKind::RoleTrustPolicy
+        && plan.changes.iter().any(|c| {
+            c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create
+        })
+}
+
+/// Each write is preceded by a re-read that stops the run if the resource changed since the
+/// plan; the policy of an access point replaced in this run went with the old one.
+async fn check_unchanged_since_plan(
+    aws: &Aws,
+    plan: &Plan,
+    change: &Change,
+) -> Result<(), DeployError> {
+    let doc = &change.doc;
     let access_point_replaced = plan.changes.iter().any(|c| {
         c.doc.kind == DocumentKind::AccessPoint && c.doc.target == doc.target && c.op == Op::Replace
     });
@@ -139,6 +154,17 @@ async fn apply_one(
             resource: format!("{} {}", doc.kind.describe(), doc.target),
         });
     }
+    Ok(())
+}
+
+/// The one AWS write (or two, for a replaced access point) that carries out a change.
+async fn carry_out(
+    aws: &Aws,
+    deployment: &Deployment,
+    plan: &Plan,
+    change: &Change,
+) -> Result<(), DeployError> {
+    let doc = &change.doc;
     let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
     let name = &call_name(doc, deployment)?;
     let region = region_of(doc);
