@@ -122,7 +122,6 @@ def _describe_with_writer(self, *args, **kwargs):
 ssm_models.Parameter.describe_response_object = _describe_with_writer
 
 
-
 def _describe_parameters_by_max_results(self):
     """moto's DescribeParameters, with AWS's page size: up to MaxResults (1-50) a page."""
     page_size = int(self._get_param("MaxResults") or 10)
