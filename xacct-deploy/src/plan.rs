@@ -473,94 +473,27 @@ impl Planner<'_> {
             reason: None,
         };
         let wanted = self.wanted(target);
-        if !target.declared {
-            change.reason = Some(self.gone(doc.grants.iter().map(|g| g.as_ref())));
-        } else if let Some(why) = self.expired_in(doc) {
-            change.reason = Some(why);
-        }
-        let declared = doc.policy.as_deref().unwrap_or_default();
-        let stored = live.stored_policy(doc.kind);
-        if let Some(ids) = stored.map(unique_ids).filter(|ids| !ids.is_empty()) {
-            change.reason = Some(format!(
-                "it names {}: unique ids AWS wrote in place of a role or user that was deleted, so it grants no one; apply names the declared principals again",
-                ids.join(", ")
-            ));
-        }
+        change.reason = self.reason(target, live);
         match (live, doc.kind) {
             (Live::Role(role), DocumentKind::Role) => self.role(&mut change, role.as_ref(), wanted),
             // The trust policy belongs to a role the deployment creates; it goes with the role.
             (Live::Role(role), DocumentKind::RoleTrustPolicy) if wanted => {
-                match role.as_ref().map(|r| r.trust.as_str()) {
-                    None => change.op = Op::Create,
-                    Some(t) if same_meaning(t, declared) => {}
-                    Some(t) => {
-                        change.op = Op::Update;
-                        change.before = Some(pretty(t));
-                    }
-                }
-                if change.op != Op::NoOp {
-                    change.after = Some(pretty(declared));
-                    change.write = Some(declared.to_owned());
-                }
+                trust_policy(&mut change, role.as_ref().map(|r| r.trust.as_str()));
             }
             (
                 Live::Policy(policy),
                 DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy,
-            ) => {
-                // Named for the deployment: its whole.
-                change.before = policy.as_deref().map(pretty);
-                change.op = match (policy, wanted) {
-                    (None, true) => Op::Create,
-                    (Some(p), true) if !same_meaning(p, declared) => Op::Update,
-                    (Some(_), false) => Op::Delete,
-                    _ => Op::NoOp,
-                };
-                if wanted && change.op != Op::NoOp {
-                    change.after = Some(pretty(declared));
-                    change.write = Some(declared.to_owned());
-                }
-            }
+            ) => inline_policy(&mut change, policy.as_deref(), wanted),
             (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
                 self.access_point(&mut change, ap.as_ref(), wanted)
             }
-            // A key's policy is shared like a bucket policy, but the key (and so a policy) always
-            // exists: the deployment only adds and removes its statements.
-            (Live::Policy(policy), DocumentKind::KeyPolicy) => match policy {
-                None if wanted => self.problems.push(PlanProblem::about(doc, format!(
-                    "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
-                    doc.target, doc.account
-                ))),
-                None => {}
-                Some(_) => {
-                    let ours = if wanted { doc.policy.as_deref() } else { None };
-                    self.shared_policy(&mut change, policy.as_deref(), ours, false);
-                    if change.op == Op::Delete {
-                        self.problems.push(PlanProblem::about(doc, format!(
-                            "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
-                            doc.target
-                        )));
-                    }
-                }
-            },
+            (Live::Policy(policy), DocumentKind::KeyPolicy) => {
+                self.key_policy(&mut change, doc, policy.as_deref(), wanted)
+            }
             (
                 Live::Policy(policy),
                 DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy,
-            ) => {
-                let whole = doc.kind == DocumentKind::AccessPointPolicy
-                    && self.owns_access_point(&doc.account, &doc.target);
-                let ours = if wanted { doc.policy.as_deref() } else { None };
-                self.shared_policy(&mut change, policy.as_deref(), ours, whole);
-                // A replaced access point comes back without a policy: write it again.
-                if doc.kind == DocumentKind::AccessPointPolicy
-                    && change.op == Op::NoOp
-                    && wanted
-                    && self.replaced.contains(&doc.target.to_string())
-                {
-                    change.op = Op::Update;
-                    change.write = doc.policy.as_deref().map(str::to_owned);
-                    change.reason = Some("the access point is replaced".to_owned());
-                }
-            }
+            ) => self.resource_policy(&mut change, doc, policy.as_deref(), wanted),
             _ => {}
         }
         if change.op == Op::NoOp {
@@ -568,6 +501,78 @@ impl Planner<'_> {
             change.after = None;
         }
         change
+    }
+
+    /// Why a change happens when the code alone does not say it: a grant gone or expired, or
+    /// unique ids AWS wrote in place of a deleted principal.
+    fn reason(&self, target: &Target, live: &Live) -> Option<String> {
+        let doc = &target.doc;
+        let mut reason = if !target.declared {
+            Some(self.gone(doc.grants.iter().map(|g| g.as_ref())))
+        } else {
+            self.expired_in(doc)
+        };
+        let stored = live.stored_policy(doc.kind);
+        if let Some(ids) = stored.map(unique_ids).filter(|ids| !ids.is_empty()) {
+            reason = Some(format!(
+                "it names {}: unique ids AWS wrote in place of a role or user that was deleted, so it grants no one; apply names the declared principals again",
+                ids.join(", ")
+            ));
+        }
+        reason
+    }
+
+    /// A key's policy is shared like a bucket policy, but the key (and so a policy) always
+    /// exists: the deployment only adds and removes its statements.
+    fn key_policy(
+        &mut self,
+        change: &mut Change,
+        doc: &Document,
+        policy: Option<&str>,
+        wanted: bool,
+    ) {
+        match policy {
+            None if wanted => self.problems.push(PlanProblem::about(doc, format!(
+                "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
+                doc.target, doc.account
+            ))),
+            None => {}
+            Some(_) => {
+                let ours = if wanted { doc.policy.as_deref() } else { None };
+                self.shared_policy(change, policy, ours, false);
+                if change.op == Op::Delete {
+                    self.problems.push(PlanProblem::about(doc, format!(
+                        "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
+                        doc.target
+                    )));
+                }
+            }
+        }
+    }
+
+    /// An access point's or a bucket's policy: shared, but the whole policy of an access point
+    /// the deployment owns.
+    fn resource_policy(
+        &mut self,
+        change: &mut Change,
+        doc: &Document,
+        policy: Option<&str>,
+        wanted: bool,
+    ) {
+        let whole = doc.kind == DocumentKind::AccessPointPolicy
+            && self.owns_access_point(&doc.account, &doc.target);
+        let ours = if wanted { doc.policy.as_deref() } else { None };
+        self.shared_policy(change, policy, ours, whole);
+        // A replaced access point comes back without a policy: write it again.
+        if doc.kind == DocumentKind::AccessPointPolicy
+            && change.op == Op::NoOp
+            && wanted
+            && self.replaced.contains(&doc.target.to_string())
+        {
+            change.op = Op::Update;
+            change.write = doc.policy.as_deref().map(str::to_owned);
+            change.reason = Some("the access point is replaced".to_owned());
+        }
     }
 
     fn role(&mut self, change: &mut Change, role: Option<&LiveRole>, wanted: bool) {
@@ -911,6 +916,39 @@ impl Planner<'_> {
         removed.retain(|r| !kept.iter().any(|k| k.key() == r.key()));
         let accounts: BTreeSet<String> = kept.iter().map(|e| e.account.clone()).collect();
         record_changes(&path, self.inventory, &kept, &removed, &accounts)
+    }
+}
+
+/// A trust policy of a role the deployment creates: written whole.
+fn trust_policy(change: &mut Change, live: Option<&str>) {
+    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
+    match live {
+        None => change.op = Op::Create,
+        Some(t) if same_meaning(t, &declared) => {}
+        Some(t) => {
+            change.op = Op::Update;
+            change.before = Some(pretty(t));
+        }
+    }
+    if change.op != Op::NoOp {
+        change.after = Some(pretty(&declared));
+        change.write = Some(declared);
+    }
+}
+
+/// An inline policy named for the deployment: its whole.
+fn inline_policy(change: &mut Change, live: Option<&str>, wanted: bool) {
+    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
+    change.before = live.map(pretty);
+    change.op = match (live, wanted) {
+        (None, true) => Op::Create,
+        (Some(p), true) if !same_meaning(p, &declared) => Op::Update,
+        (Some(_), false) => Op::Delete,
+        _ => Op::NoOp,
+    };
+    if wanted && change.op != Op::NoOp {
+        change.after = Some(pretty(&declared));
+        change.write = Some(declared);
     }
 }
 
