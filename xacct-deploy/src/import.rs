@@ -1010,9 +1010,15 @@ fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, S
     let mut contexts: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for g in &imported.grants {
         let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
-        // For a grant to an account, a principal of it too.
-        if let Some(account) = who.strip_suffix(":root").and_then(|a| a.rsplit(':').next()) {
-            let member = format!("arn:aws:iam::{account}:role/xacct-import-member");
+        // For a grant to an account, a principal of it too (in the account's partition).
+        if let Some(root) = policy_core::Principal::parse(&who)
+            .ok()
+            .filter(|p| p.kind == policy_core::PrincipalKind::Root)
+        {
+            let member = format!(
+                "arn:{}:iam::{}:role/xacct-import-member",
+                root.partition, root.account
+            );
             if !principals.contains(&member) {
                 principals.push(member);
             }

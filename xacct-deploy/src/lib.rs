@@ -346,8 +346,9 @@ impl<'d> Session<'d> {
         // The record's error first, as when it was read before the documents.
         let (inventory, mut documents) = (inventory?, documents?);
         let targets = plan::targets(self.deployment, &inventory);
-        let recorded: Vec<_> = targets[declared.len()..]
+        let recorded: Vec<_> = targets
             .iter()
+            .skip(declared.len())
             .map(|t| t.doc.clone())
             .collect();
         documents.extend(live::read_all(&self.aws, &recorded, self.in_flight()).await?);
