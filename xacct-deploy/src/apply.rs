@@ -1,8 +1,9 @@
 //! Carries out a plan: writes in dependency order, independent resources concurrently, each write
 //! preceded by a re-read that stops the run if the resource changed since the plan.
 
-use crate::aws::{Aws, NewAccessPoint};
+use crate::aws::Aws;
 use crate::error::DeployError;
+use crate::kind::access_point::NewAccessPoint;
 use crate::live::{home_region, read, region_of, Live};
 use crate::plan::{merge, same_meaning, Change, Mode, Op, Plan};
 use crate::record::RecordWrite;

@@ -3,11 +3,9 @@
 
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
-use crate::record::StoredParameter;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use policy_core::ownership::OWNER_TAG;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -44,40 +42,6 @@ fn public_policy_blocks(
         block_public_policy.unwrap_or(false),
         restrict_public_buckets.unwrap_or(false),
     ]
-}
-
-/// A role as IAM has it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LiveRole {
-    pub path: String,
-    /// URL-decoded.
-    pub trust: String,
-    pub tags: BTreeMap<String, String>,
-    /// `CreateDate`, milliseconds since the epoch.
-    pub created: Option<i64>,
-}
-
-/// An access point as S3 Control has it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LiveAccessPoint {
-    pub bucket: String,
-    pub bucket_account: Option<String>,
-    /// Network origin `VPC`: the VPC; `None` for `Internet`.
-    pub vpc: Option<String>,
-    /// All four Block Public Access settings on (AWS's default, which xacct always asks for).
-    pub blocks_public_access: bool,
-    /// `CreationDate`, milliseconds since the epoch.
-    pub created: Option<i64>,
-}
-
-/// What an access point is created with.
-#[derive(Clone, Copy, Debug)]
-pub struct NewAccessPoint<'a> {
-    pub name: &'a str,
-    pub bucket: &'a str,
-    pub bucket_account: &'a str,
-    /// The network origin VPC; `None` for the internet.
-    pub vpc: Option<&'a str>,
 }
 
 /// Counts of calls, for reports and for tests that a no-op apply writes nothing, and the log of
@@ -129,14 +93,14 @@ impl std::fmt::Debug for Aws {
     }
 }
 
-fn decode(text: &str) -> String {
+pub(crate) fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
 }
 
 /// The name of a role or user from its ARN (without its path).
-fn iam_name(arn: &str) -> String {
+pub(crate) fn iam_name(arn: &str) -> String {
     policy_core::Principal::parse(arn).map_or_else(|_| arn.to_owned(), |p| p.name)
 }
 
@@ -154,6 +118,7 @@ macro_rules! every_page {
         items
     }};
 }
+pub(crate) use every_page;
 
 /// The ARNs of a page of attached managed policies.
 fn attached_arns(
@@ -165,13 +130,13 @@ fn attached_arns(
         .filter_map(|p| p.policy_arn)
 }
 
-fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
+pub(crate) fn is_code<E: ProvideErrorMetadata>(error: &E, codes: &[&str]) -> bool {
     error.code().is_some_and(|c| codes.contains(&c))
 }
 
 /// A read's answer, or `None` when AWS answers with one of the `absent` codes (what was asked
 /// for is not there); any other failure names the account, the resource and the operation.
-fn unless_absent<T, E>(
+pub(crate) fn unless_absent<T, E>(
     result: Result<T, SdkError<E, HttpResponse>>,
     ctx: Context,
     absent: &[&str],
@@ -188,7 +153,7 @@ where
 
 /// A write's outcome when some answers mean "already done": a delete of something already gone,
 /// after a retry whose first attempt succeeded but whose answer was lost.
-fn done_unless<T, E>(
+pub(crate) fn done_unless<T, E>(
     result: Result<T, SdkError<E, HttpResponse>>,
     ctx: Context,
     done: &[&str],
@@ -281,7 +246,7 @@ impl Aws {
     }
 
     /// Counts a read of `operation` on `resource` and waits for its place (see [`Aws::slot`]).
-    async fn read(
+    pub(crate) async fn read(
         &self,
         account: &str,
         operation: &'static str,
@@ -293,7 +258,7 @@ impl Aws {
     }
 
     /// Counts a write and waits for its place; the service is the operation's prefix.
-    async fn write(
+    pub(crate) async fn write(
         &self,
         context: &Context,
     ) -> Result<tokio::sync::OwnedSemaphorePermit, DeployError> {
@@ -313,65 +278,11 @@ impl Aws {
         Ok(permit)
     }
 
-    fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
+    pub(crate) fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
         Context {
             account: account.to_owned(),
             resource: resource.to_owned(),
             operation,
-        }
-    }
-
-    /// The role with its tags: GetRole answers both ("GetRole", IAM API reference: `Role.Tags`).
-    pub async fn get_role(
-        &self,
-        account: &str,
-        arn: &str,
-    ) -> Result<Option<LiveRole>, DeployError> {
-        let _permit = self.read(account, "iam:GetRole", arn).await;
-        let iam = self.account(account)?.iam();
-        let name = iam_name(arn);
-        let Some(out) = unless_absent(
-            iam.get_role().role_name(&name).send().await,
-            Self::ctx(account, arn, "iam:GetRole"),
-            &["NoSuchEntity"],
-        )?
-        else {
-            return Ok(None);
-        };
-        let role = out.role;
-        let Some(role) = role else { return Ok(None) };
-        let tags = role
-            .tags
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| (t.key, t.value))
-            .collect();
-        Ok(Some(LiveRole {
-            path: role.path,
-            trust: role
-                .assume_role_policy_document
-                .as_deref()
-                .map(decode)
-                .unwrap_or_default(),
-            tags,
-            created: role.create_date.to_millis().ok(),
-        }))
-    }
-
-    pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        let _permit = self.read(account, "iam:GetRole", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .iam()
-                .get_role()
-                .role_name(iam_name(arn))
-                .send()
-                .await,
-            Self::ctx(account, arn, "iam:GetRole"),
-            &["NoSuchEntity"],
-        )? {
-            Some(_) => Ok(true),
-            None => Ok(false),
         }
     }
 
@@ -714,732 +625,5 @@ impl Aws {
             .map_or([false; 2], |c| {
                 public_policy_blocks(c.block_public_policy, c.restrict_public_buckets)
             }))
-    }
-
-    pub async fn get_inline_policy(
-        &self,
-        account: &str,
-        user: bool,
-        arn: &str,
-        name: &str,
-    ) -> Result<Option<String>, DeployError> {
-        let operation = if user {
-            "iam:GetUserPolicy"
-        } else {
-            "iam:GetRolePolicy"
-        };
-        let _permit = self.read(account, operation, arn).await;
-        let iam = self.account(account)?.iam();
-        if user {
-            match unless_absent(
-                iam.get_user_policy()
-                    .user_name(iam_name(arn))
-                    .policy_name(name)
-                    .send()
-                    .await,
-                Self::ctx(account, arn, "iam:GetUserPolicy"),
-                &["NoSuchEntity"],
-            )? {
-                Some(out) => Ok(Some(decode(&out.policy_document))),
-                None => Ok(None),
-            }
-        } else {
-            match unless_absent(
-                iam.get_role_policy()
-                    .role_name(iam_name(arn))
-                    .policy_name(name)
-                    .send()
-                    .await,
-                Self::ctx(account, arn, "iam:GetRolePolicy"),
-                &["NoSuchEntity"],
-            )? {
-                Some(out) => Ok(Some(decode(&out.policy_document))),
-                None => Ok(None),
-            }
-        }
-    }
-
-    pub async fn get_access_point(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        arn: &str,
-    ) -> Result<Option<LiveAccessPoint>, DeployError> {
-        let _permit = self.read(account, "s3:GetAccessPoint", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .s3control(region)
-                .get_access_point()
-                .account_id(account)
-                .name(name)
-                .send()
-                .await,
-            Self::ctx(account, arn, "s3:GetAccessPoint"),
-            &["NoSuchAccessPoint"],
-        )? {
-            Some(out) => Ok(Some(LiveAccessPoint {
-                blocks_public_access: out.public_access_block_configuration.as_ref().is_none_or(
-                    |b| {
-                        [
-                            b.block_public_acls,
-                            b.ignore_public_acls,
-                            b.block_public_policy,
-                            b.restrict_public_buckets,
-                        ]
-                        .into_iter()
-                        .all(|on| on != Some(false))
-                    },
-                ),
-                vpc: out.vpc_configuration.map(|v| v.vpc_id),
-                created: out.creation_date.and_then(|d| d.to_millis().ok()),
-                bucket: out.bucket.unwrap_or_default(),
-                bucket_account: out.bucket_account_id,
-            })),
-            None => Ok(None),
-        }
-    }
-
-    /// The ARNs of `account`'s access points in `region` on `bucket` (for `import --bucket`).
-    pub async fn list_access_points(
-        &self,
-        account: &str,
-        region: &str,
-        bucket: &str,
-    ) -> Result<Vec<String>, DeployError> {
-        let _permit = self.read(account, "s3:ListAccessPoints", bucket).await;
-        let pages = self
-            .account(account)?
-            .s3control(region)
-            .list_access_points()
-            .account_id(account)
-            .bucket(bucket)
-            .into_paginator();
-        Ok(every_page!(
-            pages,
-            account,
-            bucket,
-            "s3:ListAccessPoints",
-            |page| page
-                .access_point_list
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|a| a.access_point_arn)
-        ))
-    }
-
-    pub async fn get_access_point_policy(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        arn: &str,
-    ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3:GetAccessPointPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .s3control(region)
-                .get_access_point_policy()
-                .account_id(account)
-                .name(name)
-                .send()
-                .await,
-            Self::ctx(account, arn, "s3:GetAccessPointPolicy"),
-            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
-    }
-
-    /// `Err` with code `NoSuchBucket` when the bucket does not exist.
-    pub async fn get_bucket_policy(
-        &self,
-        account: &str,
-        region: &str,
-        bucket: &str,
-        arn: &str,
-    ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3:GetBucketPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .s3(region)
-                .get_bucket_policy()
-                .bucket(bucket)
-                .expected_bucket_owner(account)
-                .send()
-                .await,
-            Self::ctx(account, arn, "s3:GetBucketPolicy"),
-            &["NoSuchBucketPolicy"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
-    }
-
-    pub async fn create_role(
-        &self,
-        account: &str,
-        arn: &str,
-        path: &str,
-        trust: &str,
-        deployment: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "iam:CreateRole");
-        let permit = self.write(&ctx).await?;
-        let tag = aws_sdk_iam::types::Tag::builder()
-            .key(OWNER_TAG)
-            .value(deployment)
-            .build()
-            .map_err(|e| DeployError::Aws {
-                context: ctx.clone(),
-                code: "InvalidRequest".into(),
-                message: e.to_string(),
-            })?;
-        let created = self
-            .account(account)?
-            .iam()
-            .create_role()
-            .role_name(iam_name(arn))
-            .path(path)
-            .assume_role_policy_document(trust)
-            .description(format!("Created by xacct deployment {deployment}"))
-            .tags(tag)
-            .send()
-            .await;
-        match created {
-            Ok(_) => Ok(()),
-            // A retry after a lost answer: the role is there; it is ours if it is as intended.
-            Err(e) if is_code(&e, &["EntityAlreadyExists"]) => {
-                // Its place goes back first: the read waits for one of its own.
-                drop(permit);
-                match self.get_role(account, arn).await? {
-                    Some(role)
-                        if role.tags.get(OWNER_TAG).map(String::as_str) == Some(deployment)
-                            && policy_core::same_meaning(&role.trust, trust) =>
-                    {
-                        Ok(())
-                    }
-                    _ => Err(DeployError::aws(ctx, &e)),
-                }
-            }
-            Err(e) => Err(DeployError::aws(ctx, &e)),
-        }
-    }
-
-    pub async fn tag_role(
-        &self,
-        account: &str,
-        arn: &str,
-        deployment: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "iam:TagRole");
-        let _permit = self.write(&ctx).await?;
-        let tag = aws_sdk_iam::types::Tag::builder()
-            .key(OWNER_TAG)
-            .value(deployment)
-            .build()
-            .map_err(|e| DeployError::Aws {
-                context: ctx.clone(),
-                code: "InvalidRequest".into(),
-                message: e.to_string(),
-            })?;
-        self.account(account)?
-            .iam()
-            .tag_role()
-            .role_name(iam_name(arn))
-            .tags(tag)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    pub async fn update_trust(
-        &self,
-        account: &str,
-        arn: &str,
-        trust: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .iam()
-            .update_assume_role_policy()
-            .role_name(iam_name(arn))
-            .policy_document(trust)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "iam:DeleteRole");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .iam()
-            .delete_role()
-            .role_name(iam_name(arn))
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchEntity"])
-    }
-
-    pub async fn put_inline_policy(
-        &self,
-        account: &str,
-        user: bool,
-        arn: &str,
-        name: &str,
-        policy: &str,
-    ) -> Result<(), DeployError> {
-        let iam = self.account(account)?.iam();
-        if user {
-            let ctx = Self::ctx(account, arn, "iam:PutUserPolicy");
-            let _permit = self.write(&ctx).await?;
-            iam.put_user_policy()
-                .user_name(iam_name(arn))
-                .policy_name(name)
-                .policy_document(policy)
-                .send()
-                .await
-                .map_err(|e| DeployError::aws(ctx, &e))?;
-        } else {
-            let ctx = Self::ctx(account, arn, "iam:PutRolePolicy");
-            let _permit = self.write(&ctx).await?;
-            iam.put_role_policy()
-                .role_name(iam_name(arn))
-                .policy_name(name)
-                .policy_document(policy)
-                .send()
-                .await
-                .map_err(|e| DeployError::aws(ctx, &e))?;
-        }
-        Ok(())
-    }
-
-    pub async fn delete_inline_policy(
-        &self,
-        account: &str,
-        user: bool,
-        arn: &str,
-        name: &str,
-    ) -> Result<(), DeployError> {
-        let iam = self.account(account)?.iam();
-        if user {
-            let ctx = Self::ctx(account, arn, "iam:DeleteUserPolicy");
-            let _permit = self.write(&ctx).await?;
-            let result = iam
-                .delete_user_policy()
-                .user_name(iam_name(arn))
-                .policy_name(name)
-                .send()
-                .await;
-            done_unless(result, ctx, &["NoSuchEntity"])?;
-        } else {
-            let ctx = Self::ctx(account, arn, "iam:DeleteRolePolicy");
-            let _permit = self.write(&ctx).await?;
-            let result = iam
-                .delete_role_policy()
-                .role_name(iam_name(arn))
-                .policy_name(name)
-                .send()
-                .await;
-            done_unless(result, ctx, &["NoSuchEntity"])?;
-        }
-        Ok(())
-    }
-
-    pub async fn create_access_point(
-        &self,
-        account: &str,
-        region: &str,
-        arn: &str,
-        ap: NewAccessPoint<'_>,
-    ) -> Result<(), DeployError> {
-        let NewAccessPoint {
-            name,
-            bucket,
-            bucket_account,
-            vpc,
-        } = ap;
-        use aws_sdk_s3control::types::{PublicAccessBlockConfiguration, VpcConfiguration};
-        let ctx = Self::ctx(account, arn, "s3:CreateAccessPoint");
-        let permit = self.write(&ctx).await?;
-        // All four on, said rather than left to the default: nothing xacct grants is public.
-        let block_public_access = PublicAccessBlockConfiguration::builder()
-            .block_public_acls(true)
-            .ignore_public_acls(true)
-            .block_public_policy(true)
-            .restrict_public_buckets(true)
-            .build();
-        let mut request = self
-            .account(account)?
-            .s3control(region)
-            .create_access_point()
-            .account_id(account)
-            .name(name)
-            .bucket(bucket)
-            .public_access_block_configuration(block_public_access);
-        if bucket_account != account {
-            request = request.bucket_account_id(bucket_account);
-        }
-        if let Some(vpc) = vpc {
-            let config = VpcConfiguration::builder()
-                .vpc_id(vpc)
-                .build()
-                .map_err(|e| DeployError::Aws {
-                    context: ctx.clone(),
-                    code: "InvalidVpcConfiguration".to_owned(),
-                    message: e.to_string(),
-                })?;
-            request = request.vpc_configuration(config);
-        }
-        match request.send().await {
-            Ok(_) => Ok(()),
-            // A retry after a lost answer: the access point is there; fine if in front of `bucket`.
-            Err(e) if is_code(&e, &["AccessPointAlreadyOwnedByYou"]) => {
-                // Its place goes back first: the read waits for one of its own.
-                drop(permit);
-                match self.get_access_point(account, region, name, arn).await? {
-                    Some(ap) if ap.bucket == bucket && ap.vpc.as_deref() == vpc => Ok(()),
-                    _ => Err(DeployError::aws(ctx, &e)),
-                }
-            }
-            Err(e) => Err(DeployError::aws(ctx, &e)),
-        }
-    }
-
-    pub async fn delete_access_point(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        arn: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .s3control(region)
-            .delete_access_point()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchAccessPoint"])
-    }
-
-    pub async fn put_access_point_policy(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        arn: &str,
-        policy: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .s3control(region)
-            .put_access_point_policy()
-            .account_id(account)
-            .name(name)
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    pub async fn delete_access_point_policy(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        arn: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .s3control(region)
-            .delete_access_point_policy()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await;
-        done_unless(
-            result,
-            ctx,
-            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
-        )
-    }
-
-    pub async fn put_bucket_policy(
-        &self,
-        account: &str,
-        region: &str,
-        bucket: &str,
-        arn: &str,
-        policy: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:PutBucketPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .s3(region)
-            .put_bucket_policy()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    /// A key's policy ("default", the only name KMS has); `None` when the key does not exist.
-    pub async fn get_key_policy(
-        &self,
-        account: &str,
-        region: &str,
-        arn: &str,
-    ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "kms:GetKeyPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .kms(region)
-                .get_key_policy()
-                .key_id(arn)
-                .policy_name("default")
-                .send()
-                .await,
-            Self::ctx(account, arn, "kms:GetKeyPolicy"),
-            &["NotFoundException"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
-    }
-
-    /// Replaces the key's policy. KMS's lockout safety check stays on: a policy that would lock
-    /// the caller out is refused by AWS, never written.
-    pub async fn put_key_policy(
-        &self,
-        account: &str,
-        region: &str,
-        arn: &str,
-        policy: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "kms:PutKeyPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .kms(region)
-            .put_key_policy()
-            .key_id(arn)
-            .policy_name("default")
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    pub async fn delete_bucket_policy(
-        &self,
-        account: &str,
-        region: &str,
-        bucket: &str,
-        arn: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .s3(region)
-            .delete_bucket_policy()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchBucketPolicy"])
-    }
-
-    /// The name of every parameter under `path` (recursively), with who wrote it last
-    /// (`LastModifiedUser`), 50 a page (DescribeParameters).
-    pub async fn parameter_names(
-        &self,
-        account: &str,
-        region: &str,
-        path: &str,
-    ) -> Result<Vec<(String, Option<String>)>, DeployError> {
-        let ssm = self.account(account)?.ssm(region);
-        let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
-            .key("Path")
-            .option("Recursive")
-            .values(path)
-            .build()
-            .map_err(|e| DeployError::Aws {
-                context: Self::ctx(account, path, "ssm:DescribeParameters"),
-                code: "InvalidRequest".into(),
-                message: e.to_string(),
-            })?;
-        let mut names = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let permit = self.read(account, "ssm:DescribeParameters", path).await;
-            let page = ssm
-                .describe_parameters()
-                .parameter_filters(filter.clone())
-                .max_results(50)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| {
-                    DeployError::aws(Self::ctx(account, path, "ssm:DescribeParameters"), &e)
-                })?;
-            drop(permit);
-            names.extend(
-                page.parameters
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|p| Some((p.name?, p.last_modified_user))),
-            );
-            match page.next_token {
-                Some(next) if !next.is_empty() => token = Some(next),
-                _ => return Ok(names),
-            }
-        }
-    }
-
-    /// Every parameter under `path` (recursively), name → value and writer. The names come 50
-    /// a page (DescribeParameters), the values 10 names a call (GetParameters), those calls at
-    /// once: GetParametersByPath gives 10 a page, one page after the other, which made the
-    /// record of a large deployment the slowest read of a plan.
-    pub async fn get_parameters(
-        &self,
-        account: &str,
-        region: &str,
-        path: &str,
-    ) -> Result<BTreeMap<String, StoredParameter>, DeployError> {
-        let ssm = self.account(account)?.ssm(region);
-        let (names, writers): (Vec<String>, Vec<Option<String>>) = self
-            .parameter_names(account, region, path)
-            .await?
-            .into_iter()
-            .unzip();
-        let writers: BTreeMap<&String, &Option<String>> = names.iter().zip(&writers).collect();
-        let batches = names.chunks(10).map(|batch| {
-            let ssm = ssm.clone();
-            async move {
-                let _permit = self
-                    .read(account, "ssm:GetParameters", &batch.join(","))
-                    .await;
-                ssm.get_parameters()
-                    .set_names(Some(batch.to_vec()))
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        DeployError::aws(Self::ctx(account, path, "ssm:GetParameters"), &e)
-                    })
-            }
-        });
-        let mut out = BTreeMap::new();
-        for answer in futures::future::try_join_all(batches).await? {
-            for p in answer.parameters.unwrap_or_default() {
-                if let (Some(name), Some(value)) = (p.name, p.value) {
-                    let written_by = writers.get(&name).and_then(|w| (*w).clone());
-                    out.insert(name, StoredParameter { value, written_by });
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// When the parameter's first version still kept was written (seconds since the epoch):
-    /// SSM keeps a parameter's last 100 versions and forgets them all when it is deleted
-    /// ("GetParameterHistory", SSM API reference). `None` when there is no such parameter.
-    pub async fn first_written(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-    ) -> Result<Option<f64>, DeployError> {
-        let ssm = self.account(account)?.ssm(region);
-        let mut first: Option<f64> = None;
-        let mut token: Option<String> = None;
-        loop {
-            let _permit = self.read(account, "ssm:GetParameterHistory", name).await;
-            let page = match ssm
-                .get_parameter_history()
-                .name(name)
-                .max_results(50)
-                .set_next_token(token.take())
-                .send()
-                .await
-            {
-                Ok(page) => page,
-                Err(e) if is_code(&e, &["ParameterNotFound"]) => return Ok(None),
-                Err(e) => {
-                    return Err(DeployError::aws(
-                        Self::ctx(account, name, "ssm:GetParameterHistory"),
-                        &e,
-                    ))
-                }
-            };
-            for version in page.parameters.unwrap_or_default() {
-                if let Some(at) = version.last_modified_date {
-                    let at = at.as_secs_f64();
-                    first = Some(first.map_or(at, |f| f.min(at)));
-                }
-            }
-            match page.next_token {
-                Some(next) if !next.is_empty() => token = Some(next),
-                _ => return Ok(first),
-            }
-        }
-    }
-
-    pub async fn put_parameter(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-        value: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, name, "ssm:PutParameter");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .ssm(region)
-            .put_parameter()
-            .name(name)
-            .value(value)
-            .r#type(aws_sdk_ssm::types::ParameterType::String)
-            .overwrite(true)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
-    }
-
-    /// Deleting a parameter that is already gone is success: the goal is its absence.
-    pub async fn delete_parameter(
-        &self,
-        account: &str,
-        region: &str,
-        name: &str,
-    ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, name, "ssm:DeleteParameter");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .ssm(region)
-            .delete_parameter()
-            .name(name)
-            .send()
-            .await;
-        done_unless(result, ctx, &["ParameterNotFound"])
     }
 }

@@ -25,6 +25,7 @@ pub mod config_rules;
 pub mod error;
 pub mod export;
 pub mod import;
+mod kind;
 mod layers;
 pub mod live;
 pub mod organization;
@@ -34,8 +35,10 @@ pub mod record;
 pub mod supersede;
 
 pub use accounts::{AccountSpec, Credentials, OrganizationSpec};
-pub use aws::{Call, LiveAccessPoint, LiveRole};
+pub use aws::Call;
 pub use error::DeployError;
+pub use kind::access_point::LiveAccessPoint;
+pub use kind::role::LiveRole;
 pub use live::{Live, LiveState};
 pub use plan::{Change, Mode, Op, Plan, PlanContext, Target};
 

@@ -2,8 +2,10 @@
 //! plan is about (declared, or left behind by a grant no longer declared). Everything here reads;
 //! deciding what to do with it is [`crate::plan`]'s job.
 
-use crate::aws::{Aws, LiveAccessPoint, LiveRole};
+use crate::aws::Aws;
 use crate::error::DeployError;
+use crate::kind::access_point::LiveAccessPoint;
+use crate::kind::role::LiveRole;
 use crate::record::{Entry, Record, RecordRules};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use policy_core::ownership::record_path;

@@ -9,7 +9,7 @@
 //! carry this deployment's prefix are never touched. What the record lists but no grant declares
 //! any more is removed (ARCHITECTURE.md "Ownership and revocation").
 
-use crate::aws::LiveRole;
+use crate::kind::role::LiveRole;
 use crate::live::{Live, LiveState, Provenance};
 use crate::record::{key_of, record_changes, Entry, Record, RecordChanges};
 use policy_core::limits::over_limit;
@@ -633,7 +633,7 @@ impl Planner<'_> {
     fn access_point(
         &mut self,
         change: &mut Change,
-        ap: Option<&crate::aws::LiveAccessPoint>,
+        ap: Option<&crate::kind::access_point::LiveAccessPoint>,
         wanted: bool,
     ) {
         let doc = &change.doc;
@@ -696,7 +696,7 @@ impl Planner<'_> {
     fn replace_access_point(
         &mut self,
         change: &mut Change,
-        live: &crate::aws::LiveAccessPoint,
+        live: &crate::kind::access_point::LiveAccessPoint,
         recorded: bool,
     ) {
         let doc = &change.doc;
@@ -972,7 +972,7 @@ fn network_origin(vpc: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::LiveAccessPoint;
+    use crate::kind::access_point::LiveAccessPoint;
     use crate::record::RecordWrite;
     use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 

@@ -1,0 +1,53 @@
+//! A KMS key's policy, shared like a bucket policy; a key always has one.
+
+use crate::aws::{unless_absent, Aws};
+use crate::error::DeployError;
+
+impl Aws {
+    /// A key's policy ("default", the only name KMS has); `None` when the key does not exist.
+    pub async fn get_key_policy(
+        &self,
+        account: &str,
+        region: &str,
+        arn: &str,
+    ) -> Result<Option<String>, DeployError> {
+        let _permit = self.read(account, "kms:GetKeyPolicy", arn).await;
+        match unless_absent(
+            self.account(account)?
+                .kms(region)
+                .get_key_policy()
+                .key_id(arn)
+                .policy_name("default")
+                .send()
+                .await,
+            Self::ctx(account, arn, "kms:GetKeyPolicy"),
+            &["NotFoundException"],
+        )? {
+            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces the key's policy. KMS's lockout safety check stays on: a policy that would lock
+    /// the caller out is refused by AWS, never written.
+    pub async fn put_key_policy(
+        &self,
+        account: &str,
+        region: &str,
+        arn: &str,
+        policy: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "kms:PutKeyPolicy");
+        let _permit = self.write(&ctx).await?;
+        self.account(account)?
+            .kms(region)
+            .put_key_policy()
+            .key_id(arn)
+            .policy_name("default")
+            .policy(policy)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,184 @@
+//! A role the deployment creates (a bridge or requester role) and its trust policy, which
+//! IAM keeps on the role: one GetRole reads both.
+
+use crate::aws::{decode, done_unless, iam_name, is_code, unless_absent, Aws};
+use crate::error::DeployError;
+use policy_core::ownership::OWNER_TAG;
+use std::collections::BTreeMap;
+
+/// A role as IAM has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveRole {
+    pub path: String,
+    /// URL-decoded.
+    pub trust: String,
+    pub tags: BTreeMap<String, String>,
+    /// `CreateDate`, milliseconds since the epoch.
+    pub created: Option<i64>,
+}
+
+impl Aws {
+    /// The role with its tags: GetRole answers both ("GetRole", IAM API reference: `Role.Tags`).
+    pub async fn get_role(
+        &self,
+        account: &str,
+        arn: &str,
+    ) -> Result<Option<LiveRole>, DeployError> {
+        let _permit = self.read(account, "iam:GetRole", arn).await;
+        let iam = self.account(account)?.iam();
+        let name = iam_name(arn);
+        let Some(out) = unless_absent(
+            iam.get_role().role_name(&name).send().await,
+            Self::ctx(account, arn, "iam:GetRole"),
+            &["NoSuchEntity"],
+        )?
+        else {
+            return Ok(None);
+        };
+        let role = out.role;
+        let Some(role) = role else { return Ok(None) };
+        let tags = role
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect();
+        Ok(Some(LiveRole {
+            path: role.path,
+            trust: role
+                .assume_role_policy_document
+                .as_deref()
+                .map(decode)
+                .unwrap_or_default(),
+            tags,
+            created: role.create_date.to_millis().ok(),
+        }))
+    }
+
+    pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
+        let _permit = self.read(account, "iam:GetRole", arn).await;
+        match unless_absent(
+            self.account(account)?
+                .iam()
+                .get_role()
+                .role_name(iam_name(arn))
+                .send()
+                .await,
+            Self::ctx(account, arn, "iam:GetRole"),
+            &["NoSuchEntity"],
+        )? {
+            Some(_) => Ok(true),
+            None => Ok(false),
+        }
+    }
+
+    pub async fn create_role(
+        &self,
+        account: &str,
+        arn: &str,
+        path: &str,
+        trust: &str,
+        deployment: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:CreateRole");
+        let permit = self.write(&ctx).await?;
+        let tag = aws_sdk_iam::types::Tag::builder()
+            .key(OWNER_TAG)
+            .value(deployment)
+            .build()
+            .map_err(|e| DeployError::Aws {
+                context: ctx.clone(),
+                code: "InvalidRequest".into(),
+                message: e.to_string(),
+            })?;
+        let created = self
+            .account(account)?
+            .iam()
+            .create_role()
+            .role_name(iam_name(arn))
+            .path(path)
+            .assume_role_policy_document(trust)
+            .description(format!("Created by xacct deployment {deployment}"))
+            .tags(tag)
+            .send()
+            .await;
+        match created {
+            Ok(_) => Ok(()),
+            // A retry after a lost answer: the role is there; it is ours if it is as intended.
+            Err(e) if is_code(&e, &["EntityAlreadyExists"]) => {
+                // Its place goes back first: the read waits for one of its own.
+                drop(permit);
+                match self.get_role(account, arn).await? {
+                    Some(role)
+                        if role.tags.get(OWNER_TAG).map(String::as_str) == Some(deployment)
+                            && policy_core::same_meaning(&role.trust, trust) =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(DeployError::aws(ctx, &e)),
+                }
+            }
+            Err(e) => Err(DeployError::aws(ctx, &e)),
+        }
+    }
+
+    pub async fn tag_role(
+        &self,
+        account: &str,
+        arn: &str,
+        deployment: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:TagRole");
+        let _permit = self.write(&ctx).await?;
+        let tag = aws_sdk_iam::types::Tag::builder()
+            .key(OWNER_TAG)
+            .value(deployment)
+            .build()
+            .map_err(|e| DeployError::Aws {
+                context: ctx.clone(),
+                code: "InvalidRequest".into(),
+                message: e.to_string(),
+            })?;
+        self.account(account)?
+            .iam()
+            .tag_role()
+            .role_name(iam_name(arn))
+            .tags(tag)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn update_trust(
+        &self,
+        account: &str,
+        arn: &str,
+        trust: &str,
+    ) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
+        let _permit = self.write(&ctx).await?;
+        self.account(account)?
+            .iam()
+            .update_assume_role_policy()
+            .role_name(iam_name(arn))
+            .policy_document(trust)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws(ctx, &e))?;
+        Ok(())
+    }
+
+    pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
+        let ctx = Self::ctx(account, arn, "iam:DeleteRole");
+        let _permit = self.write(&ctx).await?;
+        let result = self
+            .account(account)?
+            .iam()
+            .delete_role()
+            .role_name(iam_name(arn))
+            .send()
+            .await;
+        done_unless(result, ctx, &["NoSuchEntity"])
+    }
+}
