@@ -156,48 +156,6 @@ fn is_user(doc: &Document) -> bool {
     doc.kind == DocumentKind::UserInlinePolicy
 }
 
-/// Reads what a document describes, as it is now.
-pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
-    let (account, target, name) = (
-        doc.account.as_ref(),
-        doc.target.as_ref(),
-        doc.name.as_deref().unwrap_or_default(),
-    );
-    let region = region_of(doc);
-    Ok(match doc.kind {
-        DocumentKind::Role | DocumentKind::RoleTrustPolicy => {
-            Live::Role(aws.get_role(account, target).await?)
-        }
-        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => Live::Policy(
-            aws.get_inline_policy(account, is_user(doc), target, name)
-                .await
-                .or_else(|e| {
-                    // The role or user itself is missing: no policy, and the existence check
-                    // reports it.
-                    if e.code() == Some("NoSuchEntity") {
-                        Ok(None)
-                    } else {
-                        Err(e)
-                    }
-                })?,
-        ),
-        DocumentKind::AccessPoint => {
-            Live::AccessPoint(aws.get_access_point(account, &region, name, target).await?)
-        }
-        DocumentKind::AccessPointPolicy => Live::Policy(
-            aws.get_access_point_policy(account, &region, name, target)
-                .await?,
-        ),
-        DocumentKind::BucketPolicy => Live::Policy(
-            aws.get_bucket_policy(account, &region, name, target)
-                .await?,
-        ),
-        DocumentKind::KeyPolicy => {
-            Live::Policy(aws.get_key_policy(account, &region, target).await?)
-        }
-    })
-}
-
 /// Reads every document as it is now, at most `concurrency` calls at once, in document order.
 pub(crate) async fn read_all(
     aws: &Aws,
@@ -208,7 +166,7 @@ pub(crate) async fn read_all(
     let reads = docs
         .iter()
         .filter(|d| d.kind != DocumentKind::RoleTrustPolicy);
-    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| read(aws, doc)))
+    let read_live: Vec<Live> = stream::iter(reads.clone().map(|doc| crate::kind::read(aws, doc)))
         .buffered(concurrency.max(1))
         .try_collect()
         .await?;

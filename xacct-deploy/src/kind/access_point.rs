@@ -2,6 +2,10 @@
 
 use crate::aws::{done_unless, every_page, is_code, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::kind::Write;
+use crate::live::{region_of, Live};
+use crate::plan::Op;
+use policy_core::Document;
 
 /// An access point as S3 Control has it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,5 +178,52 @@ impl Aws {
             .send()
             .await;
         done_unless(result, ctx, &["NoSuchAccessPoint"])
+    }
+}
+
+/// After the roles and their policies; before the access point's policy.
+pub(crate) const PHASE: u8 = 3;
+
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    let name = doc.name.as_deref().unwrap_or_default();
+    Ok(Live::AccessPoint(
+        aws.get_access_point(&doc.account, &region_of(doc), name, &doc.target)
+            .await?,
+    ))
+}
+
+pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
+    let doc = &w.change.doc;
+    let (account, target, name, region) = (
+        doc.account.as_ref(),
+        doc.target.as_ref(),
+        w.name.as_str(),
+        w.region.as_str(),
+    );
+    match w.change.op {
+        // Adopting an access point writes only the record.
+        Op::Update => Ok(()),
+        Op::Delete => {
+            w.aws
+                .delete_access_point(account, region, name, target)
+                .await
+        }
+        op => {
+            // What cannot change in place (the network origin) is deleted and created again;
+            // its policy is written after it, in the next phase.
+            if op == Op::Replace {
+                w.aws
+                    .delete_access_point(account, region, name, target)
+                    .await?;
+            }
+            let bucket_account = doc.bucket_account.as_deref().unwrap_or(account);
+            let ap = NewAccessPoint {
+                name,
+                bucket: doc.bucket.as_deref().unwrap_or_default(),
+                bucket_account,
+                vpc: doc.vpc.as_deref(),
+            };
+            w.aws.create_access_point(account, region, target, ap).await
+        }
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::aws::{done_unless, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::kind::Write;
+use crate::live::{region_of, Live};
+use crate::plan::{merge, same_meaning, Mode, Op};
+use policy_core::Document;
 
 impl Aws {
     /// `Err` with code `NoSuchBucket` when the bucket does not exist.
@@ -70,4 +74,100 @@ impl Aws {
             .await;
         done_unless(result, ctx, &["NoSuchBucketPolicy"])
     }
+}
+
+/// After the access points it delegates to (with key policies).
+pub(crate) const PHASE: u8 = 5;
+
+/// `Err` with code `NoSuchBucket` when the bucket does not exist.
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    let name = doc.name.as_deref().unwrap_or_default();
+    Ok(Live::Policy(
+        aws.get_bucket_policy(&doc.account, &region_of(doc), name, &doc.target)
+            .await?,
+    ))
+}
+
+pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
+    let doc = &w.change.doc;
+    let (account, target, name, region) = (
+        doc.account.as_ref(),
+        doc.target.as_ref(),
+        w.name.as_str(),
+        w.region.as_str(),
+    );
+    match w.change.op {
+        Op::Delete => {
+            w.aws
+                .delete_bucket_policy(account, region, name, target)
+                .await
+        }
+        _ => {
+            crate::apply::retry_new_principal(|| {
+                w.aws
+                    .put_bucket_policy(account, region, name, target, w.text)
+            })
+            .await?;
+            settle_shared_write(w).await
+        }
+    }
+}
+
+/// S3 has no conditional write for a bucket policy: someone may write it between our re-read
+/// and our write, or just after, from the version before ours. So the policy is read again after
+/// the write; when it is not what was written, our statements are merged into what is there now
+/// and written again, a few times, before giving up with a clear error.
+async fn settle_shared_write(w: &Write<'_>) -> Result<(), DeployError> {
+    let (aws, deployment, doc) = (w.aws, w.deployment, &w.change.doc);
+    let (account, name, target, region) = (
+        doc.account.as_ref(),
+        w.name.as_str(),
+        doc.target.as_ref(),
+        w.region.as_str(),
+    );
+    let ours = if w.plan.mode == Mode::Apply {
+        doc.policy.as_deref()
+    } else {
+        None
+    };
+    let mut written = w.text.to_owned();
+    for _ in 0..3 {
+        let now = aws.get_bucket_policy(account, region, name, target).await?;
+        if now
+            .as_deref()
+            .is_some_and(|now| same_meaning(now, &written))
+        {
+            return Ok(());
+        }
+        tracing::info!(%target, "the bucket policy changed while it was written; merging again");
+        let merged = merge(
+            now.as_deref(),
+            ours,
+            &deployment.sid_prefix(),
+            false,
+            target,
+        )
+        .map_err(|message| {
+            DeployError::Plan(vec![crate::plan::PlanProblem {
+                account: account.to_owned(),
+                resource: target.to_owned(),
+                message,
+            }])
+        })?;
+        let Some(merged) = merged.map(|v| v.to_string()) else {
+            return aws
+                .delete_bucket_policy(account, region, name, target)
+                .await;
+        };
+        aws.put_bucket_policy(account, region, name, target, &merged)
+            .await?;
+        written = merged;
+    }
+    Err(DeployError::Changed {
+        account: account.to_owned(),
+        resource: format!(
+            "{} {target} (it kept changing while it was written)",
+            doc.kind.describe()
+        ),
+    })
 }

@@ -2,6 +2,10 @@
 
 use crate::aws::{decode, done_unless, iam_name, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::kind::Write;
+use crate::live::Live;
+use crate::plan::Op;
+use policy_core::{Document, DocumentKind};
 
 impl Aws {
     pub async fn get_inline_policy(
@@ -110,5 +114,53 @@ impl Aws {
             done_unless(result, ctx, &["NoSuchEntity"])?;
         }
         Ok(())
+    }
+}
+
+/// A requester's own policy comes last, so it never points at a bridge role that is not
+/// ready; a bridge role's policy comes right after the role's trust.
+pub(crate) fn phase(is_requester: bool) -> u8 {
+    if is_requester {
+        6
+    } else {
+        2
+    }
+}
+
+fn is_user(doc: &Document) -> bool {
+    doc.kind == DocumentKind::UserInlinePolicy
+}
+
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    let name = doc.name.as_deref().unwrap_or_default();
+    Ok(Live::Policy(
+        aws.get_inline_policy(&doc.account, is_user(doc), &doc.target, name)
+            .await
+            .or_else(|e| {
+                // The role or user itself is missing: no policy, and the existence check
+                // reports it.
+                if e.code() == Some("NoSuchEntity") {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?,
+    ))
+}
+
+pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
+    let doc = &w.change.doc;
+    let (account, target, user) = (doc.account.as_ref(), doc.target.as_ref(), is_user(doc));
+    match w.change.op {
+        Op::Delete => {
+            w.aws
+                .delete_inline_policy(account, user, target, &w.name)
+                .await
+        }
+        _ => {
+            w.aws
+                .put_inline_policy(account, user, target, &w.name, w.text)
+                .await
+        }
     }
 }

@@ -2,6 +2,9 @@
 
 use crate::aws::{unless_absent, Aws};
 use crate::error::DeployError;
+use crate::kind::Write;
+use crate::live::{region_of, Live};
+use policy_core::Document;
 
 impl Aws {
     /// A key's policy ("default", the only name KMS has); `None` when the key does not exist.
@@ -50,4 +53,24 @@ impl Aws {
             .map_err(|e| DeployError::aws(ctx, &e))?;
         Ok(())
     }
+}
+
+/// With bucket policies, after the access points.
+pub(crate) const PHASE: u8 = 5;
+
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    Ok(Live::Policy(
+        aws.get_key_policy(&doc.account, &region_of(doc), &doc.target)
+            .await?,
+    ))
+}
+
+/// A key always has a policy: the plan writes what is left instead of deleting it.
+pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
+    let doc = &w.change.doc;
+    crate::apply::retry_new_principal(|| {
+        w.aws
+            .put_key_policy(&doc.account, &w.region, &doc.target, w.text)
+    })
+    .await
 }

@@ -3,7 +3,11 @@
 
 use crate::aws::{decode, done_unless, iam_name, is_code, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::kind::Write;
+use crate::live::Live;
+use crate::plan::{Op, Plan};
 use policy_core::ownership::OWNER_TAG;
+use policy_core::{Document, DocumentKind};
 use std::collections::BTreeMap;
 
 /// A role as IAM has it.
@@ -180,5 +184,69 @@ impl Aws {
             .send()
             .await;
         done_unless(result, ctx, &["NoSuchEntity"])
+    }
+}
+
+/// Where roles come in the apply order: first; their trust policies right after.
+pub(crate) const PHASE: u8 = 0;
+pub(crate) const TRUST_PHASE: u8 = 1;
+
+/// The role, for the role and for its trust policy.
+pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError> {
+    Ok(Live::Role(aws.get_role(&doc.account, &doc.target).await?))
+}
+
+/// A role is created with its trust policy and owner tag, tagged when adopted, or deleted.
+pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
+    let (aws, doc, deployment) = (w.aws, &w.change.doc, w.deployment);
+    let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
+    match w.change.op {
+        Op::Create => {
+            let trust = deployment
+                .documents()
+                .iter()
+                .find(|d| d.kind == DocumentKind::RoleTrustPolicy && d.target == doc.target)
+                .and_then(|d| d.policy.as_deref())
+                .unwrap_or_default();
+            aws.create_role(
+                account,
+                target,
+                doc.path.as_deref().unwrap_or("/"),
+                trust,
+                &deployment.name,
+            )
+            .await
+        }
+        Op::Update => aws.tag_role(account, target, &deployment.name).await,
+        Op::Delete => aws.delete_role(account, target).await,
+        // Only access points are planned for replacement.
+        Op::NoOp | Op::Replace => Ok(()),
+    }
+}
+
+/// A trust policy is written on its own only when the role is not new.
+pub(crate) async fn write_trust(w: &Write<'_>) -> Result<(), DeployError> {
+    let doc = &w.change.doc;
+    crate::apply::retry_new_principal(|| w.aws.update_trust(&doc.account, &doc.target, w.text))
+        .await
+}
+
+/// A trust policy of a role created in this run was written by CreateRole already.
+pub(crate) fn trust_written_by_create_role(plan: &Plan, change: &crate::plan::Change) -> bool {
+    let doc = &change.doc;
+    doc.kind == DocumentKind::RoleTrustPolicy
+        && plan.changes.iter().any(|c| {
+            c.doc.kind == DocumentKind::Role && c.doc.target == doc.target && c.op == Op::Create
+        })
+}
+
+/// A trust policy shares its read with the role, whose tags the same apply may just have
+/// written: only the trust counts for it.
+pub(crate) fn trust_unchanged(now: &Live, planned: &Live) -> bool {
+    match (now, planned) {
+        (Live::Role(now), Live::Role(planned)) => {
+            now.as_ref().map(|r| &r.trust) == planned.as_ref().map(|r| &r.trust)
+        }
+        _ => now == planned,
     }
 }
