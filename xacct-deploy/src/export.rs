@@ -8,10 +8,10 @@
 //! deployment's. CloudFormation stacks are regional: an account gets `<account>.json` for IAM, the
 //! record and its home-region resources, and `<account>.<region>.json` for resources elsewhere.
 
-use crate::live::{home_region, region_of, Live};
+use crate::live::{home_region, Live};
 use crate::plan::Target;
 use crate::record::{record_changes, Entry, Record, RecordWrite};
-use policy_core::ownership::{record_path, sid_prefix, OWNER_TAG};
+use policy_core::ownership::record_path;
 use policy_core::{Deployment, Document, DocumentKind};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,14 +83,14 @@ pub struct Export {
 pub type LiveBucketPolicies = BTreeMap<String, Option<String>>;
 
 /// A resource of a template, before logical ids are final.
-struct Resource {
-    account: String,
-    region: String,
+pub(crate) struct Resource {
+    pub(crate) account: String,
+    pub(crate) region: String,
     /// A readable id: letters and digits only.
-    id: String,
-    body: Value,
+    pub(crate) id: String,
+    pub(crate) body: Value,
     /// The ARN of the role it creates, for `Ref` and `DependsOn`.
-    creates_role: Option<String>,
+    pub(crate) creates_role: Option<String>,
 }
 
 /// Letters and digits of `text`, each word capitalised: `analytics-reader` → `AnalyticsReader`.
@@ -118,7 +118,7 @@ pub enum ExportError {
     Live(String),
 }
 
-fn policy_of(doc: &Document) -> Result<Value, ExportError> {
+pub(crate) fn policy_of(doc: &Document) -> Result<Value, ExportError> {
     let text = doc.policy.as_deref().unwrap_or("{}");
     serde_json::from_str(text).map_err(|e| {
         ExportError::Internal(format!(
@@ -130,7 +130,7 @@ fn policy_of(doc: &Document) -> Result<Value, ExportError> {
 }
 
 /// The note for a shared document left out of the templates: why, and the statements to add.
-fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, ExportError> {
+pub(crate) fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, ExportError> {
     Ok(format!(
         "the {} of {} (account {}) is not exported: {what_to_do}:\n{}",
         doc.kind.describe(),
@@ -140,7 +140,7 @@ fn statements_to_add(doc: &Document, what_to_do: &str) -> Result<String, ExportE
     ))
 }
 
-fn last_segment(arn: &str) -> &str {
+pub(crate) fn last_segment(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
@@ -159,34 +159,7 @@ fn resources(
     };
     let mut out = Vec::new();
     for doc in &docs {
-        let made = match doc.kind {
-            DocumentKind::Role => Some(export.role(doc)?),
-            // With its role, and with its access point.
-            DocumentKind::RoleTrustPolicy | DocumentKind::AccessPointPolicy => None,
-            DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => {
-                Some(export.inline_policy(doc)?)
-            }
-            DocumentKind::AccessPoint => Some(export.access_point(doc)?),
-            // CloudFormation has no resource for a key policy alone: it is the `KeyPolicy` of
-            // the `AWS::KMS::Key` that creates the key, which the key's owners manage.
-            DocumentKind::KeyPolicy => {
-                notes.push(statements_to_add(
-                    doc,
-                    "CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed",
-                )?);
-                None
-            }
-            DocumentKind::BucketPolicy => match bucket_policies {
-                BucketPolicies::LeaveOut => {
-                    notes.push(statements_to_add(
-                        doc,
-                        "add these statements to it where it is managed",
-                    )?);
-                    None
-                }
-                BucketPolicies::Export => Some(export.bucket_policy(doc, live, notes)?),
-            },
-        };
+        let made = crate::kind::cloudformation(&export, doc, bucket_policies, live, notes)?;
         out.extend(made);
     }
     out.extend(export.record());
@@ -194,17 +167,21 @@ fn resources(
 }
 
 /// What every resource of an export is made from.
-struct Exporter<'a> {
-    deployment: &'a Deployment,
+pub(crate) struct Exporter<'a> {
+    pub(crate) deployment: &'a Deployment,
     /// The declared documents, as plan sees them.
-    docs: &'a [Document],
+    pub(crate) docs: &'a [Document],
     /// Where IAM resources and the record go: the partition's home region.
-    home: &'a str,
+    pub(crate) home: &'a str,
 }
 
 impl Exporter<'_> {
     /// The policy of the declared document of `kind` attached to `target`, parsed.
-    fn policy_for(&self, kind: DocumentKind, target: &str) -> Result<Option<Value>, ExportError> {
+    pub(crate) fn policy_for(
+        &self,
+        kind: DocumentKind,
+        target: &str,
+    ) -> Result<Option<Value>, ExportError> {
         self.docs
             .iter()
             .find(|d| d.kind == kind && d.target == target)
@@ -212,7 +189,13 @@ impl Exporter<'_> {
             .transpose()
     }
 
-    fn resource(&self, doc: &Document, id: String, body: Value, region: String) -> Resource {
+    pub(crate) fn resource(
+        &self,
+        doc: &Document,
+        id: String,
+        body: Value,
+        region: String,
+    ) -> Resource {
         Resource {
             account: doc.account.to_string(),
             region,
@@ -220,141 +203,6 @@ impl Exporter<'_> {
             body,
             creates_role: None,
         }
-    }
-
-    /// A bridge or requester role the deployment creates, with its trust policy and owner tag.
-    fn role(&self, doc: &Document) -> Result<Resource, ExportError> {
-        let name = doc.name.as_deref().unwrap_or_default();
-        let trust = self
-            .policy_for(DocumentKind::RoleTrustPolicy, &doc.target)?
-            .ok_or_else(|| {
-                ExportError::Internal(format!("the role {} has no trust policy", doc.target))
-            })?;
-        let body = json!({
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "RoleName": name,
-                "Path": doc.path.as_deref().unwrap_or("/"),
-                "Description": format!("Created by xacct deployment {}", self.deployment.name),
-                "AssumeRolePolicyDocument": trust,
-                "Tags": [{"Key": OWNER_TAG, "Value": self.deployment.name.as_ref()}],
-            },
-        });
-        Ok(Resource {
-            creates_role: Some(doc.target.to_string()),
-            ..self.resource(
-                doc,
-                format!("Role{}", pascal(name)),
-                body,
-                self.home.to_owned(),
-            )
-        })
-    }
-
-    /// The deployment's inline policy on a role or user.
-    fn inline_policy(&self, doc: &Document) -> Result<Resource, ExportError> {
-        let (list, prefix) = if doc.kind == DocumentKind::RoleInlinePolicy {
-            ("Roles", "RolePolicy")
-        } else {
-            ("Users", "UserPolicy")
-        };
-        let holder = last_segment(&doc.target);
-        let body = json!({
-            "Type": "AWS::IAM::Policy",
-            "Properties": {
-                "PolicyName": doc.name.as_deref().unwrap_or_default(),
-                "PolicyDocument": policy_of(doc)?,
-                list: [holder],
-            },
-        });
-        Ok(self.resource(
-            doc,
-            format!("{prefix}{}", pascal(holder)),
-            body,
-            self.home.to_owned(),
-        ))
-    }
-
-    /// An access point with its policy, as `apply` creates it: all four Block Public Access
-    /// settings on, and the network origin VPC when the grants name one.
-    fn access_point(&self, doc: &Document) -> Result<Resource, ExportError> {
-        let name = doc.name.as_deref().unwrap_or_default();
-        let mut properties = json!({
-            "Name": name,
-            "Bucket": doc.bucket.as_deref().unwrap_or_default(),
-            "BucketAccountId": doc.bucket_account.as_deref().unwrap_or(&doc.account),
-        });
-        if let Some(policy) = self.policy_for(DocumentKind::AccessPointPolicy, &doc.target)? {
-            properties["Policy"] = policy;
-        }
-        properties["PublicAccessBlockConfiguration"] = json!({
-            "BlockPublicAcls": true,
-            "IgnorePublicAcls": true,
-            "BlockPublicPolicy": true,
-            "RestrictPublicBuckets": true,
-        });
-        if let Some(vpc) = &doc.vpc {
-            properties["VpcConfiguration"] = json!({ "VpcId": vpc });
-        }
-        let body = json!({"Type": "AWS::S3::AccessPoint", "Properties": properties});
-        Ok(self.resource(
-            doc,
-            format!("AccessPoint{}", pascal(name)),
-            body,
-            region_of(doc),
-        ))
-    }
-
-    /// A bucket policy: with the statements others wrote in it as read now (`live`), or this
-    /// deployment's alone with a warning that CloudFormation would remove the others'.
-    fn bucket_policy(
-        &self,
-        doc: &Document,
-        live: Option<&LiveBucketPolicies>,
-        notes: &mut Vec<String>,
-    ) -> Result<Resource, ExportError> {
-        let name = doc.name.as_deref().unwrap_or_default();
-        let policy = match live.map(|l| l.get(doc.target.as_ref())) {
-            Some(Some(stored)) => {
-                let merged = crate::plan::merge(
-                    stored.as_deref(),
-                    doc.policy.as_deref(),
-                    &sid_prefix(&self.deployment.name),
-                    false,
-                    &doc.target,
-                )
-                .map_err(ExportError::Live)?;
-                let kept = merged
-                    .as_ref()
-                    .and_then(|m| m["Statement"].as_array())
-                    .map_or(0, Vec::len)
-                    .saturating_sub(policy_of(doc)?["Statement"].as_array().map_or(0, Vec::len));
-                if kept > 0 {
-                    notes.push(format!(
-                        "the bucket policy of {} keeps the {kept} statement(s) others wrote in it, as read now; CloudFormation replaces the whole policy, so export again after they change",
-                        doc.target
-                    ));
-                }
-                merged.unwrap_or(Value::Null)
-            }
-            _ => {
-                notes.push(format!(
-                    "warning: the bucket policy of {} is exported with this deployment's statements only: CloudFormation replaces a bucket's whole policy, so statements others wrote in it would be removed; export with `--read-live` (and credentials for account {}) to keep them, or with `--bucket-policy leave-out`",
-                    doc.target, doc.account
-                ));
-                policy_of(doc)?
-            }
-        };
-        let body = json!({
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {"Bucket": name, "PolicyDocument": policy},
-        });
-        Ok(self.resource(
-            doc,
-            format!("BucketPolicy{}", pascal(name)),
-            body,
-            region_of(doc),
-        ))
     }
 
     /// The record a first apply would write, so that plan and verify see these resources as the

@@ -9,11 +9,10 @@
 //! carry this deployment's prefix are never touched. What the record lists but no grant declares
 //! any more is removed (ARCHITECTURE.md "Ownership and revocation").
 
-use crate::kind::role::LiveRole;
 use crate::live::{Live, LiveState, Provenance};
 use crate::record::{key_of, record_changes, Entry, Record, RecordChanges};
 use policy_core::limits::over_limit;
-use policy_core::ownership::{owns_sid, OWNER_TAG};
+use policy_core::ownership::owns_sid;
 pub use policy_core::{normalize, same_meaning};
 use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, POLICY_VERSION};
 use serde_json::{json, Value};
@@ -178,7 +177,7 @@ fn bucket_region(deployment: &Deployment, doc: &Document) -> Option<String> {
         .map(|ap| ap.region)
 }
 
-fn pretty(text: &str) -> String {
+pub(crate) fn pretty(text: &str) -> String {
     serde_json::from_str::<Value>(text)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|_| text.to_owned())
@@ -263,7 +262,7 @@ pub struct PlanProblem {
 }
 
 impl PlanProblem {
-    fn about(doc: &Document, message: String) -> PlanProblem {
+    pub(crate) fn about(doc: &Document, message: String) -> PlanProblem {
         PlanProblem {
             account: doc.account.to_string(),
             resource: doc.target.to_string(),
@@ -346,28 +345,29 @@ pub fn plan(
 }
 
 /// The state of one planning run: what it decides from, and what it found wrong.
-struct Planner<'a> {
-    ctx: PlanContext<'a>,
-    sid_prefix: String,
-    inventory: &'a Record,
-    provenance: &'a std::collections::BTreeMap<(String, DocumentKind, String), Provenance>,
-    claimed: &'a std::collections::BTreeMap<(String, DocumentKind, String), String>,
-    targets: &'a [Target],
-    live: &'a [Live],
-    problems: Vec<PlanProblem>,
-    kept: Vec<String>,
-    superseded: Vec<String>,
+pub(crate) struct Planner<'a> {
+    pub(crate) ctx: PlanContext<'a>,
+    pub(crate) sid_prefix: String,
+    pub(crate) inventory: &'a Record,
+    pub(crate) provenance:
+        &'a std::collections::BTreeMap<(String, DocumentKind, String), Provenance>,
+    pub(crate) claimed: &'a std::collections::BTreeMap<(String, DocumentKind, String), String>,
+    pub(crate) targets: &'a [Target],
+    pub(crate) live: &'a [Live],
+    pub(crate) problems: Vec<PlanProblem>,
+    pub(crate) kept: Vec<String>,
+    pub(crate) superseded: Vec<String>,
     /// Access points this plan replaces, by ARN: their policies are written again.
-    replaced: Vec<String>,
+    pub(crate) replaced: Vec<String>,
 }
 
 impl Planner<'_> {
     /// Whether the target should exist after the plan is applied.
-    fn wanted(&self, target: &Target) -> bool {
+    pub(crate) fn wanted(&self, target: &Target) -> bool {
         self.ctx.mode == Mode::Apply && target.declared
     }
 
-    fn owner(&self) -> &str {
+    pub(crate) fn owner(&self) -> &str {
         &self.ctx.deployment.name
     }
 
@@ -375,7 +375,7 @@ impl Planner<'_> {
     /// or adopted by it and staying (or going with it), or created or adopted by this plan. One
     /// that stays behind (adopted, or not shown to be created by it) is shared again: only the
     /// deployment's statements leave its policy.
-    fn owns_access_point(&self, account: &str, arn: &str) -> bool {
+    pub(crate) fn owns_access_point(&self, account: &str, arn: &str) -> bool {
         let key = (
             account.to_owned(),
             DocumentKind::AccessPoint,
@@ -397,7 +397,7 @@ impl Planner<'_> {
     /// Whether a role or access point the record lists as the deployment's may be deleted: one
     /// it adopted only when asked (`--delete-adopted`), one it created only with proof that it
     /// did ([`Provenance`]); otherwise why it stays.
-    fn may_delete(&self, key: &(String, DocumentKind, String)) -> Result<(), String> {
+    pub(crate) fn may_delete(&self, key: &(String, DocumentKind, String)) -> Result<(), String> {
         let Some(entry) = self.inventory.entries.get(key).filter(|e| e.owned) else {
             return Err("the deployment's record does not list it as created by it".to_owned());
         };
@@ -417,7 +417,7 @@ impl Planner<'_> {
 
     /// The deployment that another record in the same account says owns `doc`, which `--adopt`
     /// must not take.
-    fn claimed_by(&self, doc: &Document) -> Option<&str> {
+    pub(crate) fn claimed_by(&self, doc: &Document) -> Option<&str> {
         self.claimed.get(&key_of(doc)).map(String::as_str)
     }
 
@@ -474,28 +474,7 @@ impl Planner<'_> {
         };
         let wanted = self.wanted(target);
         change.reason = self.reason(target, live);
-        match (live, doc.kind) {
-            (Live::Role(role), DocumentKind::Role) => self.role(&mut change, role.as_ref(), wanted),
-            // The trust policy belongs to a role the deployment creates; it goes with the role.
-            (Live::Role(role), DocumentKind::RoleTrustPolicy) if wanted => {
-                trust_policy(&mut change, role.as_ref().map(|r| r.trust.as_str()));
-            }
-            (
-                Live::Policy(policy),
-                DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy,
-            ) => inline_policy(&mut change, policy.as_deref(), wanted),
-            (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
-                self.access_point(&mut change, ap.as_ref(), wanted)
-            }
-            (Live::Policy(policy), DocumentKind::KeyPolicy) => {
-                self.key_policy(&mut change, doc, policy.as_deref(), wanted)
-            }
-            (
-                Live::Policy(policy),
-                DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy,
-            ) => self.resource_policy(&mut change, doc, policy.as_deref(), wanted),
-            _ => {}
-        }
+        self.plan_kind(&mut change, doc, live, wanted);
         if change.op == Op::NoOp {
             change.before = None;
             change.after = None;
@@ -522,37 +501,9 @@ impl Planner<'_> {
         reason
     }
 
-    /// A key's policy is shared like a bucket policy, but the key (and so a policy) always
-    /// exists: the deployment only adds and removes its statements.
-    fn key_policy(
-        &mut self,
-        change: &mut Change,
-        doc: &Document,
-        policy: Option<&str>,
-        wanted: bool,
-    ) {
-        match policy {
-            None if wanted => self.problems.push(PlanProblem::about(doc, format!(
-                "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
-                doc.target, doc.account
-            ))),
-            None => {}
-            Some(_) => {
-                let ours = if wanted { doc.policy.as_deref() } else { None };
-                self.shared_policy(change, policy, ours, false);
-                if change.op == Op::Delete {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
-                        doc.target
-                    )));
-                }
-            }
-        }
-    }
-
     /// An access point's or a bucket's policy: shared, but the whole policy of an access point
     /// the deployment owns.
-    fn resource_policy(
+    pub(crate) fn resource_policy(
         &mut self,
         change: &mut Change,
         doc: &Document,
@@ -575,184 +526,7 @@ impl Planner<'_> {
         }
     }
 
-    fn role(&mut self, change: &mut Change, role: Option<&LiveRole>, wanted: bool) {
-        let doc = &change.doc;
-        let describe = |owner: Option<&str>| {
-            format!(
-                "role {} (path {}, tag {OWNER_TAG}={})",
-                doc.target,
-                doc.path.as_deref().unwrap_or("/"),
-                owner.unwrap_or("none")
-            )
-        };
-        let owner = role.and_then(|r| r.tags.get(OWNER_TAG)).map(String::as_str);
-        let ours = owner == Some(self.owner());
-        match (role, wanted) {
-            (None, true) => {
-                change.op = Op::Create;
-                change.after = Some(describe(Some(self.owner())));
-            }
-            (Some(_), true) if !ours => {
-                if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "role {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
-                        doc.target, doc.account
-                    )));
-                } else if self.ctx.adopt {
-                    change.op = Op::Update;
-                    change.before = Some(describe(owner));
-                    change.after = Some(describe(Some(self.owner())));
-                } else {
-                    self.problems.push(PlanProblem::about(doc, format!(
-                        "role {} exists in account {} but was not created by deployment {} (tag {OWNER_TAG}={}); pass --adopt to take it over",
-                        doc.target, doc.account, self.owner(), owner.unwrap_or("none")
-                    )));
-                }
-            }
-            (Some(_), false) if ours => {
-                let key = key_of(doc);
-                match self.may_delete(&key) {
-                    Ok(()) => {
-                        change.op = Op::Delete;
-                        change.before = Some(describe(owner));
-                    }
-                    Err(why) => self.kept.push(format!(
-                        "role {} in account {}: left in place, {why}; the deployment's policies are removed from it",
-                        doc.target, doc.account
-                    )),
-                }
-            }
-            (Some(_), false) => self.kept.push(format!(
-                "role {} in account {}: not created by this deployment",
-                doc.target, doc.account
-            )),
-            (Some(_), true) | (None, false) => {}
-        }
-    }
-
-    fn access_point(
-        &mut self,
-        change: &mut Change,
-        ap: Option<&crate::kind::access_point::LiveAccessPoint>,
-        wanted: bool,
-    ) {
-        let doc = &change.doc;
-        let bucket = doc.bucket.as_deref().unwrap_or_default();
-        let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
-        let recorded = self.inventory.owned(doc);
-        match (ap, wanted) {
-            (None, true) => {
-                change.op = Op::Create;
-                change.after = Some(format!(
-                    "{}, {}",
-                    describe_access_point(doc, self.owner()),
-                    network_origin(doc.vpc.as_deref())
-                ));
-            }
-            (Some(live), true)
-                if live.bucket == bucket
-                    && (live.vpc.as_deref() != doc.vpc.as_deref()
-                        || !live.blocks_public_access) =>
-            {
-                self.replace_access_point(change, live, recorded);
-            }
-            (Some(live), true)
-                if live.bucket != bucket
-                    || live
-                        .bucket_account
-                        .as_deref()
-                        .is_some_and(|a| a != bucket_account) =>
-            {
-                self.problems.push(PlanProblem::about(doc, format!(
-                    "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
-                    doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
-                )));
-            }
-            (Some(_), true) if !recorded => self.take_over_access_point(change),
-            (Some(_), false) if recorded => {
-                let key = key_of(doc);
-                match self.may_delete(&key) {
-                    Ok(()) => {
-                        change.op = Op::Delete;
-                        change.before = Some(describe_access_point(doc, self.owner()));
-                    }
-                    Err(why) => self.kept.push(format!(
-                        "access point {} in account {}: left in place, {why}; the deployment's statements are taken out of its policy",
-                        doc.target, doc.account
-                    )),
-                }
-            }
-            (Some(_), false) => self.kept.push(format!(
-                "access point {} in account {}: not created by this deployment",
-                doc.target, doc.account
-            )),
-            (Some(_), true) | (None, false) => {}
-        }
-    }
-
-    /// A declared access point whose network origin or Block Public Access differs: fixed at
-    /// creation ("Creating access points restricted to a virtual private cloud", "Managing public
-    /// access to access points", S3 User Guide), so replaced when ours, refused when not.
-    fn replace_access_point(
-        &mut self,
-        change: &mut Change,
-        live: &crate::kind::access_point::LiveAccessPoint,
-        recorded: bool,
-    ) {
-        let doc = &change.doc;
-        let live_origin = network_origin(live.vpc.as_deref());
-        let declared_origin = network_origin(doc.vpc.as_deref());
-        let what = if live.vpc.as_deref() != doc.vpc.as_deref() {
-            format!("it has {live_origin}, the grants declare {declared_origin}")
-        } else {
-            "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
-        };
-        let key = key_of(doc);
-        let deletable = self.may_delete(&key);
-        if let (true, Err(why)) = (recorded, &deletable) {
-            self.problems.push(PlanProblem::about(doc, format!(
-                "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
-                doc.target, doc.account
-            )));
-        } else if recorded {
-            self.replaced.push(doc.target.to_string());
-            let described = describe_access_point(doc, self.owner());
-            change.op = Op::Replace;
-            change.before = Some(format!("{described}, {live_origin}"));
-            change.after = Some(format!("{described}, {declared_origin}"));
-            change.reason = Some(format!(
-                "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
-            ));
-        } else {
-            self.problems.push(PlanProblem::about(doc, format!(
-                "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
-                doc.target, doc.account, self.owner()
-            )));
-        }
-    }
-
-    /// A declared access point that exists and that the deployment did not create: taken over
-    /// with `--adopt` (which writes only the record) unless another deployment records it.
-    fn take_over_access_point(&mut self, change: &mut Change) {
-        let doc = &change.doc;
-        if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
-            self.problems.push(PlanProblem::about(doc, format!(
-                "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
-                doc.target, doc.account
-            )));
-        } else if self.ctx.adopt {
-            change.op = Op::Update;
-            change.before = Some(describe_access_point(doc, "someone else"));
-            change.after = Some(describe_access_point(doc, self.owner()));
-        } else {
-            self.problems.push(PlanProblem::about(doc, format!(
-                "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
-                doc.target, doc.account, self.owner()
-            )));
-        }
-    }
-
-    fn shared_policy(
+    pub(crate) fn shared_policy(
         &mut self,
         change: &mut Change,
         policy: Option<&str>,
@@ -919,61 +693,13 @@ impl Planner<'_> {
     }
 }
 
-/// A trust policy of a role the deployment creates: written whole.
-fn trust_policy(change: &mut Change, live: Option<&str>) {
-    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
-    match live {
-        None => change.op = Op::Create,
-        Some(t) if same_meaning(t, &declared) => {}
-        Some(t) => {
-            change.op = Op::Update;
-            change.before = Some(pretty(t));
-        }
-    }
-    if change.op != Op::NoOp {
-        change.after = Some(pretty(&declared));
-        change.write = Some(declared);
-    }
-}
-
-/// An inline policy named for the deployment: its whole.
-fn inline_policy(change: &mut Change, live: Option<&str>, wanted: bool) {
-    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
-    change.before = live.map(pretty);
-    change.op = match (live, wanted) {
-        (None, true) => Op::Create,
-        (Some(p), true) if !same_meaning(p, &declared) => Op::Update,
-        (Some(_), false) => Op::Delete,
-        _ => Op::NoOp,
-    };
-    if wanted && change.op != Op::NoOp {
-        change.after = Some(pretty(&declared));
-        change.write = Some(declared);
-    }
-}
-
-/// How a plan line names an access point: its bucket and owner.
-fn describe_access_point(doc: &Document, owner: &str) -> String {
-    format!(
-        "access point {} on bucket {} (account {}), owned by {owner}",
-        doc.target,
-        doc.bucket.as_deref().unwrap_or_default(),
-        doc.bucket_account.as_deref().unwrap_or_default()
-    )
-}
-
-/// An access point's network origin as a plan line says it.
-fn network_origin(vpc: Option<&str>) -> String {
-    vpc.map_or("network origin Internet".to_owned(), |v| {
-        format!("network origin VPC {v}")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kind::access_point::LiveAccessPoint;
+    use crate::kind::role::LiveRole;
     use crate::record::RecordWrite;
+    use policy_core::ownership::OWNER_TAG;
     use policy_core::{build, DeploymentInput, GrantInput, Loc, Spanned};
 
     fn at(s: &str) -> Option<Spanned<String>> {

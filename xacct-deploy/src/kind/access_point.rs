@@ -2,10 +2,13 @@
 
 use crate::aws::{done_unless, every_page, is_code, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
 use crate::live::{region_of, Live};
-use crate::plan::Op;
-use policy_core::Document;
+use crate::plan::{Change, Op, PlanProblem, Planner};
+use crate::record::key_of;
+use policy_core::{Document, DocumentKind};
+use serde_json::json;
 
 /// An access point as S3 Control has it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,6 +227,179 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
                 vpc: doc.vpc.as_deref(),
             };
             w.aws.create_access_point(account, region, target, ap).await
+        }
+    }
+}
+
+impl Exporter<'_> {
+    /// An access point with its policy, as `apply` creates it: all four Block Public Access
+    /// settings on, and the network origin VPC when the grants name one.
+    pub(crate) fn access_point(&self, doc: &Document) -> Result<Resource, ExportError> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let mut properties = json!({
+            "Name": name,
+            "Bucket": doc.bucket.as_deref().unwrap_or_default(),
+            "BucketAccountId": doc.bucket_account.as_deref().unwrap_or(&doc.account),
+        });
+        if let Some(policy) = self.policy_for(DocumentKind::AccessPointPolicy, &doc.target)? {
+            properties["Policy"] = policy;
+        }
+        properties["PublicAccessBlockConfiguration"] = json!({
+            "BlockPublicAcls": true,
+            "IgnorePublicAcls": true,
+            "BlockPublicPolicy": true,
+            "RestrictPublicBuckets": true,
+        });
+        if let Some(vpc) = &doc.vpc {
+            properties["VpcConfiguration"] = json!({ "VpcId": vpc });
+        }
+        let body = json!({"Type": "AWS::S3::AccessPoint", "Properties": properties});
+        Ok(self.resource(
+            doc,
+            format!("AccessPoint{}", pascal(name)),
+            body,
+            region_of(doc),
+        ))
+    }
+}
+
+/// How a plan line names an access point: its bucket and owner.
+fn describe_access_point(doc: &Document, owner: &str) -> String {
+    format!(
+        "access point {} on bucket {} (account {}), owned by {owner}",
+        doc.target,
+        doc.bucket.as_deref().unwrap_or_default(),
+        doc.bucket_account.as_deref().unwrap_or_default()
+    )
+}
+
+/// An access point's network origin as a plan line says it.
+fn network_origin(vpc: Option<&str>) -> String {
+    vpc.map_or("network origin Internet".to_owned(), |v| {
+        format!("network origin VPC {v}")
+    })
+}
+
+impl Planner<'_> {
+    pub(crate) fn access_point(
+        &mut self,
+        change: &mut Change,
+        ap: Option<&crate::kind::access_point::LiveAccessPoint>,
+        wanted: bool,
+    ) {
+        let doc = &change.doc;
+        let bucket = doc.bucket.as_deref().unwrap_or_default();
+        let bucket_account = doc.bucket_account.as_deref().unwrap_or_default();
+        let recorded = self.inventory.owned(doc);
+        match (ap, wanted) {
+            (None, true) => {
+                change.op = Op::Create;
+                change.after = Some(format!(
+                    "{}, {}",
+                    describe_access_point(doc, self.owner()),
+                    network_origin(doc.vpc.as_deref())
+                ));
+            }
+            (Some(live), true)
+                if live.bucket == bucket
+                    && (live.vpc.as_deref() != doc.vpc.as_deref()
+                        || !live.blocks_public_access) =>
+            {
+                self.replace_access_point(change, live, recorded);
+            }
+            (Some(live), true)
+                if live.bucket != bucket
+                    || live
+                        .bucket_account
+                        .as_deref()
+                        .is_some_and(|a| a != bucket_account) =>
+            {
+                self.problems.push(PlanProblem::about(doc, format!(
+                    "access point {} already exists in front of bucket {} (account {}), not {bucket} (account {bucket_account}); an access point cannot move to another bucket",
+                    doc.target, live.bucket, live.bucket_account.as_deref().unwrap_or("unknown")
+                )));
+            }
+            (Some(_), true) if !recorded => self.take_over_access_point(change),
+            (Some(_), false) if recorded => {
+                let key = key_of(doc);
+                match self.may_delete(&key) {
+                    Ok(()) => {
+                        change.op = Op::Delete;
+                        change.before = Some(describe_access_point(doc, self.owner()));
+                    }
+                    Err(why) => self.kept.push(format!(
+                        "access point {} in account {}: left in place, {why}; the deployment's statements are taken out of its policy",
+                        doc.target, doc.account
+                    )),
+                }
+            }
+            (Some(_), false) => self.kept.push(format!(
+                "access point {} in account {}: not created by this deployment",
+                doc.target, doc.account
+            )),
+            (Some(_), true) | (None, false) => {}
+        }
+    }
+
+    /// A declared access point whose network origin or Block Public Access differs: fixed at
+    /// creation ("Creating access points restricted to a virtual private cloud", "Managing public
+    /// access to access points", S3 User Guide), so replaced when ours, refused when not.
+    fn replace_access_point(
+        &mut self,
+        change: &mut Change,
+        live: &crate::kind::access_point::LiveAccessPoint,
+        recorded: bool,
+    ) {
+        let doc = &change.doc;
+        let live_origin = network_origin(live.vpc.as_deref());
+        let declared_origin = network_origin(doc.vpc.as_deref());
+        let what = if live.vpc.as_deref() != doc.vpc.as_deref() {
+            format!("it has {live_origin}, the grants declare {declared_origin}")
+        } else {
+            "some of its Block Public Access settings are off; xacct creates access points with all four on".to_owned()
+        };
+        let key = key_of(doc);
+        let deletable = self.may_delete(&key);
+        if let (true, Err(why)) = (recorded, &deletable) {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {}: {what}, which AWS fixes when an access point is created, and it cannot be replaced: {why}",
+                doc.target, doc.account
+            )));
+        } else if recorded {
+            self.replaced.push(doc.target.to_string());
+            let described = describe_access_point(doc, self.owner());
+            change.op = Op::Replace;
+            change.before = Some(format!("{described}, {live_origin}"));
+            change.after = Some(format!("{described}, {declared_origin}"));
+            change.reason = Some(format!(
+                "{what}, which AWS fixes when an access point is created: it is deleted and created again, and its policy written again; requests through it fail in between"
+            ));
+        } else {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {}: {what}, which cannot change after creation, and deployment {} did not create it",
+                doc.target, doc.account, self.owner()
+            )));
+        }
+    }
+
+    /// A declared access point that exists and that the deployment did not create: taken over
+    /// with `--adopt` (which writes only the record) unless another deployment records it.
+    fn take_over_access_point(&mut self, change: &mut Change) {
+        let doc = &change.doc;
+        if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
+                doc.target, doc.account
+            )));
+        } else if self.ctx.adopt {
+            change.op = Op::Update;
+            change.before = Some(describe_access_point(doc, "someone else"));
+            change.after = Some(describe_access_point(doc, self.owner()));
+        } else {
+            self.problems.push(PlanProblem::about(doc, format!(
+                "access point {} exists in account {} but was not created by deployment {}; pass --adopt to take it over",
+                doc.target, doc.account, self.owner()
+            )));
         }
     }
 }

@@ -2,10 +2,13 @@
 
 use crate::aws::{done_unless, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::export::{pascal, policy_of, ExportError, Exporter, LiveBucketPolicies, Resource};
 use crate::kind::Write;
 use crate::live::{region_of, Live};
 use crate::plan::{merge, same_meaning, Mode, Op};
+use policy_core::ownership::sid_prefix;
 use policy_core::Document;
+use serde_json::{json, Value};
 
 impl Aws {
     /// `Err` with code `NoSuchBucket` when the bucket does not exist.
@@ -170,4 +173,58 @@ async fn settle_shared_write(w: &Write<'_>) -> Result<(), DeployError> {
             doc.kind.describe()
         ),
     })
+}
+
+impl Exporter<'_> {
+    /// A bucket policy: with the statements others wrote in it as read now (`live`), or this
+    /// deployment's alone with a warning that CloudFormation would remove the others'.
+    pub(crate) fn bucket_policy(
+        &self,
+        doc: &Document,
+        live: Option<&LiveBucketPolicies>,
+        notes: &mut Vec<String>,
+    ) -> Result<Resource, ExportError> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let policy = match live.map(|l| l.get(doc.target.as_ref())) {
+            Some(Some(stored)) => {
+                let merged = crate::plan::merge(
+                    stored.as_deref(),
+                    doc.policy.as_deref(),
+                    &sid_prefix(&self.deployment.name),
+                    false,
+                    &doc.target,
+                )
+                .map_err(ExportError::Live)?;
+                let kept = merged
+                    .as_ref()
+                    .and_then(|m| m["Statement"].as_array())
+                    .map_or(0, Vec::len)
+                    .saturating_sub(policy_of(doc)?["Statement"].as_array().map_or(0, Vec::len));
+                if kept > 0 {
+                    notes.push(format!(
+                        "the bucket policy of {} keeps the {kept} statement(s) others wrote in it, as read now; CloudFormation replaces the whole policy, so export again after they change",
+                        doc.target
+                    ));
+                }
+                merged.unwrap_or(Value::Null)
+            }
+            _ => {
+                notes.push(format!(
+                    "warning: the bucket policy of {} is exported with this deployment's statements only: CloudFormation replaces a bucket's whole policy, so statements others wrote in it would be removed; export with `--read-live` (and credentials for account {}) to keep them, or with `--bucket-policy leave-out`",
+                    doc.target, doc.account
+                ));
+                policy_of(doc)?
+            }
+        };
+        let body = json!({
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {"Bucket": name, "PolicyDocument": policy},
+        });
+        Ok(self.resource(
+            doc,
+            format!("BucketPolicy{}", pascal(name)),
+            body,
+            region_of(doc),
+        ))
+    }
 }

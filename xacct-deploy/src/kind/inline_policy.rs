@@ -2,10 +2,12 @@
 
 use crate::aws::{decode, done_unless, iam_name, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::export::{last_segment, pascal, policy_of, ExportError, Exporter, Resource};
 use crate::kind::Write;
 use crate::live::Live;
-use crate::plan::Op;
+use crate::plan::{pretty, same_meaning, Change, Op};
 use policy_core::{Document, DocumentKind};
+use serde_json::json;
 
 impl Aws {
     pub async fn get_inline_policy(
@@ -162,5 +164,47 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
                 .put_inline_policy(account, user, target, &w.name, w.text)
                 .await
         }
+    }
+}
+
+impl Exporter<'_> {
+    /// The deployment's inline policy on a role or user.
+    pub(crate) fn inline_policy(&self, doc: &Document) -> Result<Resource, ExportError> {
+        let (list, prefix) = if doc.kind == DocumentKind::RoleInlinePolicy {
+            ("Roles", "RolePolicy")
+        } else {
+            ("Users", "UserPolicy")
+        };
+        let holder = last_segment(&doc.target);
+        let body = json!({
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": doc.name.as_deref().unwrap_or_default(),
+                "PolicyDocument": policy_of(doc)?,
+                list: [holder],
+            },
+        });
+        Ok(self.resource(
+            doc,
+            format!("{prefix}{}", pascal(holder)),
+            body,
+            self.home.to_owned(),
+        ))
+    }
+}
+
+/// An inline policy named for the deployment: its whole.
+pub(crate) fn inline_policy(change: &mut Change, live: Option<&str>, wanted: bool) {
+    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
+    change.before = live.map(pretty);
+    change.op = match (live, wanted) {
+        (None, true) => Op::Create,
+        (Some(p), true) if !same_meaning(p, &declared) => Op::Update,
+        (Some(_), false) => Op::Delete,
+        _ => Op::NoOp,
+    };
+    if wanted && change.op != Op::NoOp {
+        change.after = Some(pretty(&declared));
+        change.write = Some(declared);
     }
 }

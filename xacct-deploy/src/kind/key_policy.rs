@@ -2,8 +2,10 @@
 
 use crate::aws::{unless_absent, Aws};
 use crate::error::DeployError;
+use crate::export::{statements_to_add, ExportError};
 use crate::kind::Write;
 use crate::live::{region_of, Live};
+use crate::plan::{Change, Op, PlanProblem, Planner};
 use policy_core::Document;
 
 impl Aws {
@@ -73,4 +75,44 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
             .put_key_policy(&doc.account, &w.region, &doc.target, w.text)
     })
     .await
+}
+
+/// CloudFormation has no resource for a key policy alone: it is the `KeyPolicy` of the
+/// `AWS::KMS::Key` that creates the key, which the key's owners manage. A note says what to add.
+pub(crate) fn cloudformation(doc: &Document, notes: &mut Vec<String>) -> Result<(), ExportError> {
+    notes.push(statements_to_add(
+        doc,
+        "CloudFormation sets a key policy only as the KeyPolicy of the AWS::KMS::Key that creates the key; add these statements to it where the key is managed",
+    )?);
+    Ok(())
+}
+
+impl Planner<'_> {
+    /// A key's policy is shared like a bucket policy, but the key (and so a policy) always
+    /// exists: the deployment only adds and removes its statements.
+    pub(crate) fn key_policy(
+        &mut self,
+        change: &mut Change,
+        doc: &Document,
+        policy: Option<&str>,
+        wanted: bool,
+    ) {
+        match policy {
+            None if wanted => self.problems.push(PlanProblem::about(doc, format!(
+                "the KMS key {} does not exist in account {}, or its policy cannot be read with these credentials",
+                doc.target, doc.account
+            ))),
+            None => {}
+            Some(_) => {
+                let ours = if wanted { doc.policy.as_deref() } else { None };
+                self.shared_policy(change, policy, ours, false);
+                if change.op == Op::Delete {
+                    self.problems.push(PlanProblem::about(doc, format!(
+                        "removing this deployment's statements from the key policy of {} would leave it empty, and a key must keep a policy: add a statement for the key's administrators first",
+                        doc.target
+                    )));
+                }
+            }
+        }
+    }
 }

@@ -12,8 +12,11 @@ pub(crate) mod role;
 
 use crate::aws::Aws;
 use crate::error::DeployError;
+use crate::export::{
+    statements_to_add, BucketPolicies, ExportError, Exporter, LiveBucketPolicies, Resource,
+};
 use crate::live::{region_of, Live};
-use crate::plan::{Change, Plan};
+use crate::plan::{Change, Plan, Planner};
 use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, RawArn};
 
 /// The name the AWS calls for `doc` take: derived from its target (the access point or bucket
@@ -139,5 +142,73 @@ pub(crate) fn unchanged(kind: DocumentKind, now: &Live, planned: &Live) -> bool 
     match kind {
         DocumentKind::RoleTrustPolicy => role::trust_unchanged(now, planned),
         _ => now == planned,
+    }
+}
+
+/// The CloudFormation resource a declared document makes, if any; what it cannot make goes in
+/// `notes`.
+pub(crate) fn cloudformation(
+    export: &Exporter<'_>,
+    doc: &Document,
+    bucket_policies: BucketPolicies,
+    live: Option<&LiveBucketPolicies>,
+    notes: &mut Vec<String>,
+) -> Result<Option<Resource>, ExportError> {
+    Ok(match doc.kind {
+        DocumentKind::Role => Some(export.role(doc)?),
+        // With its role, and with its access point.
+        DocumentKind::RoleTrustPolicy | DocumentKind::AccessPointPolicy => None,
+        DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy => {
+            Some(export.inline_policy(doc)?)
+        }
+        DocumentKind::AccessPoint => Some(export.access_point(doc)?),
+        DocumentKind::KeyPolicy => {
+            key_policy::cloudformation(doc, notes)?;
+            None
+        }
+        DocumentKind::BucketPolicy => match bucket_policies {
+            BucketPolicies::LeaveOut => {
+                notes.push(statements_to_add(
+                    doc,
+                    "add these statements to it where it is managed",
+                )?);
+                None
+            }
+            BucketPolicies::Export => Some(export.bucket_policy(doc, live, notes)?),
+        },
+    })
+}
+
+impl Planner<'_> {
+    /// Decides what to do with one document, as its kind does.
+    pub(crate) fn plan_kind(
+        &mut self,
+        change: &mut Change,
+        doc: &Document,
+        live: &Live,
+        wanted: bool,
+    ) {
+        match (live, doc.kind) {
+            (Live::Role(role), DocumentKind::Role) => self.role(change, role.as_ref(), wanted),
+            // The trust policy belongs to a role the deployment creates; it goes with the role.
+            (Live::Role(role), DocumentKind::RoleTrustPolicy) if wanted => {
+                role::trust_policy(change, role.as_ref().map(|r| r.trust.as_str()));
+            }
+            (
+                Live::Policy(policy),
+                DocumentKind::RoleInlinePolicy | DocumentKind::UserInlinePolicy,
+            ) => inline_policy::inline_policy(change, policy.as_deref(), wanted),
+            (Live::AccessPoint(ap), DocumentKind::AccessPoint) => {
+                self.access_point(change, ap.as_ref(), wanted)
+            }
+            (Live::Policy(policy), DocumentKind::KeyPolicy) => {
+                self.key_policy(change, doc, policy.as_deref(), wanted)
+            }
+            (
+                Live::Policy(policy),
+                DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy,
+            ) => self.resource_policy(change, doc, policy.as_deref(), wanted),
+            _ => {}
+        }
     }
 }

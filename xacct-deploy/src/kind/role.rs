@@ -3,11 +3,14 @@
 
 use crate::aws::{decode, done_unless, iam_name, is_code, unless_absent, Aws};
 use crate::error::DeployError;
+use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
 use crate::live::Live;
-use crate::plan::{Op, Plan};
+use crate::plan::{pretty, same_meaning, Change, Op, Plan, PlanProblem, Planner};
+use crate::record::key_of;
 use policy_core::ownership::OWNER_TAG;
 use policy_core::{Document, DocumentKind};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A role as IAM has it.
@@ -232,7 +235,7 @@ pub(crate) async fn write_trust(w: &Write<'_>) -> Result<(), DeployError> {
 }
 
 /// A trust policy of a role created in this run was written by CreateRole already.
-pub(crate) fn trust_written_by_create_role(plan: &Plan, change: &crate::plan::Change) -> bool {
+pub(crate) fn trust_written_by_create_role(plan: &Plan, change: &Change) -> bool {
     let doc = &change.doc;
     doc.kind == DocumentKind::RoleTrustPolicy
         && plan.changes.iter().any(|c| {
@@ -248,5 +251,110 @@ pub(crate) fn trust_unchanged(now: &Live, planned: &Live) -> bool {
             now.as_ref().map(|r| &r.trust) == planned.as_ref().map(|r| &r.trust)
         }
         _ => now == planned,
+    }
+}
+
+impl Exporter<'_> {
+    /// A bridge or requester role the deployment creates, with its trust policy and owner tag.
+    pub(crate) fn role(&self, doc: &Document) -> Result<Resource, ExportError> {
+        let name = doc.name.as_deref().unwrap_or_default();
+        let trust = self
+            .policy_for(DocumentKind::RoleTrustPolicy, &doc.target)?
+            .ok_or_else(|| {
+                ExportError::Internal(format!("the role {} has no trust policy", doc.target))
+            })?;
+        let body = json!({
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "RoleName": name,
+                "Path": doc.path.as_deref().unwrap_or("/"),
+                "Description": format!("Created by xacct deployment {}", self.deployment.name),
+                "AssumeRolePolicyDocument": trust,
+                "Tags": [{"Key": OWNER_TAG, "Value": self.deployment.name.as_ref()}],
+            },
+        });
+        Ok(Resource {
+            creates_role: Some(doc.target.to_string()),
+            ..self.resource(
+                doc,
+                format!("Role{}", pascal(name)),
+                body,
+                self.home.to_owned(),
+            )
+        })
+    }
+}
+
+/// A trust policy of a role the deployment creates: written whole.
+pub(crate) fn trust_policy(change: &mut Change, live: Option<&str>) {
+    let declared = change.doc.policy.as_deref().unwrap_or_default().to_owned();
+    match live {
+        None => change.op = Op::Create,
+        Some(t) if same_meaning(t, &declared) => {}
+        Some(t) => {
+            change.op = Op::Update;
+            change.before = Some(pretty(t));
+        }
+    }
+    if change.op != Op::NoOp {
+        change.after = Some(pretty(&declared));
+        change.write = Some(declared);
+    }
+}
+
+impl Planner<'_> {
+    pub(crate) fn role(&mut self, change: &mut Change, role: Option<&LiveRole>, wanted: bool) {
+        let doc = &change.doc;
+        let describe = |owner: Option<&str>| {
+            format!(
+                "role {} (path {}, tag {OWNER_TAG}={})",
+                doc.target,
+                doc.path.as_deref().unwrap_or("/"),
+                owner.unwrap_or("none")
+            )
+        };
+        let owner = role.and_then(|r| r.tags.get(OWNER_TAG)).map(String::as_str);
+        let ours = owner == Some(self.owner());
+        match (role, wanted) {
+            (None, true) => {
+                change.op = Op::Create;
+                change.after = Some(describe(Some(self.owner())));
+            }
+            (Some(_), true) if !ours => {
+                if let Some(other) = self.claimed_by(doc).filter(|_| self.ctx.adopt) {
+                    self.problems.push(PlanProblem::about(doc, format!(
+                        "role {} in account {} is in the record of deployment {other}: --adopt does not take what another deployment owns; remove the grant from one of them",
+                        doc.target, doc.account
+                    )));
+                } else if self.ctx.adopt {
+                    change.op = Op::Update;
+                    change.before = Some(describe(owner));
+                    change.after = Some(describe(Some(self.owner())));
+                } else {
+                    self.problems.push(PlanProblem::about(doc, format!(
+                        "role {} exists in account {} but was not created by deployment {} (tag {OWNER_TAG}={}); pass --adopt to take it over",
+                        doc.target, doc.account, self.owner(), owner.unwrap_or("none")
+                    )));
+                }
+            }
+            (Some(_), false) if ours => {
+                let key = key_of(doc);
+                match self.may_delete(&key) {
+                    Ok(()) => {
+                        change.op = Op::Delete;
+                        change.before = Some(describe(owner));
+                    }
+                    Err(why) => self.kept.push(format!(
+                        "role {} in account {}: left in place, {why}; the deployment's policies are removed from it",
+                        doc.target, doc.account
+                    )),
+                }
+            }
+            (Some(_), false) => self.kept.push(format!(
+                "role {} in account {}: not created by this deployment",
+                doc.target, doc.account
+            )),
+            (Some(_), true) | (None, false) => {}
+        }
     }
 }
