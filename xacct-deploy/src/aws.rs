@@ -1,5 +1,8 @@
-//! Every AWS call the tool makes, one function per call, each counted and each failure turned
-//! into a [`DeployError`] that names the account, the resource and the operation.
+//! The shape every AWS call shares: a place among the calls to its service in its account, a
+//! count, and each failure turned into a [`DeployError`] that names the account, the resource
+//! and the operation. Here too the reads of what decides access besides the deployment's own
+//! documents (a requester's other policies, buckets' settings); each resource kind's own calls
+//! are in its module of [`crate::kind`].
 
 use crate::accounts::Account;
 use crate::error::{Context, DeployError};
