@@ -143,18 +143,55 @@ pub fn emulator_reset() {
     assert!(status.success(), "cannot reset the emulator at {endpoint}");
 }
 
-pub fn fixture(command: &str, arg: &Value) -> Value {
+/// The test's fixture process (`aws_fixture.py serve`), started on first use: importing boto3
+/// costs about half a second of CPU, and a test makes dozens of fixture calls.
+struct FixtureProcess {
+    _child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    stderr: std::process::ChildStderr,
+}
+
+static FIXTURE: Mutex<Option<FixtureProcess>> = Mutex::new(None);
+
+fn start_fixture() -> FixtureProcess {
+    use std::process::Stdio;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
-    let out = Command::new(env("XACCT_TEST_PYTHON"))
-        .args([script, endpoint(), command, &arg.to_string()])
-        .output()
+    // Its output is piped, not inherited: nothing holds the test's own output open after it.
+    let mut child = Command::new(env("XACCT_TEST_PYTHON"))
+        .args([script, "serve"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("python");
-    assert!(
-        out.status.success(),
-        "aws_fixture.py {command} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("fixture output is JSON")
+    FixtureProcess {
+        stdin: child.stdin.take().expect("stdin"),
+        stdout: std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        stderr: child.stderr.take().expect("stderr"),
+        _child: child,
+    }
+}
+
+/// Asks the independent AWS client (boto3) to seed, change or read the emulator's state.
+pub fn fixture(command: &str, arg: &Value) -> Value {
+    use std::io::{BufRead, Read, Write};
+    let mut process = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
+    let p = process.get_or_insert_with(start_fixture);
+    let request = json!({"endpoint": endpoint(), "command": command, "arg": arg});
+    let mut line = String::new();
+    let asked = writeln!(p.stdin, "{request}").and_then(|()| p.stdin.flush());
+    if asked.is_err() || p.stdout.read_line(&mut line).unwrap_or(0) == 0 {
+        let mut stderr = String::new();
+        let _ = p.stderr.read_to_string(&mut stderr);
+        *process = None;
+        panic!("aws_fixture.py ended before answering {command}: {stderr}");
+    }
+    let answer: Value = serde_json::from_str(&line).expect("fixture answers are JSON");
+    if let Some(error) = answer.get("error").and_then(Value::as_str) {
+        panic!("aws_fixture.py {command} failed: {error}");
+    }
+    answer["ok"].clone()
 }
 
 /// Every account of the deployment, reached by assuming a role in it.
