@@ -14,10 +14,6 @@ install_pid=$!
 built=$(mktemp -d)
 trap 'kill "$install_pid" 2>/dev/null; rm -rf "$install_log" "$built"' EXIT
 cargo fmt --all --check
-# AWS's Guard engine, for the AWS Config rules of `export config` (a workspace of its own: see
-# tests/guard/Cargo.toml).
-cargo build --manifest-path tests/guard/Cargo.toml --locked --target-dir target/guard
-export XACCT_TEST_GUARD=$root/target/guard/debug/xacct-guard
 # Clippy lints the workspace's crates as they compile for the tests: clippy-driver is rustc with
 # Clippy's lints ("Using Clippy-driver", Clippy's README), set as cargo's workspace wrapper and
 # given its arguments the way `cargo clippy -- -D warnings` does. The dependencies, which
@@ -37,6 +33,12 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo clippy --workspace --all-targets --locked -- -D warnings
 fi
+# AWS's Guard engine, for the AWS Config rules of `export config` (a workspace of its own: see
+# tests/guard/Cargo.toml), built after the tests so that the install above overlaps the longer
+# build; not linted (it is not part of this workspace).
+env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS \
+  cargo build --manifest-path tests/guard/Cargo.toml --locked --target-dir target/guard
+export XACCT_TEST_GUARD=$root/target/guard/debug/xacct-guard
 if ! wait "$install_pid"; then
   cat "$install_log" >&2
   exit 1
