@@ -281,6 +281,38 @@ impl Aws {
         Ok(permit)
     }
 
+    /// The shape of a read: its place, its count, then `send` (an SDK call, which does nothing
+    /// until awaited); `None` when AWS answers with one of the `absent` codes.
+    pub(crate) async fn read_call<T, E>(
+        &self,
+        account: &str,
+        operation: &'static str,
+        resource: &str,
+        absent: &[&str],
+        send: impl std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<Option<T>, DeployError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let _permit = self.read(account, operation, resource).await;
+        unless_absent(send.await, Self::ctx(account, resource, operation), absent)
+    }
+
+    /// The shape of a write: its place, its count (and the test hook), then `send`; an answer
+    /// with one of the `done` codes means it is done already.
+    pub(crate) async fn write_call<T, E>(
+        &self,
+        context: Context,
+        done: &[&str],
+        send: impl std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<(), DeployError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let _permit = self.write(&context).await?;
+        done_unless(send.await, context, done)
+    }
+
     pub(crate) fn ctx(account: &str, resource: &str, operation: &'static str) -> Context {
         Context {
             account: account.to_owned(),

@@ -1,6 +1,6 @@
 //! An access point the deployment creates in front of a bucket.
 
-use crate::aws::{done_unless, every_page, is_code, unless_absent, Aws};
+use crate::aws::{every_page, is_code, unless_absent, Aws};
 use crate::error::DeployError;
 use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
@@ -170,17 +170,17 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
-        let _permit = self.write(&ctx).await?;
-        let result = self
+        let call = self
             .account(account)?
             .s3control(region)
-            .delete_access_point()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchAccessPoint"])
+            .delete_access_point();
+        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPoint");
+        self.write_call(
+            ctx,
+            &["NoSuchAccessPoint"],
+            call.account_id(account).name(name).send(),
+        )
+        .await
     }
 }
 
@@ -197,12 +197,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
     let doc = &w.change.doc;
-    let (account, target, name, region) = (
-        doc.account.as_ref(),
-        doc.target.as_ref(),
-        w.name.as_str(),
-        w.region.as_str(),
-    );
+    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
     match w.change.op {
         // Adopting an access point writes only the record.
         Op::Update => Ok(()),

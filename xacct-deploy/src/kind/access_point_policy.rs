@@ -1,7 +1,7 @@
 //! An access point's policy: the whole policy of an access point the deployment owns, or its
 //! statements in one it does not.
 
-use crate::aws::{done_unless, unless_absent, Aws};
+use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::kind::Write;
 use crate::live::{region_of, Live};
@@ -16,21 +16,21 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3:GetAccessPointPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .s3control(region)
-                .get_access_point_policy()
-                .account_id(account)
-                .name(name)
-                .send()
-                .await,
-            Self::ctx(account, arn, "s3:GetAccessPointPolicy"),
-            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
+        let call = self
+            .account(account)?
+            .s3control(region)
+            .get_access_point_policy();
+        let absent = ["NoSuchAccessPointPolicy", "NoSuchAccessPoint"];
+        let out = self
+            .read_call(
+                account,
+                "s3:GetAccessPointPolicy",
+                arn,
+                &absent,
+                call.account_id(account).name(name).send(),
+            )
+            .await?;
+        Ok(out.and_then(|o| o.policy).filter(|p| !p.is_empty()))
     }
 
     pub async fn put_access_point_policy(
@@ -41,18 +41,17 @@ impl Aws {
         arn: &str,
         policy: &str,
     ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
+        let call = self
+            .account(account)?
             .s3control(region)
-            .put_access_point_policy()
-            .account_id(account)
-            .name(name)
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+            .put_access_point_policy();
+        let ctx = Self::ctx(account, arn, "s3:PutAccessPointPolicy");
+        self.write_call(
+            ctx,
+            &[],
+            call.account_id(account).name(name).policy(policy).send(),
+        )
+        .await
     }
 
     pub async fn delete_access_point_policy(
@@ -62,21 +61,14 @@ impl Aws {
         name: &str,
         arn: &str,
     ) -> Result<(), DeployError> {
-        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
-        let _permit = self.write(&ctx).await?;
-        let result = self
+        let call = self
             .account(account)?
             .s3control(region)
-            .delete_access_point_policy()
-            .account_id(account)
-            .name(name)
-            .send()
-            .await;
-        done_unless(
-            result,
-            ctx,
-            &["NoSuchAccessPointPolicy", "NoSuchAccessPoint"],
-        )
+            .delete_access_point_policy();
+        let ctx = Self::ctx(account, arn, "s3:DeleteAccessPointPolicy");
+        let gone = ["NoSuchAccessPointPolicy", "NoSuchAccessPoint"];
+        self.write_call(ctx, &gone, call.account_id(account).name(name).send())
+            .await
     }
 }
 
@@ -92,13 +84,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let doc = &w.change.doc;
-    let (account, target, name, region) = (
-        doc.account.as_ref(),
-        doc.target.as_ref(),
-        w.name.as_str(),
-        w.region.as_str(),
-    );
+    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
     match w.change.op {
         Op::Delete => {
             w.aws

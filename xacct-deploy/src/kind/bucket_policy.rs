@@ -1,6 +1,6 @@
 //! A bucket's policy, shared: the deployment adds and removes only its own statements.
 
-use crate::aws::{done_unless, unless_absent, Aws};
+use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::export::{pascal, policy_of, ExportError, Exporter, LiveBucketPolicies, Resource};
 use crate::kind::Write;
@@ -19,21 +19,17 @@ impl Aws {
         bucket: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "s3:GetBucketPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .s3(region)
-                .get_bucket_policy()
-                .bucket(bucket)
-                .expected_bucket_owner(account)
-                .send()
-                .await,
-            Self::ctx(account, arn, "s3:GetBucketPolicy"),
-            &["NoSuchBucketPolicy"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
+        let call = self.account(account)?.s3(region).get_bucket_policy();
+        let out = self
+            .read_call(
+                account,
+                "s3:GetBucketPolicy",
+                arn,
+                &["NoSuchBucketPolicy"],
+                call.bucket(bucket).expected_bucket_owner(account).send(),
+            )
+            .await?;
+        Ok(out.and_then(|o| o.policy).filter(|p| !p.is_empty()))
     }
 
     pub async fn put_bucket_policy(
@@ -44,18 +40,17 @@ impl Aws {
         arn: &str,
         policy: &str,
     ) -> Result<(), DeployError> {
+        let call = self.account(account)?.s3(region).put_bucket_policy();
         let ctx = Self::ctx(account, arn, "s3:PutBucketPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .s3(region)
-            .put_bucket_policy()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+        self.write_call(
+            ctx,
+            &[],
+            call.bucket(bucket)
+                .expected_bucket_owner(account)
+                .policy(policy)
+                .send(),
+        )
+        .await
     }
 
     pub async fn delete_bucket_policy(
@@ -65,17 +60,14 @@ impl Aws {
         bucket: &str,
         arn: &str,
     ) -> Result<(), DeployError> {
+        let call = self.account(account)?.s3(region).delete_bucket_policy();
         let ctx = Self::ctx(account, arn, "s3:DeleteBucketPolicy");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .s3(region)
-            .delete_bucket_policy()
-            .bucket(bucket)
-            .expected_bucket_owner(account)
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchBucketPolicy"])
+        self.write_call(
+            ctx,
+            &["NoSuchBucketPolicy"],
+            call.bucket(bucket).expected_bucket_owner(account).send(),
+        )
+        .await
     }
 }
 
@@ -92,13 +84,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let doc = &w.change.doc;
-    let (account, target, name, region) = (
-        doc.account.as_ref(),
-        doc.target.as_ref(),
-        w.name.as_str(),
-        w.region.as_str(),
-    );
+    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
     match w.change.op {
         Op::Delete => {
             w.aws
@@ -122,12 +108,7 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
 /// and written again, a few times, before giving up with a clear error.
 async fn settle_shared_write(w: &Write<'_>) -> Result<(), DeployError> {
     let (aws, deployment, doc) = (w.aws, w.deployment, &w.change.doc);
-    let (account, name, target, region) = (
-        doc.account.as_ref(),
-        w.name.as_str(),
-        doc.target.as_ref(),
-        w.region.as_str(),
-    );
+    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
     let ours = if w.plan.mode == Mode::Apply {
         doc.policy.as_deref()
     } else {

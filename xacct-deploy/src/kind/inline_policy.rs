@@ -151,8 +151,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let doc = &w.change.doc;
-    let (account, target, user) = (doc.account.as_ref(), doc.target.as_ref(), is_user(doc));
+    let (account, target, user) = (w.account, w.target, is_user(&w.change.doc));
     match w.change.op {
         Op::Delete => {
             w.aws

@@ -1,6 +1,6 @@
 //! A KMS key's policy, shared like a bucket policy; a key always has one.
 
-use crate::aws::{unless_absent, Aws};
+use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::export::{statements_to_add, ExportError};
 use crate::kind::Write;
@@ -16,21 +16,17 @@ impl Aws {
         region: &str,
         arn: &str,
     ) -> Result<Option<String>, DeployError> {
-        let _permit = self.read(account, "kms:GetKeyPolicy", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .kms(region)
-                .get_key_policy()
-                .key_id(arn)
-                .policy_name("default")
-                .send()
-                .await,
-            Self::ctx(account, arn, "kms:GetKeyPolicy"),
-            &["NotFoundException"],
-        )? {
-            Some(out) => Ok(out.policy.filter(|p| !p.is_empty())),
-            None => Ok(None),
-        }
+        let call = self.account(account)?.kms(region).get_key_policy();
+        let out = self
+            .read_call(
+                account,
+                "kms:GetKeyPolicy",
+                arn,
+                &["NotFoundException"],
+                call.key_id(arn).policy_name("default").send(),
+            )
+            .await?;
+        Ok(out.and_then(|o| o.policy).filter(|p| !p.is_empty()))
     }
 
     /// Replaces the key's policy. KMS's lockout safety check stays on: a policy that would lock
@@ -42,18 +38,17 @@ impl Aws {
         arn: &str,
         policy: &str,
     ) -> Result<(), DeployError> {
+        let call = self.account(account)?.kms(region).put_key_policy();
         let ctx = Self::ctx(account, arn, "kms:PutKeyPolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .kms(region)
-            .put_key_policy()
-            .key_id(arn)
-            .policy_name("default")
-            .policy(policy)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+        self.write_call(
+            ctx,
+            &[],
+            call.key_id(arn)
+                .policy_name("default")
+                .policy(policy)
+                .send(),
+        )
+        .await
     }
 }
 
@@ -69,10 +64,8 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 
 /// A key always has a policy: the plan writes what is left instead of deleting it.
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let doc = &w.change.doc;
     crate::apply::retry_new_principal(|| {
-        w.aws
-            .put_key_policy(&doc.account, &w.region, &doc.target, w.text)
+        w.aws.put_key_policy(w.account, &w.region, w.target, w.text)
     })
     .await
 }

@@ -56,6 +56,9 @@ pub(crate) struct Write<'a> {
     pub deployment: &'a Deployment,
     pub plan: &'a Plan,
     pub change: &'a Change,
+    /// The account it is in and its ARN.
+    pub account: &'a str,
+    pub target: &'a str,
     /// What the AWS calls name it by ([`call_name`]).
     pub name: String,
     /// Where its S3 and S3 Control calls go ([`region_of`]).
@@ -91,6 +94,8 @@ pub(crate) async fn write(
         deployment,
         plan,
         change,
+        account: &doc.account,
+        target: &doc.target,
         name: call_name(doc, deployment)?,
         region: region_of(doc),
         text: change.write.as_deref().unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! A role the deployment creates (a bridge or requester role) and its trust policy, which
 //! IAM keeps on the role: one GetRole reads both.
 
-use crate::aws::{decode, done_unless, iam_name, is_code, unless_absent, Aws};
+use crate::aws::{decode, iam_name, is_code, unless_absent, Aws};
 use crate::error::DeployError;
 use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
@@ -163,30 +163,21 @@ impl Aws {
         arn: &str,
         trust: &str,
     ) -> Result<(), DeployError> {
+        let call = self.account(account)?.iam().update_assume_role_policy();
         let ctx = Self::ctx(account, arn, "iam:UpdateAssumeRolePolicy");
-        let _permit = self.write(&ctx).await?;
-        self.account(account)?
-            .iam()
-            .update_assume_role_policy()
-            .role_name(iam_name(arn))
-            .policy_document(trust)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws(ctx, &e))?;
-        Ok(())
+        self.write_call(
+            ctx,
+            &[],
+            call.role_name(iam_name(arn)).policy_document(trust).send(),
+        )
+        .await
     }
 
     pub async fn delete_role(&self, account: &str, arn: &str) -> Result<(), DeployError> {
+        let call = self.account(account)?.iam().delete_role();
         let ctx = Self::ctx(account, arn, "iam:DeleteRole");
-        let _permit = self.write(&ctx).await?;
-        let result = self
-            .account(account)?
-            .iam()
-            .delete_role()
-            .role_name(iam_name(arn))
-            .send()
-            .await;
-        done_unless(result, ctx, &["NoSuchEntity"])
+        self.write_call(ctx, &["NoSuchEntity"], call.role_name(iam_name(arn)).send())
+            .await
     }
 }
 
@@ -202,7 +193,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 /// A role is created with its trust policy and owner tag, tagged when adopted, or deleted.
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
     let (aws, doc, deployment) = (w.aws, &w.change.doc, w.deployment);
-    let (account, target) = (doc.account.as_ref(), doc.target.as_ref());
+    let (account, target) = (w.account, w.target);
     match w.change.op {
         Op::Create => {
             let trust = deployment
@@ -229,9 +220,7 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
 
 /// A trust policy is written on its own only when the role is not new.
 pub(crate) async fn write_trust(w: &Write<'_>) -> Result<(), DeployError> {
-    let doc = &w.change.doc;
-    crate::apply::retry_new_principal(|| w.aws.update_trust(&doc.account, &doc.target, w.text))
-        .await
+    crate::apply::retry_new_principal(|| w.aws.update_trust(w.account, w.target, w.text)).await
 }
 
 /// A trust policy of a role created in this run was written by CreateRole already.
