@@ -149,7 +149,8 @@ struct FixtureProcess {
     _child: std::process::Child,
     stdin: std::process::ChildStdin,
     stdout: std::io::BufReader<std::process::ChildStdout>,
-    stderr: std::process::ChildStderr,
+    /// Its standard error, in a file: a pipe nobody reads could fill and stop it.
+    stderr: std::fs::File,
 }
 
 static FIXTURE: Mutex<Option<FixtureProcess>> = Mutex::new(None);
@@ -157,25 +158,26 @@ static FIXTURE: Mutex<Option<FixtureProcess>> = Mutex::new(None);
 fn start_fixture() -> FixtureProcess {
     use std::process::Stdio;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws_fixture.py");
-    // Its output is piped, not inherited: nothing holds the test's own output open after it.
+    let stderr = tempfile::tempfile().expect("a temporary file");
+    // Its output is not inherited: nothing holds the test's own output open after it.
     let mut child = Command::new(env("XACCT_TEST_PYTHON"))
         .args([script, "serve"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr.try_clone().expect("a second handle"))
         .spawn()
         .expect("python");
     FixtureProcess {
         stdin: child.stdin.take().expect("stdin"),
         stdout: std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        stderr: child.stderr.take().expect("stderr"),
+        stderr,
         _child: child,
     }
 }
 
 /// Asks the independent AWS client (boto3) to seed, change or read the emulator's state.
 pub fn fixture(command: &str, arg: &Value) -> Value {
-    use std::io::{BufRead, Read, Write};
+    use std::io::{BufRead, Read, Seek, Write};
     let mut process = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
     let p = process.get_or_insert_with(start_fixture);
     let request = json!({"endpoint": endpoint(), "command": command, "arg": arg});
@@ -183,6 +185,7 @@ pub fn fixture(command: &str, arg: &Value) -> Value {
     let asked = writeln!(p.stdin, "{request}").and_then(|()| p.stdin.flush());
     if asked.is_err() || p.stdout.read_line(&mut line).unwrap_or(0) == 0 {
         let mut stderr = String::new();
+        let _ = p.stderr.rewind();
         let _ = p.stderr.read_to_string(&mut stderr);
         *process = None;
         panic!("aws_fixture.py ended before answering {command}: {stderr}");
