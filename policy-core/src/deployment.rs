@@ -1,7 +1,7 @@
 //! A rendered deployment: what `grants!` emits as a `static`, and what
 //! [`build`](crate::build) returns at run
-//! time. Strings are `Cow<'static, str>` so the macro can emit borrowed literals (no JSON work at
-//! run time) while run-time builds own theirs.
+//! time. Strings are `Cow<'static, str>` so the macro can emit borrowed literals while run-time
+//! builds own theirs.
 
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -154,29 +154,46 @@ pub struct GrantData {
 }
 
 /// Every document of one `grants!` invocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Deployment {
     /// The static's name; it also names what the deployment owns in AWS (statement ids, inline
     /// policy names, role tags).
     pub name: Str,
     pub grants: Cow<'static, [GrantData]>,
     pub documents: Cow<'static, [Document]>,
-    /// `render_json()`, rendered once.
-    pub json: Str,
+    /// `render_json()`, rendered from `documents` when first asked: the macro does not emit a
+    /// second copy of every document for rustc to read at every build.
+    pub json: std::sync::OnceLock<String>,
 }
+
+/// Two deployments are the same when their name, grants and documents are: the JSON is theirs
+/// rendered, whether or not it has been yet.
+impl PartialEq for Deployment {
+    fn eq(&self, other: &Deployment) -> bool {
+        self.name == other.name && self.grants == other.grants && self.documents == other.documents
+    }
+}
+
+impl Eq for Deployment {}
 
 impl Deployment {
     /// What the macro emits after a compile error, so the error does not cascade into every use.
+    // Each use is a value of its own: no two share the (empty) rendering.
+    #[allow(clippy::declare_interior_mutable_const)]
     pub const EMPTY: Deployment = Deployment {
         name: Cow::Borrowed(""),
         grants: Cow::Borrowed(&[]),
         documents: Cow::Borrowed(&[]),
-        json: Cow::Borrowed("[]"),
+        json: std::sync::OnceLock::new(),
     };
 
     /// Every document of the deployment as one JSON array (ARCHITECTURE.md "Documents").
     pub fn render_json(&self) -> &str {
-        &self.json
+        self.json.get_or_init(|| {
+            crate::json::to_canonical_string(Value::Array(
+                self.documents.iter().map(Document::to_json).collect(),
+            ))
+        })
     }
 
     pub fn documents(&self) -> &[Document] {

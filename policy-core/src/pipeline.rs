@@ -2,13 +2,11 @@
 //! time: validate the input into checked grants, render every document, prove that the documents
 //! allow exactly what the grants declare, and gather the result into a [`Deployment`].
 
-use crate::deployment::{Deployment, Document, GrantData};
+use crate::deployment::{Deployment, GrantData};
 use crate::diagnostic::{Diagnostics, Loc};
 use crate::grant::Grant;
 use crate::input::DeploymentInput;
-use crate::json::to_canonical_string;
 use crate::restrictions::Expiry;
-use serde_json::Value;
 use std::borrow::Cow;
 
 pub use crate::proof::prove;
@@ -42,14 +40,11 @@ fn build_grants(
             failures.into_iter().map(|(i, p)| p.at(loc(i))).collect(),
         ));
     }
-    let json = to_canonical_string(Value::Array(
-        documents.iter().map(Document::to_json).collect(),
-    ));
     Ok(Deployment {
         name: Cow::Owned(name.to_owned()),
         grants: Cow::Owned(grants.iter().map(GrantData::from).collect()),
         documents: Cow::Owned(documents),
-        json: Cow::Owned(json),
+        json: std::sync::OnceLock::new(),
     })
 }
 

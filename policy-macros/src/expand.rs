@@ -88,7 +88,6 @@ fn cows<'a>(values: impl Iterator<Item = &'a str>) -> TokenStream {
 
 fn deployment_tokens(d: &Deployment, core: &TokenStream) -> TokenStream {
     let name = cow(&d.name);
-    let json = cow(&d.json);
     let grants = d.grants().iter().map(|g| grant_tokens(g, core));
     let documents = d.documents().iter().map(|doc| document_tokens(doc, core));
     quote! {
@@ -96,7 +95,7 @@ fn deployment_tokens(d: &Deployment, core: &TokenStream) -> TokenStream {
             name: #name,
             grants: ::std::borrow::Cow::Borrowed(&[#(#grants),*]),
             documents: ::std::borrow::Cow::Borrowed(&[#(#documents),*]),
-            json: #json,
+            json: ::std::sync::OnceLock::new(),
         }
     }
 }

@@ -42,7 +42,7 @@ fn shared_data_input() -> DeploymentInput {
 fn run_time_build_equals_what_the_macro_emitted() {
     let built = build(&shared_data_input()).map_err(|d| d.to_string());
     assert_eq!(
-        built.map(|d| d.json.into_owned()),
+        built.map(|d| d.render_json().to_owned()),
         Ok(shared_data::SHARING.render_json().to_owned())
     );
 }
