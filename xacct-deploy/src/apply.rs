@@ -45,9 +45,10 @@ pub async fn apply(
     let region = home_region(deployment);
     write_record(aws, region, &plan.record.before, concurrency).await?;
     let removal = |c: &&Change| c.op == Op::Delete;
+    let last = kind::last_phase();
     let passes: [(Vec<u8>, bool); 2] = [
-        ((0..=kind::LAST_PHASE).collect(), false),
-        ((0..=kind::LAST_PHASE).rev().collect(), true),
+        ((0..=last).collect(), false),
+        ((0..=last).rev().collect(), true),
     ];
     for (phases, removals) in passes {
         for p in phases {

@@ -128,8 +128,14 @@ pub(crate) fn phase(kind: DocumentKind, is_requester: bool) -> u8 {
     }
 }
 
-/// The last phase of [`phase`].
-pub(crate) const LAST_PHASE: u8 = 6;
+/// The last phase of [`phase`], whichever kind has it.
+pub(crate) fn last_phase() -> u8 {
+    DocumentKind::ALL
+        .into_iter()
+        .flat_map(|kind| [phase(kind, false), phase(kind, true)])
+        .max()
+        .unwrap_or_default()
+}
 
 /// A change whose write another change of the same plan made already.
 pub(crate) fn written_by_another(plan: &Plan, change: &Change) -> bool {
