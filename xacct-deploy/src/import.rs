@@ -1009,76 +1009,93 @@ fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, S
     let mut principals: Vec<String> = vec!["arn:aws:iam::999999999999:role/someone-else".into()];
     let mut contexts: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for g in &imported.grants {
-        let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
-        // For a grant to an account, a principal of it too (in the account's partition).
-        if let Some(root) = policy_core::Principal::parse(&who)
-            .ok()
-            .filter(|p| p.kind == policy_core::PrincipalKind::Root)
-        {
-            let member = format!(
-                "arn:{}:iam::{}:role/xacct-import-member",
-                root.partition, root.account
-            );
-            if !principals.contains(&member) {
-                principals.push(member);
-            }
-        }
-        if !who.starts_with("o-") && !principals.contains(&who) {
-            principals.push(who);
-        }
-        let mut met = Vec::new();
-        if let Some(v) = g.vpc_endpoints.first() {
-            met.push(("aws:SourceVpce".to_owned(), v.clone()));
-        }
-        if let Some(v) = g.vpcs.first().or(g.access_point_vpc.as_ref()) {
-            met.push(("aws:SourceVpc".to_owned(), v.clone()));
-        }
-        if let Some(v) = g.source_ips.first() {
-            met.push((
-                "aws:SourceIp".to_owned(),
-                v.split('/').next().unwrap_or_default().to_owned(),
-            ));
-        }
-        if g.require_mfa {
-            met.push(("aws:MultiFactorAuthPresent".to_owned(), "true".to_owned()));
-        }
-        // A member of the organization: under the grant's OU, and under another one; each with
-        // the grant's other conditions met.
-        let mut variants = vec![met.clone()];
-        if let Some(org) = g.requester.strip_prefix("o-").map(|_| g.requester.clone()) {
-            let id = org.split('/').next().unwrap_or_default().to_owned();
-            let root = org
-                .split('/')
-                .nth(1)
-                .filter(|r| !r.is_empty())
-                .unwrap_or("r-0000")
-                .to_owned();
-            let member = "arn:aws:iam::777777777777:role/member".to_owned();
-            if !principals.contains(&member) {
-                principals.push(member);
-            }
-            let under = if org.ends_with('/') {
-                format!("{org}ou-child-0000/")
-            } else {
-                format!("{id}/{root}/ou-any-00000000/")
-            };
-            variants = [under, format!("{id}/{root}/ou-elsewhere-0000/")]
-                .into_iter()
-                .map(|path| {
-                    let mut with = met.clone();
-                    with.push(("aws:PrincipalOrgID".to_owned(), id.clone()));
-                    with.push(("aws:PrincipalOrgPaths".to_owned(), path));
-                    with
-                })
-                .collect();
-        }
-        for with in variants {
+        add_callers(g, &mut principals);
+        for with in condition_variants(g, &mut principals) {
             if !with.is_empty() && !contexts.contains(&with) {
                 contexts.push(with);
             }
         }
     }
-    // Listings inside each prefix and outside all of them.
+    let contexts = with_listings(imported, contexts);
+    (principals, with_expiries(imported, contexts))
+}
+
+/// Who a grant names: its bridge role or requester, and for a grant to an account, a principal
+/// of it too (in the account's partition).
+fn add_callers(g: &Recognised, principals: &mut Vec<String>) {
+    let who = g.assume_role.clone().unwrap_or_else(|| g.requester.clone());
+    if let Some(root) = policy_core::Principal::parse(&who)
+        .ok()
+        .filter(|p| p.kind == policy_core::PrincipalKind::Root)
+    {
+        let member = format!(
+            "arn:{}:iam::{}:role/xacct-import-member",
+            root.partition, root.account
+        );
+        if !principals.contains(&member) {
+            principals.push(member);
+        }
+    }
+    if !who.starts_with("o-") && !principals.contains(&who) {
+        principals.push(who);
+    }
+}
+
+/// The contexts that meet the grant's conditions; for an organization, a member under the
+/// grant's OU and one under another, each with the grant's other conditions met (the member is
+/// added to `principals`).
+fn condition_variants(g: &Recognised, principals: &mut Vec<String>) -> Vec<Vec<(String, String)>> {
+    let mut met = Vec::new();
+    if let Some(v) = g.vpc_endpoints.first() {
+        met.push(("aws:SourceVpce".to_owned(), v.clone()));
+    }
+    if let Some(v) = g.vpcs.first().or(g.access_point_vpc.as_ref()) {
+        met.push(("aws:SourceVpc".to_owned(), v.clone()));
+    }
+    if let Some(v) = g.source_ips.first() {
+        met.push((
+            "aws:SourceIp".to_owned(),
+            v.split('/').next().unwrap_or_default().to_owned(),
+        ));
+    }
+    if g.require_mfa {
+        met.push(("aws:MultiFactorAuthPresent".to_owned(), "true".to_owned()));
+    }
+    let Some(org) = g.requester.strip_prefix("o-").map(|_| g.requester.clone()) else {
+        return vec![met];
+    };
+    let id = org.split('/').next().unwrap_or_default().to_owned();
+    let root = org
+        .split('/')
+        .nth(1)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("r-0000")
+        .to_owned();
+    let member = "arn:aws:iam::777777777777:role/member".to_owned();
+    if !principals.contains(&member) {
+        principals.push(member);
+    }
+    let under = if org.ends_with('/') {
+        format!("{org}ou-child-0000/")
+    } else {
+        format!("{id}/{root}/ou-any-00000000/")
+    };
+    [under, format!("{id}/{root}/ou-elsewhere-0000/")]
+        .into_iter()
+        .map(|path| {
+            let mut with = met.clone();
+            with.push(("aws:PrincipalOrgID".to_owned(), id.clone()));
+            with.push(("aws:PrincipalOrgPaths".to_owned(), path));
+            with
+        })
+        .collect()
+}
+
+/// Each context again with a listing inside each prefix and outside all of them.
+fn with_listings(
+    imported: &Imported,
+    contexts: Vec<Vec<(String, String)>>,
+) -> Vec<Vec<(String, String)>> {
     let mut listed: Vec<String> = imported
         .grants
         .iter()
@@ -1087,7 +1104,7 @@ fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, S
     listed.sort();
     listed.dedup();
     listed.push("elsewhere/".into());
-    contexts = contexts
+    contexts
         .into_iter()
         .flat_map(|c| {
             let mut out = vec![c.clone()];
@@ -1098,21 +1115,27 @@ fn callers_and_contexts(imported: &Imported) -> (Vec<String>, Vec<Vec<(String, S
             }));
             out
         })
-        .collect();
-    // Before and after every expiry.
-    if imported.grants.iter().any(|g| g.expires.is_some()) {
-        contexts = contexts
-            .into_iter()
-            .flat_map(|c| {
-                ["2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"].map(|t| {
-                    let mut c = c.clone();
-                    c.push(("aws:CurrentTime".to_owned(), t.to_owned()));
-                    c
-                })
-            })
-            .collect();
+        .collect()
+}
+
+/// Each context before and after every expiry, when a grant has one.
+fn with_expiries(
+    imported: &Imported,
+    contexts: Vec<Vec<(String, String)>>,
+) -> Vec<Vec<(String, String)>> {
+    if !imported.grants.iter().any(|g| g.expires.is_some()) {
+        return contexts;
     }
-    (principals, contexts)
+    contexts
+        .into_iter()
+        .flat_map(|c| {
+            ["2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"].map(|t| {
+                let mut c = c.clone();
+                c.push(("aws:CurrentTime".to_owned(), t.to_owned()));
+                c
+            })
+        })
+        .collect()
 }
 
 /// The access points, a place outside every prefix, each place a live statement names, each
