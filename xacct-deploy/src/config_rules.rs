@@ -76,7 +76,10 @@ pub fn per_account(deployment: &Deployment) -> Result<Export, ConfigExportError>
             | DocumentKind::RoleTrustPolicy
             | DocumentKind::RoleInlinePolicy
             | DocumentKind::UserInlinePolicy => home.to_owned(),
-            _ => region_of(doc),
+            DocumentKind::AccessPoint
+            | DocumentKind::AccessPointPolicy
+            | DocumentKind::BucketPolicy
+            | DocumentKind::KeyPolicy => region_of(doc),
         };
         let place = (doc.account.to_string(), region);
         resources.entry(place.clone()).or_default();
@@ -372,10 +375,17 @@ fn document_checks(
     doc: &Document,
 ) -> Result<Vec<Check>, ConfigExportError> {
     let owner = format!("(xacct deployment {})", deployment.name);
+    // Every kind is named here, so that a new one is not left without its rule by accident.
     let (resource_type, clauses) = match doc.kind {
         DocumentKind::Role => ("AWS::IAM::Role", tag_clauses(deployment, doc, &owner)),
+        // The managed rules cover access points (`managed_rules`).
         DocumentKind::AccessPoint => return Ok(Vec::new()),
-        _ => {
+        DocumentKind::AccessPointPolicy
+        | DocumentKind::BucketPolicy
+        | DocumentKind::KeyPolicy
+        | DocumentKind::RoleTrustPolicy
+        | DocumentKind::RoleInlinePolicy
+        | DocumentKind::UserInlinePolicy => {
             let Some(subject) = Subject::of(doc, owner)? else {
                 return Ok(Vec::new());
             };
