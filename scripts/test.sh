@@ -19,7 +19,10 @@ cargo fmt --all --check
 # given its arguments the way `cargo clippy -- -D warnings` does. The dependencies, which
 # `cargo clippy` would check a second time (check and build artifacts are kept apart), are built
 # once. The targets are those of `cargo clippy --all-targets` (the workspace has no benches).
-RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
+if ! RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver); then
+  echo "error: clippy-driver not found: install Clippy with \`rustup component add clippy\`" >&2
+  exit 1
+fi
 export RUSTC_WORKSPACE_WRAPPER
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 # What was built, for running the tests without building again (nextest's "reusing builds"): the
