@@ -197,7 +197,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
     let doc = &w.change.doc;
-    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
+    let (account, target, name, region) = (w.account(), w.target(), w.name.as_str(), &w.region);
     match w.change.op {
         // Adopting an access point writes only the record.
         Op::Update => Ok(()),

@@ -84,7 +84,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
+    let (account, target, name, region) = (w.account(), w.target(), w.name.as_str(), &w.region);
     match w.change.op {
         Op::Delete => {
             w.aws

@@ -84,7 +84,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
+    let (account, target, name, region) = (w.account(), w.target(), w.name.as_str(), &w.region);
     match w.change.op {
         Op::Delete => {
             w.aws
@@ -108,7 +108,7 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
 /// and written again, a few times, before giving up with a clear error.
 async fn settle_shared_write(w: &Write<'_>) -> Result<(), DeployError> {
     let (aws, deployment, doc) = (w.aws, w.deployment, &w.change.doc);
-    let (account, target, name, region) = (w.account, w.target, w.name.as_str(), &w.region);
+    let (account, target, name, region) = (w.account(), w.target(), w.name.as_str(), &w.region);
     let ours = if w.plan.mode == Mode::Apply {
         doc.policy.as_deref()
     } else {

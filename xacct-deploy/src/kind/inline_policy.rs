@@ -151,7 +151,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 }
 
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
-    let (account, target, user) = (w.account, w.target, is_user(&w.change.doc));
+    let (account, target, user) = (w.account(), w.target(), is_user(&w.change.doc));
     match w.change.op {
         Op::Delete => {
             w.aws

@@ -65,7 +65,8 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 /// A key always has a policy: the plan writes what is left instead of deleting it.
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
     crate::apply::retry_new_principal(|| {
-        w.aws.put_key_policy(w.account, &w.region, w.target, w.text)
+        w.aws
+            .put_key_policy(w.account(), &w.region, w.target(), w.text)
     })
     .await
 }

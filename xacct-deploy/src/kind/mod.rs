@@ -56,15 +56,24 @@ pub(crate) struct Write<'a> {
     pub deployment: &'a Deployment,
     pub plan: &'a Plan,
     pub change: &'a Change,
-    /// The account it is in and its ARN.
-    pub account: &'a str,
-    pub target: &'a str,
     /// What the AWS calls name it by ([`call_name`]).
     pub name: String,
     /// Where its S3 and S3 Control calls go ([`region_of`]).
     pub region: String,
     /// The policy text the plan decided to write (empty for deletes).
     pub text: &'a str,
+}
+
+impl Write<'_> {
+    /// The account the change is in.
+    pub fn account(&self) -> &str {
+        &self.change.doc.account
+    }
+
+    /// The ARN the change is about.
+    pub fn target(&self) -> &str {
+        &self.change.doc.target
+    }
 }
 
 /// Reads what a document describes, as it is now.
@@ -94,8 +103,6 @@ pub(crate) async fn write(
         deployment,
         plan,
         change,
-        account: &doc.account,
-        target: &doc.target,
         name: call_name(doc, deployment)?,
         region: region_of(doc),
         text: change.write.as_deref().unwrap_or_default(),

@@ -2,7 +2,7 @@
 //! IAM keeps on the role: one GetRole reads both.
 
 use crate::aws::{decode, iam_name, is_code, unless_absent, Aws};
-use crate::error::DeployError;
+use crate::error::{Context, DeployError};
 use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
 use crate::live::Live;
@@ -22,6 +22,19 @@ pub struct LiveRole {
     pub tags: BTreeMap<String, String>,
     /// `CreateDate`, milliseconds since the epoch.
     pub created: Option<i64>,
+}
+
+/// The tag that marks a role as the deployment's (`OWNER_TAG`), for CreateRole and TagRole.
+fn owner_tag(ctx: &Context, deployment: &str) -> Result<aws_sdk_iam::types::Tag, DeployError> {
+    aws_sdk_iam::types::Tag::builder()
+        .key(OWNER_TAG)
+        .value(deployment)
+        .build()
+        .map_err(|e| DeployError::Aws {
+            context: ctx.clone(),
+            code: "InvalidRequest".into(),
+            message: e.to_string(),
+        })
 }
 
 impl Aws {
@@ -89,15 +102,7 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:CreateRole");
         let permit = self.write(&ctx).await?;
-        let tag = aws_sdk_iam::types::Tag::builder()
-            .key(OWNER_TAG)
-            .value(deployment)
-            .build()
-            .map_err(|e| DeployError::Aws {
-                context: ctx.clone(),
-                code: "InvalidRequest".into(),
-                message: e.to_string(),
-            })?;
+        let tag = owner_tag(&ctx, deployment)?;
         let created = self
             .account(account)?
             .iam()
@@ -137,15 +142,7 @@ impl Aws {
     ) -> Result<(), DeployError> {
         let ctx = Self::ctx(account, arn, "iam:TagRole");
         let _permit = self.write(&ctx).await?;
-        let tag = aws_sdk_iam::types::Tag::builder()
-            .key(OWNER_TAG)
-            .value(deployment)
-            .build()
-            .map_err(|e| DeployError::Aws {
-                context: ctx.clone(),
-                code: "InvalidRequest".into(),
-                message: e.to_string(),
-            })?;
+        let tag = owner_tag(&ctx, deployment)?;
         self.account(account)?
             .iam()
             .tag_role()
@@ -193,7 +190,7 @@ pub(crate) async fn read(aws: &Aws, doc: &Document) -> Result<Live, DeployError>
 /// A role is created with its trust policy and owner tag, tagged when adopted, or deleted.
 pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
     let (aws, doc, deployment) = (w.aws, &w.change.doc, w.deployment);
-    let (account, target) = (w.account, w.target);
+    let (account, target) = (w.account(), w.target());
     match w.change.op {
         Op::Create => {
             let trust = deployment
@@ -220,7 +217,7 @@ pub(crate) async fn write(w: &Write<'_>) -> Result<(), DeployError> {
 
 /// A trust policy is written on its own only when the role is not new.
 pub(crate) async fn write_trust(w: &Write<'_>) -> Result<(), DeployError> {
-    crate::apply::retry_new_principal(|| w.aws.update_trust(w.account, w.target, w.text)).await
+    crate::apply::retry_new_principal(|| w.aws.update_trust(w.account(), w.target(), w.text)).await
 }
 
 /// A trust policy of a role created in this run was written by CreateRole already.
