@@ -1,6 +1,6 @@
 //! The deployment's inline policy on a role or user (its grants' identity policy).
 
-use crate::aws::{decode, done_unless, iam_name, unless_absent, Aws};
+use crate::aws::{decode, done_unless, iam_name, Aws};
 use crate::error::DeployError;
 use crate::export::{last_segment, pascal, policy_of, ExportError, Exporter, Resource};
 use crate::kind::Write;
@@ -17,40 +17,20 @@ impl Aws {
         arn: &str,
         name: &str,
     ) -> Result<Option<String>, DeployError> {
-        let operation = if user {
-            "iam:GetUserPolicy"
-        } else {
-            "iam:GetRolePolicy"
-        };
-        let _permit = self.read(account, operation, arn).await;
         let iam = self.account(account)?.iam();
-        if user {
-            match unless_absent(
-                iam.get_user_policy()
-                    .user_name(iam_name(arn))
-                    .policy_name(name)
-                    .send()
-                    .await,
-                Self::ctx(account, arn, "iam:GetUserPolicy"),
-                &["NoSuchEntity"],
-            )? {
-                Some(out) => Ok(Some(decode(&out.policy_document))),
-                None => Ok(None),
-            }
+        let (holder, absent) = (iam_name(arn), ["NoSuchEntity"]);
+        let text = if user {
+            let asked = iam.get_user_policy().user_name(holder).policy_name(name);
+            self.read_call(account, "iam:GetUserPolicy", arn, &absent, asked.send())
+                .await?
+                .map(|out| out.policy_document)
         } else {
-            match unless_absent(
-                iam.get_role_policy()
-                    .role_name(iam_name(arn))
-                    .policy_name(name)
-                    .send()
-                    .await,
-                Self::ctx(account, arn, "iam:GetRolePolicy"),
-                &["NoSuchEntity"],
-            )? {
-                Some(out) => Ok(Some(decode(&out.policy_document))),
-                None => Ok(None),
-            }
-        }
+            let asked = iam.get_role_policy().role_name(holder).policy_name(name);
+            self.read_call(account, "iam:GetRolePolicy", arn, &absent, asked.send())
+                .await?
+                .map(|out| out.policy_document)
+        };
+        Ok(text.as_deref().map(decode))
     }
 
     pub async fn put_inline_policy(

@@ -1,7 +1,7 @@
 //! A role the deployment creates (a bridge or requester role) and its trust policy, which
 //! IAM keeps on the role: one GetRole reads both.
 
-use crate::aws::{decode, iam_name, is_code, unless_absent, Aws};
+use crate::aws::{decode, iam_name, is_code, Aws};
 use crate::error::{Context, DeployError};
 use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
@@ -44,14 +44,12 @@ impl Aws {
         account: &str,
         arn: &str,
     ) -> Result<Option<LiveRole>, DeployError> {
-        let _permit = self.read(account, "iam:GetRole", arn).await;
-        let iam = self.account(account)?.iam();
-        let name = iam_name(arn);
-        let Some(out) = unless_absent(
-            iam.get_role().role_name(&name).send().await,
-            Self::ctx(account, arn, "iam:GetRole"),
-            &["NoSuchEntity"],
-        )?
+        let call = self.account(account)?.iam().get_role();
+        let absent = ["NoSuchEntity"];
+        let asked = call.role_name(iam_name(arn)).send();
+        let Some(out) = self
+            .read_call(account, "iam:GetRole", arn, &absent, asked)
+            .await?
         else {
             return Ok(None);
         };
@@ -76,20 +74,8 @@ impl Aws {
     }
 
     pub async fn role_exists(&self, account: &str, arn: &str) -> Result<bool, DeployError> {
-        let _permit = self.read(account, "iam:GetRole", arn).await;
-        match unless_absent(
-            self.account(account)?
-                .iam()
-                .get_role()
-                .role_name(iam_name(arn))
-                .send()
-                .await,
-            Self::ctx(account, arn, "iam:GetRole"),
-            &["NoSuchEntity"],
-        )? {
-            Some(_) => Ok(true),
-            None => Ok(false),
-        }
+        // The same GetRole as `get_role`, counted the same.
+        Ok(self.get_role(account, arn).await?.is_some())
     }
 
     pub async fn create_role(
