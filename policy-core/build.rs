@@ -62,14 +62,22 @@ fn generate(data: &serde_json::Value) -> String {
     // serde_json's map is sorted (or kept in file order, which the extract sorts): either way stable.
     let mut services: Vec<_> = obj(&data["services"], "services").iter().collect();
     services.sort_by(|a, b| a.0.cmp(b.0));
+    // Each service's actions are a static array of their own, so that a `static` elsewhere (the
+    // grants `grants!` writes) can point at one entry by place, without reading `SERVICES`.
+    let mut tables = String::new();
     for (prefix, service) in services {
+        let table = actions_table(prefix);
         let _ = writeln!(
             out,
-            "    Service {{\n        prefix: {prefix:?},\n        name: {:?},",
+            "    Service {{\n        prefix: {prefix:?},\n        name: {:?},\n        actions: &{table},",
             str_of(&service["name"], "service name")
         );
-        out.push_str("        actions: &[\n");
         let mut actions: Vec<_> = obj(&service["actions"], "actions").iter().collect();
+        let _ = writeln!(
+            tables,
+            "/// Every action of `{prefix}`, sorted by name.\npub static {table}: [Action; {}] = [",
+            actions.len()
+        );
         actions.sort_by(|a, b| a.0.cmp(b.0));
         for (name, action) in actions {
             let levels: Vec<&str> = action["access_levels"]
@@ -97,15 +105,16 @@ fn generate(data: &serde_json::Value) -> String {
                 .map(|k| format!("{:?}", str_of(k, "condition key")))
                 .collect();
             let _ = writeln!(
-                out,
-                "            Action {{ service: {prefix:?}, name: {name:?}, access_level: {}, access_levels: &[{}], resource_types: &[{}], condition_keys: &[{}] }},",
+                tables,
+                "    Action {{ service: {prefix:?}, name: {name:?}, access_level: {}, access_levels: &[{}], resource_types: &[{}], condition_keys: &[{}] }},",
                 level(str_of(&action["access_level"], "access_level")),
                 levels.join(", "),
                 resources.join(", "),
                 keys.join(", "),
             );
         }
-        out.push_str("        ],\n        resource_types: &[\n");
+        tables.push_str("];\n");
+        out.push_str("        resource_types: &[\n");
         let mut types: Vec<_> = obj(&service["resource_types"], "resource_types")
             .iter()
             .collect();
@@ -138,6 +147,13 @@ fn generate(data: &serde_json::Value) -> String {
         }
         out.push_str("        ],\n    },\n");
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n");
+    out.push_str(&tables);
     out
+}
+
+/// The name of the static array of a service's actions: `ACTIONS_S3` for `s3` (`Action::place`
+/// names it the same way).
+fn actions_table(prefix: &str) -> String {
+    format!("ACTIONS_{}", prefix.to_uppercase().replace('-', "_"))
 }

@@ -1,18 +1,25 @@
 //! AWS account ids.
 
+use crate::basics::Text;
 use crate::diagnostic::Problem;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A 12-digit AWS account id.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountId(String);
+pub struct AccountId(
+    /// Public for `grants!` alone, which writes ids it checked into a `static` (a constructor
+    /// call there would be evaluated again at every build); everything else uses [`Self::parse`].
+    #[doc(hidden)]
+    pub Text,
+);
 
 impl AccountId {
     /// Accepts exactly 12 ASCII digits, as every AWS API does.
     pub fn parse(input: &str) -> Result<AccountId, Problem> {
         let digits = input.chars().filter(char::is_ascii_digit).count();
         if digits == input.chars().count() && digits == 12 {
-            return Ok(AccountId(input.to_owned()));
+            return Ok(AccountId(Cow::Owned(input.to_owned())));
         }
         let problem = if input.is_empty() {
             Problem::new("account id is empty")

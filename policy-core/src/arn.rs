@@ -1,6 +1,7 @@
 //! The ARNs a grant names: IAM principals (role, user, account root), access points, buckets.
 
 use crate::account::AccountId;
+use crate::basics::Text;
 use crate::diagnostic::Problem;
 use crate::names;
 use crate::partition::Partition;
@@ -49,9 +50,9 @@ pub struct Principal {
     pub account: AccountId,
     pub kind: PrincipalKind,
     /// `/` or `/a/b/`; empty for the account root.
-    pub path: String,
+    pub path: Text,
     /// The role or user name; empty for the account root.
-    pub name: String,
+    pub name: Text,
 }
 
 impl Principal {
@@ -106,9 +107,12 @@ impl Principal {
             }
         };
         let (path, name) = match rest.rfind('/') {
-            _ if kind == PrincipalKind::Root => (String::new(), String::new()),
-            Some(i) => (format!("/{}", &rest[..=i]), rest[i + 1..].to_owned()),
-            None => ("/".to_owned(), rest.to_owned()),
+            _ if kind == PrincipalKind::Root => (Text::default(), Text::default()),
+            Some(i) => (
+                format!("/{}", &rest[..=i]).into(),
+                rest[i + 1..].to_owned().into(),
+            ),
+            None => (Text::Borrowed("/"), rest.to_owned().into()),
         };
         match kind {
             PrincipalKind::Role => names::check_role_name(&name).map_err(|p| in_arn(p, input))?,
@@ -181,9 +185,9 @@ fn in_arn(problem: Problem, arn: &str) -> Problem {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccessPointArn {
     pub partition: Partition,
-    pub region: String,
+    pub region: Text,
     pub account: AccountId,
-    pub name: String,
+    pub name: Text,
 }
 
 impl AccessPointArn {
@@ -254,9 +258,9 @@ impl AccessPointArn {
         names::check_access_point_name(name).map_err(|p| in_arn(p, input))?;
         Ok(AccessPointArn {
             partition,
-            region: raw.region.to_owned(),
+            region: raw.region.to_owned().into(),
             account,
-            name: name.to_owned(),
+            name: name.to_owned().into(),
         })
     }
 
@@ -293,7 +297,7 @@ mod tests {
     fn principals() {
         let role = Principal::parse("arn:aws:iam::111111111111:role/team/etl").unwrap();
         assert_eq!(
-            (role.kind, role.path.as_str(), role.name.as_str()),
+            (role.kind, &*role.path, &*role.name),
             (PrincipalKind::Role, "/team/", "etl")
         );
         assert_eq!(role.arn(), "arn:aws:iam::111111111111:role/team/etl");

@@ -2,7 +2,15 @@
 //! addresses as bits. The model parses and prints strictly (`restrictions`), the evaluator
 //! matches leniently (`eval::condition`); the arithmetic is one.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
+
+/// Text a `static` can hold: borrowed from the program when `grants!` writes it, owned when built
+/// at run time.
+pub type Text = Cow<'static, str>;
+
+/// A list a `static` can hold, like [`Text`].
+pub type List<T> = Cow<'static, [T]>;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {

@@ -1,12 +1,12 @@
 //! A rendered deployment: what `grants!` emits as a `static`, and what
 //! [`build`](crate::build) returns at run
-//! time. Strings are `Cow<'static, str>` so the macro can emit borrowed literals while run-time
-//! builds own theirs.
+//! time. Its text and lists are [`Text`] and [`List`], so the macro can emit borrowed literals
+//! while run-time builds own theirs.
 
+use crate::basics::{List, Text};
+use crate::grant::Grant;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-
-type Str = Cow<'static, str>;
 
 /// The kinds of document in `render_json()`, in the order they are listed (the order they can be
 /// created in within one account).
@@ -74,25 +74,25 @@ impl DocumentKind {
 /// One thing the deployment puts in one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    pub account: Str,
+    pub account: Text,
     pub kind: DocumentKind,
     /// The ARN of the resource the document belongs to (the role, user, access point or bucket).
-    pub target: Str,
+    pub target: Text,
     /// The role, access point or bucket name; the inline policy's name for inline policies.
-    pub name: Option<Str>,
+    pub name: Option<Text>,
     /// The IAM policy document: canonical, minified JSON. Only the statements this deployment
     /// owns for bucket and access point policies; others already there are kept on deploy.
-    pub policy: Option<Str>,
+    pub policy: Option<Text>,
     /// Access points: the bucket behind it, its owner and the access point's region.
-    pub bucket: Option<Str>,
-    pub bucket_account: Option<Str>,
-    pub region: Option<Str>,
+    pub bucket: Option<Text>,
+    pub bucket_account: Option<Text>,
+    pub region: Option<Text>,
     /// Roles: the IAM path.
-    pub path: Option<Str>,
+    pub path: Option<Text>,
     /// Access points reachable from one VPC only (network origin `VPC`): its id.
-    pub vpc: Option<Str>,
+    pub vpc: Option<Text>,
     /// The grants whose statements the document holds.
-    pub grants: Cow<'static, [Str]>,
+    pub grants: List<Text>,
 }
 
 impl Document {
@@ -126,41 +126,15 @@ impl Document {
     }
 }
 
-/// What a grant declared, for tools that work from the declaration (deploy, verify).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GrantData {
-    pub name: Str,
-    pub doc: Str,
-    pub requester: Str,
-    pub assume_role: Option<Str>,
-    pub access_point: Str,
-    pub bucket: Str,
-    pub bucket_account: Str,
-    pub actions: Cow<'static, [Str]>,
-    pub prefixes: Cow<'static, [Str]>,
-    pub require_mfa: bool,
-    pub external_id: Option<Str>,
-    /// `account`, or `service:<principal>`, when the deployment creates the requester role.
-    pub requester_trust: Option<Str>,
-    pub vpc_endpoints: Cow<'static, [Str]>,
-    pub vpcs: Cow<'static, [Str]>,
-    pub source_ips: Cow<'static, [Str]>,
-    /// RFC 3339, UTC.
-    pub expires: Option<Str>,
-    /// The access point's network origin VPC, when it has one.
-    pub access_point_vpc: Option<Str>,
-    /// The KMS key ARN of an SSE-KMS bucket.
-    pub kms_key: Option<Str>,
-}
-
 /// Every document of one `grants!` invocation.
 #[derive(Clone, Debug)]
 pub struct Deployment {
     /// The static's name; it also names what the deployment owns in AWS (statement ids, inline
     /// policy names, role tags).
-    pub name: Str,
-    pub grants: Cow<'static, [GrantData]>,
-    pub documents: Cow<'static, [Document]>,
+    pub name: Text,
+    /// The checked grants, as `grants!` checked them: the run time uses them as they are.
+    pub grants: List<Grant>,
+    pub documents: List<Document>,
     /// `render_json()`, rendered from `documents` when first asked: the macro does not emit a
     /// second copy of every document for rustc to read at every build.
     pub json: std::sync::OnceLock<String>,
@@ -200,7 +174,7 @@ impl Deployment {
         &self.documents
     }
 
-    pub fn grants(&self) -> &[GrantData] {
+    pub fn grants(&self) -> &[Grant] {
         &self.grants
     }
 

@@ -2,10 +2,10 @@
 //! then the bridge role's session makes the S3 request through the access point.
 
 use crate::arn::{AccessPointArn, Principal, RawArn};
-use crate::deployment::GrantData;
 use crate::diagnostic::{did_you_mean, Problem};
 use crate::eval::condition::{holds, lookup};
 use crate::eval::{evaluate, wildcard, Context, Decision, Effect, PolicySet, Request, Verdict};
+use crate::grant::Grant;
 use crate::restrictions::{check_resource_id, Expiry};
 use crate::service_reference;
 
@@ -31,14 +31,22 @@ pub struct Explanation {
 /// the same context: MFA and external id), then the request as the bridge role.
 pub fn explain(
     set: &PolicySet,
-    grants: &[GrantData],
+    grants: &[Grant],
     principal: &str,
     action: &str,
     resource: &str,
     context: &Context,
 ) -> Explanation {
     let bridge = bridge_role(grants, principal, resource);
-    follow(set, principal, bridge, None, action, resource, context)
+    follow(
+        set,
+        principal,
+        bridge.as_deref(),
+        None,
+        action,
+        resource,
+        context,
+    )
 }
 
 /// [`explain`], with `session_policy` passed to the session that makes the request: the bridge
@@ -46,13 +54,13 @@ pub fn explain(
 /// role session ARN as given; for a role ARN, a session of it named `xacct-explain`).
 pub fn explain_with_session_policy(
     set: &PolicySet,
-    grants: &[GrantData],
+    grants: &[Grant],
     principal: &str,
     (action, resource, context): (&str, &str, &Context),
     session_policy: crate::eval::Policy,
 ) -> Result<Explanation, Problem> {
     let bridge = bridge_role(grants, principal, resource);
-    let caller = bridge.unwrap_or(principal);
+    let caller = bridge.as_deref().unwrap_or(principal);
     let session = session_of(caller).ok_or_else(|| {
         Problem::new(format!(
             "a session policy limits a role session, and `{caller}` is not a role or role-session ARN (nor does a grant route it through a bridge role to `{resource}`)"
@@ -63,7 +71,7 @@ pub fn explain_with_session_policy(
     Ok(follow(
         &set,
         principal,
-        bridge,
+        bridge.as_deref(),
         Some(&session),
         action,
         resource,
@@ -72,15 +80,17 @@ pub fn explain_with_session_policy(
 }
 
 /// The bridge role a grant routes `principal` through to the access point of `resource`.
-fn bridge_role<'g>(grants: &'g [GrantData], principal: &str, resource: &str) -> Option<&'g str> {
+fn bridge_role(grants: &[Grant], principal: &str, resource: &str) -> Option<String> {
     grants
         .iter()
         .find(|g| {
-            g.requester == principal
-                && g.assume_role.is_some()
-                && resource.starts_with(g.access_point.as_ref())
+            g.requester
+                .principal()
+                .is_some_and(|p| p.arn() == principal)
+                && g.bridge_role.is_some()
+                && resource.starts_with(&g.access_point.arn())
         })
-        .and_then(|g| g.assume_role.as_deref())
+        .and_then(|g| g.bridge_role.as_ref().map(|role| role.arn()))
 }
 
 /// A role session ARN for `caller`: itself when it is one, a session named `xacct-explain` of a

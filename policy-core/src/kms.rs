@@ -17,6 +17,7 @@
 
 use crate::account::AccountId;
 use crate::arn::RawArn;
+use crate::basics::Text;
 use crate::diagnostic::Problem;
 use crate::partition::Partition;
 use crate::service_reference::{self, Action};
@@ -26,10 +27,10 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct KmsKey {
     pub partition: Partition,
-    pub region: String,
+    pub region: Text,
     pub account: AccountId,
     /// A key id (`1234abcd-12ab-34cd-56ef-1234567890ab`) or a multi-Region key id (`mrk-…`).
-    pub id: String,
+    pub id: Text,
 }
 
 impl KmsKey {
@@ -63,9 +64,9 @@ impl KmsKey {
         }
         Ok(KmsKey {
             partition,
-            region: raw.region.to_owned(),
+            region: raw.region.to_owned().into(),
             account,
-            id: id.to_owned(),
+            id: id.to_owned().into(),
         })
     }
 

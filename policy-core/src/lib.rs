@@ -57,7 +57,8 @@ pub mod eval;
 
 pub use account::AccountId;
 pub use arn::{bucket_arn, AccessPointArn, Principal, PrincipalKind, RawArn};
-pub use deployment::{Deployment, Document, DocumentKind, GrantData};
+pub use basics::{List, Text};
+pub use deployment::{Deployment, Document, DocumentKind};
 pub use diagnostic::{did_you_mean, write_message, Diagnostic, Diagnostics, Loc, Problem, Spanned};
 pub use grant::{Grant, RequesterTrust};
 pub use input::{DeploymentInput, GrantField, GrantInput, TrustInput};

@@ -2,7 +2,7 @@
 //! time: validate the input into checked grants, render every document, prove that the documents
 //! allow exactly what the grants declare, and gather the result into a [`Deployment`].
 
-use crate::deployment::{Deployment, GrantData};
+use crate::deployment::Deployment;
 use crate::diagnostic::{Diagnostics, Loc};
 use crate::grant::Grant;
 use crate::input::DeploymentInput;
@@ -20,8 +20,8 @@ pub fn build(input: &DeploymentInput) -> Result<Deployment, Diagnostics> {
     build_grants(&input.name.value, &grants, input.name.loc, loc)
 }
 
-/// [`build`] from grants checked already (such as [`Grant::from_data`] gives back), for tools
-/// that derive one deployment from another.
+/// [`build`] from grants checked already (such as a deployment's own), for tools that derive one
+/// deployment from another.
 pub fn build_from_grants(name: &str, grants: &[Grant]) -> Result<Deployment, Diagnostics> {
     build_grants(name, grants, Loc::UNKNOWN, |_| Loc::UNKNOWN)
 }
@@ -42,7 +42,7 @@ fn build_grants(
     }
     Ok(Deployment {
         name: Cow::Owned(name.to_owned()),
-        grants: Cow::Owned(grants.iter().map(GrantData::from).collect()),
+        grants: Cow::Owned(grants.to_vec()),
         documents: Cow::Owned(documents),
         json: std::sync::OnceLock::new(),
     })
@@ -65,11 +65,10 @@ pub struct InForce<'d> {
 pub fn in_force(deployment: &Deployment, now: i64) -> Result<InForce<'_>, Diagnostics> {
     let mut grants = Vec::new();
     let mut expired = Vec::new();
-    for data in deployment.grants() {
-        let grant = Grant::from_data(data).map_err(|p| Diagnostics(vec![p.at(Loc::UNKNOWN)]))?;
+    for grant in deployment.grants() {
         match &grant.restrictions.expires {
-            Some(e) if e.passed(now) => expired.push((grant.name.clone(), e.clone())),
-            _ => grants.push(grant),
+            Some(e) if e.passed(now) => expired.push((grant.name.to_string(), e.clone())),
+            _ => grants.push(grant.clone()),
         }
     }
     if expired.is_empty() {

@@ -89,7 +89,7 @@ fn in_scope(
     context: &Context,
 ) -> bool {
     let inside =
-        |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(p.as_str()));
+        |key: &str| g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(&**p));
     if let Some(key) = resource.strip_prefix(&format!("{ap}/object/")) {
         return action.is_access_point_object_action() && inside(key);
     }
@@ -172,8 +172,7 @@ fn declared_kms(
             let reached = |arn: &str| {
                 arn == bucket
                     || arn.strip_prefix(&format!("{bucket}/")).is_some_and(|key| {
-                        g.prefixes.is_empty()
-                            || g.prefixes.iter().any(|p| key.starts_with(p.as_str()))
+                        g.prefixes.is_empty() || g.prefixes.iter().any(|p| key.starts_with(&**p))
                     })
             };
             member
@@ -194,9 +193,9 @@ fn declared_assume(assumers: &[(&Grant, String)], principal: &str, context: &Con
         requester == principal
             && (!g.require_mfa || mfa_of(context))
             && g.restrictions.in_time(values_of(context))
-            && g.external_id
-                .as_ref()
-                .is_none_or(|id| lookup(context, "sts:ExternalId").is_some_and(|v| v.contains(id)))
+            && g.external_id.as_ref().is_none_or(|id| {
+                lookup(context, "sts:ExternalId").is_some_and(|v| v.iter().any(|x| x == id))
+            })
     })
 }
 
@@ -410,7 +409,7 @@ impl RequestSpace {
         let prefixes: Vec<String> = if g.prefixes.is_empty() {
             vec![String::new()]
         } else {
-            g.prefixes.clone()
+            g.prefixes.iter().map(|p| p.to_string()).collect()
         };
         let mut keys: Vec<String> = prefixes
             .iter()
@@ -620,7 +619,7 @@ impl Judge<'_, '_> {
                     }
                 }
             }
-            for action in &g.actions {
+            for action in g.actions.iter() {
                 let resource = if action.is_access_point_object_action() {
                     format!("{}/object/{}", space.ap, space.keys[0])
                 } else {

@@ -59,10 +59,18 @@ impl Statement {
     fn restricted(mut self, r: &Restrictions, network: bool) -> Self {
         if network {
             if !r.vpc_endpoints.is_empty() {
-                self = self.condition("StringEquals", "aws:SourceVpce", r.vpc_endpoints.clone());
+                self = self.condition(
+                    "StringEquals",
+                    "aws:SourceVpce",
+                    r.vpc_endpoints.iter().map(|v| v.to_string()).collect(),
+                );
             }
             if !r.vpcs.is_empty() {
-                self = self.condition("StringEquals", "aws:SourceVpc", r.vpcs.clone());
+                self = self.condition(
+                    "StringEquals",
+                    "aws:SourceVpc",
+                    r.vpcs.iter().map(|v| v.to_string()).collect(),
+                );
             }
             if !r.source_ips.is_empty() {
                 let ranges = r.source_ips.iter().map(ToString::to_string).collect();
@@ -128,7 +136,11 @@ fn named(mut s: Statement, grant: &Grant, scope: Option<Scope>) -> Statement {
     }
     s.principal = Some(("AWS", vec!["*".to_owned()]));
     if let Requester::Organization(org) = &grant.requester {
-        s = s.condition("StringEquals", "aws:PrincipalOrgID", vec![org.id.clone()]);
+        s = s.condition(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            vec![org.id.to_string()],
+        );
         if let Some(path) = &org.path {
             s = s.condition(
                 "ForAnyValue:StringLike",
@@ -247,7 +259,7 @@ fn s3_statements(
     let prefixes: Vec<&str> = if grant.prefixes.is_empty() {
         vec![""]
     } else {
-        grant.prefixes.iter().map(String::as_str).collect()
+        grant.prefixes.iter().map(|p| &**p).collect()
     };
     let (object_resources, bucket_resource): (Vec<String>, String) = match scope {
         Scope::AccessPoint => (
@@ -368,8 +380,8 @@ impl Documents {
                 grants: Vec::new(),
             });
         doc.statements.extend(statements);
-        if !doc.grants.contains(&grant.name) {
-            doc.grants.push(grant.name.clone());
+        if !doc.grants.iter().any(|n| *n == grant.name) {
+            doc.grants.push(grant.name.to_string());
         }
         doc
     }
@@ -445,7 +457,7 @@ fn bridge_role_documents(
         trust = trust.condition("Bool", "aws:MultiFactorAuthPresent", vec!["true".into()]);
     }
     if let Some(id) = &grant.external_id {
-        trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.clone()]);
+        trust = trust.condition("StringEquals", "sts:ExternalId", vec![id.to_string()]);
     }
     let trust = trust.restricted(&grant.restrictions, false);
     docs.add(
@@ -475,24 +487,24 @@ fn access_point_documents(docs: &mut Documents, grant: &Grant, base: &str, join:
         ap.account.as_str(),
         DocumentKind::AccessPoint,
         ap.arn(),
-        Some(ap.name.clone()),
+        Some(ap.name.to_string()),
         grant,
         Vec::new(),
     );
-    entry.extra.insert("bucket", grant.bucket.clone());
+    entry.extra.insert("bucket", grant.bucket.to_string());
     entry
         .extra
         .insert("bucket_account", grant.bucket_account.to_string());
-    entry.extra.insert("region", ap.region.clone());
+    entry.extra.insert("region", ap.region.to_string());
     if let Some(vpc) = &grant.restrictions.access_point_vpc {
-        entry.extra.insert("vpc", vpc.clone());
+        entry.extra.insert("vpc", vpc.to_string());
     }
     let statements = s3_statements(grant, base, Scope::AccessPoint, true, join);
     docs.add(
         ap.account.as_str(),
         DocumentKind::AccessPointPolicy,
         ap.arn(),
-        Some(ap.name.clone()),
+        Some(ap.name.to_string()),
         grant,
         statements,
     );
@@ -506,7 +518,7 @@ fn bucket_policy_statements(docs: &mut Documents, grant: &Grant, base: &str, joi
         grant.bucket_account.as_str(),
         DocumentKind::BucketPolicy,
         bucket_arn(ap.partition, &grant.bucket),
-        Some(grant.bucket.clone()),
+        Some(grant.bucket.to_string()),
         grant,
         statements,
     );
@@ -523,11 +535,11 @@ fn key_policy_statements(
         key.account.as_str(),
         DocumentKind::KeyPolicy,
         key.arn(),
-        Some(key.id.clone()),
+        Some(key.id.to_string()),
         grant,
         kms_statement(grant, base, true).into_iter().collect(),
     );
-    entry.extra.insert("region", key.region.clone());
+    entry.extra.insert("region", key.region.to_string());
 }
 
 /// The access points whose policy, or whose bucket's policy, is over its limit with a
@@ -554,7 +566,7 @@ fn crowded_access_points(
         crowded.extend(
             grants
                 .iter()
-                .filter(|g| doc.grants.contains(&g.name))
+                .filter(|g| doc.grants.iter().any(|n| *n == g.name))
                 .map(|g| g.access_point.arn()),
         );
     }
@@ -728,7 +740,7 @@ fn requester_documents(
         let mut s = Statement::new(format!("{base}RequesterTrust"));
         s.actions = vec!["sts:AssumeRole".into()];
         s.principal = Some(match trust {
-            RequesterTrust::Service(service) => ("Service", vec![service.clone()]),
+            RequesterTrust::Service(service) => ("Service", vec![service.to_string()]),
             RequesterTrust::Account => ("AWS", vec![requester.account_root()]),
         });
         docs.add(
@@ -747,11 +759,11 @@ fn create_role(docs: &mut Documents, role: &Principal, grant: &Grant) {
         role.account.as_str(),
         DocumentKind::Role,
         role.arn(),
-        Some(role.name.clone()),
+        Some(role.name.to_string()),
         grant,
         Vec::new(),
     );
-    entry.extra.insert("path", role.path.clone());
+    entry.extra.insert("path", role.path.to_string());
 }
 
 fn check_size(doc: &Pending, grants: &[Grant], text: &str) -> Option<Problem> {
@@ -760,7 +772,7 @@ fn check_size(doc: &Pending, grants: &[Grant], text: &str) -> Option<Problem> {
     let whole_listings: Vec<String> = match doc.kind {
         DocumentKind::AccessPointPolicy | DocumentKind::BucketPolicy => grants
             .iter()
-            .filter(|g| doc.grants.contains(&g.name) && lists_everything(g))
+            .filter(|g| doc.grants.iter().any(|n| *n == g.name) && lists_everything(g))
             .map(|g| format!("`{}`", g.name))
             .collect(),
         _ => Vec::new(),

@@ -9,6 +9,7 @@
 //! such a grant.
 
 use crate::arn::Principal;
+use crate::basics::Text;
 use crate::diagnostic::Problem;
 use std::fmt;
 
@@ -36,12 +37,14 @@ impl Requester {
             Requester::Organization(_) => None,
         }
     }
+}
 
-    /// The text a deployment carries: the ARN, or the organization id or path.
-    pub fn to_data(&self) -> String {
+/// As the grant wrote it: the ARN, or the organization id or path.
+impl fmt::Display for Requester {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Requester::Principal(p) => p.arn(),
-            Requester::Organization(o) => o.to_string(),
+            Requester::Principal(p) => write!(f, "{p}"),
+            Requester::Organization(o) => write!(f, "{o}"),
         }
     }
 }
@@ -50,9 +53,9 @@ impl Requester {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OrgScope {
     /// `o-` and 10 to 32 lowercase letters or digits.
-    pub id: String,
+    pub id: Text,
     /// `o-…/r-…/ou-…/…/`: the OU and every OU below it; `None` for the whole organization.
-    pub path: Option<String>,
+    pub path: Option<Text>,
 }
 
 impl OrgScope {
@@ -63,7 +66,7 @@ impl OrgScope {
         let Some((id, rest)) = text.split_once('/') else {
             check_id(text, "o-", &[(10, 32)], "an organization")?;
             return Ok(OrgScope {
-                id: text.to_owned(),
+                id: text.to_owned().into(),
                 path: None,
             });
         };
@@ -90,19 +93,19 @@ impl OrgScope {
             check_ou(unit)?;
         }
         Ok(OrgScope {
-            id: id.to_owned(),
-            path: Some(text.to_owned()),
+            id: id.to_owned().into(),
+            path: Some(text.to_owned().into()),
         })
     }
 
     /// Whether a principal with these `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` values is
     /// in scope: the declaration, computed apart from the evaluator.
     pub fn admits(&self, org_id: Option<&[String]>, org_paths: Option<&[String]>) -> bool {
-        let in_org = org_id.is_some_and(|ids| ids.contains(&self.id));
+        let in_org = org_id.is_some_and(|ids| ids.iter().any(|id| *id == self.id));
         let under = match &self.path {
             None => true,
             Some(path) => {
-                org_paths.is_some_and(|paths| paths.iter().any(|p| p.starts_with(path.as_str())))
+                org_paths.is_some_and(|paths| paths.iter().any(|p| p.starts_with(&**path)))
             }
         };
         in_org && under

@@ -7,7 +7,7 @@
 //! `aws:SourceIp` only on requests that are *not* (and then the public address), `aws:CurrentTime`
 //! on every request.
 
-use crate::basics::{civil_from_days, days_from_civil, host_mask, in_network, ip_bits};
+use crate::basics::{civil_from_days, days_from_civil, host_mask, in_network, ip_bits, List, Text};
 use crate::diagnostic::Problem;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -16,18 +16,18 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Restrictions {
     /// `aws:SourceVpce`: the request came through one of these endpoints.
-    pub vpc_endpoints: Vec<String>,
+    pub vpc_endpoints: List<Text>,
     /// `aws:SourceVpc`: the request came through an endpoint of one of these VPCs.
-    pub vpcs: Vec<String>,
+    pub vpcs: List<Text>,
     /// `aws:SourceIp`: the request came from one of these public ranges.
-    pub source_ips: Vec<Cidr>,
+    pub source_ips: List<Cidr>,
     /// `aws:CurrentTime`: the request came before this instant.
     pub expires: Option<Expiry>,
     /// The access point's network origin: S3 rejects requests through it from anywhere but this
     /// VPC ("Creating access points restricted to a virtual private cloud", S3 User Guide,
     /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html>). A property
     /// of the access point, not a condition: no document carries it.
-    pub access_point_vpc: Option<String>,
+    pub access_point_vpc: Option<Text>,
 }
 
 impl Restrictions {
@@ -38,8 +38,9 @@ impl Restrictions {
     /// Whether a request with `values(key)` is inside the network limits and before the expiry:
     /// the declaration, computed apart from the evaluator so that the proof compares two things.
     pub fn admits(&self, values: impl Fn(&str) -> Option<Vec<String>>) -> bool {
-        let one_of = |key: &str, allowed: &[String]| {
-            allowed.is_empty() || values(key).is_some_and(|v| v.iter().any(|x| allowed.contains(x)))
+        let one_of = |key: &str, allowed: &[Text]| {
+            allowed.is_empty()
+                || values(key).is_some_and(|v| v.iter().any(|x| allowed.iter().any(|a| a == x)))
         };
         let in_ranges = self.source_ips.is_empty()
             || values("aws:SourceIp").is_some_and(|v| {
@@ -48,7 +49,7 @@ impl Restrictions {
                         .is_ok_and(|ip| self.source_ips.iter().any(|c| c.contains(ip)))
                 })
             });
-        let origin: Vec<String> = self.access_point_vpc.iter().cloned().collect();
+        let origin: Vec<Text> = self.access_point_vpc.iter().cloned().collect();
         one_of("aws:SourceVpce", &self.vpc_endpoints)
             && one_of("aws:SourceVpc", &self.vpcs)
             && one_of("aws:SourceVpc", &origin)
@@ -71,11 +72,11 @@ impl Restrictions {
     pub fn inside(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         if let Some(e) = self.vpc_endpoints.first() {
-            pairs.push(("aws:SourceVpce", e.clone()));
+            pairs.push(("aws:SourceVpce", e.to_string()));
         }
         // The access point's VPC is one of `vpcs` when both are given (validation sees to it).
         if let Some(v) = self.access_point_vpc.as_ref().or(self.vpcs.first()) {
-            pairs.push(("aws:SourceVpc", v.clone()));
+            pairs.push(("aws:SourceVpc", v.to_string()));
         }
         if let Some(c) = self.source_ips.first() {
             pairs.push(("aws:SourceIp", c.last().to_string()));

@@ -115,6 +115,19 @@ impl Service {
 }
 
 impl Action {
+    /// The static array of the action's service (`ACTIONS_S3`: the build script names it as
+    /// `actions_table` in `build.rs` does) and the action's place in it: how a `static` such as
+    /// the grants `grants!` writes points at the action.
+    pub fn place(&'static self) -> Option<(String, usize)> {
+        let service = service(self.service)?;
+        let index = service.actions.iter().position(|a| std::ptr::eq(a, self))?;
+        let table = format!(
+            "ACTIONS_{}",
+            service.prefix.to_uppercase().replace('-', "_")
+        );
+        Some((table, index))
+    }
+
     /// `s3:GetObject`.
     pub fn full_name(&self) -> String {
         format!("{}:{}", self.service, self.name)

@@ -6,6 +6,7 @@
 
 use crate::account::AccountId;
 use crate::arn::{AccessPointArn, Principal, PrincipalKind};
+use crate::basics::Text;
 use crate::diagnostic::{did_you_mean, Diagnostics, Loc, Problem, Spanned};
 use crate::grant::{Grant, RequesterTrust};
 use crate::input::{DeploymentInput, GrantInput, TrustInput};
@@ -130,7 +131,7 @@ impl Fields {
             TrustInput::Account => Some(RequesterTrust::Account),
             TrustInput::Service(s) => diags
                 .check(s.loc, check_service_principal(&s.value))
-                .map(RequesterTrust::Service),
+                .map(|s| RequesterTrust::Service(s.into())),
         });
         Fields {
             requester,
@@ -199,8 +200,8 @@ impl Fields {
     ) -> Option<Grant> {
         let access_point = self.access_point?;
         Some(Grant {
-            name: g.name.value.clone(),
-            doc: g.doc.clone(),
+            name: g.name.value.clone().into(),
+            doc: g.doc.clone().into(),
             requester: self.requester?,
             requester_trust: self.requester_trust,
             bridge_role: self.bridge_role,
@@ -208,11 +209,16 @@ impl Fields {
                 .bucket_account
                 .unwrap_or_else(|| access_point.account.clone()),
             access_point,
-            bucket: self.bucket?,
-            actions: self.actions?,
-            prefixes: self.prefixes?,
+            bucket: self.bucket?.into(),
+            actions: self.actions?.into(),
+            prefixes: self
+                .prefixes?
+                .into_iter()
+                .map(Text::from)
+                .collect::<Vec<_>>()
+                .into(),
             require_mfa: g.require_mfa.as_ref().is_some_and(|m| m.value),
-            external_id: self.external_id,
+            external_id: self.external_id.map(Text::from),
             restrictions,
             kms_key,
         })
@@ -467,17 +473,18 @@ fn check_restrictions(g: &GrantInput, diags: &mut Diagnostics) -> Option<Restric
     if diags.0.len() > before {
         return None;
     }
-    let mut restrictions = Restrictions {
-        vpc_endpoints,
-        vpcs,
-        source_ips,
+    let (mut vpc_endpoints, mut vpcs, mut source_ips) = (vpc_endpoints, vpcs, source_ips);
+    vpc_endpoints.sort();
+    vpcs.sort();
+    source_ips.sort_by_key(ToString::to_string);
+    let texts = |list: Vec<String>| list.into_iter().map(Text::from).collect::<Vec<_>>().into();
+    Some(Restrictions {
+        vpc_endpoints: texts(vpc_endpoints),
+        vpcs: texts(vpcs),
+        source_ips: source_ips.into(),
         expires,
-        access_point_vpc,
-    };
-    restrictions.vpc_endpoints.sort();
-    restrictions.vpcs.sort();
-    restrictions.source_ips.sort_by_key(ToString::to_string);
-    Some(restrictions)
+        access_point_vpc: access_point_vpc.map(Text::from),
+    })
 }
 
 /// A list field that limits must name something, and each thing once.

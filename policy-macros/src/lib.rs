@@ -25,6 +25,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod ast;
+mod emit;
 mod expand;
 #[cfg(test)]
 mod fuzz;

@@ -102,13 +102,13 @@ fn bucket_policies_delegate_to_exactly_their_access_point() {
                     .grants()
                     .iter()
                     .find(|g| doc.grants.contains(&g.name))
-                    .map(|g| g.access_point.as_ref());
+                    .map(|g| g.access_point.arn());
                 assert!(
                     ap.is_some()
                         && deployment
                             .grants()
                             .iter()
-                            .any(|g| Some(g.access_point.as_ref()) == ap),
+                            .any(|g| Some(g.access_point.arn().as_str()) == ap),
                     "{name}: {statement}"
                 );
                 assert!(served_by.is_some());
@@ -184,4 +184,55 @@ fn grants_on_one_role_or_access_point_become_one_document() {
         ),
         1
     );
+}
+
+/// The grants `grants!` wrote into each static are the values the run-time checks give: each
+/// ARN parses back to itself, each action is its table's entry, and building the deployment
+/// again from them at run time gives the same documents.
+#[test]
+fn every_emitted_grant_is_what_the_run_time_checks_give() {
+    use policy_core::kms::KmsKey;
+    use policy_core::{service_reference, AccessPointArn, AccountId, Principal, Requester};
+    for (name, deployment) in examples() {
+        assert!(!deployment.grants().is_empty(), "{name}");
+        for g in deployment.grants() {
+            let at = format!("{name}: grant {}", g.name);
+            assert_eq!(
+                Requester::parse(&g.requester.to_string()).ok().as_ref(),
+                Some(&g.requester),
+                "{at}"
+            );
+            for role in &g.bridge_role {
+                assert_eq!(
+                    Principal::parse(&role.arn()).ok().as_ref(),
+                    Some(role),
+                    "{at}"
+                );
+            }
+            assert_eq!(
+                AccessPointArn::parse(&g.access_point.arn()).ok().as_ref(),
+                Some(&g.access_point),
+                "{at}"
+            );
+            assert_eq!(
+                AccountId::parse(g.bucket_account.as_str()).ok().as_ref(),
+                Some(&g.bucket_account),
+                "{at}"
+            );
+            for key in &g.kms_key {
+                assert_eq!(KmsKey::parse(&key.arn()).ok().as_ref(), Some(key), "{at}");
+            }
+            for action in g.actions.iter() {
+                let entry =
+                    service_reference::service(action.service).and_then(|s| s.action(action.name));
+                assert!(
+                    entry.is_some_and(|e| std::ptr::eq(e, *action)),
+                    "{at}: {}",
+                    action.full_name()
+                );
+            }
+        }
+        let again = policy_core::pipeline::build_from_grants(&deployment.name, deployment.grants());
+        assert_eq!(again.as_ref().ok(), Some(deployment), "{name}");
+    }
 }

@@ -27,7 +27,7 @@ fn phase(change: &Change, deployment: &Deployment) -> u8 {
     let is_requester = deployment
         .grants()
         .iter()
-        .any(|g| g.requester == change.doc.target);
+        .any(|g| g.requester.to_string() == change.doc.target);
     kind::phase(change.doc.kind, is_requester)
 }
 

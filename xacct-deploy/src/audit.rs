@@ -17,7 +17,7 @@
 
 use crate::error::{Context, DeployError};
 use aws_smithy_types::DateTime;
-use policy_core::{Deployment, GrantData, RawArn};
+use policy_core::{Deployment, Grant, PrincipalKind, RawArn};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -409,14 +409,12 @@ fn later(a: Option<DateTime>, b: Option<DateTime>) -> Option<DateTime> {
 
 /// The entity whose activity shows a grant's use: its bridge role, else its requester when that
 /// is a role or user (an account, organization or service has no last accessed report).
-pub fn entity_of(grant: &GrantData) -> Option<String> {
-    if let Some(role) = &grant.assume_role {
-        return Some(role.to_string());
+pub fn entity_of(grant: &Grant) -> Option<String> {
+    if let Some(role) = &grant.bridge_role {
+        return Some(role.arn());
     }
-    let arn = RawArn::split(&grant.requester).ok()?;
-    (arn.service == "iam"
-        && (arn.resource.starts_with("role/") || arn.resource.starts_with("user/")))
-    .then(|| grant.requester.to_string())
+    let principal = grant.requester.principal()?;
+    (principal.kind != PrincipalKind::Root).then(|| principal.arn())
 }
 
 /// Each grant's last use, from the last accessed information of the entities read (`None`: the
@@ -451,12 +449,11 @@ pub fn grant_uses(
                 .actions
                 .iter()
                 .filter_map(|a| {
-                    let name = a.trim_start_matches("s3:");
                     access
                         .actions
                         .iter()
-                        .find(|(tracked, _)| tracked.eq_ignore_ascii_case(name))
-                        .map(|(_, time)| (a.to_string(), *time))
+                        .find(|(tracked, _)| tracked.eq_ignore_ascii_case(a.name))
+                        .map(|(_, time)| (a.full_name(), *time))
                 })
                 .max_by_key(|(_, time)| time.as_nanos());
             let (last_used, evidence) = match tracked {

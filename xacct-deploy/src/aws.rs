@@ -104,7 +104,7 @@ pub(crate) fn decode(text: &str) -> String {
 
 /// The name of a role or user from its ARN (without its path).
 pub(crate) fn iam_name(arn: &str) -> String {
-    policy_core::Principal::parse(arn).map_or_else(|_| arn.to_owned(), |p| p.name)
+    policy_core::Principal::parse(arn).map_or_else(|_| arn.to_owned(), |p| p.name.into_owned())
 }
 
 /// Every item of every page of a paginated call, its failure turned into a [`DeployError`]

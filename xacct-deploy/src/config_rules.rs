@@ -37,7 +37,7 @@
 use crate::export::{pascal, Export, ExportKind, Template};
 use crate::live::{home_region, region_of};
 use policy_core::ownership::{inline_policy_name, OWNER_TAG};
-use policy_core::{Deployment, Document, DocumentKind, RawArn};
+use policy_core::{Deployment, Document, DocumentKind};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -291,12 +291,13 @@ fn managed_rules(deployment: &Deployment) -> Vec<((String, String), String, Valu
     // the writer (ARCHITECTURE.md "Every layer": Object Ownership).
     let mut written: BTreeMap<(String, String), String> = BTreeMap::new();
     for grant in deployment.grants() {
-        let from_elsewhere = RawArn::split(&grant.requester)
-            .map_or(true, |arn| arn.account != grant.bucket_account.as_ref());
-        let writes = grant
-            .actions
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case("s3:PutObject") || a.as_ref() == "s3:*");
+        // An organization grant reaches other accounts too.
+        let from_elsewhere = grant
+            .requester
+            .principal()
+            .is_none_or(|p| p.account != grant.bucket_account);
+        // A checked grant's actions are explicit: its wildcards were expanded.
+        let writes = grant.actions.iter().any(|a| a.name == "PutObject");
         if from_elsewhere && writes {
             let region = deployment
                 .documents()

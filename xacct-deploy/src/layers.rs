@@ -8,7 +8,8 @@ use crate::aws::{Aws, BucketSettings, EntityPolicies};
 use crate::error::DeployError;
 use futures::{stream, StreamExt, TryStreamExt};
 use policy_core::eval::{Policy, PolicyDoc, PolicySet};
-use policy_core::{Deployment, DocumentKind, GrantData};
+use policy_core::kms::KmsKey;
+use policy_core::{Deployment, DocumentKind, Grant, PrincipalKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A group's inline policies (name, document) and attached managed policy ARNs.
@@ -56,14 +57,17 @@ impl Layers {
 fn principals(aws: &Aws, deployment: &Deployment) -> BTreeSet<(String, String, bool)> {
     let mut out = BTreeSet::new();
     for grant in deployment.grants() {
-        for arn in std::iter::once(grant.requester.as_ref()).chain(grant.assume_role.as_deref()) {
-            let Ok(principal) = policy_core::RawArn::split(arn) else {
-                continue;
-            };
-            let user = principal.resource.starts_with("user/");
-            let role = principal.resource.starts_with("role/");
-            if principal.service == "iam" && (user || role) && aws.has_account(principal.account) {
-                out.insert((principal.account.to_owned(), arn.to_owned(), user));
+        for principal in grant
+            .requester
+            .principal()
+            .into_iter()
+            .chain(&grant.bridge_role)
+        {
+            let user = principal.kind == PrincipalKind::User;
+            let role = principal.kind == PrincipalKind::Role;
+            let account = principal.account.as_str();
+            if (user || role) && aws.has_account(account) {
+                out.insert((account.to_owned(), principal.arn(), user));
             }
         }
     }
@@ -323,12 +327,12 @@ pub(crate) async fn bucket_findings(
     // own configuration once.
     let mut account_blocks: BTreeMap<String, [bool; 2]> = BTreeMap::new();
     for ((account, region, bucket), mut settings) in buckets.iter().zip(settings) {
-        let grants: Vec<&GrantData> = deployment
+        let grants: Vec<&Grant> = deployment
             .grants()
             .iter()
-            .filter(|g| g.bucket == *bucket && g.bucket_account == *account)
+            .filter(|g| g.bucket == *bucket && g.bucket_account.as_str() == account)
             .collect();
-        if grants.iter().any(|g| g.requester.starts_with("o-")) {
+        if grants.iter().any(|g| g.requester.principal().is_none()) {
             let of_bucket = aws
                 .bucket_public_policy_blocks(account, region, bucket)
                 .await?;
@@ -371,25 +375,29 @@ pub(crate) fn judge_bucket(
     bucket: &str,
     account: &str,
     settings: &BucketSettings,
-    grants: &[&GrantData],
+    grants: &[&Grant],
 ) -> BucketFindings {
     let mut findings = Vec::new();
-    let from_elsewhere = |g: &&&GrantData| {
-        policy_core::RawArn::split(&g.requester).map_or(true, |a| a.account != account)
+    // An organization grant reaches other accounts too.
+    let from_elsewhere = |g: &&&Grant| {
+        g.requester
+            .principal()
+            .is_none_or(|p| p.account.as_str() != account)
     };
     if let Some((algorithm, key)) = &settings.encryption {
         if algorithm.starts_with("aws:kms") {
             for grant in grants {
+                let grant_key = grant.kms_key.as_ref().map(KmsKey::arn);
                 match key {
                     None if from_elsewhere(&grant) => findings.push(format!(
                         "grant {}: the bucket {bucket} encrypts new objects with the AWS managed key aws/s3 (default encryption {algorithm} without a key of its own), whose key policy cannot be changed: {} of another account can never decrypt them; give the bucket a customer managed key and name it in the grant's `kms_key`",
                         grant.name, grant.requester
                     )),
-                    Some(key) if !names_key(grant.kms_key.as_deref(), key) => {
+                    Some(key) if !names_key(grant_key.as_deref(), key) => {
                         findings.push(format!(
                             "grant {}: the bucket {bucket} encrypts new objects with the KMS key {key} by default (default encryption {algorithm}), and the grant names {}: its reads and writes of those objects fail at KMS; set the grant's `kms_key` to that key",
                             grant.name,
-                            grant.kms_key.as_deref().map_or_else(|| "no key".to_owned(), |k| format!("the key {k}"))
+                            grant_key.map_or_else(|| "no key".to_owned(), |k| format!("the key {k}"))
                         ))
                     }
                     _ => {}
@@ -400,10 +408,8 @@ pub(crate) fn judge_bucket(
     let ownership = settings.ownership.as_deref().unwrap_or("ObjectWriter");
     if ownership != "BucketOwnerEnforced" {
         for grant in grants.iter().filter(from_elsewhere) {
-            let writes = grant
-                .actions
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case("s3:PutObject") || a == "s3:*");
+            // A checked grant's actions are explicit: its wildcards were expanded.
+            let writes = grant.actions.iter().any(|a| a.name == "PutObject");
             if writes {
                 findings.push(format!(
                     "grant {}: the bucket {bucket} keeps ACLs on (Object Ownership {ownership}{}), so objects {} writes through the grant can stay owned by its account, unreadable by the bucket's owner and the other grants; set Object Ownership to BucketOwnerEnforced",
@@ -422,7 +428,7 @@ pub(crate) fn judge_bucket(
             .filter(|(_, on)| !on)
             .map(|(name, _)| name)
             .collect();
-        for grant in grants.iter().filter(|g| g.requester.starts_with("o-")) {
+        for grant in grants.iter().filter(|g| g.requester.principal().is_none()) {
             risks.push(format!(
                 "grant {}: Block Public Access leaves {} off for the bucket {bucket} and its account {account}: the organization grant is bounded by its organization condition alone, and a statement someone adds without one would make the data public; turn both on",
                 grant.name,
@@ -455,38 +461,33 @@ fn names_key(grant_key: Option<&str>, bucket_key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
+    use policy_core::{service_reference, AccessPointArn, AccountId, Requester};
 
-    fn grant(
-        requester: &'static str,
-        actions: &'static [Cow<'static, str>],
-        kms: Option<&'static str>,
-    ) -> GrantData {
-        GrantData {
+    fn grant(requester: &str, action: &str, kms: Option<&str>) -> Grant {
+        Grant {
             name: "g".into(),
             doc: "".into(),
-            requester: requester.into(),
-            assume_role: None,
-            access_point: "arn:aws:s3:us-east-1:222222222222:accesspoint/ap".into(),
+            requester: Requester::parse(requester).unwrap(),
+            requester_trust: None,
+            bridge_role: None,
+            access_point: AccessPointArn::parse(
+                "arn:aws:s3:us-east-1:222222222222:accesspoint/shared",
+            )
+            .unwrap(),
             bucket: "b".into(),
-            bucket_account: "222222222222".into(),
-            actions: Cow::Borrowed(actions),
-            prefixes: Cow::Borrowed(&[]),
+            bucket_account: AccountId::parse("222222222222").unwrap(),
+            actions: vec![service_reference::s3().action(action).unwrap()].into(),
+            prefixes: Default::default(),
             require_mfa: false,
             external_id: None,
-            requester_trust: None,
-            vpc_endpoints: Cow::Borrowed(&[]),
-            vpcs: Cow::Borrowed(&[]),
-            source_ips: Cow::Borrowed(&[]),
-            expires: None,
-            access_point_vpc: None,
-            kms_key: kms.map(Into::into),
+            restrictions: Default::default(),
+            kms_key: kms.map(|k| KmsKey::parse(k).unwrap()),
         }
     }
 
     const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const READ: &[Cow<'static, str>] = &[Cow::Borrowed("s3:GetObject")];
-    const WRITE: &[Cow<'static, str>] = &[Cow::Borrowed("s3:PutObject")];
+    const READ: &str = "GetObject";
+    const WRITE: &str = "PutObject";
 
     #[test]
     fn bucket_settings_that_break_a_grant_are_named() {

@@ -443,19 +443,13 @@ impl<'d> Session<'d> {
         set.organization = organization.cloned();
         let others = self.add_other_layers(&mut set).await?;
         differences.extend(others.differences);
-        let grants = self
-            .deployment
-            .grants()
-            .iter()
-            .map(policy_core::Grant::from_data)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(DeployError::Unreadable)?;
         let blame = if organization.is_some() {
             "a statement this deployment does not own, another policy or permissions boundary of a requester or bridge role, a change made outside xacct, or a policy of the organization"
         } else {
             "a statement this deployment does not own, another policy or permissions boundary of a requester or bridge role, or a change made outside xacct"
         };
-        if let Err(failures) = policy_core::proof::prove_set(&set, &grants, blame) {
+        if let Err(failures) = policy_core::proof::prove_set(&set, self.deployment.grants(), blame)
+        {
             differences.extend(failures.into_iter().map(|(_, p)| p.to_string()));
         }
         Ok(Verification {

@@ -14,7 +14,7 @@ use crate::record::{key_of, record_changes, Entry, Record, RecordChanges};
 use policy_core::limits::over_limit;
 use policy_core::ownership::owns_sid;
 pub use policy_core::{normalize, same_meaning};
-use policy_core::{AccessPointArn, Deployment, Document, DocumentKind, POLICY_VERSION};
+use policy_core::{Deployment, Document, DocumentKind, POLICY_VERSION};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -173,8 +173,7 @@ fn bucket_region(deployment: &Deployment, doc: &Document) -> Option<String> {
         .grants()
         .iter()
         .find(|g| Some(g.bucket.as_ref()) == doc.name.as_deref())
-        .and_then(|g| AccessPointArn::parse(&g.access_point).ok())
-        .map(|ap| ap.region)
+        .map(|g| g.access_point.region.to_string())
 }
 
 pub(crate) fn pretty(text: &str) -> String {

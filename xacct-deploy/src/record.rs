@@ -277,7 +277,7 @@ fn implied_names(
     };
     match kind {
         DocumentKind::Role => iam(PrincipalKind::Role, "a role ARN").map(|p| Implied {
-            name: p.name,
+            name: p.name.into_owned(),
             region: None,
         }),
         DocumentKind::RoleInlinePolicy => iam(PrincipalKind::Role, "a role ARN").map(|_| inline()),
@@ -286,8 +286,8 @@ fn implied_names(
             let ap = AccessPointArn::parse(target).map_err(|_| bad("an access point ARN"))?;
             in_place(ap.partition, ap.account.as_str())?;
             Ok(Implied {
-                name: ap.name,
-                region: Some(ap.region),
+                name: ap.name.into_owned(),
+                region: Some(ap.region.into_owned()),
             })
         }
         DocumentKind::BucketPolicy => {
@@ -316,8 +316,8 @@ fn implied_names(
             let key = KmsKey::parse(target).map_err(|_| bad("a KMS key ARN"))?;
             in_place(key.partition, key.account.as_str())?;
             Ok(Implied {
-                name: key.id,
-                region: Some(key.region),
+                name: key.id.into_owned(),
+                region: Some(key.region.into_owned()),
             })
         }
         DocumentKind::RoleTrustPolicy => {

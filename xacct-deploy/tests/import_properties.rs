@@ -59,8 +59,8 @@ fn shares_of(deployment: &Deployment) -> Vec<Share> {
                 kms_key: deployment
                     .grants()
                     .iter()
-                    .find(|g| g.access_point == ap.target && g.kms_key.is_some())
-                    .and_then(|g| g.kms_key.as_deref().map(str::to_owned)),
+                    .find(|g| g.access_point.arn() == ap.target && g.kms_key.is_some())
+                    .and_then(|g| g.kms_key.as_ref().map(|k| k.arn())),
                 key_policy: docs
                     .iter()
                     .find(|d| d.kind == DocumentKind::KeyPolicy)

@@ -29,7 +29,7 @@ pub use policy_core as policy;
 pub use xacct_deploy as deploy;
 pub use xacct_deploy::cli;
 
-pub use policy_core::{build, Deployment, Document, DocumentKind, GrantData};
+pub use policy_core::{build, Deployment, Document, DocumentKind, Grant};
 
 #[doc(hidden)]
 pub mod __private {

@@ -277,15 +277,15 @@ fn every_examples_applied_access_points_import_as_their_own_grants() {
             .grants()
             .iter()
             .map(|g| {
-                let actions: Vec<String> = g.actions.iter().map(|a| a.to_string()).collect();
+                let actions: Vec<String> = g.actions.iter().map(|a| a.full_name()).collect();
                 let prefixes: Vec<String> = g.prefixes.iter().map(|p| p.to_string()).collect();
                 key(
-                    &g.requester,
-                    g.assume_role.as_deref(),
-                    &g.access_point,
+                    &g.requester.to_string(),
+                    g.bridge_role.as_ref().map(|r| r.arn()).as_deref(),
+                    &g.access_point.arn(),
                     &actions,
                     &prefixes,
-                    g.kms_key.as_deref(),
+                    g.kms_key.as_ref().map(|k| k.arn()).as_deref(),
                 )
             })
             .collect();

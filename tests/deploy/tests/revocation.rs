@@ -470,7 +470,8 @@ fn an_expired_grant_is_reported_and_its_access_removed() {
     let mut expired = declared.clone();
     let mut grants = expired.grants.to_vec();
     let bi = grants.iter_mut().find(|g| g.name == "bi_reads").unwrap();
-    bi.expires = Some("2020-01-01T00:00:00Z".into());
+    bi.restrictions.expires =
+        Some(policy_core::restrictions::Expiry::parse("2020-01-01T00:00:00Z").unwrap());
     expired.grants = grants.into();
     let in_force = in_force_now(&expired);
     assert_eq!(in_force.expired.len(), 1);
@@ -540,7 +541,7 @@ fn a_new_network_origin_replaces_the_access_point() {
         .grants()
         .iter()
         .map(|g| {
-            let mut g = policy_core::Grant::from_data(g).unwrap();
+            let mut g = g.clone();
             g.restrictions.access_point_vpc = None;
             g
         })

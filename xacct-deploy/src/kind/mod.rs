@@ -34,6 +34,7 @@ fn call_name(doc: &Document, deployment: &Deployment) -> Result<String, DeployEr
             AccessPointArn::parse(&doc.target)
                 .map_err(|_| unreadable("an access point ARN"))?
                 .name
+                .into_owned()
         }
         DocumentKind::BucketPolicy => RawArn::split(&doc.target)
             .ok()
