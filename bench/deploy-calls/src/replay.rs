@@ -34,16 +34,21 @@ struct Recording {
     account_of_key: HashMap<String, String>,
 }
 
-/// A running replay server: its address, and its misses so far.
+/// A running replay server: its address, its misses so far, and the latency it answers with.
 #[derive(Debug)]
 pub struct Replay {
     pub endpoint: String,
     misses: Arc<AtomicU64>,
+    latency_ms: Arc<AtomicU64>,
 }
 
 impl Replay {
     /// Serves the recording `fault_proxy.py` dumped to `path` on a free loopback port.
     pub fn serve(path: &std::path::Path, latency: Duration) -> Result<Replay, String> {
+        let latency_ms = Arc::new(AtomicU64::new(
+            u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+        ));
+        let answering = latency_ms.clone();
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the recording {}: {e}", path.display()))?;
         let recording = Arc::new(parse(&text)?);
@@ -54,13 +59,21 @@ impl Replay {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (recording, misses) = (recording.clone(), counted.clone());
-                std::thread::spawn(move || serve_connection(stream, &recording, &misses, latency));
+                let latency = answering.clone();
+                std::thread::spawn(move || serve_connection(stream, &recording, &misses, &latency));
             }
         });
         Ok(Replay {
             endpoint: format!("http://127.0.0.1:{port}"),
             misses,
+            latency_ms,
         })
+    }
+
+    /// Answers every request from now on `latency` late.
+    pub fn set_latency(&self, latency: Duration) {
+        let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self.latency_ms.store(ms, Ordering::Relaxed);
     }
 
     pub fn misses(&self) -> u64 {
@@ -177,7 +190,7 @@ fn serve_connection(
     stream: TcpStream,
     recording: &Recording,
     misses: &AtomicU64,
-    latency: Duration,
+    latency_ms: &AtomicU64,
 ) {
     let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
@@ -185,7 +198,7 @@ fn serve_connection(
     };
     let mut reader = BufReader::new(stream);
     while let Some((method, path, akid, body)) = read_request(&mut reader) {
-        std::thread::sleep(latency);
+        std::thread::sleep(Duration::from_millis(latency_ms.load(Ordering::Relaxed)));
         let account = recording.account_of_key.get(&akid).cloned().unwrap_or(akid);
         let answer = recording.answers.get(&(account, method, path, body));
         let head = match answer {
