@@ -24,10 +24,14 @@ pub fn describe(change: &Change) -> String {
 
 /// Where a change comes in the apply order ([`kind::phase`]).
 fn phase(change: &Change, deployment: &Deployment) -> u8 {
-    let is_requester = deployment
-        .grants()
-        .iter()
-        .any(|g| g.requester.to_string() == change.doc.target);
+    // A requester is a principal; a target that is not one is no grant's requester.
+    let target = policy_core::Principal::parse(&change.doc.target).ok();
+    let is_requester = target.is_some_and(|target| {
+        deployment
+            .grants()
+            .iter()
+            .any(|g| g.requester.principal() == Some(&target))
+    });
     kind::phase(change.doc.kind, is_requester)
 }
 
