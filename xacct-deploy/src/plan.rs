@@ -414,6 +414,37 @@ impl Planner<'_> {
         }
     }
 
+    /// A role or access point that no grant declares any more and that exists: deleted (`before`
+    /// describes it) when [`Self::may_delete`] allows; otherwise left in place, with why and
+    /// `meanwhile`, what becomes of the deployment's part of it. One not `ours` (by the role's
+    /// owner tag, or the access point's record entry) is only said to be kept.
+    pub(crate) fn delete_unwanted(
+        &mut self,
+        change: &mut Change,
+        (what, ours): (&str, bool),
+        before: String,
+        meanwhile: &str,
+    ) {
+        let doc = &change.doc;
+        if !ours {
+            self.kept.push(format!(
+                "{what} {} in account {}: not created by this deployment",
+                doc.target, doc.account
+            ));
+            return;
+        }
+        match self.may_delete(&key_of(doc)) {
+            Ok(()) => {
+                change.op = Op::Delete;
+                change.before = Some(before);
+            }
+            Err(why) => self.kept.push(format!(
+                "{what} {} in account {}: left in place, {why}; {meanwhile}",
+                doc.target, doc.account
+            )),
+        }
+    }
+
     /// The deployment that another record in the same account says owns `doc`, which `--adopt`
     /// must not take.
     pub(crate) fn claimed_by(&self, doc: &Document) -> Option<&str> {

@@ -315,23 +315,11 @@ impl Planner<'_> {
                 )));
             }
             (Some(_), true) if !recorded => self.take_over_access_point(change),
-            (Some(_), false) if recorded => {
-                let key = key_of(doc);
-                match self.may_delete(&key) {
-                    Ok(()) => {
-                        change.op = Op::Delete;
-                        change.before = Some(describe_access_point(doc, self.owner()));
-                    }
-                    Err(why) => self.kept.push(format!(
-                        "access point {} in account {}: left in place, {why}; the deployment's statements are taken out of its policy",
-                        doc.target, doc.account
-                    )),
-                }
+            (Some(_), false) => {
+                let before = describe_access_point(doc, self.owner());
+                let meanwhile = "the deployment's statements are taken out of its policy";
+                self.delete_unwanted(change, ("access point", recorded), before, meanwhile);
             }
-            (Some(_), false) => self.kept.push(format!(
-                "access point {} in account {}: not created by this deployment",
-                doc.target, doc.account
-            )),
             (Some(_), true) | (None, false) => {}
         }
     }

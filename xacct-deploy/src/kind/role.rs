@@ -7,7 +7,6 @@ use crate::export::{pascal, ExportError, Exporter, Resource};
 use crate::kind::Write;
 use crate::live::Live;
 use crate::plan::{pretty, same_meaning, Change, Op, Plan, PlanProblem, Planner};
-use crate::record::key_of;
 use policy_core::ownership::OWNER_TAG;
 use policy_core::{Document, DocumentKind};
 use serde_json::json;
@@ -309,23 +308,11 @@ impl Planner<'_> {
                     )));
                 }
             }
-            (Some(_), false) if ours => {
-                let key = key_of(doc);
-                match self.may_delete(&key) {
-                    Ok(()) => {
-                        change.op = Op::Delete;
-                        change.before = Some(describe(owner));
-                    }
-                    Err(why) => self.kept.push(format!(
-                        "role {} in account {}: left in place, {why}; the deployment's policies are removed from it",
-                        doc.target, doc.account
-                    )),
-                }
+            (Some(_), false) => {
+                let before = describe(owner);
+                let meanwhile = "the deployment's policies are removed from it";
+                self.delete_unwanted(change, ("role", ours), before, meanwhile);
             }
-            (Some(_), false) => self.kept.push(format!(
-                "role {} in account {}: not created by this deployment",
-                doc.target, doc.account
-            )),
             (Some(_), true) | (None, false) => {}
         }
     }
