@@ -69,7 +69,7 @@ fn generate(data: &serde_json::Value) -> String {
         let table = actions_table(prefix);
         let _ = writeln!(
             out,
-            "    Service {{\n        prefix: {prefix:?},\n        name: {:?},\n        actions: &{table},",
+            "    Service {{\n        prefix: {prefix:?},\n        name: {:?},\n        actions: &{table},\n        actions_table: {table:?},",
             str_of(&service["name"], "service name")
         );
         let mut actions: Vec<_> = obj(&service["actions"], "actions").iter().collect();
@@ -152,8 +152,7 @@ fn generate(data: &serde_json::Value) -> String {
     out
 }
 
-/// The name of the static array of a service's actions: `ACTIONS_S3` for `s3` (`Action::place`
-/// names it the same way).
+/// The name of the static array of a service's actions: `ACTIONS_S3` for `s3`.
 fn actions_table(prefix: &str) -> String {
     format!("ACTIONS_{}", prefix.to_uppercase().replace('-', "_"))
 }

@@ -56,6 +56,9 @@ pub struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
     pub actions: &'static [Action],
+    /// The name of the static array `actions` is (`ACTIONS_S3`), for `static`s elsewhere that
+    /// point at one of its entries ([`Action::place`]).
+    pub actions_table: &'static str,
     pub resource_types: &'static [ResourceType],
     pub condition_keys: &'static [ConditionKey],
 }
@@ -75,6 +78,7 @@ pub fn s3() -> &'static Service {
         prefix: "s3",
         name: "Amazon S3",
         actions: &[],
+        actions_table: "",
         resource_types: &[],
         condition_keys: &[],
     };
@@ -115,17 +119,12 @@ impl Service {
 }
 
 impl Action {
-    /// The static array of the action's service (`ACTIONS_S3`: the build script names it as
-    /// `actions_table` in `build.rs` does) and the action's place in it: how a `static` such as
-    /// the grants `grants!` writes points at the action.
-    pub fn place(&'static self) -> Option<(String, usize)> {
+    /// The static array of the action's service ([`Service::actions_table`]) and the action's
+    /// place in it: how a `static` such as the grants `grants!` writes points at the action.
+    pub fn place(&'static self) -> Option<(&'static str, usize)> {
         let service = service(self.service)?;
         let index = service.actions.iter().position(|a| std::ptr::eq(a, self))?;
-        let table = format!(
-            "ACTIONS_{}",
-            service.prefix.to_uppercase().replace('-', "_")
-        );
-        Some((table, index))
+        Some((service.actions_table, index))
     }
 
     /// `s3:GetObject`.

@@ -178,10 +178,11 @@ fn access_point(ap: &AccessPointArn) -> TokenStream {
 /// the same vendored file, so the places are the same.
 fn action(a: &'static Action) -> TokenStream {
     // Every `&'static Action` is an entry of a service's table; no other exists.
-    let (table, index) = a
-        .place()
-        .unwrap_or_else(|| ("ACTIONS_S3".to_owned(), usize::MAX));
-    let table = syn::Ident::new(&table, Span::call_site());
+    let Some((table, index)) = a.place() else {
+        let message = format!("{} is in no table of the service reference", a.full_name());
+        return quote! { ::core::compile_error!(#message) };
+    };
+    let table = syn::Ident::new(table, Span::call_site());
     quote! { &service_reference::#table[#index] }
 }
 
